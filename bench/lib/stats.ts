@@ -1,0 +1,14 @@
+/** Percentile of a list of numbers (nearest-rank). */
+export function percentile(values: number[], p: number): number {
+	if (values.length === 0) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+	return sorted[rank]!;
+}
+
+export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Prints the bench's single JSON line of figures. */
+export function report(figures: Record<string, unknown>): void {
+	process.stdout.write(JSON.stringify(figures) + '\n');
+}

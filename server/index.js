@@ -1,0 +1,57 @@
+// Production entry: one http server on one port for SvelteKit pages and API (adapter-node's
+// handler), socket.io and the Yjs websocket endpoint at /collab/<docId>.
+import http from 'node:http';
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+
+process.env.BODY_SIZE_LIMIT ??= '50M';
+
+const buildDir = path.resolve(process.env.LOTLIVE_BUILD_DIR ?? 'build');
+const { handler } = await import(pathToFileURL(path.join(buildDir, 'handler.js')).href);
+
+/** @type {{ ready(): Promise<void>, attach(s: http.Server): { handleRequest(req: http.IncomingMessage, res: http.ServerResponse): boolean }, shutdown(): Promise<void> }} */
+const runtime = /** @type {any} */ (globalThis)[Symbol.for('lotlive.runtime')];
+if (!runtime) throw new Error('LotLive runtime did not register; is build/ from this version?');
+await runtime.ready();
+
+const server = http.createServer((req, res) => {
+	if (!attached.handleRequest(req, res)) handler(req, res);
+});
+const attached = runtime.attach(server);
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+server.listen(port, host, () => {
+	const addr = server.address();
+	const shown = typeof addr === 'object' && addr ? `${host}:${addr.port}` : String(addr);
+	console.log(
+		JSON.stringify({
+			level: 30,
+			time: new Date().toISOString(),
+			msg: `LotLive listening on ${shown}`,
+			port: typeof addr === 'object' && addr ? addr.port : port
+		})
+	);
+});
+
+let stopping = false;
+/** @param {string} signal */
+async function stop(signal) {
+	if (stopping) return;
+	stopping = true;
+	console.log(
+		JSON.stringify({ level: 30, time: new Date().toISOString(), msg: `${signal}: shutting down` })
+	);
+	const force = setTimeout(() => process.exit(1), 10_000);
+	force.unref();
+	// Stop accepting, let in-flight requests finish, close sockets, then the database.
+	const closed = new Promise((r) => server.close(() => r(undefined)));
+	server.closeIdleConnections();
+	await runtime.shutdown();
+	server.closeAllConnections();
+	await closed;
+	clearTimeout(force);
+	process.exit(0);
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

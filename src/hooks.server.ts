@@ -1,0 +1,131 @@
+import {
+	json,
+	redirect,
+	type Handle,
+	type HandleServerError,
+	type RequestEvent,
+	type ServerInit
+} from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { areaOf, mayEnter } from '$lib/domain/roles';
+import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale, negotiate } from '$lib/i18n';
+import { authenticateHeaders } from '$lib/server/auth/request';
+import { SESSION_COOKIE } from '$lib/server/auth/session';
+import { setSessionCookie } from '$lib/server/auth/cookies';
+import { logger } from '$lib/server/log';
+import { ready } from '$lib/server/runtime';
+
+/** Migrations, demo seed and background jobs, before the first request is served. */
+export const init: ServerInit = async () => {
+	await ready();
+};
+
+const handleAuth: Handle = async ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.session = null;
+	event.locals.actor = null;
+	const auth = await authenticateHeaders({
+		cookie: event.request.headers.get('cookie'),
+		authorization: event.request.headers.get('authorization')
+	});
+	if (auth) {
+		event.locals.actor = auth.actor;
+		if (auth.actor.kind === 'user') {
+			event.locals.user = auth.actor.user;
+			event.locals.session = auth.session ?? null;
+			if (auth.session?.renewed)
+				setSessionCookie(event, event.cookies.get(SESSION_COOKIE)!, auth.session.expiresAt);
+		}
+	} else if (event.cookies.get(SESSION_COOKIE)) {
+		// Expired or unknown session: drop the stale cookie.
+		event.cookies.delete(SESSION_COOKIE, { path: '/' });
+	}
+	return resolve(event);
+};
+
+const handleLocale: Handle = async ({ event, resolve }) => {
+	const cookie = event.cookies.get(LOCALE_COOKIE);
+	const accepted = negotiate(event.request.headers.get('accept-language'));
+	const userLocale = event.locals.user?.locale;
+	event.locals.locale = isLocale(cookie)
+		? cookie
+		: isLocale(userLocale)
+			? userLocale
+			: (accepted ?? DEFAULT_LOCALE);
+	event.locals.apiLocale = isLocale(cookie) ? cookie : (accepted ?? 'en');
+	return resolve(event, {
+		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale)
+	});
+};
+
+const PUBLIC_API = ['/api/v1/auth/', '/api/v1/openapi.json'];
+
+/** Every /api/v1 call needs a session or a Bearer token, except signing in and the API document. */
+const handleApiAuth: Handle = async ({ event, resolve }) => {
+	const p = event.url.pathname;
+	if (
+		p.startsWith('/api/') &&
+		!event.locals.actor &&
+		!PUBLIC_API.some((x) => p === x || p.startsWith(x))
+	) {
+		return json(
+			{
+				error: {
+					code: 'unauthenticated',
+					message: 'Sign in or send Authorization: Bearer <token>.'
+				}
+			},
+			{ status: 401 }
+		);
+	}
+	return resolve(event);
+};
+
+async function forbiddenResponse(event: RequestEvent): Promise<Response> {
+	const wantsHtml =
+		(event.request.method === 'GET' || event.request.method === 'HEAD') &&
+		(event.request.headers.get('accept') ?? '').includes('text/html');
+	if (wantsHtml) {
+		const page = await event.fetch('/forbidden', { headers: { accept: 'text/html' } });
+		return new Response(await page.text(), {
+			status: 403,
+			headers: { 'content-type': 'text/html; charset=utf-8' }
+		});
+	}
+	return json(
+		{ error: { code: 'forbidden', message: 'Your role may not use this part of LotLive.' } },
+		{ status: 403 }
+	);
+}
+
+/** Role guard for every page and endpoint under an area, in one place (actions included). */
+const handleGuard: Handle = async ({ event, resolve }) => {
+	const area = areaOf(event.url.pathname);
+	if (area) {
+		const user = event.locals.user;
+		if (!user) {
+			const next = event.url.pathname + event.url.search;
+			redirect(303, `/sign-in?next=${encodeURIComponent(next)}`);
+		}
+		if (!mayEnter(user.role, area)) return forbiddenResponse(event);
+	}
+	return resolve(event);
+};
+
+const handleLog: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const response = await resolve(event);
+	const ms = Math.round((performance.now() - started) * 10) / 10;
+	logger().debug(
+		{ method: event.request.method, path: event.url.pathname, status: response.status, ms },
+		'request'
+	);
+	return response;
+};
+
+export const handle = sequence(handleLog, handleAuth, handleLocale, handleApiAuth, handleGuard);
+
+export const handleError: HandleServerError = ({ error: err, event, status }) => {
+	if (status !== 404) logger().error({ err, path: event.url.pathname, status }, 'unhandled error');
+	return { message: status === 404 ? 'not_found' : 'internal', code: String(status) };
+};

@@ -1,0 +1,63 @@
+/**
+ * Every business number in one typed object. Defaults come from DOMAIN.md; an operator can
+ * override them in settings (stored as a partial policy), never by editing constants elsewhere.
+ */
+export type Grade = 'A' | 'B' | 'C';
+
+export interface Policy {
+	pricing: {
+		/** Unit price as basis points of tag price, inclusive bounds, per grade. */
+		bands: Record<Grade, { minBp: number; maxBp: number }>;
+	};
+	scenarios: {
+		/** `export`: share of large sizes at or above this, in basis points. */
+		exportLargeSizeMinBp: number;
+		/** Sizes counted as large for `export`. */
+		largeSizes: string[];
+		/** `stall`: grade C and unit price strictly under this (fen). */
+		stallMaxPriceFen: number;
+	};
+	auth: {
+		sessionDays: number;
+		/** A session is extended when less than this many days remain. */
+		sessionRenewWithinDays: number;
+		invitationDays: number;
+		passwordMinLength: number;
+	};
+}
+
+export const DEFAULT_POLICY: Policy = {
+	pricing: {
+		bands: {
+			A: { minBp: 1500, maxBp: 2000 },
+			B: { minBp: 1000, maxBp: 1500 },
+			C: { minBp: 500, maxBp: 1000 }
+		}
+	},
+	scenarios: {
+		exportLargeSizeMinBp: 8000,
+		largeSizes: ['XL', 'XXL', '2XL', 'XXXL', '3XL', '4XL', '5XL', '6XL'],
+		stallMaxPriceFen: 1000
+	},
+	auth: {
+		sessionDays: 30,
+		sessionRenewWithinDays: 15,
+		invitationDays: 7,
+		passwordMinLength: 8
+	}
+};
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type PolicyOverrides = DeepPartial<Policy>;
+
+/** Merges operator overrides over the defaults (two levels deep, which is all the policy has). */
+export function resolvePolicy(overrides: PolicyOverrides = {}): Policy {
+	const out = structuredClone(DEFAULT_POLICY) as unknown as Record<string, Record<string, unknown>>;
+	for (const [section, values] of Object.entries(overrides)) {
+		if (!values || !(section in out)) continue;
+		for (const [k, v] of Object.entries(values)) {
+			if (v !== undefined && k in out[section]!) out[section]![k] = v;
+		}
+	}
+	return out as unknown as Policy;
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { areaOf, homeOf, mayEnter, navAreas } from './roles';
+
+describe('roles and areas', () => {
+	it('maps paths to areas by prefix, not by substring', () => {
+		expect(areaOf('/supplier')).toBe('supplier');
+		expect(areaOf('/supplier/lots/1')).toBe('supplier');
+		expect(areaOf('/suppliers')).toBeUndefined();
+		expect(areaOf('/')).toBeUndefined();
+		expect(areaOf('/admin/suppliers')).toBe('admin');
+	});
+
+	it('keeps buyers out of the supplier portal and the admin', () => {
+		expect(mayEnter('buyer', 'supplier')).toBe(false);
+		expect(mayEnter('buyer', 'admin')).toBe(false);
+		expect(mayEnter('buyer', 'catalog')).toBe(true);
+		expect(mayEnter('supplier_staff', 'console')).toBe(false);
+		expect(mayEnter('assistant', 'console')).toBe(true);
+	});
+
+	it('sends each role home and shows only its areas', () => {
+		expect(homeOf('host')).toBe('/console');
+		expect(homeOf('buyer')).toBe('/catalog');
+		expect(navAreas('assistant')).toEqual(['console', 'catalog']);
+		expect(navAreas('operator')).toEqual(['console', 'supplier', 'catalog', 'admin']);
+	});
+});

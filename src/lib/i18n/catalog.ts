@@ -1,0 +1,13 @@
+// The message catalogue. Each module adds one file per language under zh-CN/ and en/ and
+// registers it here; the `satisfies` in every en file makes a missing translation a type error.
+import zhCommon from './zh-CN/common';
+import zhAuth from './zh-CN/auth';
+import zhAreas from './zh-CN/areas';
+import enCommon from './en/common';
+import enAuth from './en/auth';
+import enAreas from './en/areas';
+
+export const zhCN = { ...zhCommon, ...zhAuth, ...zhAreas } as const;
+export const en: Record<MessageKey, string> = { ...enCommon, ...enAuth, ...enAreas };
+
+export type MessageKey = keyof typeof zhCN;

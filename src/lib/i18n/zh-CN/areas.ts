@@ -1,0 +1,21 @@
+export default {
+	'console.title': '直播控制台',
+	'console.welcome': '欢迎回来，{name}',
+	'console.team': '{team} 团队成员',
+	'supplier.title': '供应商后台',
+	'supplier.status': '入驻状态',
+	'supplier.status.pending': '待审核',
+	'supplier.status.admitted': '已入驻',
+	'supplier.status.blocked': '已封禁',
+	'supplier.lots_active': '在售货盘',
+	'supplier.lots_total': '货盘总数',
+	'catalog.title': '货盘',
+	'catalog.newest': '最新上架',
+	'catalog.moq': '起批 {n} 件',
+	'catalog.grade': '{grade} 品',
+	'admin.title': '平台管理',
+	'admin.users': '用户',
+	'admin.suppliers': '供应商',
+	'admin.lots': '货盘',
+	'admin.pending_suppliers': '待审核供应商'
+} as const;

@@ -1,0 +1,47 @@
+import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
+import { authenticateApiToken, type Actor } from './service';
+import { SESSION_COOKIE, validateSessionToken, type ValidSession } from './session';
+
+export function parseCookies(header: string | null | undefined): Map<string, string> {
+	const out = new Map<string, string>();
+	if (!header) return out;
+	for (const part of header.split(';')) {
+		const i = part.indexOf('=');
+		if (i < 0) continue;
+		const k = part.slice(0, i).trim();
+		const v = part.slice(i + 1).trim();
+		if (!out.has(k)) {
+			try {
+				out.set(k, decodeURIComponent(v));
+			} catch {
+				out.set(k, v);
+			}
+		}
+	}
+	return out;
+}
+
+export function bearerToken(header: string | null | undefined): string | undefined {
+	if (!header) return undefined;
+	const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+	return m?.[1];
+}
+
+/**
+ * Authenticates any request the server sees (page, API, socket.io handshake, websocket upgrade)
+ * the same way: a Bearer API token wins, otherwise the session cookie.
+ */
+export async function authenticateHeaders(
+	headers: { cookie?: string | null; authorization?: string | null },
+	policy: Policy = DEFAULT_POLICY
+): Promise<{ actor: Actor; session?: ValidSession } | null> {
+	const bearer = bearerToken(headers.authorization);
+	if (bearer) {
+		const token = await authenticateApiToken(bearer);
+		return token ? { actor: token } : null;
+	}
+	const cookie = parseCookies(headers.cookie).get(SESSION_COOKIE);
+	if (!cookie) return null;
+	const r = await validateSessionToken(cookie, policy);
+	return r ? { actor: { kind: 'user', user: r.user }, session: r.session } : null;
+}

@@ -1,0 +1,290 @@
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
+import { ORG_KIND_BY_ROLE } from '$lib/domain/roles';
+import { db } from '../db';
+import { apiTokens, orgs, teamInvitations, users, type Role } from '../db/schema';
+import { AppError, forbidden, notFound, parse } from '../errors';
+import { dummyHash, hashPassword, verifyPassword } from './password';
+import {
+	AcceptInvitationInput,
+	CreateApiTokenInput,
+	InviteInput,
+	PASSWORD_MIN,
+	SignInInput,
+	SignUpInput
+} from './schemas';
+import { createSession, type SessionUser } from './session';
+import { generateToken, hashToken } from './tokens';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** The person doing something: a signed-in user, or an organisation's API token. */
+export type Actor =
+	| { kind: 'user'; user: SessionUser }
+	| { kind: 'token'; tokenId: string; orgId: string; orgKind: string };
+
+function isUniqueViolation(e: unknown): boolean {
+	let cur: unknown = e;
+	for (let i = 0; i < 4 && cur; i++) {
+		const c = cur as { code?: unknown; cause?: unknown };
+		if (c.code === '23505') return true;
+		cur = c.cause;
+	}
+	return false;
+}
+
+const emailTaken = () =>
+	new AppError('conflict', 'email_taken', 'auth.err.email_taken', { field: 'email' });
+
+/** Creates an organisation of the kind the role needs, and its first user, in one transaction. */
+export async function signUp(raw: unknown): Promise<{ userId: string; orgId: string }> {
+	const input: SignUpInput = parse(SignUpInput, raw, { min: PASSWORD_MIN });
+	const passwordHash = await hashPassword(input.password);
+	try {
+		return await db().transaction(async (tx) => {
+			const [org] = await tx
+				.insert(orgs)
+				.values({ kind: ORG_KIND_BY_ROLE[input.role], name: input.orgName })
+				.returning({ id: orgs.id });
+			const [user] = await tx
+				.insert(users)
+				.values({
+					email: input.email,
+					passwordHash,
+					displayName: input.displayName,
+					role: input.role,
+					orgId: org!.id,
+					locale: input.locale ?? 'zh-CN'
+				})
+				.returning({ id: users.id });
+			return { userId: user!.id, orgId: org!.id };
+		});
+	} catch (e) {
+		if (isUniqueViolation(e)) throw emailTaken();
+		throw e;
+	}
+}
+
+/**
+ * Checks email and password. Unknown email and wrong password give the same error, and an
+ * unknown email still pays for one argon2 verification, so neither the answer nor its timing
+ * tells whether an account exists.
+ */
+export async function signIn(
+	raw: unknown,
+	policy: Policy = DEFAULT_POLICY
+): Promise<{ token: string; expiresAt: Date; userId: string; role: Role; locale: string }> {
+	const input = parse(SignInInput, raw);
+	const [user] = await db().select().from(users).where(eq(users.email, input.email)).limit(1);
+	const ok = user
+		? await verifyPassword(user.passwordHash, input.password)
+		: (await verifyPassword(await dummyHash(), input.password), false);
+	if (!user || !ok || user.disabledAt) {
+		throw new AppError('unauthenticated', 'invalid_credentials', 'auth.err.credentials');
+	}
+	const session = await createSession(user.id, policy);
+	return { ...session, userId: user.id, role: user.role, locale: user.locale };
+}
+
+export async function setUserLocale(userId: string, locale: 'zh-CN' | 'en'): Promise<void> {
+	await db().update(users).set({ locale }).where(eq(users.id, userId));
+}
+
+// ---------------------------------------------------------------- team invitations
+
+function requireHost(actor: SessionUser): string {
+	if (actor.role !== 'host' || !actor.orgId) throw forbidden('Only the team host can invite.');
+	return actor.orgId;
+}
+
+export async function inviteAssistant(
+	actor: SessionUser,
+	raw: unknown,
+	policy: Policy = DEFAULT_POLICY
+): Promise<{ id: string; token: string; expiresAt: Date }> {
+	const orgId = requireHost(actor);
+	const { email } = parse(InviteInput, raw);
+	const [existing] = await db()
+		.select({ id: users.id })
+		.from(users)
+		.where(eq(users.email, email))
+		.limit(1);
+	if (existing) throw emailTaken();
+	const token = generateToken();
+	const expiresAt = new Date(Date.now() + policy.auth.invitationDays * DAY);
+	const [row] = await db()
+		.insert(teamInvitations)
+		.values({ orgId, email, tokenHash: hashToken(token), invitedBy: actor.id, expiresAt })
+		.returning({ id: teamInvitations.id });
+	return { id: row!.id, token, expiresAt };
+}
+
+export async function listOpenInvitations(actor: SessionUser) {
+	const orgId = requireHost(actor);
+	return db()
+		.select({
+			id: teamInvitations.id,
+			email: teamInvitations.email,
+			expiresAt: teamInvitations.expiresAt
+		})
+		.from(teamInvitations)
+		.where(
+			and(
+				eq(teamInvitations.orgId, orgId),
+				isNull(teamInvitations.acceptedAt),
+				gt(teamInvitations.expiresAt, new Date())
+			)
+		)
+		.orderBy(desc(teamInvitations.createdAt));
+}
+
+/** What an invitation link shows before the person accepts. */
+export async function findInvitation(token: string) {
+	const [row] = await db()
+		.select({
+			id: teamInvitations.id,
+			email: teamInvitations.email,
+			teamName: orgs.name,
+			expiresAt: teamInvitations.expiresAt,
+			acceptedAt: teamInvitations.acceptedAt
+		})
+		.from(teamInvitations)
+		.innerJoin(orgs, eq(orgs.id, teamInvitations.orgId))
+		.where(eq(teamInvitations.tokenHash, hashToken(token)))
+		.limit(1);
+	if (!row || row.acceptedAt || row.expiresAt.getTime() <= Date.now()) return null;
+	return row;
+}
+
+/** Creates the assistant's account in the inviting team and signs them in. */
+export async function acceptInvitation(raw: unknown, policy: Policy = DEFAULT_POLICY) {
+	const input = parse(AcceptInvitationInput, raw, { min: PASSWORD_MIN });
+	const passwordHash = await hashPassword(input.password);
+	try {
+		return await db().transaction(async (tx) => {
+			const [inv] = await tx
+				.select()
+				.from(teamInvitations)
+				.where(eq(teamInvitations.tokenHash, hashToken(input.token)))
+				.for('update')
+				.limit(1);
+			if (!inv || inv.acceptedAt || inv.expiresAt.getTime() <= Date.now()) {
+				throw new AppError('not_found', 'invitation_invalid', 'auth.err.invitation', {
+					field: 'token'
+				});
+			}
+			if (inv.email !== input.email) {
+				throw new AppError('invalid', 'invitation_email', 'auth.err.invitation_email', {
+					field: 'email'
+				});
+			}
+			const [user] = await tx
+				.insert(users)
+				.values({
+					email: input.email,
+					passwordHash,
+					displayName: input.displayName,
+					role: 'assistant',
+					orgId: inv.orgId,
+					locale: input.locale ?? 'zh-CN'
+				})
+				.returning({ id: users.id });
+			await tx
+				.update(teamInvitations)
+				.set({ acceptedAt: new Date(), acceptedBy: user!.id })
+				.where(eq(teamInvitations.id, inv.id));
+			const session = await createSession(user!.id, policy, tx);
+			return { userId: user!.id, ...session };
+		});
+	} catch (e) {
+		if (isUniqueViolation(e)) throw emailTaken();
+		throw e;
+	}
+}
+
+export async function listTeam(actor: SessionUser) {
+	if (!actor.orgId) return [];
+	return db()
+		.select({
+			id: users.id,
+			email: users.email,
+			displayName: users.displayName,
+			role: users.role
+		})
+		.from(users)
+		.where(eq(users.orgId, actor.orgId))
+		.orderBy(users.createdAt);
+}
+
+// ---------------------------------------------------------------- API tokens
+
+const TOKEN_PREFIX = 'llt_';
+
+export async function createApiToken(actor: SessionUser, raw: unknown) {
+	if (!actor.orgId) throw forbidden('Only members of an organisation can create tokens.');
+	if (actor.role === 'assistant') throw forbidden('Ask the team host to create tokens.');
+	const { name } = parse(CreateApiTokenInput, raw);
+	const token = TOKEN_PREFIX + generateToken(24);
+	const [row] = await db()
+		.insert(apiTokens)
+		.values({
+			orgId: actor.orgId,
+			name,
+			prefix: token.slice(0, 10),
+			tokenHash: hashToken(token),
+			createdBy: actor.id
+		})
+		.returning({ id: apiTokens.id });
+	return { id: row!.id, token };
+}
+
+export async function listApiTokens(actor: SessionUser) {
+	if (!actor.orgId) return [];
+	return db()
+		.select({
+			id: apiTokens.id,
+			name: apiTokens.name,
+			prefix: apiTokens.prefix,
+			createdAt: apiTokens.createdAt,
+			lastUsedAt: apiTokens.lastUsedAt
+		})
+		.from(apiTokens)
+		.where(and(eq(apiTokens.orgId, actor.orgId), isNull(apiTokens.revokedAt)))
+		.orderBy(desc(apiTokens.createdAt));
+}
+
+export async function revokeApiToken(actor: SessionUser, id: string) {
+	if (!actor.orgId || actor.role === 'assistant') throw forbidden();
+	const rows = await db()
+		.update(apiTokens)
+		.set({ revokedAt: new Date() })
+		.where(and(eq(apiTokens.id, id), eq(apiTokens.orgId, actor.orgId), isNull(apiTokens.revokedAt)))
+		.returning({ id: apiTokens.id });
+	if (rows.length === 0) throw notFound('Token');
+}
+
+const lastUsedWritten = new Map<string, number>();
+
+/** Resolves a Bearer token to its organisation; null when unknown or revoked. */
+export async function authenticateApiToken(
+	token: string
+): Promise<Extract<Actor, { kind: 'token' }> | null> {
+	if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
+	const [row] = await db()
+		.select({ id: apiTokens.id, orgId: apiTokens.orgId, orgKind: orgs.kind })
+		.from(apiTokens)
+		.innerJoin(orgs, eq(orgs.id, apiTokens.orgId))
+		.where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
+		.limit(1);
+	if (!row) return null;
+	// Record use at most once a minute per token so a busy integration does not write every call.
+	const now = Date.now();
+	if ((lastUsedWritten.get(row.id) ?? 0) < now - 60_000) {
+		lastUsedWritten.set(row.id, now);
+		await db()
+			.update(apiTokens)
+			.set({ lastUsedAt: new Date(now) })
+			.where(eq(apiTokens.id, row.id));
+	}
+	return { kind: 'token', tokenId: row.id, orgId: row.orgId, orgKind: row.orgKind };
+}

@@ -1,0 +1,98 @@
+import { eq } from 'drizzle-orm';
+import { db, type DbOrTx } from '../db';
+import { orgs, sessions, users, type Role } from '../db/schema';
+import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
+import { generateToken, hashToken } from './tokens';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export interface SessionUser {
+	id: string;
+	email: string;
+	displayName: string;
+	role: Role;
+	orgId: string | null;
+	orgName: string | null;
+	locale: string;
+}
+
+export interface ValidSession {
+	id: string;
+	userId: string;
+	expiresAt: Date;
+	/** True when the expiry moved forward and the cookie must be re-sent. */
+	renewed: boolean;
+}
+
+export const generateSessionToken = () => generateToken();
+
+export async function createSession(
+	userId: string,
+	policy: Policy = DEFAULT_POLICY,
+	tx: DbOrTx = db()
+): Promise<{ token: string; expiresAt: Date }> {
+	const token = generateSessionToken();
+	const expiresAt = new Date(Date.now() + policy.auth.sessionDays * DAY);
+	await tx.insert(sessions).values({ id: hashToken(token), userId, expiresAt });
+	return { token, expiresAt };
+}
+
+/**
+ * Looks the token up by its hash. Expired sessions are deleted and rejected; a session in the
+ * second half of its life is extended (sliding expiry). Disabled users have no session.
+ */
+export async function validateSessionToken(
+	token: string,
+	policy: Policy = DEFAULT_POLICY
+): Promise<{ session: ValidSession; user: SessionUser } | null> {
+	if (!token || token.length > 200) return null;
+	const id = hashToken(token);
+	const rows = await db()
+		.select({
+			session: sessions,
+			user: {
+				id: users.id,
+				email: users.email,
+				displayName: users.displayName,
+				role: users.role,
+				orgId: users.orgId,
+				locale: users.locale,
+				disabledAt: users.disabledAt
+			},
+			orgName: orgs.name
+		})
+		.from(sessions)
+		.innerJoin(users, eq(users.id, sessions.userId))
+		.leftJoin(orgs, eq(orgs.id, users.orgId))
+		.where(eq(sessions.id, id))
+		.limit(1);
+	const row = rows[0];
+	if (!row) return null;
+	const now = Date.now();
+	if (row.session.expiresAt.getTime() <= now || row.user.disabledAt) {
+		await db().delete(sessions).where(eq(sessions.id, id));
+		return null;
+	}
+	let expiresAt = row.session.expiresAt;
+	let renewed = false;
+	if (expiresAt.getTime() - now < policy.auth.sessionRenewWithinDays * DAY) {
+		expiresAt = new Date(now + policy.auth.sessionDays * DAY);
+		await db().update(sessions).set({ expiresAt }).where(eq(sessions.id, id));
+		renewed = true;
+	}
+	const { disabledAt: _disabled, ...user } = row.user;
+	return {
+		session: { id, userId: row.user.id, expiresAt, renewed },
+		user: { ...user, orgName: row.orgName }
+	};
+}
+
+export async function invalidateSession(sessionId: string): Promise<void> {
+	await db().delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+export async function invalidateUserSessions(userId: string): Promise<void> {
+	await db().delete(sessions).where(eq(sessions.userId, userId));
+}
+
+export const SESSION_COOKIE = 'lotlive_session';

@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle; services accept `Db | Tx` so steps compose inside one transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export type Listener = (payload: string) => void;
+
+/**
+ * The open database: a drizzle handle plus the few things drizzle does not cover
+ * (LISTEN/NOTIFY, closing). Postgres via postgres.js when DATABASE_URL is set, otherwise
+ * embedded PGlite persisted on disk. The same schema, migrations and services run on both.
+ */
+export interface DbHandle {
+	kind: 'postgres' | 'pglite';
+	db: Db;
+	/** Subscribe to a NOTIFY channel; resolves to an unsubscribe function. */
+	listen(channel: string, fn: Listener): Promise<() => Promise<void>>;
+	/** Raw postgres.js client and its URL (only for kind 'postgres'). */
+	sql?: postgres.Sql;
+	url?: string;
+	pglite?: PGlite;
+	close(): Promise<void>;
+}
+
+export interface OpenOptions {
+	databaseUrl?: string;
+	/** Directory for PGlite, or 'memory://' */
+	pgliteDir?: string;
+	poolMax?: number;
+	/** Statement timeout for postgres.js connections, in ms. */
+	applicationName?: string;
+}
+
+export function openDatabase(opts: OpenOptions): DbHandle {
+	if (opts.databaseUrl) {
+		const sql = postgres(opts.databaseUrl, {
+			max: opts.poolMax ?? 20,
+			idle_timeout: 30,
+			connect_timeout: 10,
+			onnotice: () => {},
+			connection: { application_name: opts.applicationName ?? 'lotlive' }
+		});
+		const db = drizzlePostgres(sql, { schema }) as unknown as Db;
+		return {
+			kind: 'postgres',
+			db,
+			sql,
+			url: opts.databaseUrl,
+			async listen(channel, fn) {
+				const sub = await sql.listen(channel, fn);
+				return async () => {
+					await sub.unlisten();
+				};
+			},
+			async close() {
+				await sql.end({ timeout: 5 });
+			}
+		};
+	}
+	const dir = opts.pgliteDir ?? './data/pglite';
+	if (!dir.startsWith('memory://')) mkdirSync(path.resolve(dir), { recursive: true });
+	const pglite = new PGlite(dir, { extensions: { pg_trgm, btree_gin } });
+	const db = drizzlePglite(pglite, { schema }) as unknown as Db;
+	return {
+		kind: 'pglite',
+		db,
+		pglite,
+		async listen(channel, fn) {
+			const unsub = await pglite.listen(channel, fn);
+			return async () => {
+				await unsub();
+			};
+		},
+		async close() {
+			if (!pglite.closed) await pglite.close();
+		}
+	};
+}

@@ -1,0 +1,44 @@
+import { env } from '../env';
+import { openDatabase, type Db, type DbHandle } from './client';
+import path from 'node:path';
+
+export * from './client';
+export * as tables from './schema';
+
+const key = Symbol.for('lotlive.db');
+type G = typeof globalThis & { [key]?: DbHandle };
+
+/**
+ * The process-wide database handle. Kept on globalThis so the SvelteKit bundle, the http server
+ * entry and (in dev) Vite's module graph all share one pool, and so PGlite is never opened twice
+ * on the same directory.
+ */
+export function dbHandle(): DbHandle {
+	const g = globalThis as G;
+	if (!g[key]) {
+		const e = env();
+		g[key] = openDatabase({
+			databaseUrl: e.DATABASE_URL,
+			pgliteDir: e.PGLITE_DIR ?? path.join(e.DATA_DIR, 'pglite'),
+			poolMax: e.DATABASE_POOL_MAX
+		});
+	}
+	return g[key];
+}
+
+/** Shorthand for the drizzle handle. */
+export function db(): Db {
+	return dbHandle().db;
+}
+
+/** Installs an already-open handle (tests, tools). */
+export function setDbHandle(handle: DbHandle | undefined): void {
+	(globalThis as G)[key] = handle;
+}
+
+export async function closeDb(): Promise<void> {
+	const g = globalThis as G;
+	const h = g[key];
+	g[key] = undefined;
+	if (h) await h.close();
+}

@@ -1,0 +1,225 @@
+import { sql } from 'drizzle-orm';
+import {
+	bigint,
+	boolean,
+	check,
+	index,
+	integer,
+	jsonb,
+	pgEnum,
+	pgTable,
+	primaryKey,
+	text,
+	timestamp,
+	uniqueIndex,
+	uuid
+} from 'drizzle-orm/pg-core';
+import { orgs } from './orgs';
+import { users } from './auth';
+
+export const supplierStatus = pgEnum('supplier_status', ['pending', 'admitted', 'blocked']);
+export const supplierType = pgEnum('supplier_type', [
+	'brand_factory',
+	'brand_hq',
+	'wholesaler',
+	'ecommerce_returns'
+]);
+export const lotSource = pgEnum('lot_source', [
+	'factory_overrun',
+	'season_clearance',
+	'wholesaler_stock',
+	'ecommerce_return'
+]);
+export const lotGrade = pgEnum('lot_grade', ['A', 'B', 'C']);
+export const lotStatus = pgEnum('lot_status', ['draft', 'active', 'blocked', 'archived']);
+export const mediaKind = pgEnum('media_kind', ['photo', 'defect_video', 'document']);
+
+/** A supplier organisation's marketplace profile; admitted by an operator before it sells. */
+export const suppliers = pgTable(
+	'suppliers',
+	{
+		orgId: uuid('org_id')
+			.primaryKey()
+			.references(() => orgs.id, { onDelete: 'cascade' }),
+		type: supplierType('type').notNull().default('wholesaler'),
+		status: supplierStatus('status').notNull().default('pending'),
+		/** Province and city of the main warehouse, e.g. 广东省 广州市. */
+		province: text('province').notNull().default(''),
+		city: text('city').notNull().default(''),
+		description: text('description').notNull().default(''),
+		statusReason: text('status_reason'),
+		statusChangedBy: uuid('status_changed_by').references(() => users.id, { onDelete: 'set null' }),
+		statusChangedAt: timestamp('status_changed_at', { withTimezone: true }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('suppliers_status_idx').on(t.status)]
+);
+
+export const brands = pgTable(
+	'brands',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		name: text('name').notNull(),
+		nameEn: text('name_en').notNull().default(''),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [uniqueIndex('brands_name_key').on(t.name)]
+);
+
+/** Authorisation documents: a supplier's licence and its right to sell a brand. */
+export const supplierDocuments = pgTable(
+	'supplier_documents',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		supplierId: uuid('supplier_id')
+			.notNull()
+			.references(() => suppliers.orgId, { onDelete: 'cascade' }),
+		kind: text('kind', { enum: ['business_license', 'brand_authorization'] }).notNull(),
+		brandId: uuid('brand_id').references(() => brands.id, { onDelete: 'set null' }),
+		title: text('title').notNull(),
+		storageKey: text('storage_key'),
+		validUntil: timestamp('valid_until', { withTimezone: true }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('supplier_documents_supplier_idx').on(t.supplierId)]
+);
+
+/** Attribute definitions a vertical category carries (down jackets: length, fill). */
+export interface CategoryAttribute {
+	key: string;
+	label: { 'zh-CN': string; en: string };
+	options: { value: string; label: { 'zh-CN': string; en: string } }[];
+}
+
+export const categories = pgTable(
+	'categories',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		parentId: uuid('parent_id'),
+		slug: text('slug').notNull(),
+		/** Materialised path of slugs, e.g. apparel/women/dresses; filters match by prefix. */
+		path: text('path').notNull(),
+		depth: integer('depth').notNull(),
+		nameZh: text('name_zh').notNull(),
+		nameEn: text('name_en').notNull(),
+		attributes: jsonb('attributes').$type<CategoryAttribute[]>().notNull().default([]),
+		position: integer('position').notNull().default(0)
+	},
+	(t) => [
+		uniqueIndex('categories_path_key').on(t.path),
+		index('categories_parent_idx').on(t.parentId)
+	]
+);
+
+export type SizeBreakdown = Record<string, number>;
+
+export const lots = pgTable(
+	'lots',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		supplierId: uuid('supplier_id')
+			.notNull()
+			.references(() => suppliers.orgId, { onDelete: 'restrict' }),
+		brandId: uuid('brand_id').references(() => brands.id, { onDelete: 'set null' }),
+		categoryId: uuid('category_id')
+			.notNull()
+			.references(() => categories.id, { onDelete: 'restrict' }),
+		/** Copy of the category's path for prefix filtering without a join. */
+		categoryPath: text('category_path').notNull(),
+		title: text('title').notNull(),
+		description: text('description').notNull().default(''),
+		source: lotSource('source').notNull(),
+		grade: lotGrade('grade').notNull(),
+		defectDescription: text('defect_description'),
+		tagPriceFen: integer('tag_price_fen').notNull(),
+		unitPriceFen: integer('unit_price_fen').notNull(),
+		/** An operator allowed this price outside its grade band. */
+		priceOverride: boolean('price_override').notNull().default(false),
+		moq: integer('moq').notNull().default(1),
+		/** Stock counters. locked: held for live shows; allocated: taken by orders not yet shipped. */
+		onHand: integer('on_hand').notNull().default(0),
+		locked: integer('locked').notNull().default(0),
+		allocated: integer('allocated').notNull().default(0),
+		sizeBreakdown: jsonb('size_breakdown').$type<SizeBreakdown>().notNull().default({}),
+		attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default({}),
+		warehouseProvince: text('warehouse_province').notNull().default(''),
+		warehouseCity: text('warehouse_city').notNull().default(''),
+		talkingPoints: text('talking_points').notNull().default(''),
+		dropshipAllowed: boolean('dropship_allowed').notNull().default(true),
+		/** Default host commission, basis points of the sale price (1500 = 15%). */
+		commissionBp: integer('commission_bp').notNull().default(1500),
+		status: lotStatus('status').notNull().default('active'),
+		statusReason: text('status_reason'),
+		/** Derived at every write by the domain rules (export, stall, live_special); never typed. */
+		scenarios: text('scenarios')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		/** Derived: share of large sizes in basis points, from size_breakdown. */
+		largeSizeBp: integer('large_size_bp').notNull().default(0),
+		hasDefectVideo: boolean('has_defect_video').notNull().default(false),
+		/** Derived from order data (refreshed by the catalog stats job). */
+		sales7d: integer('sales_7d').notNull().default(0),
+		repurchaseBp: integer('repurchase_bp').notNull().default(0),
+		/** Text the search index covers: title, brand, category names, description. */
+		searchText: text('search_text').notNull().default(''),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		/** Monotonic sequence for stable newest-first cursors. */
+		seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity()
+	},
+	(t) => [
+		check(
+			'lots_stock_invariant',
+			sql`${t.locked} >= 0 and ${t.allocated} >= 0 and ${t.locked} + ${t.allocated} <= ${t.onHand}`
+		),
+		check('lots_prices_positive', sql`${t.tagPriceFen} > 0 and ${t.unitPriceFen} > 0`),
+		check('lots_moq_positive', sql`${t.moq} >= 1`),
+		index('lots_supplier_idx').on(t.supplierId),
+		index('lots_category_path_idx').on(t.categoryPath.op('text_pattern_ops')),
+		index('lots_active_price_idx')
+			.on(t.unitPriceFen)
+			.where(sql`status = 'active'`),
+		index('lots_active_sales_idx')
+			.on(t.sales7d, t.id)
+			.where(sql`status = 'active'`),
+		index('lots_active_seq_idx')
+			.on(t.seq)
+			.where(sql`status = 'active'`),
+		index('lots_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`)
+	]
+);
+
+export const lotMedia = pgTable(
+	'lot_media',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		lotId: uuid('lot_id')
+			.notNull()
+			.references(() => lots.id, { onDelete: 'cascade' }),
+		kind: mediaKind('kind').notNull(),
+		storageKey: text('storage_key').notNull(),
+		mime: text('mime').notNull(),
+		bytes: integer('bytes').notNull(),
+		position: integer('position').notNull().default(0),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('lot_media_lot_idx').on(t.lotId, t.position)]
+);
+
+/** Operator-editable policy overrides (one row per section). */
+export const settings = pgTable(
+	'settings',
+	{
+		key: text('key').notNull(),
+		scope: text('scope').notNull().default('policy'),
+		value: jsonb('value').notNull(),
+		updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [primaryKey({ columns: [t.scope, t.key] })]
+);
+
+export type Lot = typeof lots.$inferSelect;
+export type Supplier = typeof suppliers.$inferSelect;
+export type Category = typeof categories.$inferSelect;

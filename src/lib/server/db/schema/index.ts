@@ -1,0 +1,5 @@
+// One file per module; drizzle-kit reads this barrel.
+export * from './orgs';
+export * from './auth';
+export * from './realtime';
+export * from './catalog';

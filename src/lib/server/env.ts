@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * Process environment, validated once. Every server module reads configuration from here,
+ * never from process.env directly, so a typo in a deployment fails loudly at start.
+ */
+const EnvSchema = z.object({
+	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+	DATABASE_URL: z
+		.string()
+		.trim()
+		.optional()
+		.transform((v) => (v ? v : undefined))
+		.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+			message: 'DATABASE_URL must start with postgres:// or postgresql://'
+		}),
+	DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+	DATA_DIR: z.string().default('./data'),
+	/** PGlite location when DATABASE_URL is unset: a directory, or memory:// for tests. */
+	PGLITE_DIR: z.string().optional(),
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	HOST: z.string().default('0.0.0.0'),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	/** `true` seeds the demo marketplace into an empty database at start. */
+	SEED_DEMO: z
+		.enum(['true', 'false', '1', '0'])
+		.default('true')
+		.transform((v) => v === 'true' || v === '1'),
+	/** Forces the Secure flag on cookies; by default it follows the request's protocol. */
+	COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
+	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+	/** Optional Redis for the socket.io adapter; otherwise Postgres LISTEN/NOTIFY is used. */
+	REDIS_URL: z.string().optional()
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+	if (!cached) {
+		const parsed = EnvSchema.safeParse(process.env);
+		if (!parsed.success) {
+			const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+			throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+		}
+		cached = parsed.data;
+	}
+	return cached;
+}
+
+/** Tests change the environment between files; this forgets the cached copy. */
+export function resetEnvCache(): void {
+	cached = undefined;
+}

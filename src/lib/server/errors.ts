@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+export type ErrorCode =
+	| 'invalid_input'
+	| 'unauthenticated'
+	| 'invalid_credentials'
+	| 'forbidden'
+	| 'not_found'
+	| 'conflict'
+	| 'email_taken'
+	| 'rule_violation'
+	| 'rate_limited'
+	| 'internal'
+	| (string & {});
+
+const STATUS_BY_KIND = {
+	invalid: 400,
+	unauthenticated: 401,
+	forbidden: 403,
+	not_found: 404,
+	conflict: 409,
+	rule: 422,
+	rate_limited: 429,
+	internal: 500
+} as const;
+
+export type ErrorKind = keyof typeof STATUS_BY_KIND;
+
+/**
+ * The one error type services throw. Its kind maps to an HTTP status in one place
+ * (`status`), and its JSON shape is the API's `{error:{code,message,field}}`.
+ */
+export class AppError extends Error {
+	readonly kind: ErrorKind;
+	readonly code: ErrorCode;
+	readonly field: string | undefined;
+	readonly details: Record<string, unknown> | undefined;
+	/** Placeholder values when `message` is a catalogue key. */
+	readonly params: Record<string, string | number> | undefined;
+	/** Every problem found when validation found several (the first is the main one). */
+	readonly issues: { field: string; message: string }[] | undefined;
+
+	/**
+	 * `message` is either a message-catalogue key (translated for the caller at the HTTP edge)
+	 * or plain English text.
+	 */
+	constructor(
+		kind: ErrorKind,
+		code: ErrorCode,
+		message: string,
+		opts: {
+			field?: string;
+			details?: Record<string, unknown>;
+			params?: Record<string, string | number>;
+			issues?: { field: string; message: string }[];
+		} = {}
+	) {
+		super(message);
+		this.name = 'AppError';
+		this.kind = kind;
+		this.code = code;
+		this.field = opts.field;
+		this.details = opts.details;
+		this.params = opts.params;
+		this.issues = opts.issues;
+	}
+
+	get status(): number {
+		return STATUS_BY_KIND[this.kind];
+	}
+
+	toJSON(
+		translate: (message: string, params?: Record<string, string | number>) => string = (m) => m
+	): ErrorBody {
+		return {
+			error: {
+				code: this.code,
+				message: translate(this.message, this.params),
+				...(this.field !== undefined ? { field: this.field } : {}),
+				...(this.details ?? {}),
+				...(this.issues
+					? {
+							issues: this.issues.map((i) => ({
+								field: i.field,
+								message: translate(i.message, this.params)
+							}))
+						}
+					: {})
+			}
+		};
+	}
+}
+
+export interface ErrorBody {
+	error: { code: string; message: string; field?: string; [k: string]: unknown };
+}
+
+export const invalid = (field: string, message: string, code: ErrorCode = 'invalid_input') =>
+	new AppError('invalid', code, message, { field });
+export const forbidden = (message = 'You may not do this.') =>
+	new AppError('forbidden', 'forbidden', message);
+export const notFound = (what: string, field?: string) =>
+	new AppError('not_found', 'not_found', `${what} not found.`, { field });
+export const unauthenticated = (message = 'Sign in first.') =>
+	new AppError('unauthenticated', 'unauthenticated', message);
+
+/**
+ * Turns zod issues into one AppError naming the first field (dot path) and listing all.
+ * `params` fills placeholders in catalogue-key messages ({min} and the like).
+ */
+export function fromZod(error: z.ZodError, params?: Record<string, string | number>): AppError {
+	const issue = error.issues[0];
+	const field = issue ? issue.path.map(String).join('.') : undefined;
+	return new AppError('invalid', 'invalid_input', issue?.message ?? 'Invalid input.', {
+		field: field || undefined,
+		params,
+		issues:
+			error.issues.length > 1
+				? error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message }))
+				: undefined
+	});
+}
+
+/** Parses input with a schema; throws an AppError (400, field named) on failure. */
+export function parse<S extends z.ZodType>(
+	schema: S,
+	input: unknown,
+	params?: Record<string, string | number>
+): z.output<S> {
+	const r = schema.safeParse(input);
+	if (!r.success) throw fromZod(r.error, params);
+	return r.data;
+}

@@ -1,0 +1,68 @@
+import { isHttpError, isRedirect, json, type RequestEvent } from '@sveltejs/kit';
+import { isMessageKey, translate, type Locale } from '$lib/i18n';
+import type { SessionUser } from './auth/session';
+import { AppError, unauthenticated, forbidden } from './errors';
+import { logger } from './log';
+import type { Role } from '$lib/domain/roles';
+
+/** Translates an AppError message for the caller when it is a catalogue key. */
+export function translator(locale: Locale) {
+	return (message: string, params?: Record<string, string | number>) =>
+		isMessageKey(message) ? translate(locale, message, params) : message;
+}
+
+/** The error body and status for anything a handler threw. Unknown errors are logged, not shown. */
+export function errorResponse(e: unknown, locale: Locale): Response {
+	if (e instanceof AppError) {
+		return json(e.toJSON(translator(locale)), { status: e.status });
+	}
+	logger().error({ err: e }, 'unhandled error in API handler');
+	return json({ error: { code: 'internal', message: 'Internal error.' } }, { status: 500 });
+}
+
+/** Wraps an API handler so AppErrors become `{error:{code,message,field}}` with their status. */
+export function api<E extends RequestEvent>(fn: (event: E) => Promise<Response> | Response) {
+	return async (event: E): Promise<Response> => {
+		try {
+			return await fn(event);
+		} catch (e) {
+			if (isRedirect(e) || isHttpError(e)) throw e;
+			return errorResponse(e, event.locals.apiLocale);
+		}
+	};
+}
+
+/** Reads a JSON body; a missing or malformed body is a 400, not a 500. */
+export async function readJson(request: Request): Promise<unknown> {
+	const type = request.headers.get('content-type') ?? '';
+	if (!type.includes('application/json')) {
+		throw new AppError(
+			'invalid',
+			'invalid_input',
+			'Expected a JSON body (Content-Type: application/json).',
+			{
+				field: 'body'
+			}
+		);
+	}
+	try {
+		return await request.json();
+	} catch {
+		throw new AppError('invalid', 'invalid_input', 'The body is not valid JSON.', {
+			field: 'body'
+		});
+	}
+}
+
+export function requireUser(locals: App.Locals, roles?: readonly Role[]): SessionUser {
+	if (!locals.user) throw unauthenticated();
+	if (roles && !roles.includes(locals.user.role)) throw forbidden();
+	return locals.user;
+}
+
+/** Form values as a plain object (last value wins; checkboxes become 'on'). */
+export function formObject(data: FormData): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [k, v] of data) if (typeof v === 'string') out[k] = v;
+	return out;
+}

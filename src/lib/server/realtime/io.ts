@@ -1,0 +1,130 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Server as EngineServer } from 'engine.io';
+import { Server, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import pg from 'pg';
+import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '$lib/realtime/events';
+import { authenticateHeaders } from '../auth/request';
+import type { Actor } from '../auth/service';
+import { env } from '../env';
+import { logger } from '../log';
+import { writeUpgradeError } from './upgrade';
+
+export interface SocketData {
+	actor: Actor;
+}
+export type Io = Server<
+	ClientToServerEvents,
+	ServerToClientEvents,
+	Record<string, never>,
+	SocketData
+>;
+export type IoSocket = Socket<
+	ClientToServerEvents,
+	ServerToClientEvents,
+	Record<string, never>,
+	SocketData
+>;
+
+type AuthedRequest = IncomingMessage & { lotliveActor?: Actor };
+
+export const SOCKET_PATH = '/socket.io/';
+
+/** Connection handlers added by modules (shows, orders, …) once the server is up. */
+export type SocketModule = (io: Io, socket: IoSocket) => void;
+const modules: SocketModule[] = [];
+export function registerSocketModule(m: SocketModule): void {
+	modules.push(m);
+}
+
+/**
+ * socket.io bound to a standalone engine so requests are authenticated before engine.io sees
+ * them: no session or token → 401 and nothing is opened. Several nodes share events through
+ * the Postgres adapter when DATABASE_URL is set.
+ */
+export function createRealtime() {
+	const engine = new EngineServer({
+		pingInterval: 20_000,
+		pingTimeout: 20_000,
+		maxHttpBufferSize: 1e6,
+		cors: undefined
+	});
+	const io: Io = new Server({ path: SOCKET_PATH, serveClient: false });
+	io.bind(engine);
+
+	let pool: pg.Pool | undefined;
+	const url = env().DATABASE_URL;
+	if (url) {
+		pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'lotlive-io' });
+		pool.on('error', (err) => logger().warn({ err }, 'socket.io adapter pool error'));
+		io.adapter(
+			createAdapter(pool, {
+				tableName: 'socket_io_attachments',
+				channelPrefix: 'lotlive_io',
+				errorHandler: (err) => logger().warn({ err }, 'socket.io adapter error')
+			})
+		);
+	}
+
+	io.use((socket, next) => {
+		const actor = (socket.request as AuthedRequest).lotliveActor;
+		if (!actor) return next(new Error('unauthenticated'));
+		socket.data.actor = actor;
+		next();
+	});
+
+	io.on('connection', (socket) => {
+		const actor = socket.data.actor;
+		const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
+		if (orgId) void socket.join(rooms.org(orgId));
+		if (actor.kind === 'user') void socket.join(rooms.user(actor.user.id));
+		socket.emit('HelloV1', {
+			userId: actor.kind === 'user' ? actor.user.id : null,
+			orgId: orgId ?? '',
+			role: actor.kind === 'user' ? actor.user.role : null,
+			serverTime: new Date().toISOString()
+		});
+		socket.on('PingV1', (p, ack) => {
+			if (typeof ack !== 'function') return;
+			ack({ ok: true, data: { at: Number(p?.at) || 0, serverTime: Date.now() } });
+		});
+		for (const m of modules) m(io, socket);
+	});
+
+	async function authenticate(req: IncomingMessage): Promise<Actor | null> {
+		const auth = await authenticateHeaders({
+			cookie: req.headers.cookie,
+			authorization: req.headers.authorization
+		});
+		return auth?.actor ?? null;
+	}
+
+	return {
+		io,
+		matches: (url: string | undefined) => !!url && url.startsWith(SOCKET_PATH),
+		async handleRequest(req: IncomingMessage, res: ServerResponse) {
+			const actor = await authenticate(req).catch(() => null);
+			if (!actor) {
+				res.writeHead(401, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ error: { code: 'unauthenticated', message: 'Sign in first.' } }));
+				return;
+			}
+			(req as AuthedRequest).lotliveActor = actor;
+			engine.handleRequest(req, res);
+		},
+		async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+			const actor = await authenticate(req).catch(() => null);
+			if (!actor) return writeUpgradeError(socket, 401, 'unauthenticated');
+			(req as AuthedRequest).lotliveActor = actor;
+			engine.handleUpgrade(req, socket, head);
+		},
+		async close() {
+			await new Promise<void>((r) => io.close(() => r()));
+			engine.close();
+			await pool?.end().catch(() => {});
+		}
+	};
+}
+
+export type Realtime = ReturnType<typeof createRealtime>;

@@ -1,0 +1,115 @@
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { dbHandle, closeDb } from './db';
+import { migrateAndInit } from './db/migrate';
+import { env } from './env';
+import { logger } from './log';
+import { createRealtime, type Realtime } from './realtime/io';
+import { createCollab, type AccessResolver, type Collab } from './collab/server';
+import { seedDemoIfEmpty } from './seed/demo';
+
+/**
+ * Process lifecycle shared by the production entry (server/index.js) and the Vite dev plugin:
+ * migrate + seed once, then attach socket.io and the Yjs endpoint to an http server.
+ */
+interface RuntimeState {
+	ready?: Promise<void>;
+	realtime?: Realtime;
+	collab?: Collab;
+	stoppers: (() => Promise<void> | void)[];
+}
+
+const key = Symbol.for('lotlive.runtime.state');
+type G = typeof globalThis & { [key]?: RuntimeState };
+function state(): RuntimeState {
+	const g = globalThis as G;
+	return (g[key] ??= { stoppers: [] });
+}
+
+/** Resolvers for collaborative documents; the boards module registers its own. */
+const accessResolvers: AccessResolver[] = [];
+export function registerCollabAccess(r: AccessResolver): void {
+	accessResolvers.push(r);
+}
+
+export function ready(): Promise<void> {
+	const s = state();
+	s.ready ??= (async () => {
+		const handle = dbHandle();
+		const started = performance.now();
+		await migrateAndInit(handle, async () => {
+			if (env().SEED_DEMO) await seedDemoIfEmpty();
+		});
+		logger().info(
+			{ db: handle.kind, ms: Math.round(performance.now() - started) },
+			'database ready'
+		);
+	})();
+	s.ready.catch(() => (s.ready = undefined));
+	return s.ready;
+}
+
+/** Registers something to stop on shutdown (jobs, listeners). */
+export function onShutdown(fn: () => Promise<void> | void): void {
+	state().stoppers.push(fn);
+}
+
+export function realtime(): Realtime | undefined {
+	return state().realtime;
+}
+
+export function attach(server: HttpServer): {
+	handleRequest: (req: IncomingMessage, res: ServerResponse) => boolean;
+} {
+	const s = state();
+	s.realtime ??= createRealtime();
+	s.collab ??= createCollab({
+		resolveAccess: async (actor, docId) => {
+			for (const r of accessResolvers) {
+				const a = await r(actor, docId);
+				if (a !== undefined) return a;
+			}
+			return undefined;
+		}
+	});
+	const rt = s.realtime;
+	const collab = s.collab;
+	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+		if (rt.matches(req.url)) void rt.handleUpgrade(req, socket, head);
+		else if (collab.matches(req.url)) void collab.handleUpgrade(req, socket, head);
+		// anything else (Vite's HMR socket in dev) is left to its own listener
+	});
+	return {
+		/** Returns true when the request was taken (socket.io polling). */
+		handleRequest(req, res) {
+			if (!rt.matches(req.url)) return false;
+			void rt.handleRequest(req, res);
+			return true;
+		}
+	};
+}
+
+export async function shutdown(): Promise<void> {
+	const s = state();
+	for (const stop of s.stoppers.splice(0).reverse()) {
+		try {
+			await stop();
+		} catch (err) {
+			logger().warn({ err }, 'shutdown step failed');
+		}
+	}
+	await s.collab?.close();
+	await s.realtime?.close();
+	s.collab = undefined;
+	s.realtime = undefined;
+	s.ready = undefined;
+	await closeDb();
+}
+
+// The production entry reaches the runtime through this global after importing the
+// SvelteKit handler, so both share one module instance (one pool, one PGlite).
+(globalThis as Record<symbol, unknown>)[Symbol.for('lotlive.runtime')] = {
+	ready,
+	attach,
+	shutdown
+};

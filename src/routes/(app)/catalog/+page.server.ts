@@ -1,0 +1,4 @@
+import { newestLots } from '$lib/server/overview/service';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async () => ({ lots: await newestLots() });

@@ -1,0 +1,6 @@
+import type { PageServerLoad } from './$types';
+import { homeOf } from '$lib/domain/roles';
+
+export const load: PageServerLoad = ({ locals }) => ({
+	home: locals.user ? homeOf(locals.user.role) : null
+});
