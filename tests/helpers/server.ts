@@ -23,9 +23,10 @@ export async function startRealtimeServer(): Promise<{
 		url: `http://127.0.0.1:${port}`,
 		port,
 		close: async () => {
+			const closed = new Promise((r) => server.close(r));
+			await shutdown(); // closes socket.io and websocket clients first
 			server.closeAllConnections();
-			await new Promise((r) => server.close(r));
-			await shutdown();
+			await closed;
 		}
 	};
 }

@@ -6,6 +6,11 @@ import { SESSION_COOKIE } from '../../src/lib/server/auth/session';
 import { createApiToken } from '../../src/lib/server/auth/service';
 import { registerCollabAccess } from '../../src/lib/server/runtime';
 import { startRealtimeServer } from '../helpers/server';
+import { seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
+import { db } from '../../src/lib/server/db';
+import { lots } from '../../src/lib/server/db/schema';
+import { publishStock } from '../../src/lib/server/realtime/stock';
+import { eq, sql } from 'drizzle-orm';
 import { makeUser } from '../helpers/users';
 
 let srv: Awaited<ReturnType<typeof startRealtimeServer>>;
@@ -16,6 +21,7 @@ beforeAll(async () => {
 		const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
 		return docId === `test-${orgId}` ? 'write' : null;
 	});
+	await seedDemoIfEmpty();
 	srv = await startRealtimeServer();
 });
 afterAll(async () => srv.close());
@@ -116,5 +122,32 @@ describe('socket.io and /collab refuse anyone without a session or token', () =>
 		expect(await upgradeStatus(`/collab/test-${u.orgId}`, cookie)).toBe(101);
 		expect(await upgradeStatus(`/collab/test-${other.orgId}`, cookie)).toBe(403);
 		expect(await upgradeStatus('/collab/no-such-doc', cookie)).toBe(404);
+	});
+});
+
+describe('stock counters over socket.io', () => {
+	it('answers LotWatchV1 with current counters and pushes StockChangedV1 after publishStock', async () => {
+		const [lot] = await db().select().from(lots).limit(1);
+		const u = await makeUser('buyer');
+		const socket = connect(srv.url, {
+			transports: ['websocket'],
+			extraHeaders: { Cookie: `${SESSION_COOKIE}=${u.token}` },
+			reconnection: false
+		});
+		await new Promise((r) => socket.on('HelloV1', r));
+		const bad = await socket.timeout(2000).emitWithAck('LotWatchV1', { lotIds: ['nope'] });
+		expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'lotIds.0' } });
+		const watched = await socket.timeout(2000).emitWithAck('LotWatchV1', { lotIds: [lot!.id] });
+		expect(watched.ok && watched.data[0]).toMatchObject({ lotId: lot!.id, available: lot!.onHand });
+		const pushed = new Promise<{ locked: number; available: number; version: number }>((r) =>
+			socket.on('StockChangedV1', r)
+		);
+		await db()
+			.update(lots)
+			.set({ locked: 7, stockVersion: sql`${lots.stockVersion} + 1` })
+			.where(eq(lots.id, lot!.id));
+		await publishStock([lot!.id]);
+		expect(await pushed).toMatchObject({ locked: 7, available: lot!.onHand - 7, version: 1 });
+		socket.close();
 	});
 });

@@ -7,6 +7,8 @@ import { logger } from './log';
 import { createRealtime, type Realtime } from './realtime/io';
 import { createCollab, type AccessResolver, type Collab } from './collab/server';
 import { seedDemoIfEmpty } from './seed/demo';
+// Modules that register socket.io handlers or collab access resolvers on import.
+import './realtime/stock';
 
 /**
  * Process lifecycle shared by the production entry (server/index.js) and the Vite dev plugin:

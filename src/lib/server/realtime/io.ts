@@ -31,6 +31,12 @@ type AuthedRequest = IncomingMessage & { lotliveActor?: Actor };
 
 export const SOCKET_PATH = '/socket.io/';
 
+let current: Io | undefined;
+/** The process's socket.io server once the http server is up (undefined in tools and tests without one). */
+export function currentIo(): Io | undefined {
+	return current;
+}
+
 /** Connection handlers added by modules (shows, orders, …) once the server is up. */
 export type SocketModule = (io: Io, socket: IoSocket) => void;
 const modules: SocketModule[] = [];
@@ -52,6 +58,7 @@ export function createRealtime() {
 	});
 	const io: Io = new Server({ path: SOCKET_PATH, serveClient: false });
 	io.bind(engine);
+	current = io;
 
 	let pool: pg.Pool | undefined;
 	const url = env().DATABASE_URL;
@@ -120,6 +127,7 @@ export function createRealtime() {
 			engine.handleUpgrade(req, socket, head);
 		},
 		async close() {
+			if (current === io) current = undefined;
 			await new Promise<void>((r) => io.close(() => r()));
 			engine.close();
 			await pool?.end().catch(() => {});

@@ -140,6 +140,8 @@ export const lots = pgTable(
 		onHand: integer('on_hand').notNull().default(0),
 		locked: integer('locked').notNull().default(0),
 		allocated: integer('allocated').notNull().default(0),
+		/** Bumped by every change of the stock counters; clients drop stale updates with it. */
+		stockVersion: bigint('stock_version', { mode: 'number' }).notNull().default(0),
 		sizeBreakdown: jsonb('size_breakdown').$type<SizeBreakdown>().notNull().default({}),
 		attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default({}),
 		warehouseProvince: text('warehouse_province').notNull().default(''),
