@@ -1,5 +1,6 @@
 import { env } from '../env';
-import { openDatabase, type Db, type DbHandle } from './client';
+import type { SQL } from 'drizzle-orm';
+import { openDatabase, type Db, type DbHandle, type DbOrTx } from './client';
 import path from 'node:path';
 
 export * from './client';
@@ -41,4 +42,17 @@ export async function closeDb(): Promise<void> {
 	const h = g[key];
 	g[key] = undefined;
 	if (h) await h.close();
+}
+
+/**
+ * Runs raw SQL and returns its rows on either driver (postgres.js returns an array,
+ * PGlite an object with `rows`). Prefer drizzle's query builder; use this for SQL it lacks.
+ */
+export async function execRows<T extends Record<string, unknown>>(
+	query: SQL,
+	tx: DbOrTx = db()
+): Promise<T[]> {
+	const r = (await tx.execute(query)) as unknown;
+	if (Array.isArray(r)) return r as T[];
+	return ((r as { rows?: T[] }).rows ?? []) as T[];
 }
