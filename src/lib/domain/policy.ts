@@ -17,6 +17,16 @@ export interface Policy {
 		/** `stall`: grade C and unit price strictly under this (fen). */
 		stallMaxPriceFen: number;
 	};
+	live: {
+		/** A lock expires this long after it was taken or last extended, unless the show ends first. */
+		lockTtlMinutes: number;
+		/** Largest single lock request, in units. */
+		maxLockQuantity: number;
+		/** Warn in the live console when a slot's locked units left fall to this or below. */
+		lowStockUnits: number;
+		/** How often the background job releases expired locks, in seconds. */
+		expirySweepSeconds: number;
+	};
 	auth: {
 		sessionDays: number;
 		/** A session is extended when less than this many days remain. */
@@ -38,6 +48,12 @@ export const DEFAULT_POLICY: Policy = {
 		exportLargeSizeMinBp: 8000,
 		largeSizes: ['XL', 'XXL', '2XL', 'XXXL', '3XL', '4XL', '5XL', '6XL'],
 		stallMaxPriceFen: 1000
+	},
+	live: {
+		lockTtlMinutes: 240,
+		maxLockQuantity: 1_000_000,
+		lowStockUnits: 20,
+		expirySweepSeconds: 15
 	},
 	auth: {
 		sessionDays: 30,

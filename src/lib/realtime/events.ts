@@ -20,9 +20,28 @@ export interface StockChangedV1 {
 	at: string;
 }
 
+/** A lot's counters as one show sees them: its own locks and sales next to the lot's totals. */
+export interface ShowStockChangedV1 extends StockChangedV1 {
+	showId: string;
+	/** Units held by this show's active locks. */
+	lockedInShow: number;
+	/** Units this show's orders took from its locks or free stock. */
+	soldInShow: number;
+}
+
+/** A show's state changed (went live, ended, current slot moved). */
+export interface ShowChangedV1 {
+	showId: string;
+	status: 'scheduled' | 'live' | 'ended' | 'cancelled';
+	currentSlotId: string | null;
+	at: string;
+}
+
 export interface ServerToClientEvents {
 	HelloV1: (p: HelloV1) => void;
 	StockChangedV1: (p: StockChangedV1) => void;
+	ShowStockChangedV1: (p: ShowStockChangedV1) => void;
+	ShowChangedV1: (p: ShowChangedV1) => void;
 }
 
 export type AckResult<T> =
@@ -35,6 +54,33 @@ export interface ClientToServerEvents {
 	/** Watch lots' stock: joins `lot:<id>` rooms and answers with the current counters. */
 	LotWatchV1: (p: { lotIds: string[] }, ack: Ack<StockChangedV1[]>) => void;
 	LotUnwatchV1: (p: { lotIds: string[] }) => void;
+	/** Watch a show (its team and operators): joins `show:<id>`, answers with every slot's counters. */
+	ShowWatchV1: (p: { showId: string }, ack: Ack<ShowStockChangedV1[]>) => void;
+	ShowUnwatchV1: (p: { showId: string }) => void;
+	/** Same as POST /api/v1/shows/:id/locks. */
+	LockAcquireV1: (
+		p: { showId: string; lotId: string; quantity: number },
+		ack: Ack<{ lock: LockV1; counters: LotCountersV1 }>
+	) => void;
+}
+
+export interface LockV1 {
+	id: string;
+	showId: string;
+	lotId: string;
+	quantity: number;
+	consumed: number;
+	status: 'active' | 'released' | 'expired';
+	expiresAt: string;
+	createdAt: string;
+}
+
+export interface LotCountersV1 {
+	onHand: number;
+	locked: number;
+	allocated: number;
+	available: number;
+	version: number;
 }
 
 /** Rooms: one per organisation and per user; modules add their own. */

@@ -29,6 +29,13 @@ const EnvSchema = z.object({
 	/** Forces the Secure flag on cookies; by default it follows the request's protocol. */
 	COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
 	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+	/** How lock requests reach the database: coalesced per lot (default) or one transaction each. */
+	LOCK_STRATEGY: z.enum(['batched', 'naive']).default('batched'),
+	/** Set to false to keep this process from running background jobs (expiry sweeps). */
+	JOBS: z
+		.enum(['true', 'false', '1', '0'])
+		.default('true')
+		.transform((v) => v === 'true' || v === '1'),
 	/** Optional Redis for the socket.io adapter; otherwise Postgres LISTEN/NOTIFY is used. */
 	REDIS_URL: z.string().optional()
 });

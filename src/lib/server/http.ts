@@ -1,6 +1,7 @@
 import { isHttpError, isRedirect, json, type RequestEvent } from '@sveltejs/kit';
 import { isMessageKey, translate, type Locale } from '$lib/i18n';
 import type { SessionUser } from './auth/session';
+import type { Actor } from './auth/service';
 import { AppError, unauthenticated, forbidden } from './errors';
 import { logger } from './log';
 import type { Role } from '$lib/domain/roles';
@@ -52,6 +53,12 @@ export async function readJson(request: Request): Promise<unknown> {
 			field: 'body'
 		});
 	}
+}
+
+/** The caller of an API route: a signed-in user or an organisation's API token. */
+export function requireActor(locals: App.Locals): Actor {
+	if (!locals.actor) throw unauthenticated();
+	return locals.actor;
 }
 
 export function requireUser(locals: App.Locals, roles?: readonly Role[]): SessionUser {

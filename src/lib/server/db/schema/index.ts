@@ -3,3 +3,4 @@ export * from './orgs';
 export * from './auth';
 export * from './realtime';
 export * from './catalog';
+export * from './live';

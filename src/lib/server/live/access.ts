@@ -1,0 +1,78 @@
+import { eq } from 'drizzle-orm';
+import type { Actor } from '../auth/service';
+import { db, type DbOrTx } from '../db';
+import { shows } from '../db/schema';
+import { AppError, forbidden, notFound } from '../errors';
+
+export type ShowAccess = 'write' | 'read';
+
+/** The organisation an actor acts for, and whether it may run a host team's shows. */
+export function actorTeam(actor: Actor): {
+	orgId: string | null;
+	mayWrite: boolean;
+	isOperator: boolean;
+} {
+	if (actor.kind === 'token') {
+		return { orgId: actor.orgId, mayWrite: actor.orgKind === 'host_team', isOperator: false };
+	}
+	const role = actor.user.role;
+	return {
+		orgId: actor.user.orgId,
+		mayWrite: role === 'host' || role === 'assistant',
+		isOperator: role === 'operator'
+	};
+}
+
+export function actorIds(actor: Actor): { userId: string | null; tokenId: string | null } {
+	return actor.kind === 'user'
+		? { userId: actor.user.id, tokenId: null }
+		: { userId: null, tokenId: actor.tokenId };
+}
+
+// A show's team never changes, so it can be remembered for the life of the process; the hot
+// lock path then authorises without a query.
+const teamCache = new Map<string, string>();
+
+async function showTeam(showId: string, tx: DbOrTx): Promise<string | undefined> {
+	const cached = teamCache.get(showId);
+	if (cached) return cached;
+	const [row] = await tx
+		.select({ teamId: shows.teamId })
+		.from(shows)
+		.where(eq(shows.id, showId))
+		.limit(1);
+	if (row) {
+		if (teamCache.size > 50_000) teamCache.clear();
+		teamCache.set(showId, row.teamId);
+	}
+	return row?.teamId;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Who may do what with a show: the host and assistants of its team (or the team's API token)
+ * write; an operator reads; everyone else is refused (403), and an unknown show is 404.
+ */
+export async function authorizeShow(
+	actor: Actor,
+	showId: string,
+	need: ShowAccess,
+	tx: DbOrTx = db()
+): Promise<{ teamId: string }> {
+	if (!UUID.test(showId)) throw notFound('Show', 'showId');
+	const teamId = await showTeam(showId, tx);
+	if (!teamId) throw notFound('Show', 'showId');
+	const a = actorTeam(actor);
+	if (a.orgId === teamId && a.mayWrite) return { teamId };
+	if (need === 'read' && (a.isOperator || a.orgId === teamId)) return { teamId };
+	throw forbidden('Only the host team of this show may do this.');
+}
+
+export function requireTeamWriter(actor: Actor): string {
+	const a = actorTeam(actor);
+	if (!a.mayWrite || !a.orgId) {
+		throw new AppError('forbidden', 'forbidden', 'Only a host team can run shows.');
+	}
+	return a.orgId;
+}

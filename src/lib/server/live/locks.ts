@@ -1,0 +1,698 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
+import {
+	available,
+	decideBatch,
+	lockChange,
+	planConsumption,
+	showAcceptsLocks,
+	type ShowStatus
+} from '$lib/domain/locks';
+import type { Actor } from '../auth/service';
+import { db, execRows, type DbOrTx, type Tx } from '../db';
+import { lockEvents, lots, shows, showSlots, stockLocks, type StockLock } from '../db/schema';
+import { AppError, notFound, parse } from '../errors';
+import { env } from '../env';
+import { logger } from '../log';
+import { actorIds, authorizeShow } from './access';
+import { KeyedBatcher } from './batcher';
+import { publishLockChanges } from './publish';
+
+const UUID = z.uuid({ error: 'Must be an id (uuid).' });
+
+export function quantitySchema(policy: Policy = DEFAULT_POLICY, min = 1) {
+	return z
+		.number({ error: 'quantity must be a whole number.' })
+		.int({ error: 'quantity must be a whole number of units.' })
+		.min(min, {
+			error: min === 1 ? 'quantity must be at least 1.' : 'quantity must not be negative.'
+		})
+		.max(policy.live.maxLockQuantity, {
+			error: `quantity must be at most ${policy.live.maxLockQuantity}.`
+		});
+}
+
+export const AcquireInput = z.object({ lotId: UUID, quantity: quantitySchema() });
+export const ChangeInput = z
+	.object({
+		quantity: quantitySchema(DEFAULT_POLICY, 0).optional(),
+		/** Push the expiry to this many minutes from now. */
+		extendMinutes: z
+			.number()
+			.int()
+			.min(1)
+			.max(7 * 24 * 60)
+			.optional()
+	})
+	.refine((v) => v.quantity !== undefined || v.extendMinutes !== undefined, {
+		error: 'Send quantity or extendMinutes.',
+		path: ['quantity']
+	});
+
+export interface LockView {
+	id: string;
+	showId: string;
+	lotId: string;
+	quantity: number;
+	consumed: number;
+	status: 'active' | 'released' | 'expired';
+	expiresAt: string;
+	createdAt: string;
+}
+
+export interface LotCounters {
+	onHand: number;
+	locked: number;
+	allocated: number;
+	available: number;
+	version: number;
+}
+
+export function toLockView(l: StockLock): LockView {
+	return {
+		id: l.id,
+		showId: l.showId,
+		lotId: l.lotId,
+		quantity: l.quantity,
+		consumed: l.consumed,
+		status: l.status,
+		expiresAt: l.expiresAt.toISOString(),
+		createdAt: l.createdAt.toISOString()
+	};
+}
+
+export const insufficient = (avail: number) =>
+	new AppError('conflict', 'insufficient_stock', `Only ${avail} units are free for this lot.`, {
+		field: 'quantity',
+		details: { available: avail }
+	});
+
+const showClosed = () =>
+	new AppError('conflict', 'show_closed', 'This show has ended; its locks can no longer change.', {
+		field: 'showId'
+	});
+const notInShow = () =>
+	new AppError('rule', 'lot_not_in_show', 'This lot is not on the show’s line-up.', {
+		field: 'lotId'
+	});
+const lotUnavailable = () =>
+	new AppError('rule', 'lot_unavailable', 'This lot is not on sale (blocked, archived or draft).', {
+		field: 'lotId'
+	});
+
+interface LotRow {
+	id: string;
+	onHand: number;
+	locked: number;
+	allocated: number;
+	stockVersion: number;
+	status: string;
+}
+
+const lotColumns = {
+	id: lots.id,
+	onHand: lots.onHand,
+	locked: lots.locked,
+	allocated: lots.allocated,
+	stockVersion: lots.stockVersion,
+	status: lots.status
+};
+
+/** Shows FOR SHARE in id order, then the lot FOR UPDATE: the lock order every stock path uses. */
+async function lockShowsAndLot(tx: Tx, showIds: string[], lotId: string) {
+	const showRows = showIds.length
+		? await tx
+				.select({
+					id: shows.id,
+					status: shows.status,
+					// drizzle leaves columns unqualified in a one-table select, so the subquery names them itself
+					inLineup: sql<boolean>`exists (select 1 from show_slots ss where ss.show_id = "shows"."id" and ss.lot_id = ${lotId})`
+				})
+				.from(shows)
+				.where(inArray(shows.id, [...showIds].sort()))
+				.orderBy(asc(shows.id))
+				.for('share', { of: shows })
+		: [];
+	const [lot] = await tx.select(lotColumns).from(lots).where(eq(lots.id, lotId)).for('update');
+	return { showRows: new Map(showRows.map((s) => [s.id, s])), lot: lot as LotRow | undefined };
+}
+
+function checkShowAndLot(
+	show: { status: ShowStatus; inLineup: boolean } | undefined,
+	lot: LotRow | undefined
+): AppError | null {
+	if (!lot) return notFound('Lot', 'lotId');
+	if (!show) return notFound('Show', 'showId');
+	if (!showAcceptsLocks(show.status)) return showClosed();
+	if (!show.inLineup) return notInShow();
+	if (lot.status !== 'active') return lotUnavailable();
+	return null;
+}
+
+interface AcquireReq {
+	showId: string;
+	quantity: number;
+	userId: string | null;
+	tokenId: string | null;
+	ttlMinutes: number;
+}
+type AcquireRes = { ok: true; lock: LockView; lot: LotRow } | { ok: false; error: AppError };
+
+/**
+ * One transaction for a whole batch of lock requests on one lot: lock the rows once, decide
+ * every request in arrival order against the committed free stock, then write the lot counter,
+ * the locks and their events in a single statement. Exact (the database row lock serialises
+ * batches across processes, and the CHECK constraint backs it up) and durable (results are
+ * returned only after COMMIT).
+ */
+async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<AcquireRes[]> {
+	const out = await db().transaction(async (tx) => {
+		const { showRows, lot } = await lockShowsAndLot(
+			tx,
+			[...new Set(reqs.map((r) => r.showId))],
+			lotId
+		);
+		const results: (AcquireRes | null)[] = reqs.map((r) => {
+			const err = checkShowAndLot(showRows.get(r.showId), lot);
+			return err ? { ok: false, error: err } : null;
+		});
+		const eligible = reqs.map((r, i) => ({ r, i })).filter(({ i }) => results[i] === null);
+		if (!lot || eligible.length === 0) return results as AcquireRes[];
+		const { decisions, grantedTotal } = decideBatch(
+			available(lot),
+			eligible.map(({ r }) => r)
+		);
+		const rows: {
+			id: string;
+			show_id: string;
+			quantity: number;
+			user_id: string | null;
+			token_id: string | null;
+			ttl: number;
+		}[] = [];
+		eligible.forEach(({ r, i }, k) => {
+			const d = decisions[k]!;
+			if (!d.granted) {
+				results[i] = { ok: false, error: insufficient(d.available) };
+				return;
+			}
+			rows.push({
+				id: randomUUID(),
+				show_id: r.showId,
+				quantity: r.quantity,
+				user_id: r.userId,
+				token_id: r.tokenId,
+				ttl: r.ttlMinutes
+			});
+		});
+		if (grantedTotal === 0) return results as AcquireRes[];
+		const json = JSON.stringify(rows);
+		const written = await execRows<{
+			kind: string;
+			id: string;
+			show_id: string;
+			quantity: number;
+			expires_at: string | Date;
+			created_at: string | Date;
+			on_hand: number;
+			locked: number;
+			allocated: number;
+			stock_version: string | number;
+		}>(
+			sql`with req as (
+				select * from jsonb_to_recordset(${json}::jsonb)
+					as x(id uuid, show_id uuid, quantity int, user_id uuid, token_id uuid, ttl int)
+			), upd as (
+				update lots set locked = locked + ${grantedTotal}, stock_version = stock_version + 1
+				where id = ${lotId}
+				returning on_hand, locked, allocated, stock_version
+			), ins as (
+				insert into stock_locks (id, show_id, lot_id, quantity, expires_at, created_by)
+				select id, show_id, ${lotId}, quantity, now() + make_interval(mins => ttl), user_id from req
+				returning id, show_id, quantity, expires_at, created_at
+			), ev as (
+				insert into lock_events (lock_id, show_id, lot_id, kind, delta, quantity_after, actor_user_id, actor_token_id)
+				select id, show_id, ${lotId}, 'acquire', quantity, quantity, user_id, token_id from req
+			)
+			select 'lock' as kind, ins.id, ins.show_id, ins.quantity, ins.expires_at, ins.created_at,
+				null::int as on_hand, null::int as locked, null::int as allocated, null::bigint as stock_version
+			from ins
+			union all
+			select 'lot', null, null, null, null, null, on_hand, locked, allocated, stock_version from upd`,
+			tx
+		);
+		const lotAfter = written.find((w) => w.kind === 'lot')!;
+		const lotRow: LotRow = {
+			id: lotId,
+			onHand: lotAfter.on_hand,
+			locked: lotAfter.locked,
+			allocated: lotAfter.allocated,
+			stockVersion: Number(lotAfter.stock_version),
+			status: lot.status
+		};
+		const byId = new Map(written.filter((w) => w.kind === 'lock').map((w) => [w.id, w]));
+		let k = 0;
+		eligible.forEach(({ i }, j) => {
+			if (!decisions[j]!.granted) return;
+			const row = rows[k++]!;
+			const w = byId.get(row.id)!;
+			results[i] = {
+				ok: true,
+				lot: lotRow,
+				lock: {
+					id: row.id,
+					showId: row.show_id,
+					lotId,
+					quantity: row.quantity,
+					consumed: 0,
+					status: 'active',
+					expiresAt: new Date(w.expires_at).toISOString(),
+					createdAt: new Date(w.created_at).toISOString()
+				}
+			};
+		});
+		return results as AcquireRes[];
+	});
+	const granted = out.filter((r): r is Extract<AcquireRes, { ok: true }> => r.ok);
+	if (granted.length > 0) {
+		const last = granted[granted.length - 1]!.lot;
+		publishLockChanges(last, [...new Set(granted.map((g) => g.lock.showId))]);
+	}
+	return out;
+}
+
+const batcher = new KeyedBatcher<AcquireReq, AcquireRes>(processAcquireBatch);
+
+/** The lock path in the naive shape (one transaction with SELECT … FOR UPDATE per request): the benchmark's baseline. */
+async function acquireNaive(lotId: string, req: AcquireReq): Promise<AcquireRes> {
+	try {
+		const res = await db().transaction(async (tx) => {
+			const { showRows, lot } = await lockShowsAndLot(tx, [req.showId], lotId);
+			const err = checkShowAndLot(showRows.get(req.showId), lot);
+			if (err) throw err;
+			const free = available(lot!);
+			if (req.quantity > free) throw insufficient(free);
+			const [after] = await tx
+				.update(lots)
+				.set({
+					locked: sql`${lots.locked} + ${req.quantity}`,
+					stockVersion: sql`${lots.stockVersion} + 1`
+				})
+				.where(eq(lots.id, lotId))
+				.returning(lotColumns);
+			const [lock] = await tx
+				.insert(stockLocks)
+				.values({
+					showId: req.showId,
+					lotId,
+					quantity: req.quantity,
+					expiresAt: new Date(Date.now() + req.ttlMinutes * 60_000),
+					createdBy: req.userId
+				})
+				.returning();
+			await tx.insert(lockEvents).values({
+				lockId: lock!.id,
+				showId: req.showId,
+				lotId,
+				kind: 'acquire',
+				delta: req.quantity,
+				quantityAfter: req.quantity,
+				actorUserId: req.userId,
+				actorTokenId: req.tokenId
+			});
+			return { lock: toLockView(lock!), lot: after as LotRow };
+		});
+		publishLockChanges(res.lot, [req.showId]);
+		return { ok: true, ...res };
+	} catch (e) {
+		if (e instanceof AppError) return { ok: false, error: e };
+		throw e;
+	}
+}
+
+export type LockStrategy = 'batched' | 'naive';
+let strategy: LockStrategy | undefined;
+export function lockStrategy(): LockStrategy {
+	return (strategy ??= env().LOCK_STRATEGY);
+}
+/** Tests and the benchmark switch strategies in one process. */
+export function setLockStrategy(s: LockStrategy | undefined): void {
+	strategy = s;
+}
+
+/** Acquire N units of a lot for a show → the lock, or 409 insufficient_stock with what is free. */
+export async function acquireLock(
+	actor: Actor,
+	showId: string,
+	raw: unknown,
+	policy: Policy = DEFAULT_POLICY
+): Promise<{ lock: LockView; counters: LotCounters }> {
+	const input = parse(AcquireInput, raw);
+	await authorizeShow(actor, showId, 'write');
+	const req: AcquireReq = {
+		showId,
+		quantity: input.quantity,
+		...(() => {
+			const ids = actorIds(actor);
+			return { userId: ids.userId, tokenId: ids.tokenId };
+		})(),
+		ttlMinutes: policy.live.lockTtlMinutes
+	};
+	const res =
+		lockStrategy() === 'naive'
+			? await acquireNaive(input.lotId, req)
+			: await batcher.submit(input.lotId, req);
+	if (!res.ok) throw res.error;
+	return { lock: res.lock, counters: countersOf(res.lot) };
+}
+
+function countersOf(l: {
+	onHand: number;
+	locked: number;
+	allocated: number;
+	stockVersion: number;
+}): LotCounters {
+	return {
+		onHand: l.onHand,
+		locked: l.locked,
+		allocated: l.allocated,
+		available: l.onHand - l.locked - l.allocated,
+		version: l.stockVersion
+	};
+}
+
+async function findLock(lockId: string) {
+	if (!UUID.safeParse(lockId).success) throw notFound('Lock', 'lockId');
+	const [l] = await db()
+		.select({ showId: stockLocks.showId, lotId: stockLocks.lotId })
+		.from(stockLocks)
+		.where(eq(stockLocks.id, lockId))
+		.limit(1);
+	if (!l) throw notFound('Lock', 'lockId');
+	return l;
+}
+
+/** Raise or lower a lock's quantity (0 releases it), or extend its expiry. */
+export async function changeLock(
+	actor: Actor,
+	lockId: string,
+	raw: unknown,
+	policy: Policy = DEFAULT_POLICY
+): Promise<{ lock: LockView; counters: LotCounters }> {
+	const input = parse(ChangeInput, raw, { max: policy.live.maxLockQuantity });
+	const { showId, lotId } = await findLock(lockId);
+	await authorizeShow(actor, showId, 'write');
+	const { userId, tokenId } = actorIds(actor);
+	const res = await db().transaction(async (tx) => {
+		const { showRows, lot } = await lockShowsAndLot(tx, [showId], lotId);
+		const show = showRows.get(showId);
+		if (!show || !showAcceptsLocks(show.status)) throw showClosed();
+		const [lock] = await tx
+			.select()
+			.from(stockLocks)
+			.where(eq(stockLocks.id, lockId))
+			.for('update');
+		let current = lock!;
+		let lotAfter = lot!;
+		if (input.quantity !== undefined) {
+			const change = lockChange(current, input.quantity);
+			if (!change.ok) {
+				throw new AppError(
+					'conflict',
+					'lock_not_active',
+					'This lock was already released or expired.',
+					{
+						field: 'lockId'
+					}
+				);
+			}
+			if (change.delta > 0) {
+				if (lot!.status !== 'active') throw lotUnavailable();
+				const free = available(lot!);
+				if (change.delta > free) throw insufficient(free);
+			}
+			if (change.delta !== 0) {
+				const [a] = await tx
+					.update(lots)
+					.set({
+						locked: sql`${lots.locked} + ${change.delta}`,
+						stockVersion: sql`${lots.stockVersion} + 1`
+					})
+					.where(eq(lots.id, lotId))
+					.returning(lotColumns);
+				lotAfter = a as LotRow;
+				const released = input.quantity === 0;
+				[current] = (await tx
+					.update(stockLocks)
+					.set({
+						quantity: input.quantity,
+						updatedAt: new Date(),
+						...(released ? { status: 'released' as const, endedAt: new Date() } : {})
+					})
+					.where(eq(stockLocks.id, lockId))
+					.returning()) as [StockLock];
+				await tx.insert(lockEvents).values({
+					lockId,
+					showId,
+					lotId,
+					kind: change.kind === 'none' ? 'raise' : change.kind,
+					delta: change.delta,
+					quantityAfter: input.quantity,
+					actorUserId: userId,
+					actorTokenId: tokenId
+				});
+			}
+		}
+		if (input.extendMinutes !== undefined && current.status === 'active') {
+			[current] = (await tx
+				.update(stockLocks)
+				.set({
+					expiresAt: new Date(Date.now() + input.extendMinutes * 60_000),
+					updatedAt: new Date()
+				})
+				.where(eq(stockLocks.id, lockId))
+				.returning()) as [StockLock];
+			await tx.insert(lockEvents).values({
+				lockId,
+				showId,
+				lotId,
+				kind: 'extend',
+				delta: 0,
+				quantityAfter: current.quantity,
+				actorUserId: userId,
+				actorTokenId: tokenId
+			});
+		} else if (input.extendMinutes !== undefined) {
+			throw new AppError(
+				'conflict',
+				'lock_not_active',
+				'This lock was already released or expired.',
+				{
+					field: 'lockId'
+				}
+			);
+		}
+		return { lock: toLockView(current), lot: lotAfter };
+	});
+	publishLockChanges(res.lot, [showId]);
+	return { lock: res.lock, counters: countersOf(res.lot) };
+}
+
+export function releaseLock(actor: Actor, lockId: string) {
+	return changeLock(actor, lockId, { quantity: 0 });
+}
+
+/**
+ * Ends active locks of one lot inside the caller's transaction (which holds the lot row lock):
+ * their held units go back to free stock, each change is recorded as a system event.
+ */
+async function endLocksOfLot(
+	tx: Tx,
+	lotId: string,
+	where: ReturnType<typeof and>,
+	status: 'released' | 'expired'
+): Promise<{ lot: LotRow; showIds: string[]; count: number } | null> {
+	const held = await tx
+		.select({ id: stockLocks.id, showId: stockLocks.showId, quantity: stockLocks.quantity })
+		.from(stockLocks)
+		.where(and(eq(stockLocks.lotId, lotId), eq(stockLocks.status, 'active'), where))
+		.for('update');
+	if (held.length === 0) return null;
+	const total = held.reduce((s, h) => s + h.quantity, 0);
+	const now = new Date();
+	await tx
+		.update(stockLocks)
+		.set({ status, quantity: 0, endedAt: now, updatedAt: now })
+		.where(
+			inArray(
+				stockLocks.id,
+				held.map((h) => h.id)
+			)
+		);
+	await tx.insert(lockEvents).values(
+		held.map((h) => ({
+			lockId: h.id,
+			showId: h.showId,
+			lotId,
+			kind: status === 'expired' ? ('expire' as const) : ('release' as const),
+			delta: -h.quantity,
+			quantityAfter: 0,
+			system: true
+		}))
+	);
+	const [lot] = await tx
+		.update(lots)
+		.set({ locked: sql`${lots.locked} - ${total}`, stockVersion: sql`${lots.stockVersion} + 1` })
+		.where(eq(lots.id, lotId))
+		.returning(lotColumns);
+	return {
+		lot: lot as LotRow,
+		showIds: [...new Set(held.map((h) => h.showId))],
+		count: held.length
+	};
+}
+
+/**
+ * Releases active locks whose time is up. Runs as a background job on every node; safe to run
+ * concurrently (each lot is handled under its row lock and re-checked there). Returns how many
+ * locks expired.
+ */
+export async function expireDueLocks(limit = 500): Promise<number> {
+	const due = await db()
+		.selectDistinct({ lotId: stockLocks.lotId })
+		.from(stockLocks)
+		.where(and(eq(stockLocks.status, 'active'), sql`${stockLocks.expiresAt} <= now()`))
+		.limit(limit);
+	let n = 0;
+	for (const lotId of due.map((d) => d.lotId).sort()) {
+		const res = await db().transaction(async (tx) => {
+			await tx.select({ id: lots.id }).from(lots).where(eq(lots.id, lotId)).for('update');
+			return endLocksOfLot(tx, lotId, sql`${stockLocks.expiresAt} <= now()`, 'expired');
+		});
+		if (res) {
+			n += res.count;
+			publishLockChanges(res.lot, res.showIds);
+		}
+	}
+	return n;
+}
+
+/**
+ * Releases every active lock of a show (the show ended or was cancelled), inside the caller's
+ * transaction, which already holds the show row FOR UPDATE. Lots are locked in id order.
+ */
+export async function releaseShowLocks(tx: Tx, showId: string): Promise<LotRow[]> {
+	const lotIds = await tx
+		.selectDistinct({ lotId: stockLocks.lotId })
+		.from(stockLocks)
+		.where(and(eq(stockLocks.showId, showId), eq(stockLocks.status, 'active')));
+	const changed: LotRow[] = [];
+	for (const lotId of lotIds.map((l) => l.lotId).sort()) {
+		await tx.select({ id: lots.id }).from(lots).where(eq(lots.id, lotId)).for('update');
+		const res = await endLocksOfLot(tx, lotId, eq(stockLocks.showId, showId), 'released');
+		if (res) changed.push(res.lot);
+	}
+	return changed;
+}
+
+/**
+ * Orders consume a show's locks: takes `quantity` units of a lot from the show's active locks,
+ * oldest first, and moves them from the lot's `locked` to `allocated`. With `allowFreeStock`
+ * the part the locks do not cover is drawn from free stock in the same statement-level check.
+ * Runs inside the caller's transaction (the order's), which must not already hold other lot
+ * rows locked out of id order. Throws 409 insufficient_stock when it cannot be covered.
+ */
+export async function consumeLocked(
+	tx: Tx,
+	args: {
+		showId: string;
+		lotId: string;
+		quantity: number;
+		allowFreeStock?: boolean;
+		actorUserId?: string | null;
+		actorTokenId?: string | null;
+	}
+): Promise<{ fromLocks: number; fromFree: number; lot: LotRow }> {
+	const [lot] = await tx.select(lotColumns).from(lots).where(eq(lots.id, args.lotId)).for('update');
+	if (!lot) throw notFound('Lot', 'lotId');
+	const held = await tx
+		.select({ id: stockLocks.id, quantity: stockLocks.quantity, consumed: stockLocks.consumed })
+		.from(stockLocks)
+		.where(
+			and(
+				eq(stockLocks.showId, args.showId),
+				eq(stockLocks.lotId, args.lotId),
+				eq(stockLocks.status, 'active')
+			)
+		)
+		.orderBy(asc(stockLocks.createdAt), asc(stockLocks.id))
+		.for('update');
+	const heldTotal = held.reduce((s, h) => s + h.quantity, 0);
+	const fromLocks = Math.min(heldTotal, args.quantity);
+	const fromFree = args.quantity - fromLocks;
+	if (fromFree > 0) {
+		const free = available(lot as LotRow);
+		if (!args.allowFreeStock) {
+			throw new AppError(
+				'conflict',
+				'insufficient_stock',
+				`Only ${heldTotal} units are locked for this show.`,
+				{
+					field: 'quantity',
+					details: { available: heldTotal, lotId: args.lotId }
+				}
+			);
+		}
+		if (fromFree > free) {
+			throw new AppError(
+				'conflict',
+				'insufficient_stock',
+				`Only ${heldTotal + free} units can be sold.`,
+				{
+					field: 'quantity',
+					details: { available: heldTotal + free, lotId: args.lotId }
+				}
+			);
+		}
+	}
+	const plan = planConsumption(held, fromLocks) ?? [];
+	for (const p of plan) {
+		const h = held.find((x) => x.id === p.id)!;
+		await tx
+			.update(stockLocks)
+			.set({ quantity: h.quantity - p.take, consumed: h.consumed + p.take, updatedAt: new Date() })
+			.where(eq(stockLocks.id, p.id));
+	}
+	if (plan.length) {
+		await tx.insert(lockEvents).values(
+			plan.map((p) => ({
+				lockId: p.id,
+				showId: args.showId,
+				lotId: args.lotId,
+				kind: 'consume' as const,
+				delta: -p.take,
+				quantityAfter: held.find((x) => x.id === p.id)!.quantity - p.take,
+				actorUserId: args.actorUserId ?? null,
+				actorTokenId: args.actorTokenId ?? null
+			}))
+		);
+	}
+	const [after] = await tx
+		.update(lots)
+		.set({
+			locked: sql`${lots.locked} - ${fromLocks}`,
+			allocated: sql`${lots.allocated} + ${args.quantity}`,
+			stockVersion: sql`${lots.stockVersion} + 1`
+		})
+		.where(eq(lots.id, args.lotId))
+		.returning(lotColumns);
+	return { fromLocks, fromFree, lot: after as LotRow };
+}
+
+export { countersOf, lotColumns, type LotRow };
+
+export function logLockError(err: unknown) {
+	logger().error({ err }, 'lock job failed');
+}

@@ -1,0 +1,255 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { canTransitionShow, type ShowStatus } from '$lib/domain/locks';
+import type { Actor } from '../auth/service';
+import { db } from '../db';
+import {
+	lockEvents,
+	lots,
+	orgs,
+	shows,
+	showSlots,
+	stockLocks,
+	suppliers,
+	users
+} from '../db/schema';
+import { AppError, notFound, parse } from '../errors';
+import { actorIds, authorizeShow, actorTeam, requireTeamWriter } from './access';
+import { releaseShowLocks, toLockView, type LockView } from './locks';
+import { publishLockChanges, publishShowChanged, showLotCounters } from './publish';
+
+const SlotInput = z.object({
+	lotId: z.uuid({ error: 'Must be a lot id (uuid).' }),
+	livePriceFen: z.number().int().min(1).max(100_000_000).optional(),
+	plannedLockQty: z.number().int().min(0).max(1_000_000).optional(),
+	plannedAt: z.iso.datetime({ offset: true }).optional(),
+	note: z.string().max(2000).optional(),
+	boardSlotId: z.string().max(100).optional()
+});
+export type SlotInput = z.infer<typeof SlotInput>;
+
+export const CreateShowInput = z.object({
+	title: z.string().trim().min(1, { error: 'A show needs a title.' }).max(120),
+	scheduledAt: z.iso.datetime({ offset: true }).optional(),
+	boardId: z.uuid().optional(),
+	slots: z.array(SlotInput).min(1, { error: 'A show needs at least one lot.' }).max(500)
+});
+
+/** Creates a show for the actor's team from an explicit line-up (a board supplies one the same way). */
+export async function createShow(actor: Actor, raw: unknown): Promise<{ id: string }> {
+	const teamId = requireTeamWriter(actor);
+	const input = parse(CreateShowInput, raw);
+	const ids = input.slots.map((s) => s.lotId);
+	const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+	if (dup >= 0) {
+		throw new AppError('invalid', 'duplicate_lot', 'Each lot can be on the line-up once.', {
+			field: `slots.${dup}.lotId`
+		});
+	}
+	const found = await db()
+		.select({
+			id: lots.id,
+			status: lots.status,
+			dropshipAllowed: lots.dropshipAllowed,
+			unitPriceFen: lots.unitPriceFen,
+			supplierStatus: suppliers.status
+		})
+		.from(lots)
+		.innerJoin(suppliers, eq(suppliers.orgId, lots.supplierId))
+		.where(inArray(lots.id, ids));
+	const byId = new Map(found.map((l) => [l.id, l]));
+	input.slots.forEach((s, i) => {
+		const l = byId.get(s.lotId);
+		if (!l) throw notFound('Lot', `slots.${i}.lotId`);
+		if (l.status !== 'active' || l.supplierStatus !== 'admitted') {
+			throw new AppError('rule', 'lot_unavailable', 'This lot is not on sale.', {
+				field: `slots.${i}.lotId`
+			});
+		}
+		if (!l.dropshipAllowed) {
+			throw new AppError(
+				'rule',
+				'dropship_not_allowed',
+				'The supplier does not dropship this lot.',
+				{
+					field: `slots.${i}.lotId`
+				}
+			);
+		}
+	});
+	const { userId } = actorIds(actor);
+	return db().transaction(async (tx) => {
+		const [show] = await tx
+			.insert(shows)
+			.values({
+				teamId,
+				title: input.title,
+				boardId: input.boardId ?? null,
+				scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : null,
+				createdBy: userId
+			})
+			.returning({ id: shows.id });
+		await tx.insert(showSlots).values(
+			input.slots.map((s, position) => ({
+				showId: show!.id,
+				position,
+				lotId: s.lotId,
+				livePriceFen: s.livePriceFen ?? byId.get(s.lotId)!.unitPriceFen,
+				plannedLockQty: s.plannedLockQty ?? 0,
+				plannedAt: s.plannedAt ? new Date(s.plannedAt) : null,
+				note: s.note ?? '',
+				boardSlotId: s.boardSlotId ?? null
+			}))
+		);
+		return { id: show!.id };
+	});
+}
+
+export async function listShows(actor: Actor) {
+	const a = actorTeam(actor);
+	const rows = await db()
+		.select({
+			id: shows.id,
+			title: shows.title,
+			status: shows.status,
+			scheduledAt: shows.scheduledAt,
+			startedAt: shows.startedAt,
+			endedAt: shows.endedAt,
+			teamName: orgs.name,
+			slots:
+				sql<number>`(select count(*) from show_slots ss where ss.show_id = "shows"."id")`.mapWith(
+					Number
+				)
+		})
+		.from(shows)
+		.innerJoin(orgs, eq(orgs.id, shows.teamId))
+		.where(
+			a.isOperator ? undefined : eq(shows.teamId, a.orgId ?? '00000000-0000-0000-0000-000000000000')
+		)
+		.orderBy(desc(shows.createdAt))
+		.limit(200);
+	return rows;
+}
+
+/** A show with its line-up, each slot's lot and live counters, and the active locks. */
+export async function getShow(actor: Actor, showId: string) {
+	const { teamId } = await authorizeShow(actor, showId, 'read');
+	const [show] = await db().select().from(shows).where(eq(shows.id, showId));
+	const slots = await db()
+		.select({
+			id: showSlots.id,
+			position: showSlots.position,
+			lotId: showSlots.lotId,
+			livePriceFen: showSlots.livePriceFen,
+			plannedLockQty: showSlots.plannedLockQty,
+			plannedAt: showSlots.plannedAt,
+			note: showSlots.note,
+			title: lots.title,
+			grade: lots.grade,
+			unitPriceFen: lots.unitPriceFen,
+			tagPriceFen: lots.tagPriceFen,
+			defectDescription: lots.defectDescription,
+			talkingPoints: lots.talkingPoints,
+			supplierName: orgs.name
+		})
+		.from(showSlots)
+		.innerJoin(lots, eq(lots.id, showSlots.lotId))
+		.innerJoin(orgs, eq(orgs.id, lots.supplierId))
+		.where(eq(showSlots.showId, showId))
+		.orderBy(asc(showSlots.position));
+	const counters = await showLotCounters(
+		showId,
+		slots.map((s) => s.lotId)
+	);
+	const locks = await db()
+		.select()
+		.from(stockLocks)
+		.where(and(eq(stockLocks.showId, showId), eq(stockLocks.status, 'active')))
+		.orderBy(asc(stockLocks.createdAt));
+	const a = actorTeam(actor);
+	return {
+		show: show!,
+		canWrite: a.orgId === teamId && a.mayWrite,
+		slots,
+		counters,
+		locks: locks.map(toLockView) as LockView[]
+	};
+}
+
+const TransitionInput = z.object({ status: z.enum(['live', 'ended', 'cancelled']) });
+
+/** Go live, end or cancel. Ending or cancelling releases every remaining lock in the same transaction. */
+export async function transitionShow(actor: Actor, showId: string, raw: unknown) {
+	await authorizeShow(actor, showId, 'write');
+	const { status } = parse(TransitionInput, raw);
+	const res = await db().transaction(async (tx) => {
+		const [show] = await tx.select().from(shows).where(eq(shows.id, showId)).for('update');
+		if (!canTransitionShow(show!.status as ShowStatus, status)) {
+			throw new AppError(
+				'rule',
+				'illegal_transition',
+				`A ${show!.status} show cannot become ${status}.`,
+				{
+					field: 'status'
+				}
+			);
+		}
+		const now = new Date();
+		const [after] = await tx
+			.update(shows)
+			.set({
+				status,
+				...(status === 'live' ? { startedAt: now } : { endedAt: now })
+			})
+			.where(eq(shows.id, showId))
+			.returning();
+		const changedLots = status === 'live' ? [] : await releaseShowLocks(tx, showId);
+		return { show: after!, changedLots };
+	});
+	for (const l of res.changedLots) publishLockChanges(l, [showId]);
+	publishShowChanged(res.show);
+	return res.show;
+}
+
+const CurrentSlotInput = z.object({ slotId: z.uuid().nullable() });
+
+export async function setCurrentSlot(actor: Actor, showId: string, raw: unknown) {
+	await authorizeShow(actor, showId, 'write');
+	const { slotId } = parse(CurrentSlotInput, raw);
+	if (slotId) {
+		const [s] = await db()
+			.select({ id: showSlots.id })
+			.from(showSlots)
+			.where(and(eq(showSlots.id, slotId), eq(showSlots.showId, showId)));
+		if (!s) throw notFound('Slot', 'slotId');
+	}
+	const [after] = await db()
+		.update(shows)
+		.set({ currentSlotId: slotId })
+		.where(eq(shows.id, showId))
+		.returning();
+	publishShowChanged(after!);
+	return after!;
+}
+
+/** The record of every lock change in a show: who, when, how much. */
+export async function lockHistory(actor: Actor, showId: string, limit = 200) {
+	await authorizeShow(actor, showId, 'read');
+	return db()
+		.select({
+			id: lockEvents.id,
+			lockId: lockEvents.lockId,
+			lotId: lockEvents.lotId,
+			kind: lockEvents.kind,
+			delta: lockEvents.delta,
+			quantityAfter: lockEvents.quantityAfter,
+			system: lockEvents.system,
+			at: lockEvents.at,
+			actorName: users.displayName
+		})
+		.from(lockEvents)
+		.leftJoin(users, eq(users.id, lockEvents.actorUserId))
+		.where(eq(lockEvents.showId, showId))
+		.orderBy(desc(lockEvents.id))
+		.limit(limit);
+}

@@ -1,0 +1,38 @@
+import { and, eq, or } from 'drizzle-orm';
+import type { Actor } from '../auth/service';
+import { db } from '../db';
+import { lots } from '../db/schema';
+import { notFound } from '../errors';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A lot's stock counters: active lots for anyone signed in, any lot for its own supplier. */
+export async function lotStock(actor: Actor, lotId: string) {
+	if (!UUID.test(lotId)) throw notFound('Lot', 'lotId');
+	const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
+	const isOperator = actor.kind === 'user' && actor.user.role === 'operator';
+	const [l] = await db()
+		.select({
+			id: lots.id,
+			onHand: lots.onHand,
+			locked: lots.locked,
+			allocated: lots.allocated,
+			version: lots.stockVersion
+		})
+		.from(lots)
+		.where(
+			and(
+				eq(lots.id, lotId),
+				isOperator ? undefined : or(eq(lots.status, 'active'), eq(lots.supplierId, orgId ?? lotId))
+			)
+		);
+	if (!l) throw notFound('Lot', 'lotId');
+	return {
+		lotId: l.id,
+		onHand: l.onHand,
+		locked: l.locked,
+		allocated: l.allocated,
+		available: l.onHand - l.locked - l.allocated,
+		version: Number(l.version)
+	};
+}

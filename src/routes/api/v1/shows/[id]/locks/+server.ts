@@ -1,0 +1,15 @@
+import { json } from '@sveltejs/kit';
+import { acquireLock } from '$lib/server/live/locks';
+import { getShow } from '$lib/server/live/shows';
+import { api, readJson, requireActor } from '$lib/server/http';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = api(async ({ locals, params }) => {
+	const s = await getShow(requireActor(locals), params.id);
+	return json({ locks: s.locks, counters: s.counters });
+});
+
+/** {lotId, quantity} → 201 {lock, counters}, or 409 {error:{code:"insufficient_stock", available}}. */
+export const POST: RequestHandler = api(async ({ locals, params, request }) =>
+	json(await acquireLock(requireActor(locals), params.id, await readJson(request)), { status: 201 })
+);
