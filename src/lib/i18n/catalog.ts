@@ -3,11 +3,13 @@
 import zhCommon from './zh-CN/common';
 import zhAuth from './zh-CN/auth';
 import zhAreas from './zh-CN/areas';
+import zhLive from './zh-CN/live';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
+import enLive from './en/live';
 
-export const zhCN = { ...zhCommon, ...zhAuth, ...zhAreas } as const;
-export const en: Record<MessageKey, string> = { ...enCommon, ...enAuth, ...enAreas };
+export const zhCN = { ...zhCommon, ...zhAuth, ...zhAreas, ...zhLive } as const;
+export const en: Record<MessageKey, string> = { ...enCommon, ...enAuth, ...enAreas, ...enLive };
 
 export type MessageKey = keyof typeof zhCN;

@@ -9,6 +9,8 @@ import { createCollab, type AccessResolver, type Collab } from './collab/server'
 import { seedDemoIfEmpty } from './seed/demo';
 // Modules that register socket.io handlers or collab access resolvers on import.
 import './realtime/stock';
+import './live/module';
+import { startJobs } from './jobs';
 
 /**
  * Process lifecycle shared by the production entry (server/index.js) and the Vite dev plugin:
@@ -18,6 +20,7 @@ interface RuntimeState {
 	ready?: Promise<void>;
 	realtime?: Realtime;
 	collab?: Collab;
+	jobsStarted?: boolean;
 	stoppers: (() => Promise<void> | void)[];
 }
 
@@ -76,6 +79,10 @@ export function attach(server: HttpServer): {
 	});
 	const rt = s.realtime;
 	const collab = s.collab;
+	if (!s.jobsStarted && env().JOBS) {
+		s.jobsStarted = true;
+		onShutdown(startJobs());
+	}
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
 		if (rt.matches(req.url)) void rt.handleUpgrade(req, socket, head);
 		else if (collab.matches(req.url)) void collab.handleUpgrade(req, socket, head);
@@ -104,6 +111,7 @@ export async function shutdown(): Promise<void> {
 	await s.realtime?.close();
 	s.collab = undefined;
 	s.realtime = undefined;
+	s.jobsStarted = false;
 	s.ready = undefined;
 	await closeDb();
 }

@@ -512,7 +512,8 @@ async function endLocksOfLot(
 	tx: Tx,
 	lotId: string,
 	where: ReturnType<typeof and>,
-	status: 'released' | 'expired'
+	status: 'released' | 'expired',
+	actor?: { userId: string | null; tokenId: string | null }
 ): Promise<{ lot: LotRow; showIds: string[]; count: number } | null> {
 	const held = await tx
 		.select({ id: stockLocks.id, showId: stockLocks.showId, quantity: stockLocks.quantity })
@@ -539,7 +540,9 @@ async function endLocksOfLot(
 			kind: status === 'expired' ? ('expire' as const) : ('release' as const),
 			delta: -h.quantity,
 			quantityAfter: 0,
-			system: true
+			actorUserId: actor?.userId ?? null,
+			actorTokenId: actor?.tokenId ?? null,
+			system: !actor
 		}))
 	);
 	const [lot] = await tx
@@ -552,6 +555,21 @@ async function endLocksOfLot(
 		showIds: [...new Set(held.map((h) => h.showId))],
 		count: held.length
 	};
+}
+
+/** Releases every active lock a show holds on one lot (the console's “release” key). */
+export async function releaseShowLotLocks(actor: Actor, showId: string, rawLotId: unknown) {
+	const lotId = parse(UUID, rawLotId);
+	await authorizeShow(actor, showId, 'write');
+	const res = await db().transaction(async (tx) => {
+		const { showRows, lot } = await lockShowsAndLot(tx, [showId], lotId);
+		if (!lot) throw notFound('Lot', 'lotId');
+		const show = showRows.get(showId);
+		if (!show || !showAcceptsLocks(show.status)) throw showClosed();
+		return endLocksOfLot(tx, lotId, eq(stockLocks.showId, showId), 'released', actorIds(actor));
+	});
+	if (res) publishLockChanges(res.lot, [showId]);
+	return { released: res?.count ?? 0 };
 }
 
 /**

@@ -1,0 +1,169 @@
+import { SvelteMap } from 'svelte/reactivity';
+import { appSocket, type AppSocket } from '$lib/realtime/client';
+import type { ShowStockChangedV1 } from '$lib/realtime/events';
+
+export interface ConsoleSlot {
+	id: string;
+	position: number;
+	lotId: string;
+	title: string;
+	grade: 'A' | 'B' | 'C';
+	livePriceFen: number;
+	plannedLockQty: number;
+	talkingPoints: string;
+	defectDescription: string | null;
+	supplierName: string;
+}
+
+export type ShowStatus = 'scheduled' | 'live' | 'ended' | 'cancelled';
+
+export type Notice =
+	| { kind: 'ok'; key: 'live.locked_ok'; n: number }
+	| { kind: 'error'; code: string; message: string; available?: number };
+
+/**
+ * The live console's state: the line-up, every slot's counters kept current from socket.io
+ * (stale, out-of-order updates dropped by version), and the actions an assistant takes.
+ */
+export class LiveShow {
+	status = $state<ShowStatus>('scheduled');
+	currentSlotId = $state<string | null>(null);
+	selected = $state(0);
+	connected = $state(false);
+	busy = $state(false);
+	notice = $state<Notice | null>(null);
+	readonly counters = new SvelteMap<string, ShowStockChangedV1>();
+	private socket: AppSocket | undefined;
+	private cleanup: (() => void) | undefined;
+
+	constructor(
+		readonly showId: string,
+		readonly slots: ConsoleSlot[],
+		init: { status: ShowStatus; currentSlotId: string | null; counters: ShowStockChangedV1[] }
+	) {
+		this.status = init.status;
+		this.currentSlotId = init.currentSlotId;
+		for (const c of init.counters) this.counters.set(c.lotId, c);
+		const cur = slots.findIndex((s) => s.id === init.currentSlotId);
+		this.selected = cur >= 0 ? cur : 0;
+	}
+
+	get selectedSlot(): ConsoleSlot | undefined {
+		return this.slots[this.selected];
+	}
+
+	/** Accepts a counter update unless an update with a newer lot version already arrived. */
+	apply(c: ShowStockChangedV1): void {
+		if (c.showId !== this.showId) return;
+		const prev = this.counters.get(c.lotId);
+		if (prev && prev.version > c.version) return;
+		this.counters.set(c.lotId, c);
+	}
+
+	connect(): void {
+		const socket = (this.socket = appSocket());
+		const watch = () => {
+			socket.emit('ShowWatchV1', { showId: this.showId }, (res) => {
+				if (res.ok) for (const c of res.data) this.apply(c);
+			});
+		};
+		const onConnect = () => {
+			this.connected = true;
+			watch(); // (re)join the room and catch up after a reconnect
+		};
+		const onDisconnect = () => (this.connected = false);
+		const onStock = (c: ShowStockChangedV1) => this.apply(c);
+		const onShow = (p: { showId: string; status: ShowStatus; currentSlotId: string | null }) => {
+			if (p.showId !== this.showId) return;
+			this.status = p.status;
+			this.currentSlotId = p.currentSlotId;
+		};
+		socket.on('connect', onConnect);
+		socket.on('disconnect', onDisconnect);
+		socket.on('ShowStockChangedV1', onStock);
+		socket.on('ShowChangedV1', onShow);
+		if (socket.connected) onConnect();
+		this.cleanup = () => {
+			socket.emit('ShowUnwatchV1', { showId: this.showId });
+			socket.off('connect', onConnect);
+			socket.off('disconnect', onDisconnect);
+			socket.off('ShowStockChangedV1', onStock);
+			socket.off('ShowChangedV1', onShow);
+		};
+	}
+
+	disconnect(): void {
+		this.cleanup?.();
+	}
+
+	move(delta: number): void {
+		const n = this.slots.length;
+		if (n === 0) return;
+		this.selected = (this.selected + delta + n) % n;
+	}
+
+	async lock(slot: ConsoleSlot, quantity: number): Promise<void> {
+		if (!this.socket || this.busy) return;
+		this.busy = true;
+		try {
+			const res = await this.socket
+				.timeout(10_000)
+				.emitWithAck('LockAcquireV1', { showId: this.showId, lotId: slot.lotId, quantity });
+			if (res.ok) {
+				this.notice = { kind: 'ok', key: 'live.locked_ok', n: quantity };
+			} else {
+				const available = typeof res.error.available === 'number' ? res.error.available : undefined;
+				this.notice = {
+					kind: 'error',
+					code: res.error.code,
+					message: res.error.message,
+					available
+				};
+			}
+		} catch {
+			this.notice = { kind: 'error', code: 'timeout', message: 'timeout' };
+		} finally {
+			this.busy = false;
+		}
+	}
+
+	private async call(method: string, url: string, body?: unknown): Promise<boolean> {
+		this.busy = true;
+		try {
+			const res = await fetch(url, {
+				method,
+				headers: body ? { 'content-type': 'application/json' } : {},
+				body: body ? JSON.stringify(body) : undefined
+			});
+			if (!res.ok) {
+				const e = (await res.json().catch(() => ({}))) as {
+					error?: { code: string; message: string };
+				};
+				this.notice = {
+					kind: 'error',
+					code: e.error?.code ?? String(res.status),
+					message: e.error?.message ?? res.statusText
+				};
+				return false;
+			}
+			return true;
+		} finally {
+			this.busy = false;
+		}
+	}
+
+	release(slot: ConsoleSlot): Promise<boolean> {
+		return this.call('DELETE', `/api/v1/shows/${this.showId}/lots/${slot.lotId}/locks`);
+	}
+
+	async setCurrent(slot: ConsoleSlot): Promise<void> {
+		if (await this.call('PUT', `/api/v1/shows/${this.showId}/current-slot`, { slotId: slot.id })) {
+			this.currentSlotId = slot.id;
+		}
+	}
+
+	async transition(status: 'live' | 'ended'): Promise<void> {
+		if (await this.call('POST', `/api/v1/shows/${this.showId}/status`, { status }))
+			this.status = status;
+	}
+}

@@ -1,0 +1,75 @@
+// Wires the live module into the running server: socket.io events and the lock expiry job.
+import { z } from 'zod';
+import { DEFAULT_POLICY } from '$lib/domain/policy';
+import { rooms, type AckResult } from '$lib/realtime/events';
+import { AppError } from '../errors';
+import { logger } from '../log';
+import { registerSocketModule } from '../realtime/io';
+import { registerJob } from '../jobs';
+import { authorizeShow } from './access';
+import { acquireLock, expireDueLocks } from './locks';
+import { showLotCounters } from './publish';
+import { db } from '../db';
+import { showSlots } from '../db/schema';
+import { eq } from 'drizzle-orm';
+
+function failure(e: unknown): AckResult<never> {
+	if (e instanceof AppError) {
+		const body = e.toJSON().error;
+		return { ok: false, error: body };
+	}
+	logger().error({ err: e }, 'socket handler failed');
+	return { ok: false, error: { code: 'internal', message: 'Internal error.' } };
+}
+
+const ShowRef = z.object({ showId: z.uuid() });
+
+registerSocketModule((_io, socket) => {
+	const actor = socket.data.actor;
+
+	socket.on('ShowWatchV1', async (raw, ack) => {
+		if (typeof ack !== 'function') return;
+		try {
+			const parsed = ShowRef.safeParse(raw);
+			if (!parsed.success) {
+				throw new AppError('invalid', 'invalid_input', 'showId must be a uuid.', {
+					field: 'showId'
+				});
+			}
+			const { showId } = parsed.data;
+			await authorizeShow(actor, showId, 'read');
+			await socket.join(rooms.show(showId));
+			const lotIds = (
+				await db()
+					.select({ lotId: showSlots.lotId })
+					.from(showSlots)
+					.where(eq(showSlots.showId, showId))
+			).map((r) => r.lotId);
+			ack({ ok: true, data: await showLotCounters(showId, lotIds) });
+		} catch (e) {
+			ack(failure(e));
+		}
+	});
+
+	socket.on('ShowUnwatchV1', (raw) => {
+		const parsed = ShowRef.safeParse(raw);
+		if (parsed.success) void socket.leave(rooms.show(parsed.data.showId));
+	});
+
+	socket.on('LockAcquireV1', async (raw, ack) => {
+		if (typeof ack !== 'function') return;
+		try {
+			const showId = typeof raw?.showId === 'string' ? raw.showId : '';
+			const res = await acquireLock(actor, showId, { lotId: raw?.lotId, quantity: raw?.quantity });
+			ack({ ok: true, data: res });
+		} catch (e) {
+			ack(failure(e));
+		}
+	});
+});
+
+registerJob({
+	name: 'lock-expiry',
+	everyMs: DEFAULT_POLICY.live.expirySweepSeconds * 1000,
+	run: () => expireDueLocks()
+});

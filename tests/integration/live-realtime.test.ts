@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io as connect, type Socket } from 'socket.io-client';
+import type {
+	ClientToServerEvents,
+	ServerToClientEvents,
+	ShowStockChangedV1
+} from '../../src/lib/realtime/events';
+import { SESSION_COOKIE } from '../../src/lib/server/auth/session';
+import { createShow } from '../../src/lib/server/live/shows';
+import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
+import { demoActor, stockedLots } from '../helpers/demo';
+import { startRealtimeServer } from '../helpers/server';
+import { makeUser } from '../helpers/users';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+let srv: Awaited<ReturnType<typeof startRealtimeServer>>;
+const sockets: Client[] = [];
+
+async function client(token: string): Promise<Client> {
+	const s: Client = connect(srv.url, {
+		transports: ['websocket'],
+		extraHeaders: { Cookie: `${SESSION_COOKIE}=${token}` },
+		reconnection: false
+	});
+	sockets.push(s);
+	await new Promise((r, j) => {
+		s.on('HelloV1', r);
+		s.on('connect_error', j);
+	});
+	return s;
+}
+
+beforeAll(async () => {
+	await seedDemoIfEmpty();
+	srv = await startRealtimeServer();
+});
+afterAll(async () => {
+	for (const s of sockets) s.close();
+	await srv.close();
+});
+
+describe('live show over socket.io', () => {
+	it('locks with an acknowledgement and pushes show counters to watchers', async () => {
+		const host = await demoActor(DEMO_ACCOUNTS.host);
+		const assistant = await demoActor(DEMO_ACCOUNTS.assistant2);
+		const [lotId] = await stockedLots(1, 5);
+		const { id: showId } = await createShow(host.actor, {
+			title: '周五专场',
+			slots: [{ lotId: lotId! }]
+		});
+
+		const watcher = await client(host.token);
+		const snap = await watcher.timeout(3000).emitWithAck('ShowWatchV1', { showId });
+		expect(snap.ok && snap.data[0]).toMatchObject({ lotId, lockedInShow: 0, available: 5 });
+		const pushed: ShowStockChangedV1[] = [];
+		watcher.on('ShowStockChangedV1', (p) => pushed.push(p));
+
+		const locker = await client(assistant.token);
+		const ok = await locker
+			.timeout(3000)
+			.emitWithAck('LockAcquireV1', { showId, lotId: lotId!, quantity: 4 });
+		expect(ok).toMatchObject({
+			ok: true,
+			data: { lock: { quantity: 4 }, counters: { available: 1 } }
+		});
+		const refused = await locker
+			.timeout(3000)
+			.emitWithAck('LockAcquireV1', { showId, lotId: lotId!, quantity: 2 });
+		expect(refused).toMatchObject({
+			ok: false,
+			error: { code: 'insufficient_stock', available: 1 }
+		});
+		const bad = await locker
+			.timeout(3000)
+			.emitWithAck('LockAcquireV1', { showId, lotId: lotId!, quantity: 0.5 });
+		expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'quantity' } });
+
+		await expect.poll(() => pushed.at(-1)?.lockedInShow, { timeout: 3000 }).toBe(4);
+		expect(pushed.at(-1)).toMatchObject({ showId, lotId, available: 1, locked: 4 });
+	});
+
+	it('refuses to let another team watch or lock the show', async () => {
+		const host = await demoActor(DEMO_ACCOUNTS.host);
+		const [lotId] = await stockedLots(1, 5);
+		const { id: showId } = await createShow(host.actor, {
+			title: '别人的专场',
+			slots: [{ lotId: lotId! }]
+		});
+		const other = await makeUser('host');
+		const s = await client(other.token);
+		const watch = await s.timeout(3000).emitWithAck('ShowWatchV1', { showId });
+		expect(watch).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+		const lock = await s
+			.timeout(3000)
+			.emitWithAck('LockAcquireV1', { showId, lotId: lotId!, quantity: 1 });
+		expect(lock).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+	});
+});
