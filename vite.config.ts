@@ -11,6 +11,7 @@ export default defineConfig({
 				extends: './vite.config.ts',
 				test: {
 					name: 'unit',
+					sequence: { groupOrder: 0 },
 					environment: 'node',
 					include: ['src/**/*.test.ts']
 				}
@@ -19,6 +20,7 @@ export default defineConfig({
 				extends: './vite.config.ts',
 				test: {
 					name: 'integration',
+					sequence: { groupOrder: 1 },
 					environment: 'node',
 					include: ['tests/integration/**/*.test.ts'],
 					setupFiles: ['tests/integration/setup.ts'],

@@ -11,8 +11,8 @@ import {
 	type ShowStatus
 } from '$lib/domain/locks';
 import type { Actor } from '../auth/service';
-import { db, execRows, type DbOrTx, type Tx } from '../db';
-import { lockEvents, lots, shows, showSlots, stockLocks, type StockLock } from '../db/schema';
+import { db, execRows, type Tx } from '../db';
+import { lockEvents, lots, shows, stockLocks, type StockLock } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
 import { env } from '../env';
 import { logger } from '../log';
