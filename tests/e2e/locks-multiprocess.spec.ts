@@ -7,6 +7,8 @@ import { freshDatabase } from '../helpers/database';
 import { apiSignIn, startServerProcess, type ServerProcess } from '../helpers/processes';
 
 const pgUrl = process.env.LOTLIVE_TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+// Extra servers get ports derived from E2E_PORT so parallel e2e runs never collide.
+const portBase = 20_000 + (Number(process.env.E2E_PORT ?? 4173) - 4173) * 10;
 
 test.describe('locks on two processes', () => {
 	test.skip(!pgUrl, 'needs Postgres (set DATABASE_URL); PGlite runs in one process only');
@@ -21,7 +23,7 @@ test.describe('locks on two processes', () => {
 		process.env.LOTLIVE_TEST_DATABASE_URL = pgUrl;
 		db = await freshDatabase('e2e_mp');
 		const env = { DATABASE_URL: db.env.DATABASE_URL, SEED_DEMO: 'true', PGLITE_DIR: undefined };
-		[a, b] = await Promise.all([startServerProcess(4191, env), startServerProcess(4192, env)]);
+		[a, b] = await Promise.all([startServerProcess(portBase + 1, env), startServerProcess(portBase + 2, env)]);
 		sql = postgres(db.env.DATABASE_URL!, { max: 2, onnotice: () => {} });
 	});
 
@@ -108,7 +110,7 @@ test.describe('locks on two processes', () => {
 		}
 		// abrupt stop: no graceful shutdown, whatever was acknowledged must be committed
 		await a.stop('SIGKILL');
-		a = await startServerProcess(4191, {
+		a = await startServerProcess(portBase + 1, {
 			DATABASE_URL: db.env.DATABASE_URL,
 			PGLITE_DIR: undefined
 		});
