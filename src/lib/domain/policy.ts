@@ -27,6 +27,15 @@ export interface Policy {
 		/** How often the background job releases expired locks, in seconds. */
 		expirySweepSeconds: number;
 	};
+	money: {
+		/** Platform fee on each settled sale, basis points of the net sale price. */
+		platformFeeBp: number;
+		/** Host commission band (DOMAIN: 15–20% of the sale price), basis points. */
+		commissionMinBp: number;
+		commissionMaxBp: number;
+		/** Default host commission when neither the lot nor a show deal says otherwise. */
+		defaultCommissionBp: number;
+	};
 	auth: {
 		sessionDays: number;
 		/** A session is extended when less than this many days remain. */
@@ -54,6 +63,12 @@ export const DEFAULT_POLICY: Policy = {
 		maxLockQuantity: 1_000_000,
 		lowStockUnits: 20,
 		expirySweepSeconds: 15
+	},
+	money: {
+		platformFeeBp: 300,
+		commissionMinBp: 1500,
+		commissionMaxBp: 2000,
+		defaultCommissionBp: 1500
 	},
 	auth: {
 		sessionDays: 30,

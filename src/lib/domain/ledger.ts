@@ -1,0 +1,175 @@
+/**
+ * Double-entry rules for escrow, commission and settlement. Pure: the ledger service turns
+ * these postings into rows, in the same database transaction as the business event.
+ *
+ * Conventions
+ * - Amounts are integer fen. A posting is a debit when positive, a credit when negative; every
+ *   transaction's postings sum to zero.
+ * - Rounding rule (the only one): a share of an amount at a rate in basis points is rounded
+ *   half up to the whole fen, `floor((amount × bp + 5000) / 10000)`. Commission and the
+ *   platform fee are such shares of the net sale price; the supplier gets the remainder, so the
+ *   three parts always add up to the net exactly.
+ * - Commission is owed on what the consumer finally paid: net = paid − refunded. A refund
+ *   before settlement lowers the net that gets settled; a refund after settlement posts the
+ *   difference between what was settled and what the new net owes (a claw-back, which can
+ *   push a host's or supplier's payable below zero until their next statement).
+ */
+
+export type AccountKind =
+	| 'cash' // platform's clearing account at the payment provider (asset)
+	| 'escrow' // consumers' money held until settlement (liability)
+	| 'supplier_payable' // owed to a supplier (liability)
+	| 'host_payable' // commission owed to a host team (liability)
+	| 'platform_revenue'; // platform fees (revenue)
+
+export interface AccountKey {
+	kind: AccountKind;
+	/** The party for payables (supplier or host team org id); null for platform accounts. */
+	orgId: string | null;
+}
+
+export interface Posting {
+	account: AccountKey;
+	amountFen: number;
+}
+
+export const CASH: AccountKey = { kind: 'cash', orgId: null };
+export const ESCROW: AccountKey = { kind: 'escrow', orgId: null };
+export const REVENUE: AccountKey = { kind: 'platform_revenue', orgId: null };
+export const supplierPayable = (orgId: string): AccountKey => ({ kind: 'supplier_payable', orgId });
+export const hostPayable = (orgId: string): AccountKey => ({ kind: 'host_payable', orgId });
+
+export function assertFen(n: number, what = 'amount'): void {
+	if (!Number.isSafeInteger(n))
+		throw new RangeError(`${what} must be a whole number of fen, got ${n}`);
+}
+
+/** The rounding rule: a basis-point share of an amount, half up to the whole fen. */
+export function shareFen(amountFen: number, bp: number): number {
+	assertFen(amountFen);
+	if (!Number.isInteger(bp) || bp < 0 || bp > 10000) throw new RangeError(`bad rate ${bp} bp`);
+	const sign = amountFen < 0 ? -1 : 1;
+	return sign * Math.floor((Math.abs(amountFen) * bp + 5000) / 10000);
+}
+
+export interface Split {
+	commissionFen: number;
+	feeFen: number;
+	supplierFen: number;
+}
+
+/** How a net sale price divides between host commission, platform fee and supplier. */
+export function split(netFen: number, commissionBp: number, feeBp: number): Split {
+	const commissionFen = shareFen(netFen, commissionBp);
+	const feeFen = shareFen(netFen, feeBp);
+	return { commissionFen, feeFen, supplierFen: netFen - commissionFen - feeFen };
+}
+
+export function isBalanced(postings: readonly Posting[]): boolean {
+	return (
+		postings.every((p) => Number.isSafeInteger(p.amountFen)) &&
+		postings.reduce((s, p) => s + p.amountFen, 0) === 0
+	);
+}
+
+/** Drops zero postings and refuses an unbalanced set: what the service writes. */
+export function transaction(postings: Posting[]): Posting[] {
+	const out = postings.filter((p) => p.amountFen !== 0);
+	if (!isBalanced(out)) {
+		throw new Error(`unbalanced transaction: ${JSON.stringify(out)}`);
+	}
+	return out;
+}
+
+/** Consumer pays: money arrives at the provider and is held in escrow. */
+export function paymentPostings(amountFen: number): Posting[] {
+	assertFen(amountFen);
+	return transaction([
+		{ account: CASH, amountFen },
+		{ account: ESCROW, amountFen: -amountFen }
+	]);
+}
+
+/** Refund before settlement: escrow gives the money back. */
+export function refundFromEscrowPostings(amountFen: number): Posting[] {
+	assertFen(amountFen);
+	return transaction([
+		{ account: ESCROW, amountFen },
+		{ account: CASH, amountFen: -amountFen }
+	]);
+}
+
+export interface SaleParties {
+	supplierOrgId: string;
+	hostOrgId: string;
+	commissionBp: number;
+	feeBp: number;
+}
+
+/** Settlement of a sale line: escrow releases the net to supplier, host and platform. */
+export function settlementPostings(
+	netFen: number,
+	p: SaleParties
+): { postings: Posting[]; split: Split } {
+	const s = split(netFen, p.commissionBp, p.feeBp);
+	return {
+		split: s,
+		postings: transaction([
+			{ account: ESCROW, amountFen: netFen },
+			{ account: supplierPayable(p.supplierOrgId), amountFen: -s.supplierFen },
+			{ account: hostPayable(p.hostOrgId), amountFen: -s.commissionFen },
+			{ account: REVENUE, amountFen: -s.feeFen }
+		])
+	};
+}
+
+/**
+ * Refund after settlement: the consumer gets `amountFen` back from the platform's cash, and
+ * each party gives back the difference between what was settled on the old net and what the
+ * new net owes them.
+ */
+export function refundAfterSettlementPostings(
+	settledNetFen: number,
+	amountFen: number,
+	p: SaleParties
+): { postings: Posting[]; before: Split; after: Split } {
+	assertFen(amountFen);
+	const before = split(settledNetFen, p.commissionBp, p.feeBp);
+	const after = split(settledNetFen - amountFen, p.commissionBp, p.feeBp);
+	return {
+		before,
+		after,
+		postings: transaction([
+			{
+				account: supplierPayable(p.supplierOrgId),
+				amountFen: before.supplierFen - after.supplierFen
+			},
+			{ account: hostPayable(p.hostOrgId), amountFen: before.commissionFen - after.commissionFen },
+			{ account: REVENUE, amountFen: before.feeFen - after.feeFen },
+			{ account: CASH, amountFen: -amountFen }
+		])
+	};
+}
+
+/** Paying out a payable balance to its party. */
+export function payoutPostings(account: AccountKey, amountFen: number): Posting[] {
+	assertFen(amountFen);
+	return transaction([
+		{ account, amountFen },
+		{ account: CASH, amountFen: -amountFen }
+	]);
+}
+
+/** Freight for a replacement shipment, charged to the supplier (the platform paid the carrier). */
+export function supplierChargePostings(supplierOrgId: string, amountFen: number): Posting[] {
+	assertFen(amountFen);
+	return transaction([
+		{ account: supplierPayable(supplierOrgId), amountFen },
+		{ account: CASH, amountFen: -amountFen }
+	]);
+}
+
+/** A party's balance as they see it: what the platform owes them (credits positive). */
+export function owed(postings: readonly { amountFen: number }[]): number {
+	return 0 - postings.reduce((s, p) => s + p.amountFen, 0);
+}
