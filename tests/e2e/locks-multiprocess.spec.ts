@@ -23,7 +23,10 @@ test.describe('locks on two processes', () => {
 		process.env.LOTLIVE_TEST_DATABASE_URL = pgUrl;
 		db = await freshDatabase('e2e_mp');
 		const env = { DATABASE_URL: db.env.DATABASE_URL, SEED_DEMO: 'true', PGLITE_DIR: undefined };
-		[a, b] = await Promise.all([startServerProcess(portBase + 1, env), startServerProcess(portBase + 2, env)]);
+		[a, b] = await Promise.all([
+			startServerProcess(portBase + 1, env),
+			startServerProcess(portBase + 2, env)
+		]);
 		sql = postgres(db.env.DATABASE_URL!, { max: 2, onnotice: () => {} });
 	});
 

@@ -260,3 +260,18 @@ describe('authorisation and validation', () => {
 		expect(s!.status).toBe('scheduled');
 	});
 });
+
+describe('show schedule', () => {
+	it('renames and reschedules until the show ends', async () => {
+		const lotId = lotIds[11]!;
+		const showId = await freshShow(lotId, 5);
+		const { updateShow } = await import('../../src/lib/server/live/shows');
+		const at = '2026-12-01T12:00:00.000Z';
+		const s = await updateShow(host.actor, showId, { title: '双十二预热', scheduledAt: at });
+		expect(s.title).toBe('双十二预热');
+		expect(s.scheduledAt?.toISOString()).toBe(at);
+		expect((await caught(updateShow(host.actor, showId, {}))).field).toBe('title');
+		await transitionShow(host.actor, showId, { status: 'cancelled' });
+		expect((await caught(updateShow(host.actor, showId, { title: 'x' }))).code).toBe('show_closed');
+	});
+});

@@ -211,6 +211,41 @@ export async function transitionShow(actor: Actor, showId: string, raw: unknown)
 	return res.show;
 }
 
+const UpdateShowInput = z
+	.object({
+		title: z.string().trim().min(1).max(120).optional(),
+		scheduledAt: z.iso.datetime({ offset: true }).nullable().optional()
+	})
+	.refine((v) => v.title !== undefined || v.scheduledAt !== undefined, {
+		error: 'Send title or scheduledAt.',
+		path: ['title']
+	});
+
+/** Rename or (re)schedule a show that has not ended. */
+export async function updateShow(actor: Actor, showId: string, raw: unknown) {
+	await authorizeShow(actor, showId, 'write');
+	const input = parse(UpdateShowInput, raw);
+	return db().transaction(async (tx) => {
+		const [show] = await tx.select().from(shows).where(eq(shows.id, showId)).for('update');
+		if (show!.status === 'ended' || show!.status === 'cancelled') {
+			throw new AppError('rule', 'show_closed', 'An ended show cannot change.', {
+				field: 'status'
+			});
+		}
+		const [after] = await tx
+			.update(shows)
+			.set({
+				...(input.title !== undefined ? { title: input.title } : {}),
+				...(input.scheduledAt !== undefined
+					? { scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : null }
+					: {})
+			})
+			.where(eq(shows.id, showId))
+			.returning();
+		return after!;
+	});
+}
+
 const CurrentSlotInput = z.object({ slotId: z.uuid().nullable() });
 
 export async function setCurrentSlot(actor: Actor, showId: string, raw: unknown) {

@@ -1,8 +1,13 @@
 import { json } from '@sveltejs/kit';
-import { getShow } from '$lib/server/live/shows';
-import { api, requireActor } from '$lib/server/http';
+import { getShow, updateShow } from '$lib/server/live/shows';
+import { api, readJson, requireActor } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = api(async ({ locals, params }) =>
 	json(await getShow(requireActor(locals), params.id))
+);
+
+/** {title?, scheduledAt?} */
+export const PATCH: RequestHandler = api(async ({ locals, params, request }) =>
+	json({ show: await updateShow(requireActor(locals), params.id, await readJson(request)) })
 );
