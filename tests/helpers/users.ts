@@ -1,5 +1,7 @@
 import { signIn, signUp } from '../../src/lib/server/auth/service';
-import { validateSessionToken } from '../../src/lib/server/auth/session';
+import { createSession, validateSessionToken } from '../../src/lib/server/auth/session';
+import { db } from '../../src/lib/server/db';
+import { users } from '../../src/lib/server/db/schema';
 
 let n = 0;
 /** Signs up a new user of the given role in a new organisation and signs them in. */
@@ -21,4 +23,31 @@ export async function makeUser(
 	const session = await signIn({ email, password });
 	const v = await validateSessionToken(session.token);
 	return { userId, orgId, email, password, token: session.token, user: v!.user };
+}
+
+/**
+ * Adds a user with any role to an existing organisation (assistants of a host team, operators)
+ * and gives them a session. The password hash is a placeholder: these users only use the token.
+ */
+export async function makeMember(
+	role: 'assistant' | 'host' | 'operator' | 'buyer',
+	orgId: string | null,
+	over: Partial<{ email: string; displayName: string }> = {}
+) {
+	n++;
+	const email =
+		over.email ?? `${role}-${n}-${Math.random().toString(36).slice(2, 7)}@test.lotlive.cn`;
+	const [row] = await db()
+		.insert(users)
+		.values({
+			email,
+			passwordHash: 'x',
+			displayName: over.displayName ?? `${role} ${n}`,
+			role,
+			orgId
+		})
+		.returning({ id: users.id });
+	const session = await createSession(row!.id);
+	const v = await validateSessionToken(session.token);
+	return { userId: row!.id, orgId, email, token: session.token, user: v!.user };
 }

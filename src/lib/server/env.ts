@@ -36,6 +36,9 @@ const EnvSchema = z.object({
 		.enum(['true', 'false', '1', '0'])
 		.default('true')
 		.transform((v) => v === 'true' || v === '1'),
+	/** Collaborative boards: save this long after the last edit, but at most this late. */
+	COLLAB_SAVE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+	COLLAB_SAVE_MAX_WAIT_MS: z.coerce.number().int().min(0).max(300_000).default(1000),
 	/** Optional Redis for the socket.io adapter; otherwise Postgres LISTEN/NOTIFY is used. */
 	REDIS_URL: z.string().optional()
 });

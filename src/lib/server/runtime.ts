@@ -5,12 +5,21 @@ import { migrateAndInit } from './db/migrate';
 import { env } from './env';
 import { logger } from './log';
 import { createRealtime, type Realtime } from './realtime/io';
-import { createCollab, type AccessResolver, type Collab } from './collab/server';
+import { createCollab, type Collab } from './collab/server';
+import {
+	collabPersistence,
+	currentCollab,
+	resolveCollabAccess,
+	setCurrentCollab
+} from './collab/registry';
 import { seedDemoIfEmpty } from './seed/demo';
 // Modules that register socket.io handlers or collab access resolvers on import.
 import './realtime/stock';
 import './live/module';
 import { startJobs } from './jobs';
+import './boards/collab';
+
+export { registerCollabAccess } from './collab/registry';
 
 /**
  * Process lifecycle shared by the production entry (server/index.js) and the Vite dev plugin:
@@ -29,12 +38,6 @@ type G = typeof globalThis & { [key]?: RuntimeState };
 function state(): RuntimeState {
 	const g = globalThis as G;
 	return (g[key] ??= { stoppers: [] });
-}
-
-/** Resolvers for collaborative documents; the boards module registers its own. */
-const accessResolvers: AccessResolver[] = [];
-export function registerCollabAccess(r: AccessResolver): void {
-	accessResolvers.push(r);
 }
 
 export function ready(): Promise<void> {
@@ -68,15 +71,16 @@ export function attach(server: HttpServer): {
 } {
 	const s = state();
 	s.realtime ??= createRealtime();
-	s.collab ??= createCollab({
-		resolveAccess: async (actor, docId) => {
-			for (const r of accessResolvers) {
-				const a = await r(actor, docId);
-				if (a !== undefined) return a;
-			}
-			return undefined;
-		}
-	});
+	if (!s.collab) {
+		const e = env();
+		s.collab = createCollab({
+			resolveAccess: resolveCollabAccess,
+			persistence: collabPersistence(),
+			saveDebounceMs: e.COLLAB_SAVE_DEBOUNCE_MS,
+			saveMaxWaitMs: e.COLLAB_SAVE_MAX_WAIT_MS
+		});
+		setCurrentCollab(s.collab);
+	}
 	const rt = s.realtime;
 	const collab = s.collab;
 	if (!s.jobsStarted && env().JOBS) {
@@ -109,6 +113,7 @@ export async function shutdown(): Promise<void> {
 	}
 	await s.collab?.close();
 	await s.realtime?.close();
+	if (currentCollab() === s.collab) setCurrentCollab(undefined);
 	s.collab = undefined;
 	s.realtime = undefined;
 	s.jobsStarted = false;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -6,14 +7,13 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
+import { MESSAGE_AWARENESS, MESSAGE_SYNC, encodeSaved } from '$lib/collab/protocol';
 import { authenticateHeaders } from '../auth/request';
 import type { Actor } from '../auth/service';
 import { logger } from '../log';
 import { writeUpgradeError } from '../realtime/upgrade';
 
 export const COLLAB_PREFIX = '/collab/';
-const MESSAGE_SYNC = 0;
-const MESSAGE_AWARENESS = 1;
 
 export type Access = 'write' | 'read';
 
@@ -23,10 +23,29 @@ export type Access = 'write' | 'read';
  */
 export type AccessResolver = (actor: Actor, docId: string) => Promise<Access | null | undefined>;
 
+/** A save another node committed, announced after its commit. */
+export interface RemoteSave {
+	docId: string;
+	nodeId: string;
+	/** Row id of the stored update, to fetch it when `update` was too large to travel inline. */
+	id: number;
+	update?: Uint8Array;
+}
+
 /** Where documents live between processes; the board module provides the Postgres one. */
 export interface CollabPersistence {
-	/** Loads the stored state (merged update), or null for a new document. */
-	load(docId: string): Promise<Uint8Array | null>;
+	/** Whether this persistence stores the document; others live in memory only. */
+	handles(docId: string): boolean;
+	/** The stored updates (snapshot first), or null when the document is unknown. */
+	load(docId: string): Promise<Uint8Array[] | null>;
+	/** Appends one update; resolves once committed. Announces it to other nodes in the same commit. */
+	save(docId: string, update: Uint8Array, nodeId: string): Promise<void>;
+	/** Folds appended updates into the snapshot. */
+	compact(docId: string): Promise<void>;
+	/** Saves by other nodes (multi-process deployments); resolves to an unsubscribe function. */
+	subscribe?(onRemote: (save: RemoteSave) => void): Promise<() => Promise<void>>;
+	/** One stored update by row id; null when compaction already folded it away. */
+	fetchSaved?(id: number): Promise<Uint8Array | null>;
 }
 
 interface Conn {
@@ -35,12 +54,35 @@ interface Conn {
 	actor: Actor;
 	/** Awareness client ids this connection controls, removed when it closes. */
 	clients: Set<number>;
+	/** Content messages (sync step 2 / update) received on this connection. */
+	received: number;
+	/** The highest count acknowledged as saved. */
+	acked: number;
 }
+
+/** Origins of document changes that must not be saved again by this node. */
+const LOAD = Symbol('collab.load');
+const RELAY = Symbol('collab.relay');
 
 export class SharedDoc {
 	readonly doc = new Y.Doc();
 	readonly awareness = new awarenessProtocol.Awareness(this.doc);
 	readonly conns = new Map<WebSocket, Conn>();
+	/** Stored by the persistence (false: memory only). */
+	persistent = false;
+	/** Updates from clients not yet committed, oldest first. */
+	pending: Uint8Array[] = [];
+	/** When the oldest pending update arrived (for the max wait). */
+	firstPendingAt = 0;
+	saveTimer: ReturnType<typeof setTimeout> | undefined;
+	retryTimer: ReturnType<typeof setTimeout> | undefined;
+	failures = 0;
+	saving: Promise<void> | null = null;
+	compacting: Promise<void> | null = null;
+	/** Update rows this node appended since it last compacted (or loaded). */
+	rowsSinceCompact = 0;
+	unloading = false;
+	destroyed = false;
 	constructor(readonly id: string) {
 		this.awareness.setLocalState(null);
 	}
@@ -49,9 +91,17 @@ export class SharedDoc {
 export interface CollabOptions {
 	resolveAccess: AccessResolver;
 	persistence?: CollabPersistence;
-	/** Save debounce and the longest an unsaved edit may wait. */
+	/** Save this long after the last edit … */
 	saveDebounceMs?: number;
+	/** … but never later than this after the first unsaved edit. */
 	saveMaxWaitMs?: number;
+	/** First retry delay after a failed save; doubles up to `retryMaxMs`. */
+	retryBaseMs?: number;
+	retryMaxMs?: number;
+	/** Compact after this many appended rows (and whenever a document is unloaded). */
+	compactEvery?: number;
+	/** Identifies this process to the relay; random by default. */
+	nodeId?: string;
 }
 
 /**
@@ -59,11 +109,43 @@ export interface CollabOptions {
  * Upgrades are authenticated with the session cookie or a Bearer token and authorised per
  * document before any websocket exists. Read-only connections receive updates but their
  * document updates are ignored.
+ *
+ * Persistence follows Hocuspocus: one shared load promise per document; edits are saved
+ * debounced (`saveDebounceMs`) with a maximum wait (`saveMaxWaitMs`), one save at a time per
+ * document; a failed save puts its updates back and retries with backoff while the document
+ * stays in memory; a document is unloaded only after its last connection closed AND everything
+ * is saved. Each connection gets a `MESSAGE_SAVED` acknowledgement once its edits are committed
+ * (see $lib/collab/protocol.ts), which is what the UI's 已保存 badge shows.
+ *
+ * Several processes on one database: each save is announced (Postgres NOTIFY, in the save's
+ * own transaction) and applied by other nodes that have the document open, with an origin that
+ * is neither saved again nor announced again — so nothing is persisted twice or echoed back.
  */
 export function createCollab(opts: CollabOptions) {
 	const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
-	const docs = new Map<string, Promise<SharedDoc>>();
+	/** Open documents: the shared load promise, and the document once loaded. */
+	const docs = new Map<string, { promise: Promise<SharedDoc>; shared?: SharedDoc }>();
 	const log = logger().child({ mod: 'collab' });
+	const persistence = opts.persistence;
+	const nodeId = opts.nodeId ?? randomUUID();
+	const debounceMs = opts.saveDebounceMs ?? 200;
+	const maxWaitMs = opts.saveMaxWaitMs ?? 1000;
+	const retryBaseMs = opts.retryBaseMs ?? 250;
+	const retryMaxMs = opts.retryMaxMs ?? 15_000;
+	const compactEvery = opts.compactEvery ?? 100;
+	let closing = false;
+
+	// Listen for other nodes' saves before the first load, so no save falls between a load's
+	// read and the subscription.
+	let unsubscribe: (() => Promise<void>) | undefined;
+	const relayReady: Promise<void> = persistence?.subscribe
+		? persistence
+				.subscribe(onRemoteSave)
+				.then((u) => {
+					unsubscribe = u;
+				})
+				.catch((err) => log.error({ err }, 'collab relay subscription failed'))
+		: Promise.resolve();
 
 	function broadcast(shared: SharedDoc, message: Uint8Array, except?: WebSocket) {
 		for (const ws of shared.conns.keys()) if (ws !== except) send(shared, ws, message);
@@ -76,52 +158,209 @@ export function createCollab(opts: CollabOptions) {
 		});
 	}
 
-	function getDoc(docId: string): Promise<SharedDoc> {
-		let p = docs.get(docId);
-		if (!p) {
-			// One load promise shared by every connection that arrives while loading.
-			p = (async () => {
-				const shared = new SharedDoc(docId);
-				const stored = await opts.persistence?.load(docId);
-				if (stored) Y.applyUpdate(shared.doc, stored, 'load');
-				shared.doc.on('update', (update: Uint8Array, origin: unknown) => {
-					const enc = encoding.createEncoder();
-					encoding.writeVarUint(enc, MESSAGE_SYNC);
-					syncProtocol.writeUpdate(enc, update);
-					const msg = encoding.toUint8Array(enc);
-					broadcast(
-						shared,
-						msg,
-						origin instanceof Object && 'ws' in origin ? (origin as Conn).ws : undefined
-					);
-				});
-				shared.awareness.on(
-					'update',
-					(
-						{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-						origin: unknown
-					) => {
-						const changed = added.concat(updated, removed);
-						const conn = origin as Conn | null;
-						if (conn && conn.clients) {
-							for (const id of added) conn.clients.add(id);
-							for (const id of removed) conn.clients.delete(id);
-						}
-						const enc = encoding.createEncoder();
-						encoding.writeVarUint(enc, MESSAGE_AWARENESS);
-						encoding.writeVarUint8Array(
-							enc,
-							awarenessProtocol.encodeAwarenessUpdate(shared.awareness, changed)
-						);
-						broadcast(shared, encoding.toUint8Array(enc));
-					}
+	function ack(shared: SharedDoc, conn: Conn, n: number) {
+		if (n <= conn.acked || !shared.conns.has(conn.ws)) return;
+		conn.acked = n;
+		send(shared, conn.ws, encodeSaved(n));
+	}
+
+	// ------------------------------------------------------------------ saving
+
+	function scheduleSave(shared: SharedDoc) {
+		if (!shared.persistent || shared.pending.length === 0) return;
+		if (shared.saving || shared.retryTimer) return; // rescheduled when those finish
+		const now = Date.now();
+		if (!shared.firstPendingAt) shared.firstPendingAt = now;
+		const wait = Math.max(0, Math.min(debounceMs, shared.firstPendingAt + maxWaitMs - now));
+		clearTimeout(shared.saveTimer);
+		shared.saveTimer = setTimeout(() => void runSave(shared), wait);
+	}
+
+	/** Saves what is pending now (one save at a time); resolves when that attempt is over. */
+	function runSave(shared: SharedDoc): Promise<void> {
+		clearTimeout(shared.saveTimer);
+		shared.saveTimer = undefined;
+		if (shared.saving) return shared.saving;
+		if (!persistence || shared.pending.length === 0) return Promise.resolve();
+		const batch = shared.pending.splice(0);
+		shared.firstPendingAt = 0;
+		// Everything each connection sent so far is in this batch or already stored.
+		const acks = [...shared.conns.values()].map((c) => [c, c.received] as const);
+		const attempt = (async () => {
+			try {
+				const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+				await persistence.save(shared.id, update, nodeId);
+				shared.failures = 0;
+				shared.rowsSinceCompact++;
+				if (shared.pending.length === 0) {
+					for (const c of shared.conns.values()) ack(shared, c, c.received);
+				} else {
+					for (const [c, n] of acks) ack(shared, c, n);
+				}
+			} catch (err) {
+				// Keep the edits: back in front of anything that arrived meanwhile, then retry.
+				shared.pending.unshift(...batch);
+				shared.firstPendingAt ||= Date.now();
+				shared.failures++;
+				const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** (shared.failures - 1));
+				log.warn(
+					{ err, docId: shared.id, failures: shared.failures, retryInMs: delay },
+					'collab save failed; keeping the document in memory and retrying'
 				);
-				return shared;
-			})();
-			docs.set(docId, p);
-			p.catch(() => docs.delete(docId));
+				clearTimeout(shared.retryTimer);
+				shared.retryTimer = setTimeout(() => {
+					shared.retryTimer = undefined;
+					void runSave(shared);
+				}, delay);
+			}
+		})();
+		shared.saving = attempt.finally(() => {
+			shared.saving = null;
+			if (shared.destroyed) return;
+			if (shared.failures === 0) {
+				if (shared.pending.length > 0) scheduleSave(shared);
+				else if (shared.rowsSinceCompact >= compactEvery) void compact(shared);
+			}
+			maybeUnload(shared);
+		});
+		return shared.saving;
+	}
+
+	function compact(shared: SharedDoc): Promise<void> {
+		if (!persistence || !shared.persistent) return Promise.resolve();
+		shared.compacting ??= (async () => {
+			const rows = shared.rowsSinceCompact;
+			try {
+				await persistence.compact(shared.id);
+				shared.rowsSinceCompact = Math.max(0, shared.rowsSinceCompact - rows);
+			} catch (err) {
+				// The appended rows are still there; compaction is only tidying up.
+				log.warn({ err, docId: shared.id }, 'collab compaction failed');
+			} finally {
+				shared.compacting = null;
+			}
+		})();
+		return shared.compacting;
+	}
+
+	/** Unloads once nobody is connected and nothing is unsaved; flushes first when needed. */
+	function maybeUnload(shared: SharedDoc) {
+		if (shared.conns.size > 0 || shared.unloading || shared.destroyed) return;
+		if (shared.pending.length > 0) {
+			if (!shared.saving && !shared.retryTimer) void runSave(shared);
+			return; // runSave calls back here when it is done
 		}
-		return p;
+		if (shared.saving || shared.retryTimer) return;
+		shared.unloading = true;
+		void (async () => {
+			if (shared.rowsSinceCompact > 0 && !closing) await compact(shared);
+			else if (shared.compacting) await shared.compacting;
+			shared.unloading = false;
+			if (shared.conns.size > 0 || shared.pending.length > 0 || shared.saving) {
+				if (shared.pending.length > 0) scheduleSave(shared);
+				return;
+			}
+			destroy(shared);
+		})();
+	}
+
+	function destroy(shared: SharedDoc) {
+		if (shared.destroyed) return;
+		shared.destroyed = true;
+		clearTimeout(shared.saveTimer);
+		clearTimeout(shared.retryTimer);
+		if (docs.get(shared.id)?.shared === shared) docs.delete(shared.id);
+		shared.awareness.destroy();
+		shared.doc.destroy();
+	}
+
+	// ------------------------------------------------------------------ relay
+
+	function onRemoteSave(save: RemoteSave) {
+		if (save.nodeId === nodeId) return;
+		const entry = docs.get(save.docId);
+		if (!entry) return; // not open here; a later load reads it from the database
+		void entry.promise
+			.then(async (shared) => {
+				if (shared.destroyed) return;
+				let update = save.update ?? (await persistence?.fetchSaved?.(save.id)) ?? null;
+				if (!update) {
+					// Folded into the snapshot already: read everything again (applying twice is harmless).
+					const all = await persistence?.load(shared.id);
+					update = all && all.length > 0 ? Y.mergeUpdates(all) : null;
+				}
+				if (update && !shared.destroyed) Y.applyUpdate(shared.doc, update, RELAY);
+			})
+			.catch((err) => log.warn({ err, docId: save.docId }, 'collab relay apply failed'));
+	}
+
+	// ------------------------------------------------------------------ documents
+
+	function getDoc(docId: string): Promise<SharedDoc> {
+		const existing = docs.get(docId);
+		if (existing) return existing.promise;
+		// One load promise shared by every connection that arrives while loading.
+		const entry: { promise: Promise<SharedDoc>; shared?: SharedDoc } = {
+			promise: Promise.resolve(undefined as unknown as SharedDoc)
+		};
+		entry.promise = (async () => {
+			const shared = new SharedDoc(docId);
+			if (persistence?.handles(docId)) {
+				await relayReady;
+				const stored = await persistence.load(docId);
+				if (stored) {
+					shared.persistent = true;
+					shared.doc.transact(() => {
+						for (const u of stored) Y.applyUpdate(shared.doc, u);
+					}, LOAD);
+					shared.rowsSinceCompact = Math.max(0, stored.length - 1);
+				}
+			}
+			shared.doc.on('update', (update: Uint8Array, origin: unknown) => {
+				const enc = encoding.createEncoder();
+				encoding.writeVarUint(enc, MESSAGE_SYNC);
+				syncProtocol.writeUpdate(enc, update);
+				const msg = encoding.toUint8Array(enc);
+				const from = isConn(origin) ? origin.ws : undefined;
+				broadcast(shared, msg, from);
+				if (origin !== LOAD && origin !== RELAY && shared.persistent) {
+					shared.pending.push(update);
+					scheduleSave(shared);
+				}
+			});
+			shared.awareness.on(
+				'update',
+				(
+					{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+					origin: unknown
+				) => {
+					const changed = added.concat(updated, removed);
+					if (isConn(origin)) {
+						for (const id of added) origin.clients.add(id);
+						for (const id of removed) origin.clients.delete(id);
+					}
+					const enc = encoding.createEncoder();
+					encoding.writeVarUint(enc, MESSAGE_AWARENESS);
+					encoding.writeVarUint8Array(
+						enc,
+						awarenessProtocol.encodeAwarenessUpdate(shared.awareness, changed)
+					);
+					broadcast(shared, encoding.toUint8Array(enc));
+				}
+			);
+			if (shared.rowsSinceCompact >= compactEvery) void compact(shared);
+			entry.shared = shared;
+			return shared;
+		})();
+		docs.set(docId, entry);
+		entry.promise.catch(() => {
+			if (docs.get(docId) === entry) docs.delete(docId);
+		});
+		return entry.promise;
+	}
+
+	function isConn(origin: unknown): origin is Conn {
+		return !!origin && typeof origin === 'object' && 'ws' in origin && 'clients' in origin;
 	}
 
 	function closeConn(shared: SharedDoc, ws: WebSocket) {
@@ -129,12 +368,42 @@ export function createCollab(opts: CollabOptions) {
 		if (conn) {
 			shared.conns.delete(ws);
 			awarenessProtocol.removeAwarenessStates(shared.awareness, [...conn.clients], null);
+			maybeUnload(shared);
 		}
 		try {
 			ws.close();
 		} catch {
 			/* already closed */
 		}
+	}
+
+	/**
+	 * Awareness entries are `{clientID, clock, JSON state}`; a signed-in user may only publish
+	 * states that name themselves (`state.user.id`), so nobody can appear as someone else.
+	 */
+	function filterAwareness(conn: Conn, update: Uint8Array): Uint8Array | null {
+		if (conn.actor.kind !== 'user') return update;
+		const userId = conn.actor.user.id;
+		const d = decoding.createDecoder(update);
+		const n = decoding.readVarUint(d);
+		const keep: [number, number, string][] = [];
+		for (let i = 0; i < n; i++) {
+			const client = decoding.readVarUint(d);
+			const clock = decoding.readVarUint(d);
+			const json = decoding.readVarString(d);
+			const state = JSON.parse(json) as { user?: { id?: unknown } } | null;
+			if (state === null || state?.user?.id === userId) keep.push([client, clock, json]);
+		}
+		if (keep.length === n) return update;
+		if (keep.length === 0) return null;
+		const e = encoding.createEncoder();
+		encoding.writeVarUint(e, keep.length);
+		for (const [client, clock, json] of keep) {
+			encoding.writeVarUint(e, client);
+			encoding.writeVarUint(e, clock);
+			encoding.writeVarString(e, json);
+		}
+		return encoding.toUint8Array(e);
 	}
 
 	function onMessage(shared: SharedDoc, conn: Conn, data: Uint8Array) {
@@ -144,17 +413,19 @@ export function createCollab(opts: CollabOptions) {
 		if (type === MESSAGE_SYNC) {
 			encoding.writeVarUint(encoder, MESSAGE_SYNC);
 			const sub = decoding.peekVarUint(decoder);
-			if (conn.access === 'read' && sub !== syncProtocol.messageYjsSyncStep1) {
-				return; // read-only: answer sync requests, drop updates
+			if (sub !== syncProtocol.messageYjsSyncStep1) conn.received++;
+			if (conn.access === 'write' || sub === syncProtocol.messageYjsSyncStep1) {
+				// read-only connections get answers to sync requests; their updates are dropped
+				syncProtocol.readSyncMessage(decoder, encoder, shared.doc, conn);
+				if (encoding.length(encoder) > 1) send(shared, conn.ws, encoding.toUint8Array(encoder));
 			}
-			syncProtocol.readSyncMessage(decoder, encoder, shared.doc, conn);
-			if (encoding.length(encoder) > 1) send(shared, conn.ws, encoding.toUint8Array(encoder));
+			// Nothing unsaved anywhere in this document: what this connection sent is stored.
+			if (!shared.persistent || (shared.pending.length === 0 && !shared.saving)) {
+				ack(shared, conn, conn.received);
+			}
 		} else if (type === MESSAGE_AWARENESS) {
-			awarenessProtocol.applyAwarenessUpdate(
-				shared.awareness,
-				decoding.readVarUint8Array(decoder),
-				conn
-			);
+			const update = filterAwareness(conn, decoding.readVarUint8Array(decoder));
+			if (update) awarenessProtocol.applyAwarenessUpdate(shared.awareness, update, conn);
 		}
 	}
 
@@ -166,12 +437,18 @@ export function createCollab(opts: CollabOptions) {
 		let shared: SharedDoc;
 		try {
 			shared = await getDoc(docId);
+			// unloaded between lookup and now (rare): load it again
+			while (shared.destroyed) shared = await getDoc(docId);
 		} catch (err) {
 			log.error({ err, docId }, 'document load failed');
 			ws.close(1011, 'load failed');
 			return;
 		}
-		const conn: Conn = { ws, access, actor, clients: new Set() };
+		if (ws.readyState !== ws.OPEN) {
+			maybeUnload(shared);
+			return;
+		}
+		const conn: Conn = { ws, access, actor, clients: new Set(), received: 0, acked: 0 };
 		shared.conns.set(ws, conn);
 		ws.off('message', early);
 		ws.on('message', (m: ArrayBuffer) => {
@@ -219,10 +496,64 @@ export function createCollab(opts: CollabOptions) {
 		for (const m of pending) onMessage(shared, conn, m);
 	}
 
+	/** Saves everything pending, retrying until `deadline` (ms since epoch). */
+	async function flush(shared: SharedDoc, deadline: number) {
+		while ((shared.pending.length > 0 || shared.saving) && Date.now() < deadline) {
+			clearTimeout(shared.retryTimer);
+			shared.retryTimer = undefined;
+			await runSave(shared);
+			if (shared.failures > 0) await new Promise((r) => setTimeout(r, 100));
+		}
+		return shared.pending.length === 0;
+	}
+
 	return {
-		docs,
+		nodeId,
 		matches: (url: string | undefined) => !!url && url.startsWith(COLLAB_PREFIX),
+		/** Loaded documents and their unsaved updates (health, benches, tests). */
+		stats() {
+			const out: { docId: string; conns: number; pending: number; saving: boolean }[] = [];
+			for (const { shared: s } of docs.values()) {
+				if (s)
+					out.push({
+						docId: s.id,
+						conns: s.conns.size,
+						pending: s.pending.length,
+						saving: !!s.saving
+					});
+			}
+			return out;
+		},
+		/** The in-memory document when this node has it open (export and duplicate read it). */
+		async openDoc(docId: string): Promise<Y.Doc | undefined> {
+			const entry = docs.get(docId);
+			if (!entry) return undefined;
+			const s = await entry.promise.catch(() => undefined);
+			return s && !s.destroyed ? s.doc : undefined;
+		},
+		/**
+		 * Closes this node's connections to a document (code 4001, not a permanent 44xx) so the
+		 * clients reconnect and are authorised again, e.g. after a board was archived.
+		 */
+		reconnectDoc(docId: string) {
+			const shared = docs.get(docId)?.shared;
+			if (!shared) return;
+			for (const ws of [...shared.conns.keys()]) {
+				try {
+					ws.close(4001, 'access changed');
+				} catch {
+					/* already closed */
+				}
+			}
+		},
+		/** Saves a document's pending edits now (tests; shutdown uses it for all). */
+		async flushDoc(docId: string, timeoutMs = 5000): Promise<boolean> {
+			const entry = docs.get(docId);
+			if (!entry) return true;
+			return flush(await entry.promise, Date.now() + timeoutMs);
+		},
 		async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+			if (closing) return writeUpgradeError(socket, 503, 'shutting_down');
 			const url = new URL(req.url ?? '/', 'http://x');
 			const docId = decodeURIComponent(url.pathname.slice(COLLAB_PREFIX.length));
 			if (!docId || docId.length > 200 || docId.includes('/')) {
@@ -246,8 +577,28 @@ export function createCollab(opts: CollabOptions) {
 				void setup(ws, docId, auth.actor, access);
 			});
 		},
-		async close() {
+		/** Closes every connection, then saves what is unsaved (up to `timeoutMs`). */
+		async close(timeoutMs = 8000) {
+			closing = true;
 			for (const client of wss.clients) client.terminate();
+			const deadline = Date.now() + timeoutMs;
+			const all = await Promise.all(
+				[...docs.values()].map((e) => e.promise.catch(() => undefined))
+			);
+			for (const shared of all) {
+				if (!shared) continue;
+				const saved = await flush(shared, deadline);
+				if (!saved) {
+					log.error(
+						{ docId: shared.id, pending: shared.pending.length },
+						'collab shutdown: edits could not be saved'
+					);
+				}
+				if (shared.compacting) await shared.compacting;
+				destroy(shared);
+			}
+			docs.clear();
+			await unsubscribe?.().catch(() => {});
 			await new Promise<void>((r) => wss.close(() => r()));
 		}
 	};

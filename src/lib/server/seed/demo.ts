@@ -15,6 +15,7 @@ import {
 import { hashPassword } from '../auth/password';
 import { logger } from '../log';
 import { rng, type Rng } from './random';
+import { seedDemoBoards } from './boards';
 
 export const DEMO_PASSWORD = 'demo1234';
 export const DEMO_DOMAIN = 'demo.lotlive.cn';
@@ -484,6 +485,7 @@ export async function seedDemoIfEmpty(): Promise<boolean> {
 		for (let i = 0; i < DEMO_LOT_COUNT; i++) rows.push(makeLot(r, ctx, i));
 		await tx.insert(lots).values(rows);
 	});
+	await seedDemoBoards();
 	logger().info(
 		{ ms: Math.round(performance.now() - started), lots: DEMO_LOT_COUNT },
 		'demo data seeded'

@@ -4,3 +4,4 @@ export * from './auth';
 export * from './realtime';
 export * from './catalog';
 export * from './live';
+export * from './boards';
