@@ -2,6 +2,7 @@ CREATE TYPE "public"."board_status" AS ENUM('active', 'archived');--> statement-
 CREATE TABLE "board_snapshots" (
 	"board_id" uuid PRIMARY KEY NOT NULL,
 	"state" "bytea" NOT NULL,
+	"state_vector" "bytea" NOT NULL,
 	"compactions" integer DEFAULT 0 NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );

@@ -14,7 +14,11 @@ export async function spawnNode(
 	const childEnv: Record<string, string | undefined> = { ...process.env };
 	delete childEnv.DATABASE_URL;
 	delete childEnv.PGLITE_DIR;
-	Object.assign(childEnv, { SEED_DEMO: 'false', LOG_LEVEL: 'warn', PORT: String(port) }, env);
+	Object.assign(
+		childEnv,
+		{ SEED_DEMO: 'false', LOG_LEVEL: process.env.NODE_LOG_LEVEL ?? 'warn', PORT: String(port) },
+		env
+	);
 	const child = spawn(
 		process.execPath,
 		['--import', 'tsx', path.join(root, 'tests/helpers/collab-node.ts')],
@@ -42,7 +46,9 @@ export async function spawnNode(
 			reject(new Error(`node exited with ${code} before listening`));
 		});
 	});
-	child.stdout!.resume();
+	// the node's logs (pino, stdout) go to our stderr
+	child.stdout!.removeAllListeners('data');
+	child.stdout!.on('data', (d: Buffer) => process.stderr.write(d));
 	return {
 		url: `http://127.0.0.1:${listening}`,
 		pid: child.pid!,

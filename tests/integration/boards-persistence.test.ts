@@ -260,6 +260,41 @@ describe('saving board documents', () => {
 		expect(slots).toHaveLength(3);
 	});
 
+	it('answers a cold load of a large board from its snapshot, also to clients that have state', async () => {
+		const inits = Array.from({ length: 120 }, (_, i) => ({
+			lotId: lotIds[i % lotIds.length]!,
+			script: `第${i + 1}号：袖口线头，不影响穿着，镜头前展示。`.repeat(2),
+			checklist: [{ text: '试穿' }, { text: '特写' }]
+		}));
+		const state = buildBoardState({}, inits);
+		expect(state.length).toBeGreaterThan(16 * 1024); // takes the fast path
+		const boardId = await createBoardWithContent(host.orgId, host.userId, '大看板', state);
+		const s = await startCollab({ saveDebounceMs: 20, saveMaxWaitMs: 50 });
+		servers.push(s);
+		const a = client(s.url, boardId);
+		await a.synced();
+		expect(readSlots(a.doc)).toHaveLength(120);
+		// edit at once, while the server may still be applying the snapshot
+		scriptOf(a.doc).insert(0, '冷启动后马上改');
+		await a.saved();
+		a.close();
+		clients.splice(clients.indexOf(a), 1);
+		await expect.poll(() => s.collab.stats().length, { timeout: 5000 }).toBe(0);
+		// a returning client (non-empty state vector, an offline edit of its own) after unload
+		const doc = new Y.Doc();
+		Y.applyUpdate(doc, state);
+		const mine = new Y.Doc();
+		Y.applyUpdate(mine, Y.encodeStateAsUpdate(doc));
+		setSlotField(mine, readSlots(mine)[5]!.id, 'lockQty', 77);
+		const b = collabClient(s.url, boardId, host.token, { doc: mine });
+		clients.push(b);
+		await b.saved();
+		expect(firstSlot(b.doc).script.startsWith('冷启动后马上改')).toBe(true);
+		const after = await stored(boardId);
+		expect(after[5]!.lockQty).toBe(77);
+		expect(after[0]!.script.startsWith('冷启动后马上改')).toBe(true);
+	});
+
 	it('drops updates from read-only viewers but still acknowledges them', async () => {
 		const s = await startCollab({ saveDebounceMs: 0, saveMaxWaitMs: 0 });
 		servers.push(s);

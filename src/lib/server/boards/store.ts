@@ -12,7 +12,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { db, dbHandle, type DbOrTx } from '../db';
 import { boardSnapshots, boardUpdates } from '../db/schema';
-import type { CollabPersistence, RemoteSave } from '../collab/server';
+import type { CollabPersistence, RemoteSave, StoredDoc } from '../collab/server';
 
 export const BOARD_CHANNEL = 'lotlive_board_saved';
 /** NOTIFY payloads are limited to 8000 bytes; larger updates travel by row id. */
@@ -30,17 +30,23 @@ function toBytes(v: unknown): Uint8Array {
 
 /** Creates a board's content row; call in the transaction that inserts the board. */
 export async function insertBoardContent(tx: DbOrTx, boardId: string, state: Uint8Array) {
-	await tx.insert(boardSnapshots).values({ boardId, state });
+	await tx
+		.insert(boardSnapshots)
+		.values({ boardId, state, stateVector: Y.encodeStateVectorFromUpdate(state) });
 }
 
-/** Snapshot first, then appended updates in order; null when the board has no content row. */
-export async function loadBoardUpdates(boardId: string): Promise<Uint8Array[] | null> {
+/**
+ * Snapshot first, then appended updates in order, plus the snapshot's state vector; null when
+ * the board has no content row.
+ */
+export async function loadBoardUpdates(boardId: string): Promise<StoredDoc | null> {
 	if (!isBoardId(boardId)) return null;
 	const rows = await db()
 		.select({
 			kind: sql<number>`0`.mapWith(Number).as('kind'),
 			id: sql<number>`0::bigint`.mapWith(Number).as('id'),
-			data: boardSnapshots.state
+			data: boardSnapshots.state,
+			sv: boardSnapshots.stateVector
 		})
 		.from(boardSnapshots)
 		.where(eq(boardSnapshots.boardId, boardId))
@@ -49,19 +55,24 @@ export async function loadBoardUpdates(boardId: string): Promise<Uint8Array[] | 
 				.select({
 					kind: sql<number>`1`.mapWith(Number).as('kind'),
 					id: boardUpdates.id,
-					data: boardUpdates.update
+					data: boardUpdates.update,
+					sv: sql<Uint8Array>`null::bytea`.as('sv')
 				})
 				.from(boardUpdates)
 				.where(eq(boardUpdates.boardId, boardId))
 		)
 		.orderBy(sql`1`, sql`2`);
 	if (rows.length === 0 || Number(rows[0]!.kind) !== 0) return null;
-	return rows.map((r) => toBytes(r.data));
+	const sv = rows[0]!.sv;
+	return {
+		updates: rows.map((r) => toBytes(r.data)),
+		snapshotStateVector: sv && sv.length > 0 ? toBytes(sv) : undefined
+	};
 }
 
 /** The stored document as one update (snapshot merged with appended rows). */
 export async function loadBoardState(boardId: string): Promise<Uint8Array | null> {
-	const all = await loadBoardUpdates(boardId);
+	const all = (await loadBoardUpdates(boardId))?.updates;
 	if (!all) return null;
 	return all.length === 1 ? all[0]! : Y.mergeUpdates(all);
 }
@@ -134,6 +145,7 @@ export async function compactBoard(boardId: string): Promise<number> {
 				.update(boardSnapshots)
 				.set({
 					state: Y.encodeStateAsUpdate(doc),
+					stateVector: Y.encodeStateVector(doc),
 					compactions: sql`${boardSnapshots.compactions} + 1`,
 					updatedAt: new Date()
 				})

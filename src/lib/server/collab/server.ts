@@ -14,6 +14,8 @@ import { logger } from '../log';
 import { writeUpgradeError } from '../realtime/upgrade';
 
 export const COLLAB_PREFIX = '/collab/';
+/** Snapshots larger than this take the cold-load fast path (see SharedDoc.base). */
+const FAST_LOAD_BYTES = 16 * 1024;
 
 export type Access = 'write' | 'read';
 
@@ -32,12 +34,19 @@ export interface RemoteSave {
 	update?: Uint8Array;
 }
 
+export interface StoredDoc {
+	/** Snapshot first, then appended updates in order. */
+	updates: Uint8Array[];
+	/** State vector of `updates[0]`, when the store keeps it (lets a load skip decoding it). */
+	snapshotStateVector?: Uint8Array;
+}
+
 /** Where documents live between processes; the board module provides the Postgres one. */
 export interface CollabPersistence {
 	/** Whether this persistence stores the document; others live in memory only. */
 	handles(docId: string): boolean;
 	/** The stored updates (snapshot first), or null when the document is unknown. */
-	load(docId: string): Promise<Uint8Array[] | null>;
+	load(docId: string): Promise<StoredDoc | null>;
 	/** Appends one update; resolves once committed. Announces it to other nodes in the same commit. */
 	save(docId: string, update: Uint8Array, nodeId: string): Promise<void>;
 	/** Folds appended updates into the snapshot. */
@@ -83,6 +92,12 @@ export class SharedDoc {
 	rowsSinceCompact = 0;
 	unloading = false;
 	destroyed = false;
+	/**
+	 * Cold-load fast path: the stored snapshot not yet applied to `doc`, and its state vector.
+	 * New clients are answered from these bytes while the server applies them right after.
+	 */
+	base: Uint8Array | null = null;
+	baseStateVector: Uint8Array | null = null;
 	constructor(readonly id: string) {
 		this.awareness.setLocalState(null);
 	}
@@ -286,10 +301,13 @@ export function createCollab(opts: CollabOptions) {
 				let update = save.update ?? (await persistence?.fetchSaved?.(save.id)) ?? null;
 				if (!update) {
 					// Folded into the snapshot already: read everything again (applying twice is harmless).
-					const all = await persistence?.load(shared.id);
+					const all = (await persistence?.load(shared.id))?.updates;
 					update = all && all.length > 0 ? Y.mergeUpdates(all) : null;
 				}
-				if (update && !shared.destroyed) Y.applyUpdate(shared.doc, update, RELAY);
+				if (update && !shared.destroyed) {
+					ensureApplied(shared);
+					Y.applyUpdate(shared.doc, update, RELAY);
+				}
 			})
 			.catch((err) => log.warn({ err, docId: save.docId }, 'collab relay apply failed'));
 	}
@@ -307,14 +325,36 @@ export function createCollab(opts: CollabOptions) {
 			const shared = new SharedDoc(docId);
 			if (persistence?.handles(docId)) {
 				await relayReady;
+				const started = performance.now();
 				const stored = await persistence.load(docId);
+				const read = performance.now();
 				if (stored) {
 					shared.persistent = true;
-					shared.doc.transact(() => {
-						for (const u of stored) Y.applyUpdate(shared.doc, u);
-					}, LOAD);
-					shared.rowsSinceCompact = Math.max(0, stored.length - 1);
+					const { updates, snapshotStateVector } = stored;
+					if (updates.length === 1 && snapshotStateVector && updates[0]!.length > FAST_LOAD_BYTES) {
+						// Only a snapshot: new clients get its bytes as they are, and the server applies
+						// it just after answering them, so both sides decode it at the same time.
+						shared.base = updates[0]!;
+						shared.baseStateVector = snapshotStateVector;
+						setImmediate(() => ensureApplied(shared));
+					} else {
+						shared.doc.transact(() => {
+							for (const u of updates) Y.applyUpdate(shared.doc, u);
+						}, LOAD);
+					}
+					shared.rowsSinceCompact = Math.max(0, updates.length - 1);
 				}
+				log.debug(
+					{
+						docId,
+						rows: stored?.updates.length ?? 0,
+						bytes: stored?.updates.reduce((n, u) => n + u.length, 0) ?? 0,
+						readMs: Math.round(read - started),
+						applyMs: Math.round(performance.now() - read),
+						deferred: !!shared.base
+					},
+					'document loaded'
+				);
 			}
 			shared.doc.on('update', (update: Uint8Array, origin: unknown) => {
 				const enc = encoding.createEncoder();
@@ -322,7 +362,8 @@ export function createCollab(opts: CollabOptions) {
 				syncProtocol.writeUpdate(enc, update);
 				const msg = encoding.toUint8Array(enc);
 				const from = isConn(origin) ? origin.ws : undefined;
-				broadcast(shared, msg, from);
+				// a deferred load: every connection got these bytes already (sync step 2)
+				if (origin !== LOAD) broadcast(shared, msg, from);
 				if (origin !== LOAD && origin !== RELAY && shared.persistent) {
 					shared.pending.push(update);
 					scheduleSave(shared);
@@ -357,6 +398,15 @@ export function createCollab(opts: CollabOptions) {
 			if (docs.get(docId) === entry) docs.delete(docId);
 		});
 		return entry.promise;
+	}
+
+	/** Applies a stored snapshot that was kept aside for the fast path (idempotent). */
+	function ensureApplied(shared: SharedDoc) {
+		const base = shared.base;
+		if (!base || shared.destroyed) return;
+		shared.base = null;
+		shared.baseStateVector = null;
+		Y.applyUpdate(shared.doc, base, LOAD);
 	}
 
 	function isConn(origin: unknown): origin is Conn {
@@ -413,6 +463,20 @@ export function createCollab(opts: CollabOptions) {
 		if (type === MESSAGE_SYNC) {
 			encoding.writeVarUint(encoder, MESSAGE_SYNC);
 			const sub = decoding.peekVarUint(decoder);
+			if (sub === syncProtocol.messageYjsSyncStep1 && shared.base) {
+				// Answer from the stored snapshot (see SharedDoc.base); nothing else is in the doc yet.
+				decoding.readVarUint(decoder);
+				const sv = decoding.readVarUint8Array(decoder);
+				const base = shared.base;
+				encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+				encoding.writeVarUint8Array(
+					encoder,
+					Y.decodeStateVector(sv).size === 0 ? base : Y.diffUpdate(base, sv)
+				);
+				send(shared, conn.ws, encoding.toUint8Array(encoder));
+				return;
+			}
+			ensureApplied(shared);
 			if (sub !== syncProtocol.messageYjsSyncStep1) conn.received++;
 			if (conn.access === 'write' || sub === syncProtocol.messageYjsSyncStep1) {
 				// read-only connections get answers to sync requests; their updates are dropped
@@ -481,7 +545,12 @@ export function createCollab(opts: CollabOptions) {
 		// Sync step 1, then current awareness.
 		const enc = encoding.createEncoder();
 		encoding.writeVarUint(enc, MESSAGE_SYNC);
-		syncProtocol.writeSyncStep1(enc, shared.doc);
+		if (shared.baseStateVector) {
+			encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep1);
+			encoding.writeVarUint8Array(enc, shared.baseStateVector);
+		} else {
+			syncProtocol.writeSyncStep1(enc, shared.doc);
+		}
 		send(shared, ws, encoding.toUint8Array(enc));
 		const states = shared.awareness.getStates();
 		if (states.size > 0) {
@@ -529,7 +598,9 @@ export function createCollab(opts: CollabOptions) {
 			const entry = docs.get(docId);
 			if (!entry) return undefined;
 			const s = await entry.promise.catch(() => undefined);
-			return s && !s.destroyed ? s.doc : undefined;
+			if (!s || s.destroyed) return undefined;
+			ensureApplied(s);
+			return s.doc;
 		},
 		/**
 		 * Closes this node's connections to a document (code 4001, not a permanent 44xx) so the

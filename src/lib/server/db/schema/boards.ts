@@ -76,6 +76,8 @@ export const boardSnapshots = pgTable('board_snapshots', {
 		.primaryKey()
 		.references(() => boards.id, { onDelete: 'cascade' }),
 	state: bytes('state').notNull(),
+	/** Y.encodeStateVector of `state`, so a load need not decode the state to answer sync. */
+	stateVector: bytes('state_vector').notNull(),
 	/** Update rows folded in so far (for figures only). */
 	compactions: integer('compactions').notNull().default(0),
 	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
