@@ -11,26 +11,9 @@ import { z } from 'zod';
 import { db } from '../db';
 import { lotMedia, lots, orgs, suppliers } from '../db/schema';
 
-export interface LotMediaView {
-	id: string;
-	kind: 'photo' | 'defect_video' | 'document';
-	url: string;
-	mime: string;
-}
+import type { LotMediaView, LotSummary } from '$lib/boards/types';
 
-export interface LotSummary {
-	id: string;
-	title: string;
-	grade: 'A' | 'B' | 'C';
-	unitPriceFen: number;
-	tagPriceFen: number;
-	moq: number;
-	talkingPoints: string;
-	defectDescription: string | null;
-	supplierName: string;
-	stock: { onHand: number; locked: number; allocated: number; available: number; version: number };
-	media: LotMediaView[];
-}
+export type { LotMediaView, LotSummary };
 
 /** Where a stored media file is served from. */
 export function mediaUrl(media: { storageKey: string }): string {

@@ -129,6 +129,14 @@ async function requireTeamBoard(actor: Actor, boardId: string): Promise<BoardVie
 	return b;
 }
 
+/** Console users (host team members, operators): who may search the catalog from a board. */
+export function requireConsoleActor(actor: Actor | null): Actor {
+	if (!actor) throw forbidden('boards.err.team_only');
+	if (teamWriterOrg(actor)) return actor;
+	if (actor.kind === 'user' && actor.user.role === 'operator') return actor;
+	throw forbidden('boards.err.team_only');
+}
+
 function requireWriter(actor: Actor): string {
 	const org = teamWriterOrg(actor);
 	if (!org) throw forbidden('boards.err.team_only');
@@ -307,6 +315,7 @@ export async function addViewer(actor: Actor, boardId: string, raw: unknown): Pr
 
 export async function removeViewer(actor: Actor, boardId: string, userId: string): Promise<void> {
 	const b = await requireTeamBoard(actor, boardId);
+	if (!isBoardId(userId)) throw notFound('Viewer', 'userId');
 	await db()
 		.delete(boardViewers)
 		.where(and(eq(boardViewers.boardId, b.id), eq(boardViewers.userId, userId)));

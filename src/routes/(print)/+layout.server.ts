@@ -1,0 +1,8 @@
+import { redirect } from '@sveltejs/kit';
+import type { LayoutServerLoad } from './$types';
+
+// Pages meant for paper: no app shell. hooks.server.ts guards the area by role as everywhere.
+export const load: LayoutServerLoad = ({ locals, url }) => {
+	if (!locals.user) redirect(303, `/sign-in?next=${encodeURIComponent(url.pathname)}`);
+	return {};
+};

@@ -1,0 +1,81 @@
+// A production server (server/index.js, built by the e2e webServer step) that a spec starts,
+// stops and restarts itself, on its own fresh database (Postgres when DATABASE_URL is set, else
+// PGlite in a temporary directory), seeded with the demo data.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freshDatabase } from '../helpers/database';
+
+export interface OwnServer {
+	url: string;
+	restart(): Promise<void>;
+	stop(): Promise<void>;
+}
+
+export async function startOwnServer(port: number, label: string): Promise<OwnServer> {
+	const fresh = await freshDatabase(label);
+	let tmp: string | undefined;
+	const env: Record<string, string | undefined> = { ...process.env, ...fresh.env };
+	if (fresh.kind === 'pglite') {
+		tmp = mkdtempSync(path.join(os.tmpdir(), `lotlive-${label}-`));
+		env.PGLITE_DIR = path.join(tmp, 'pglite');
+		env.DATA_DIR = tmp;
+		delete env.DATABASE_URL;
+	}
+	Object.assign(env, {
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		SEED_DEMO: 'true',
+		NODE_ENV: 'production',
+		LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+		ORIGIN: `http://127.0.0.1:${port}`
+	});
+	const url = `http://127.0.0.1:${port}`;
+	let child: ChildProcess | undefined;
+
+	async function start() {
+		child = spawn(process.execPath, ['server/index.js'], {
+			env,
+			stdio: ['ignore', 'pipe', 'inherit']
+		});
+		const c = child;
+		await new Promise<void>((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error('server did not start in 60 s')), 60_000);
+			c.stdout!.on('data', (d: Buffer) => {
+				if (d.toString().includes('LotLive listening')) {
+					clearTimeout(timer);
+					resolve();
+				}
+			});
+			c.once('exit', (code) => {
+				clearTimeout(timer);
+				reject(new Error(`server exited with ${code}`));
+			});
+		});
+		c.stdout!.resume();
+	}
+
+	async function stopChild() {
+		const c = child;
+		child = undefined;
+		if (!c || c.exitCode !== null) return;
+		const exited = new Promise((r) => c.once('exit', r));
+		c.kill('SIGTERM');
+		await exited;
+	}
+
+	await start();
+	return {
+		url,
+		async restart() {
+			await stopChild();
+			await start();
+		},
+		async stop() {
+			await stopChild();
+			await fresh.drop().catch((e) => console.error('could not drop database', e));
+			if (tmp) rmSync(tmp, { recursive: true, force: true });
+		}
+	};
+}
