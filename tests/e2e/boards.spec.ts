@@ -309,3 +309,47 @@ test('planning tools: add from the catalog, reorder by drag and keyboard, export
 	await expect(page.getByRole('dialog', { name: '键盘快捷键' })).toBeVisible();
 	await a.close();
 });
+
+test('board list: create from a template, rename, duplicate, save as template, archive', async ({
+	browser
+}) => {
+	const a = await signedIn(browser, ASSISTANT1);
+	const page = await a.newPage();
+	await page.goto('/console');
+	await page.getByRole('link', { name: /排品看板/ }).click();
+	await expect(page.getByTestId('page-title')).toHaveText('排品看板');
+
+	const name = `列表测试 ${Date.now()}`;
+	await page.getByLabel('看板名称').fill(name);
+	await page.getByLabel('模板').selectOption({ label: '标准开场模板' });
+	await page.getByRole('button', { name: '创建' }).click();
+	await expect(page).toHaveURL(/\/console\/boards\/[0-9a-f-]{36}$/);
+	await expect(page.getByTestId('board-name')).toHaveText(name);
+	await expect(page.getByTestId('slot-card')).toHaveCount(1);
+	await expectSaved(page);
+
+	await page.goto('/console/boards');
+	const row = (n: string) =>
+		page.getByTestId('board-row').filter({ has: page.getByRole('link', { name: n, exact: true }) });
+	await row(name).getByRole('button', { name: '重命名' }).click();
+	const renameForm = page.getByTestId('board-row').locator('form.rename');
+	await renameForm.getByLabel('看板名称').fill(`${name} 改`);
+	await renameForm.getByRole('button', { name: '保存' }).click();
+	await expect(row(`${name} 改`)).toHaveCount(1);
+
+	await row(`${name} 改`).getByRole('button', { name: '复制' }).click();
+	await expect(row(`${name} 改 副本`)).toHaveCount(1);
+	await row(`${name} 改`).getByRole('button', { name: '存为模板' }).click();
+	await page.getByRole('link', { name: '模板', exact: true }).click();
+	await expect(row(`${name} 改（模板）`)).toHaveCount(1);
+
+	await page.getByRole('link', { name: '进行中' }).click();
+	await row(`${name} 改 副本`).getByRole('button', { name: '归档' }).click();
+	await expect(row(`${name} 改 副本`)).toHaveCount(0);
+	await page.getByRole('link', { name: '已归档' }).click();
+	await row(`${name} 改 副本`).getByRole('link').click();
+	await expect(badge(page)).toHaveAttribute('data-state', 'readonly');
+	await expect(page.getByText('此看板已归档，只能查看。')).toBeVisible();
+	await expect(page.getByTestId('script')).toHaveAttribute('readonly', '');
+	await a.close();
+});

@@ -1,7 +1,12 @@
 import WS from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { installSavedHandler, isSaved, withSaveTracking } from '../../src/lib/collab/protocol';
+import {
+	installAccessHandler,
+	installSavedHandler,
+	isSaved,
+	withSaveTracking
+} from '../../src/lib/collab/protocol';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/session';
 
 /**
@@ -35,7 +40,12 @@ export function collabClient(
 	const poke = () => {
 		for (const w of [...waiters]) w();
 	};
+	let access: 'read' | 'write' | null = null;
 	installSavedHandler(provider, poke);
+	installAccessHandler(provider, (a) => {
+		access = a;
+		poke();
+	});
 	provider.on('sync', poke);
 	provider.on('status', poke);
 	doc.on('update', poke);
@@ -70,6 +80,8 @@ export function collabClient(
 		synced: (timeoutMs?: number) => until(() => provider.synced, timeoutMs, 'synced'),
 		saved: (timeoutMs?: number) => until(() => isSaved(provider), timeoutMs, 'saved'),
 		isSaved: () => isSaved(provider),
+		/** What the server said this connection may do. */
+		access: () => access,
 		close() {
 			provider.destroy();
 			doc.destroy();

@@ -20,7 +20,13 @@ import {
 	type CollabOptions,
 	type CollabPersistence
 } from '../../src/lib/server/collab/server';
-import { addViewer, createBoardWithContent } from '../../src/lib/server/boards/service';
+import {
+	addViewer,
+	archiveBoard,
+	createBoardWithContent,
+	restoreBoard
+} from '../../src/lib/server/boards/service';
+import { setCurrentCollab } from '../../src/lib/server/collab/registry';
 import {
 	createBoardPersistence,
 	loadBoardState,
@@ -312,5 +318,55 @@ describe('saving board documents', () => {
 		await v.until(() => firstSlot(v.doc).script === '主播改的');
 		expect(firstSlot(h.doc).lockQty).toBe(0);
 		expect((await stored(boardId))[0]!.lockQty).toBe(0);
+	});
+});
+
+describe('access on the sync connection', () => {
+	it('drops presence states that claim to be someone else', async () => {
+		const s = await startCollab({});
+		servers.push(s);
+		const boardId = await newBoard();
+		const mate = await makeMember('assistant', host.orgId);
+		const a = client(s.url, boardId, host.token);
+		const b = client(s.url, boardId, mate.token);
+		await Promise.all([a.synced(), b.synced()]);
+		const seenByB = () =>
+			[...b.provider.awareness.getStates().values()].map(
+				(st) => (st as { user?: { id?: string; name?: string } }).user
+			);
+		a.provider.awareness.setLocalState({ user: { id: mate.userId, name: '冒充的人' } });
+		await sleep(300);
+		expect(seenByB().some((u) => u?.name === '冒充的人')).toBe(false);
+		a.provider.awareness.setLocalState({ user: { id: host.userId, name: '真主播' }, slotId: 'x' });
+		await b.until(() => seenByB().some((u) => u?.name === '真主播'), 5000, 'presence');
+	});
+
+	it('reconnects open editors read-only when the board is archived, and writable after restore', async () => {
+		const s = await startCollab({ saveDebounceMs: 0, saveMaxWaitMs: 0 });
+		servers.push(s);
+		setCurrentCollab(s.collab);
+		try {
+			const boardId = await newBoard();
+			const actor = { kind: 'user' as const, user: host.user };
+			const a = client(s.url, boardId);
+			await a.saved();
+			let closes = 0;
+			a.provider.on('connection-close', () => closes++);
+			expect(a.access()).toBe('write');
+			await archiveBoard(actor, boardId);
+			await a.until(() => closes > 0 && a.provider.synced, 10_000, 'reconnected');
+			expect(a.access()).toBe('read');
+			setSlotField(a.doc, firstSlot(a.doc).id, 'lockQty', 55);
+			await a.saved();
+			expect((await stored(boardId))[0]!.lockQty).toBe(0);
+			await restoreBoard(actor, boardId);
+			await a.until(() => closes > 1 && a.provider.synced, 10_000, 'reconnected again');
+			expect(a.access()).toBe('write');
+			// the edit made while read-only is still in this client and is sent again now
+			await a.saved();
+			await expect.poll(async () => (await stored(boardId))[0]!.lockQty).toBe(55);
+		} finally {
+			setCurrentCollab(undefined);
+		}
 	});
 });

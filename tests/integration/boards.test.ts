@@ -19,6 +19,7 @@ import {
 	restoreBoard
 } from '../../src/lib/server/boards/service';
 import { lotSummaries, searchLotsForBoard } from '../../src/lib/server/boards/lots';
+import { runOfShow, runOfShowCsv } from '../../src/lib/server/boards/export';
 import { loadBoardState } from '../../src/lib/server/boards/store';
 import { authenticateApiToken } from '../../src/lib/server/auth/service';
 import { db } from '../../src/lib/server/db';
@@ -242,5 +243,47 @@ describe('catalog reads for boards', () => {
 		expect(slots.length).toBeGreaterThanOrEqual(5);
 		expect(slots[0]!.crossSell?.role).toBe('traffic');
 		expect(slots[1]!.crossSell).toEqual({ role: 'profit', pairSlotId: slots[0]!.id });
+	});
+});
+
+describe('run of show export', () => {
+	it('joins slots with the catalog and writes a spreadsheet-safe CSV', async () => {
+		const id = await createBoardWithContent(
+			host.orgId,
+			host.userId,
+			'导出',
+			buildBoardState({}, [
+				{
+					lotId: lotIds[0]!,
+					plannedAt: '20:00',
+					livePriceFen: 1990,
+					lockQty: 30,
+					script: '=HYPERLINK("http://evil")',
+					notes: '第一行\n第二行, 带逗号',
+					checklist: [{ text: '试穿', done: true }, { text: '上链接' }],
+					crossSell: { role: 'traffic', pairIndex: 1 }
+				},
+				{ lotId: lotIds[1]!, crossSell: { role: 'profit', pairIndex: 0 } }
+			])
+		);
+		await rejects(runOfShow(as(otherHost), id), 403);
+		const { rows } = await runOfShow(as(assistant), id);
+		const [lot] = await lotSummaries([lotIds[0]!]);
+		expect(rows[0]).toMatchObject({
+			position: 1,
+			title: lot!.title,
+			available: lot!.stock.available,
+			crossSell: { role: 'traffic', pairPosition: 2 }
+		});
+		const csv = runOfShowCsv(rows, 'zh-CN');
+		expect(csv.startsWith('\ufeff序号,上播时间,货品,')).toBe(true);
+		const lines = csv.split('\r\n');
+		expect(lines[1]).toContain(`1,20:00,${lot!.title},${lotIds[0]},`);
+		expect(lines[1]).toContain(',19.90,');
+		expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil"")"`);
+		expect(csv).toContain('"第一行\n第二行, 带逗号"');
+		expect(csv).toContain('引流款 ↔ #2');
+		expect(csv).toContain('"☑ 试穿\n☐ 上链接"');
+		expect(runOfShowCsv(rows, 'en').startsWith('\ufeffNo.,On air at,Lot,')).toBe(true);
 	});
 });

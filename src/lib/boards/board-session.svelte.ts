@@ -7,7 +7,8 @@
  * Sync state: 'saved' only when the server has acknowledged that every edit this browser sent
  * is committed in Postgres (see $lib/collab/protocol.ts); 'syncing' while connected with edits
  * not yet acknowledged; 'offline' while disconnected (edits stay in IndexedDB and merge on
- * reconnect); 'connecting' before the first connection.
+ * reconnect); 'connecting' before the first connection; 'readonly' while the server says this
+ * connection may only read (viewers, archived boards): nothing is being saved then.
  */
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
@@ -32,9 +33,14 @@ import {
 	type CrossSellRole,
 	type ScalarField
 } from '$lib/collab/board';
-import { installSavedHandler, isSaved, withSaveTracking } from '$lib/collab/protocol';
+import {
+	installAccessHandler,
+	installSavedHandler,
+	isSaved,
+	withSaveTracking
+} from '$lib/collab/protocol';
 
-export type SyncState = 'saved' | 'syncing' | 'offline' | 'connecting';
+export type SyncState = 'saved' | 'syncing' | 'offline' | 'connecting' | 'readonly';
 export type FocusField = 'script' | 'notes' | 'fields' | 'checklist' | null;
 
 export interface Peer {
@@ -80,11 +86,16 @@ export class BoardSession {
 	private stops: (() => void)[] = [];
 	private pendingRefresh = false;
 
+	/** Editing is off: from the page's access, then from what the server says on each connection. */
+	readOnly = $state(false);
+
 	constructor(
 		readonly boardId: string,
 		readonly user: SessionUser,
-		readonly readOnly: boolean
-	) {}
+		readOnly: boolean
+	) {
+		this.readOnly = readOnly;
+	}
 
 	/** Connects (browser only). Safe to call once; `destroy` undoes it. */
 	start(): void {
@@ -104,6 +115,10 @@ export class BoardSession {
 		});
 		this.provider = provider;
 		installSavedHandler(provider, () => this.updateSync());
+		installAccessHandler(provider, (access) => {
+			this.readOnly = access === 'read';
+			this.updateSync();
+		});
 		provider.on('status', () => this.updateSync());
 		provider.on('sync', () => this.updateSync());
 		provider.on('closed', (e: { code: number; reason: string }) => {
@@ -169,7 +184,7 @@ export class BoardSession {
 		if (!p || !p.wsconnected) next = this.everConnected ? 'offline' : 'connecting';
 		else {
 			this.everConnected = true;
-			next = isSaved(p) ? 'saved' : 'syncing';
+			next = this.readOnly ? 'readonly' : isSaved(p) ? 'saved' : 'syncing';
 		}
 		if (!navigator.onLine) next = 'offline';
 		if (next !== this.sync) this.sync = next;

@@ -21,6 +21,12 @@ export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
 /** Server → client: varuint n = content messages from this connection now persisted. */
 export const MESSAGE_SAVED = 100;
+/**
+ * Server → client, first message on a connection: varstring 'write' | 'read'. A read-only
+ * connection's edits are dropped by the server, so the client must stop editing and must not
+ * call anything saved (a board archived while someone edits it reconnects them read-only).
+ */
+export const MESSAGE_ACCESS = 101;
 
 const SYNC_STEP2 = 1;
 const SYNC_UPDATE = 2;
@@ -51,6 +57,13 @@ export function encodeSaved(n: number): Uint8Array {
 	const enc = encoding.createEncoder();
 	encoding.writeVarUint(enc, MESSAGE_SAVED);
 	encoding.writeVarUint(enc, n);
+	return encoding.toUint8Array(enc);
+}
+
+export function encodeAccess(access: 'read' | 'write'): Uint8Array {
+	const enc = encoding.createEncoder();
+	encoding.writeVarUint(enc, MESSAGE_ACCESS);
+	encoding.writeVarString(enc, access);
 	return encoding.toUint8Array(enc);
 }
 
@@ -100,6 +113,16 @@ export function installSavedHandler(provider: ProviderLike, onSaved: () => void)
 		const ws = provider.ws as Partial<SaveTracking> | null;
 		if (ws && typeof ws.savedContent === 'number') ws.savedContent = Math.max(ws.savedContent, n);
 		onSaved();
+	};
+}
+
+/** Teaches a WebsocketProvider the access message. */
+export function installAccessHandler(
+	provider: ProviderLike,
+	onAccess: (access: 'read' | 'write') => void
+): void {
+	provider.messageHandlers[MESSAGE_ACCESS] = (_encoder, decoder) => {
+		onAccess(decoding.readVarString(decoder) === 'write' ? 'write' : 'read');
 	};
 }
 

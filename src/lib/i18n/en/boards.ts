@@ -46,6 +46,8 @@ export default {
 	'boards.sync.syncing': 'Syncing…',
 	'boards.sync.offline': 'Offline',
 	'boards.sync.connecting': 'Connecting…',
+	'boards.sync.readonly': 'Read-only',
+	'boards.sync.readonly_hint': 'You can only view this board; changes are not saved',
 	'boards.sync.saved_hint': 'Every change is saved on the server',
 	'boards.sync.syncing_hint': 'Saving changes to the server',
 	'boards.sync.offline_hint': 'Offline: changes stay on this device and merge when you are back',

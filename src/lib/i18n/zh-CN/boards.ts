@@ -45,6 +45,8 @@ export default {
 	'boards.sync.syncing': '同步中…',
 	'boards.sync.offline': '离线',
 	'boards.sync.connecting': '连接中…',
+	'boards.sync.readonly': '只读',
+	'boards.sync.readonly_hint': '你只能查看此看板，修改不会被保存',
 	'boards.sync.saved_hint': '所有修改已保存到服务器',
 	'boards.sync.syncing_hint': '正在把修改保存到服务器',
 	'boards.sync.offline_hint': '离线中：修改会保存在本机，联网后自动合并',

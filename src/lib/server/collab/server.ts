@@ -7,7 +7,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { MESSAGE_AWARENESS, MESSAGE_SYNC, encodeSaved } from '$lib/collab/protocol';
+import { MESSAGE_AWARENESS, MESSAGE_SYNC, encodeAccess, encodeSaved } from '$lib/collab/protocol';
 import { authenticateHeaders } from '../auth/request';
 import type { Actor } from '../auth/service';
 import { logger } from '../log';
@@ -542,7 +542,8 @@ export function createCollab(opts: CollabOptions) {
 			clearInterval(ping);
 			closeConn(shared, ws);
 		});
-		// Sync step 1, then current awareness.
+		// Access, sync step 1, then current awareness.
+		send(shared, ws, encodeAccess(access));
 		const enc = encoding.createEncoder();
 		encoding.writeVarUint(enc, MESSAGE_SYNC);
 		if (shared.baseStateVector) {
