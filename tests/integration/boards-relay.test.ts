@@ -11,7 +11,7 @@ import '../../src/lib/server/boards/collab';
 import { resolveCollabAccess } from '../../src/lib/server/collab/registry';
 import { createCollab, type CollabPersistence } from '../../src/lib/server/collab/server';
 import { createBoardWithContent } from '../../src/lib/server/boards/service';
-import { createBoardPersistence } from '../../src/lib/server/boards/store';
+import { appendBoardUpdate, createBoardPersistence } from '../../src/lib/server/boards/store';
 import { db, dbHandle } from '../../src/lib/server/db';
 import { boardUpdates, lots } from '../../src/lib/server/db/schema';
 import { seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
@@ -143,6 +143,37 @@ describe(`two collab nodes on one ${dbHandle().kind} database`, () => {
 		const cb = client(b.url, boardId);
 		await cb.synced();
 		expect(first(cb.doc).lockQty).toBe(321);
+	});
+});
+
+describe('a break in the relay subscription', () => {
+	it('reads open documents again when the subscription comes back', async () => {
+		const base = createBoardPersistence({ relay: true });
+		let resubscribed: (() => void) | undefined;
+		const node = await startNode('node-c', {
+			...base,
+			subscribe: async (onRemote, onResubscribed) => {
+				resubscribed = onResubscribed;
+				return base.subscribe!(onRemote, onResubscribed);
+			}
+		});
+		try {
+			const boardId = await newBoard();
+			const c = client(node.url, boardId);
+			await c.saved();
+			// another node saved while this one was not listening: no announcement arrives
+			const other = new Y.Doc();
+			Y.applyUpdate(other, Y.encodeStateAsUpdate(c.doc));
+			const sv = Y.encodeStateVector(other);
+			scriptOf(other).insert(0, '断线期间别的节点写的');
+			await appendBoardUpdate(boardId, Y.encodeStateAsUpdate(other, sv), 'node-x', false);
+			await new Promise((r) => setTimeout(r, 300));
+			expect(scriptOf(c.doc).toString()).toBe('');
+			resubscribed!();
+			await c.until(() => scriptOf(c.doc).toString() === '断线期间别的节点写的', 5000, 'catch-up');
+		} finally {
+			await node.stop();
+		}
 	});
 });
 

@@ -201,23 +201,31 @@ export function createBoardPersistence(
 			await compactBoard(docId);
 		},
 		fetchSaved: readBoardUpdate,
-		async subscribe(onRemote: (save: RemoteSave) => void) {
+		async subscribe(onRemote: (save: RemoteSave) => void, onResubscribed: () => void) {
 			if (!relay()) return async () => {};
-			return dbHandle().listen(BOARD_CHANNEL, (payload) => {
-				let p: NotifyPayload;
-				try {
-					p = JSON.parse(payload) as NotifyPayload;
-				} catch {
-					return;
-				}
-				if (!p || typeof p.b !== 'string' || typeof p.n !== 'string') return;
-				onRemote({
-					docId: p.b,
-					nodeId: p.n,
-					id: Number(p.i),
-					update: p.u ? new Uint8Array(Buffer.from(p.u, 'base64')) : undefined
-				});
-			});
+			let listens = 0;
+			const onListen = () => {
+				if (listens++ > 0) onResubscribed();
+			};
+			return dbHandle().listen(
+				BOARD_CHANNEL,
+				(payload) => {
+					let p: NotifyPayload;
+					try {
+						p = JSON.parse(payload) as NotifyPayload;
+					} catch {
+						return;
+					}
+					if (!p || typeof p.b !== 'string' || typeof p.n !== 'string') return;
+					onRemote({
+						docId: p.b,
+						nodeId: p.n,
+						id: Number(p.i),
+						update: p.u ? new Uint8Array(Buffer.from(p.u, 'base64')) : undefined
+					});
+				},
+				onListen
+			);
 		}
 	};
 }

@@ -51,8 +51,15 @@ export interface CollabPersistence {
 	save(docId: string, update: Uint8Array, nodeId: string): Promise<void>;
 	/** Folds appended updates into the snapshot. */
 	compact(docId: string): Promise<void>;
-	/** Saves by other nodes (multi-process deployments); resolves to an unsubscribe function. */
-	subscribe?(onRemote: (save: RemoteSave) => void): Promise<() => Promise<void>>;
+	/**
+	 * Saves by other nodes (multi-process deployments); resolves to an unsubscribe function.
+	 * `onResubscribed` runs when the subscription came back after a break (announcements may
+	 * have been missed: open documents are read again).
+	 */
+	subscribe?(
+		onRemote: (save: RemoteSave) => void,
+		onResubscribed: () => void
+	): Promise<() => Promise<void>>;
 	/** One stored update by row id; null when compaction already folded it away. */
 	fetchSaved?(id: number): Promise<Uint8Array | null>;
 }
@@ -155,7 +162,7 @@ export function createCollab(opts: CollabOptions) {
 	let unsubscribe: (() => Promise<void>) | undefined;
 	const relayReady: Promise<void> = persistence?.subscribe
 		? persistence
-				.subscribe(onRemoteSave)
+				.subscribe(onRemoteSave, catchUp)
 				.then((u) => {
 					unsubscribe = u;
 				})
@@ -310,6 +317,22 @@ export function createCollab(opts: CollabOptions) {
 				}
 			})
 			.catch((err) => log.warn({ err, docId: save.docId }, 'collab relay apply failed'));
+	}
+
+	/** After a break in the relay subscription: read every open document from the store again. */
+	function catchUp() {
+		for (const { shared } of docs.values()) {
+			if (!shared || shared.destroyed || !shared.persistent) continue;
+			void persistence
+				?.load(shared.id)
+				.then((stored) => {
+					if (!stored || shared.destroyed) return;
+					ensureApplied(shared);
+					Y.applyUpdate(shared.doc, Y.mergeUpdates(stored.updates), RELAY);
+				})
+				.catch((err) => log.warn({ err, docId: shared.id }, 'collab catch-up failed'));
+		}
+		log.info({ docs: docs.size }, 'collab relay resubscribed; open documents read again');
 	}
 
 	// ------------------------------------------------------------------ documents

@@ -25,8 +25,12 @@ export type Listener = (payload: string) => void;
 export interface DbHandle {
 	kind: 'postgres' | 'pglite';
 	db: Db;
-	/** Subscribe to a NOTIFY channel; resolves to an unsubscribe function. */
-	listen(channel: string, fn: Listener): Promise<() => Promise<void>>;
+	/**
+	 * Subscribe to a NOTIFY channel; resolves to an unsubscribe function. `onListen` runs each
+	 * time the subscription is (re)established: notifications sent while the listening
+	 * connection was down are lost, so callers can catch up then.
+	 */
+	listen(channel: string, fn: Listener, onListen?: () => void): Promise<() => Promise<void>>;
 	/** Raw postgres.js client and its URL (only for kind 'postgres'). */
 	sql?: postgres.Sql;
 	url?: string;
@@ -58,8 +62,8 @@ export function openDatabase(opts: OpenOptions): DbHandle {
 			db,
 			sql,
 			url: opts.databaseUrl,
-			async listen(channel, fn) {
-				const sub = await sql.listen(channel, fn);
+			async listen(channel, fn, onListen) {
+				const sub = await sql.listen(channel, fn, onListen);
 				return async () => {
 					await sub.unlisten();
 				};
@@ -77,8 +81,9 @@ export function openDatabase(opts: OpenOptions): DbHandle {
 		kind: 'pglite',
 		db,
 		pglite,
-		async listen(channel, fn) {
+		async listen(channel, fn, onListen) {
 			const unsub = await pglite.listen(channel, fn);
+			onListen?.();
 			return async () => {
 				await unsub();
 			};
