@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { addSlot, buildBoardState, readSlots, slotsFromState } from '../../src/lib/collab/board';
 import { createApiToken } from '../../src/lib/server/auth/service';
 import type { Actor } from '../../src/lib/server/auth/service';
@@ -13,6 +13,7 @@ import {
 	duplicateBoard,
 	getBoard,
 	listBoards,
+	readBoardLineup,
 	readBoardSlots,
 	removeViewer,
 	renameBoard,
@@ -26,6 +27,7 @@ import { db } from '../../src/lib/server/db';
 import { lotMedia, lots, suppliers } from '../../src/lib/server/db/schema';
 import { AppError } from '../../src/lib/server/errors';
 import { seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
+import { createShow } from '../../src/lib/server/live/shows';
 import { makeMember, makeUser } from '../helpers/users';
 import * as Y from 'yjs';
 
@@ -285,5 +287,40 @@ describe('run of show export', () => {
 		expect(csv).toContain('引流款 ↔ #2');
 		expect(csv).toContain('"☑ 试穿\n☐ 上链接"');
 		expect(runOfShowCsv(rows, 'en').startsWith('\ufeffNo.,On air at,Lot,')).toBe(true);
+	});
+});
+
+describe('boards feed live shows', () => {
+	it('turns a board into a line-up that createShow accepts', async () => {
+		const dropship = (
+			await db()
+				.select({ id: lots.id })
+				.from(lots)
+				.where(and(eq(lots.status, 'active'), eq(lots.dropshipAllowed, true)))
+				.limit(2)
+		).map((l) => l.id);
+		const id = await createBoardWithContent(
+			host.orgId,
+			host.userId,
+			'开播',
+			buildBoardState({ broadcastAt: '2026-12-04T12:00:00.000Z' }, [
+				{ lotId: dropship[0]!, plannedAt: '20:00', livePriceFen: 1990, lockQty: 50, notes: '先讲' },
+				{ lotId: dropship[1]!, plannedAt: '20:15', lockQty: 20 },
+				{ lotId: dropship[0]!, plannedAt: '21:00' }
+			])
+		);
+		const lineup = await readBoardLineup(id);
+		expect(lineup.scheduledAt).toBe('2026-12-04T12:00:00.000Z');
+		expect(lineup.slots).toHaveLength(2);
+		expect(lineup.slots[0]).toMatchObject({
+			lotId: dropship[0],
+			livePriceFen: 1990,
+			plannedLockQty: 50,
+			plannedAt: '2026-12-04T12:00:00.000Z',
+			note: '先讲'
+		});
+		expect(lineup.slots[1]!.plannedAt).toBe('2026-12-04T12:15:00.000Z');
+		const show = await createShow(as(host), { title: '周五开播', boardId: id, ...lineup });
+		expect(show.id).toBeTruthy();
 	});
 });

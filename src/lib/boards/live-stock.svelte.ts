@@ -3,13 +3,9 @@
  * `lot:<id>` rooms and answers with current counters) and applies StockChangedV1 pushes,
  * dropping any whose version is older than what is shown (events can arrive out of order).
  */
-import { io, type Socket } from 'socket.io-client';
 import { SvelteMap } from 'svelte/reactivity';
-import type {
-	ClientToServerEvents,
-	ServerToClientEvents,
-	StockChangedV1
-} from '$lib/realtime/events';
+import { appSocket, type AppSocket } from '$lib/realtime/client';
+import type { StockChangedV1 } from '$lib/realtime/events';
 
 export interface StockView {
 	onHand: number;
@@ -24,7 +20,8 @@ const CHUNK = 1000; // LotWatchV1 takes at most 1000 ids
 export class LiveStock {
 	readonly byLot = new SvelteMap<string, StockView>();
 	connected = $state(false);
-	private socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+	private socket: AppSocket | undefined;
+	private cleanup: (() => void) | undefined;
 	// bookkeeping only, never rendered
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private watched = new Set<string>();
@@ -49,17 +46,27 @@ export class LiveStock {
 		});
 	}
 
+	/** Uses the browser's one socket.io connection; rooms are per connection, so join again on reconnect. */
 	start(): void {
-		const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
-			transports: ['websocket', 'polling']
-		});
-		this.socket = socket;
-		socket.on('connect', () => {
+		const socket = (this.socket = appSocket());
+		const onConnect = () => {
 			this.connected = true;
-			void this.send([...this.watched]); // rooms are per connection: join again
-		});
-		socket.on('disconnect', () => (this.connected = false));
-		socket.on('StockChangedV1', (e) => this.apply(e));
+			void this.send([...this.watched]);
+		};
+		const onDisconnect = () => (this.connected = false);
+		const onStock = (e: StockChangedV1) => this.apply(e);
+		socket.on('connect', onConnect);
+		socket.on('disconnect', onDisconnect);
+		socket.on('StockChangedV1', onStock);
+		if (socket.connected) onConnect();
+		this.cleanup = () => {
+			const ids = [...this.watched];
+			for (let i = 0; i < ids.length; i += CHUNK)
+				socket.emit('LotUnwatchV1', { lotIds: ids.slice(i, i + CHUNK) });
+			socket.off('connect', onConnect);
+			socket.off('disconnect', onDisconnect);
+			socket.off('StockChangedV1', onStock);
+		};
 	}
 
 	/** Adds lots to watch (new ones only). */
@@ -82,7 +89,8 @@ export class LiveStock {
 	}
 
 	destroy(): void {
-		this.socket?.disconnect();
+		this.cleanup?.();
+		this.cleanup = undefined;
 		this.socket = undefined;
 	}
 }

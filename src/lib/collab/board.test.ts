@@ -6,6 +6,7 @@ import {
 	buildBoardState,
 	moveSlot,
 	pairSlots,
+	plannedInstant,
 	readSlots,
 	removeSlot,
 	setSlotField,
@@ -126,5 +127,17 @@ describe('board document', () => {
 		const slots = readSlots(doc);
 		expect(slots).toHaveLength(2);
 		expect(slots.find((s) => s.lotId === LOT(2))).toMatchObject({ livePriceFen: null, script: '' });
+	});
+});
+
+describe('on-air times', () => {
+	it('reads HH:MM as China time on the broadcast day, past midnight as the next day', () => {
+		// broadcast starts 2026-12-04 20:00 China time
+		const at = '2026-12-04T12:00:00.000Z';
+		expect(plannedInstant(at, '20:10')).toBe('2026-12-04T12:10:00.000Z');
+		expect(plannedInstant(at, '19:30')).toBe('2026-12-04T11:30:00.000Z'); // warm-up before start
+		expect(plannedInstant(at, '00:30')).toBe('2026-12-04T16:30:00.000Z');
+		expect(plannedInstant(at, '')).toBeUndefined();
+		expect(plannedInstant('', '20:00')).toBeUndefined();
 	});
 });

@@ -468,3 +468,24 @@ export function slotsFromState(state: Uint8Array | null): { meta: BoardMeta; slo
 		doc.destroy();
 	}
 }
+
+/** Broadcasts are planned in China time (UTC+8, no daylight saving). */
+const BROADCAST_UTC_OFFSET_MIN = 8 * 60;
+
+/**
+ * A slot's on-air time as an ISO instant: `plannedAt` ('HH:MM', China time) on the day of the
+ * board's `broadcastAt`; a time more than two hours before the broadcast start falls on the
+ * next day (a show that runs past midnight). Undefined when either is missing.
+ */
+export function plannedInstant(broadcastAt: string, plannedAt: string): string | undefined {
+	if (!broadcastAt || !isPlannedAt(plannedAt) || plannedAt === '') return undefined;
+	const start = Date.parse(broadcastAt);
+	if (Number.isNaN(start)) return undefined;
+	const offsetMs = BROADCAST_UTC_OFFSET_MIN * 60_000;
+	const local = new Date(start + offsetMs); // wall clock in China, read with getUTC*
+	const [h, m] = plannedAt.split(':').map(Number) as [number, number];
+	let t =
+		Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), h, m) - offsetMs;
+	if (t < start - 2 * 60 * 60_000) t += 24 * 60 * 60_000;
+	return new Date(t).toISOString();
+}

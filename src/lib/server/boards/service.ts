@@ -14,6 +14,7 @@ import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import * as Y from 'yjs';
 import {
 	buildBoardState,
+	plannedInstant,
 	readMeta,
 	readSlots,
 	slotsFromState,
@@ -332,6 +333,45 @@ export async function readBoardSlots(boardId: string): Promise<BoardSlot[]> {
 	const state = await loadBoardState(boardId);
 	if (!state) throw notFound('Board', 'boardId');
 	return slotsFromState(state).slots;
+}
+
+/** One slot of a show line-up, as `createShow` in $lib/server/live/shows.ts takes it. */
+export interface LineupSlot {
+	lotId: string;
+	livePriceFen?: number;
+	plannedLockQty: number;
+	plannedAt?: string;
+	note: string;
+	boardSlotId: string;
+}
+
+/**
+ * A board as a show line-up (persisted state, on-air order): live price, stock to lock, on-air
+ * time as an ISO instant (see `plannedInstant`), notes and the board slot id. A lot that is on
+ * the board twice is listed once (its first slot), since a show holds each lot once. The caller
+ * checks access.
+ */
+export async function readBoardLineup(
+	boardId: string
+): Promise<{ scheduledAt?: string; slots: LineupSlot[] }> {
+	const state = await loadBoardState(boardId);
+	if (!state) throw notFound('Board', 'boardId');
+	const { meta, slots } = slotsFromState(state);
+	const seen = new Set<string>();
+	const lineup: LineupSlot[] = [];
+	for (const s of slots) {
+		if (seen.has(s.lotId)) continue;
+		seen.add(s.lotId);
+		lineup.push({
+			lotId: s.lotId,
+			livePriceFen: s.livePriceFen && s.livePriceFen > 0 ? s.livePriceFen : undefined,
+			plannedLockQty: s.lockQty,
+			plannedAt: plannedInstant(meta.broadcastAt, s.plannedAt),
+			note: s.notes.slice(0, 2000),
+			boardSlotId: s.id
+		});
+	}
+	return { scheduledAt: meta.broadcastAt || undefined, slots: lineup };
 }
 
 /** The board with its content for someone allowed to read it (exports, print, API). */
