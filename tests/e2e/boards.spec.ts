@@ -338,8 +338,10 @@ test('board list: create from a template, rename, duplicate, save as template, a
 	await expect(row(`${name} 改`)).toHaveCount(1);
 
 	await row(`${name} 改`).getByRole('button', { name: '复制' }).click();
+	await expect(page.getByTestId('board-notice')).toHaveText(`已复制为「${name} 改 副本」`);
 	await expect(row(`${name} 改 副本`)).toHaveCount(1);
 	await row(`${name} 改`).getByRole('button', { name: '存为模板' }).click();
+	await expect(page.getByTestId('board-notice')).toHaveText(`已存为模板「${name} 改（模板）」`);
 	await page.getByRole('link', { name: '模板', exact: true }).click();
 	await expect(row(`${name} 改（模板）`)).toHaveCount(1);
 

@@ -53,7 +53,9 @@ export async function startOwnServer(port: number, label: string): Promise<OwnSe
 				reject(new Error(`server exited with ${code}`));
 			});
 		});
-		c.stdout!.resume();
+		// keep the server's log lines (warnings and errors at the default level) in the test output
+		c.stdout!.removeAllListeners('data');
+		c.stdout!.on('data', (d: Buffer) => process.stderr.write(d));
 	}
 
 	async function stopChild() {

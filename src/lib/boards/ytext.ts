@@ -1,6 +1,26 @@
 import * as Y from 'yjs';
 
 /**
+ * The edit that turns `a` into `b`. A prefix/suffix diff alone is ambiguous when the typed
+ * character equals its neighbour (typing 【 next to another 【): the caret (`cursor`, where the
+ * edit ended in `b`) decides, so the change lands where the person typed, not one character
+ * off — which, with someone else typing at the same spot, would split their words.
+ */
+export function textEdit(a: string, b: string, cursor = b.length) {
+	let suffix = 0;
+	const maxSuffix = Math.min(a.length, b.length, Math.max(0, b.length - cursor));
+	while (suffix < maxSuffix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+	let start = 0;
+	const maxPrefix = Math.min(a.length, b.length) - suffix;
+	while (start < maxPrefix && a[start] === b[start]) start++;
+	return {
+		start,
+		removed: a.length - suffix - start,
+		inserted: b.slice(start, b.length - suffix)
+	};
+}
+
+/**
  * Binds a <textarea> (or <input>) to a Y.Text, both ways, keeping the caret where it belongs
  * when someone else types in the same text.
  *
@@ -29,18 +49,6 @@ export function bindYText(
 		el.value = text.toString();
 	};
 
-	function diff(a: string, b: string) {
-		let start = 0;
-		while (start < a.length && start < b.length && a[start] === b[start]) start++;
-		let endA = a.length;
-		let endB = b.length;
-		while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-			endA--;
-			endB--;
-		}
-		return { start, removed: endA - start, inserted: b.slice(start, endB) };
-	}
-
 	function applyLocal(at: number, removed: number, inserted: string) {
 		if (removed === 0 && inserted === '') return;
 		text.doc!.transact(() => {
@@ -51,7 +59,7 @@ export function bindYText(
 
 	const onInput = (e: Event) => {
 		if (params.readOnly || composing || (e as InputEvent).isComposing) return;
-		const d = diff(text.toString(), el.value);
+		const d = textEdit(text.toString(), el.value, el.selectionEnd ?? el.value.length);
 		applyLocal(d.start, d.removed, d.inserted);
 	};
 
@@ -71,12 +79,12 @@ export function bindYText(
 		composing = null;
 		if (!c || params.readOnly) return;
 		if (!c.remoteChanged) {
-			const d = diff(text.toString(), el.value);
+			const d = textEdit(text.toString(), el.value, el.selectionEnd ?? el.value.length);
 			applyLocal(d.start, d.removed, d.inserted);
 			return;
 		}
 		// Someone else typed meanwhile: replay the composition's own change where it started.
-		const d = diff(c.before, el.value);
+		const d = textEdit(c.before, el.value, el.selectionEnd ?? el.value.length);
 		const abs = Y.createAbsolutePositionFromRelativePosition(c.startPos, text.doc!);
 		const at = (abs?.index ?? c.start) + (d.start - c.start);
 		applyLocal(

@@ -23,6 +23,8 @@ export default {
 	'boards.saved_at': 'Last saved',
 	'boards.copy_name': 'Copy of {name}',
 	'boards.template_name': '{name} (template)',
+	'boards.done.duplicate': 'Copied as “{name}”',
+	'boards.done.template': 'Saved as template “{name}”',
 	'boards.shared_with_you': 'Shared with you (read-only)',
 	'boards.read_only': 'Read-only',
 	'boards.archived_note': 'This board is archived and read-only.',

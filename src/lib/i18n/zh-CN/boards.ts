@@ -22,6 +22,8 @@ export default {
 	'boards.saved_at': '最后保存',
 	'boards.copy_name': '{name} 副本',
 	'boards.template_name': '{name}（模板）',
+	'boards.done.duplicate': '已复制为「{name}」',
+	'boards.done.template': '已存为模板「{name}」',
 	'boards.shared_with_you': '共享给你（只读）',
 	'boards.read_only': '只读',
 	'boards.archived_note': '此看板已归档，只能查看。',

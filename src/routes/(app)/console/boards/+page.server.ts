@@ -72,7 +72,7 @@ export const actions: Actions = {
 				}
 			).slice(0, 80);
 			await duplicateBoard(actorFrom(locals), form.id ?? '', { name, asTemplate });
-			return { action: 'duplicate', id: form.id };
+			return { action: asTemplate ? 'template' : 'duplicate', id: form.id, name };
 		} catch (e) {
 			return failWith(locals, 'duplicate', e, form.id);
 		}
