@@ -6,8 +6,11 @@ import {
 	buildBoardState,
 	moveSlot,
 	pairSlots,
+	formatBroadcastTime,
+	fromBroadcastInput,
 	plannedInstant,
 	readSlots,
+	toBroadcastInput,
 	removeSlot,
 	setSlotField,
 	slotsFromState,
@@ -139,5 +142,15 @@ describe('on-air times', () => {
 		expect(plannedInstant(at, '00:30')).toBe('2026-12-04T16:30:00.000Z');
 		expect(plannedInstant(at, '')).toBeUndefined();
 		expect(plannedInstant('', '20:00')).toBeUndefined();
+	});
+});
+
+describe('broadcast time inputs', () => {
+	it('reads and writes datetime-local values as China time', () => {
+		expect(toBroadcastInput('2026-12-04T12:00:00.000Z')).toBe('2026-12-04T20:00');
+		expect(fromBroadcastInput('2026-12-04T20:00')).toBe('2026-12-04T12:00:00.000Z');
+		expect(fromBroadcastInput('tomorrow')).toBe('');
+		expect(toBroadcastInput('')).toBe('');
+		expect(formatBroadcastTime('2026-12-04T12:00:00.000Z', 'en')).toBe('04/12/2026, 20:00');
 	});
 });

@@ -489,3 +489,35 @@ export function plannedInstant(broadcastAt: string, plannedAt: string): string |
 	if (t < start - 2 * 60 * 60_000) t += 24 * 60 * 60_000;
 	return new Date(t).toISOString();
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** An instant as a `datetime-local` value in China time ('' for ''). */
+export function toBroadcastInput(iso: string): string {
+	const t = Date.parse(iso);
+	if (!iso || Number.isNaN(t)) return '';
+	const d = new Date(t + BROADCAST_UTC_OFFSET_MIN * 60_000);
+	return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+}
+
+/** A `datetime-local` value read as China time, as an ISO instant ('' when empty or invalid). */
+export function fromBroadcastInput(value: string): string {
+	if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return '';
+	const t = Date.parse(`${value}+08:00`);
+	return Number.isNaN(t) ? '' : new Date(t).toISOString();
+}
+
+/** Date and time for people, always in China time (broadcasts are planned in it). */
+export function formatBroadcastTime(
+	iso: string | Date,
+	locale: string,
+	style: 'full' | 'short' = 'short'
+): string {
+	const d = typeof iso === 'string' ? new Date(iso) : iso;
+	if (Number.isNaN(d.getTime())) return '';
+	return d.toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', {
+		dateStyle: style,
+		timeStyle: 'short',
+		timeZone: 'Asia/Shanghai'
+	});
+}

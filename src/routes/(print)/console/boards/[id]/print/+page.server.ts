@@ -7,5 +7,10 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const actor: Actor = { kind: 'user', user: requireUser(locals) };
 	const { board, meta, rows } = await orPageError(runOfShow(actor, params.id));
-	return { board: { id: board.id, name: board.name, teamName: board.teamName }, meta, rows };
+	return {
+		board: { id: board.id, name: board.name, teamName: board.teamName },
+		meta,
+		rows,
+		generatedAt: new Date().toISOString()
+	};
 };
