@@ -320,6 +320,8 @@ export async function removeViewer(actor: Actor, boardId: string, userId: string
 	await db()
 		.delete(boardViewers)
 		.where(and(eq(boardViewers.boardId, b.id), eq(boardViewers.userId, userId)));
+	// an open connection of the removed viewer (on this node) is authorised again, and refused
+	currentCollab()?.reconnectDoc(b.id);
 }
 
 // ---------------------------------------------------------------- content
