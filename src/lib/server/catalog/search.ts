@@ -1,0 +1,352 @@
+import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { parseQuery } from '$lib/domain/search-text';
+import { db } from '../db';
+import { lots, orgs } from '../db/schema';
+import { AppError, parse } from '../errors';
+import { catalogActor, isOperator } from './actor';
+import { currentPolicy } from './policy';
+import { LotFilterInput, toLotFilter, type LotFilter, type Sort } from './schemas';
+import { summaryColumns, toSummary, visibleSql, type LotSummary } from './service';
+
+type ActorLike = Parameters<typeof catalogActor>[0];
+
+/** Whose lots a search covers: the catalog, one supplier's own lots (any status), or all (operator). */
+export type SearchScope =
+	{ kind: 'catalog' } | { kind: 'supplier'; orgId: string; status?: string[] } | { kind: 'all' };
+
+export interface SearchResult {
+	items: LotSummary[];
+	/** Opaque cursor for the next page; null on the last page. */
+	nextCursor: string | null;
+}
+
+// ------------------------------------------------------------------ cursors
+
+interface Cursor {
+	s: Sort;
+	v: number;
+	id: string;
+}
+
+export function encodeCursor(c: Cursor): string {
+	return Buffer.from(JSON.stringify([c.s, c.v, c.id])).toString('base64url');
+}
+
+export function decodeCursor(raw: string, sort: Sort): Cursor {
+	const bad = () => new AppError('invalid', 'invalid_input', 'lot.err.cursor', { field: 'cursor' });
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+	} catch {
+		throw bad();
+	}
+	if (
+		!Array.isArray(parsed) ||
+		parsed.length !== 3 ||
+		parsed[0] !== sort ||
+		typeof parsed[1] !== 'number' ||
+		!Number.isSafeInteger(parsed[1]) ||
+		typeof parsed[2] !== 'string' ||
+		!/^[0-9a-f-]{36}$/i.test(parsed[2])
+	)
+		throw bad();
+	return { s: sort, v: parsed[1], id: parsed[2] };
+}
+
+/** Sort column, direction; every sort ends in lots.id so ties page stably. */
+const SORT_SPEC: Record<
+	Sort,
+	{
+		col: AnyColumn;
+		dir: 'asc' | 'desc';
+		key: (s: LotSummary & { seq?: number }) => number;
+	}
+> = {
+	sales: { col: lots.sales7d, dir: 'desc', key: (s) => s.sales7d },
+	repurchase: { col: lots.repurchaseBp, dir: 'desc', key: (s) => s.repurchaseBp },
+	price_asc: { col: lots.unitPriceFen, dir: 'asc', key: (s) => s.unitPriceFen },
+	price_desc: { col: lots.unitPriceFen, dir: 'desc', key: (s) => s.unitPriceFen },
+	newest: { col: lots.seq, dir: 'desc', key: (s) => s.seq ?? 0 }
+};
+
+// ------------------------------------------------------------------ conditions
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+const HAN = /\p{Script=Han}/u;
+
+/** The text-search conditions: every term must match (AND). */
+function textConditions(q: string): SQL[] {
+	const out: SQL[] = [];
+	for (const term of parseQuery(q)) {
+		if (term.kind === 'gram') {
+			out.push(sql`${lots.searchGrams} @> array[${term.text}]::text[]`);
+			continue;
+		}
+		const like = sql`${lots.searchText} like ${`%${escapeLike(term.text)}%`}`;
+		out.push(like);
+		// Fewer than three characters make no trigram: narrow by the Chinese characters' grams.
+		const chars = [...term.text];
+		if (chars.length < 3) {
+			const han = chars.filter((c) => HAN.test(c));
+			if (han.length) out.push(sql`${lots.searchGrams} @> ${toTextArray(han)}`);
+		}
+	}
+	return out;
+}
+
+const toTextArray = (xs: string[]) =>
+	sql`array[${sql.join(
+		xs.map((x) => sql`${x}`),
+		sql`, `
+	)}]::text[]`;
+
+export type FacetDim =
+	'category' | 'source' | 'grade' | 'scenario' | 'brand' | 'region' | 'sizeProfile';
+
+/** One SQL condition per filter dimension, so facets can leave their own dimension out. */
+function dimConditions(f: LotFilter): Partial<Record<FacetDim | 'moq' | 'price' | 'q', SQL>> {
+	const c: Partial<Record<FacetDim | 'moq' | 'price' | 'q', SQL>> = {};
+	if (f.category)
+		c.category = sql`(${lots.categoryPath} = ${f.category} or ${lots.categoryPath} like ${`${escapeLike(f.category)}/%`})`;
+	if (f.source?.length)
+		c.source = sql`${lots.source} in (${sql.join(
+			f.source.map((s) => sql`${s}`),
+			sql`, `
+		)})`;
+	if (f.grade?.length)
+		c.grade = sql`${lots.grade} in (${sql.join(
+			f.grade.map((s) => sql`${s}`),
+			sql`, `
+		)})`;
+	if (f.scenario?.length) c.scenario = sql`${lots.scenarios} && ${toTextArray(f.scenario)}`;
+	if (f.brand?.length)
+		c.brand = sql`${lots.brandId} in (${sql.join(
+			f.brand.map((s) => sql`${s}::uuid`),
+			sql`, `
+		)})`;
+	if (f.region?.length)
+		c.region = sql`${lots.warehouseProvince} in (${sql.join(
+			f.region.map((s) => sql`${s}`),
+			sql`, `
+		)})`;
+	if (f.sizeProfile?.length)
+		c.sizeProfile = sql`${lots.sizeProfile} in (${sql.join(
+			f.sizeProfile.map((s) => sql`${s}`),
+			sql`, `
+		)})`;
+	const moq: SQL[] = [];
+	if (f.moqMin !== undefined) moq.push(sql`${lots.moq} >= ${f.moqMin}`);
+	if (f.moqMax !== undefined) moq.push(sql`${lots.moq} <= ${f.moqMax}`);
+	if (moq.length) c.moq = and(...moq)!;
+	const price: SQL[] = [];
+	if (f.priceMinFen !== undefined) price.push(sql`${lots.unitPriceFen} >= ${f.priceMinFen}`);
+	if (f.priceMaxFen !== undefined) price.push(sql`${lots.unitPriceFen} <= ${f.priceMaxFen}`);
+	if (price.length) c.price = and(...price)!;
+	if (f.q) {
+		const t = textConditions(f.q);
+		if (t.length) c.q = and(...t)!;
+	}
+	return c;
+}
+
+function scopeCondition(scope: SearchScope): SQL | undefined {
+	if (scope.kind === 'catalog') return visibleSql;
+	if (scope.kind === 'supplier') {
+		const own = sql`${lots.supplierId} = ${scope.orgId}::uuid`;
+		if (scope.status?.length)
+			return sql`${own} and ${lots.status} in (${sql.join(
+				scope.status.map((s) => sql`${s}`),
+				sql`, `
+			)})`;
+		return own;
+	}
+	return undefined;
+}
+
+/** Parses query parameters (a URLSearchParams-like object) into a LotFilter; 400 names the field. */
+export function parseLotFilter(raw: unknown): LotFilter {
+	return toLotFilter(parse(LotFilterInput, raw));
+}
+
+/**
+ * One page of lots matching a filter, in the filter's sort order, with an opaque cursor for the
+ * next page. The catalog scope shows only active lots of admitted suppliers.
+ */
+export async function searchLots(
+	filter: LotFilter,
+	opts: { scope?: SearchScope; actor?: ActorLike } = {}
+): Promise<SearchResult> {
+	const scope = resolveScope(opts);
+	const policy = await currentPolicy();
+	const sort = filter.sort ?? 'sales';
+	const limit = Math.min(filter.limit ?? policy.catalog.pageSize, policy.catalog.maxPageSize);
+	const spec = SORT_SPEC[sort];
+	const where: (SQL | undefined)[] = [
+		scopeCondition(scope),
+		...Object.values(dimConditions(filter))
+	];
+	if (filter.cursor) {
+		const c = decodeCursor(filter.cursor, sort);
+		const op = spec.dir === 'desc' ? sql`<` : sql`>`;
+		where.push(
+			sort === 'newest'
+				? sql`${lots.seq} < ${c.v}`
+				: sql`(${spec.col}, ${lots.id}) ${op} (${c.v}, ${c.id}::uuid)`
+		);
+	}
+	const order =
+		sort === 'newest'
+			? [desc(lots.seq)]
+			: spec.dir === 'desc'
+				? [desc(spec.col), desc(lots.id)]
+				: [asc(spec.col), asc(lots.id)];
+	const rows = await db()
+		.select(summaryColumns)
+		.from(lots)
+		.innerJoin(orgs, eq(orgs.id, lots.supplierId))
+		.where(and(...where))
+		.orderBy(...order)
+		.limit(limit + 1);
+	const page = rows.slice(0, limit);
+	const last = page[page.length - 1];
+	const items = page.map(toSummary);
+	return {
+		items,
+		nextCursor:
+			rows.length > limit && last
+				? encodeCursor({
+						s: sort,
+						v: sort === 'newest' ? Number(last.seq) : spec.key(items[items.length - 1]!),
+						id: last.id
+					})
+				: null
+	};
+}
+
+function resolveScope(opts: { scope?: SearchScope; actor?: ActorLike }): SearchScope {
+	const scope = opts.scope ?? { kind: 'catalog' };
+	if (scope.kind === 'catalog') return scope;
+	const actor = catalogActor(opts.actor);
+	if (scope.kind === 'all' && !isOperator(actor))
+		throw new AppError('forbidden', 'forbidden', 'lot.err.operator_only');
+	if (scope.kind === 'supplier' && !isOperator(actor) && actor.orgId !== scope.orgId)
+		throw new AppError('forbidden', 'forbidden', 'lot.err.not_your_lot');
+	return scope;
+}
+
+// ------------------------------------------------------------------ facets
+
+export interface Facets {
+	/** Lots matching the whole filter. */
+	total: number;
+	/** Per dimension: value → count under every other filter (a dimension's own choice is left
+	 * out, so its other values show what picking them would add). Categories count leaf paths. */
+	category: Record<string, number>;
+	source: Record<string, number>;
+	grade: Record<string, number>;
+	scenario: Record<string, number>;
+	brand: Record<string, number>;
+	region: Record<string, number>;
+	sizeProfile: Record<string, number>;
+}
+
+const DIM_COLUMN: Record<Exclude<FacetDim, 'scenario'>, SQL> = {
+	category: sql`${lots.categoryPath}`,
+	source: sql`${lots.source}::text`,
+	grade: sql`${lots.grade}::text`,
+	brand: sql`${lots.brandId}::text`,
+	region: sql`${lots.warehouseProvince}`,
+	sizeProfile: sql`${lots.sizeProfile}`
+};
+const DIMS: FacetDim[] = [
+	'category',
+	'source',
+	'grade',
+	'scenario',
+	'brand',
+	'region',
+	'sizeProfile'
+];
+
+/**
+ * Facet counts for the catalog under a filter. One grouped scan answers every dimension the
+ * filter leaves free; each dimension the filter constrains gets its own count without its own
+ * condition (disjunctive facets), so a buyer sees what ticking another grade would add.
+ */
+export async function facetCounts(
+	filter: LotFilter,
+	opts: { scope?: SearchScope; actor?: ActorLike } = {}
+): Promise<Facets> {
+	const scope = resolveScope(opts);
+	const conds = dimConditions(filter);
+	const base = scopeCondition(scope);
+	const out: Facets = {
+		total: 0,
+		category: {},
+		source: {},
+		grade: {},
+		scenario: {},
+		brand: {},
+		region: {},
+		sizeProfile: {}
+	};
+	const whereAll = and(base, ...Object.values(conds));
+	const free = DIMS.filter((d) => !conds[d]);
+	const constrained = DIMS.filter((d) => conds[d]);
+
+	const plain = free.filter((d): d is Exclude<FacetDim, 'scenario'> => d !== 'scenario');
+	// One scan: grouping sets over the free dimensions plus the grand total.
+	const sets = [...plain.map((d) => sql`(${DIM_COLUMN[d]})`), sql`()`];
+	const cols = plain.map((d) => sql`${DIM_COLUMN[d]} as ${sql.identifier(d)}`);
+	const grouping = plain.map((d) => sql`grouping(${DIM_COLUMN[d]}) as ${sql.identifier(`g_${d}`)}`);
+	const res = await db().execute(
+		sql`select ${sql.join([...cols, ...grouping, sql`count(*)::int as n`], sql`, `)} from ${lots} where ${whereAll ?? sql`true`} group by grouping sets (${sql.join(sets, sql`, `)})`
+	);
+	for (const r of rowsOf(res)) {
+		const n = Number(r.n);
+		const which = plain.find((d) => Number(r[`g_${d}`]) === 0);
+		if (!which) out.total = n;
+		else if (r[which] !== null && r[which] !== undefined) out[which][String(r[which])] = n;
+	}
+	const tasks: Promise<void>[] = [];
+	if (free.includes('scenario')) tasks.push(scenarioCounts(whereAll, out.scenario));
+	for (const d of constrained) {
+		const others = Object.entries(conds)
+			.filter(([k]) => k !== d)
+			.map(([, v]) => v);
+		const where = and(base, ...others);
+		if (d === 'scenario') tasks.push(scenarioCounts(where, out.scenario));
+		else
+			tasks.push(
+				(async () => {
+					const r = await db().execute(
+						sql`select ${DIM_COLUMN[d]} as v, count(*)::int as n from ${lots} where ${where ?? sql`true`} group by 1`
+					);
+					for (const row of rowsOf(r)) if (row.v !== null) out[d][String(row.v)] = Number(row.n);
+				})()
+			);
+	}
+	// PGlite runs one query at a time anyway; on Postgres these use separate pool connections.
+	await Promise.all(tasks);
+	return out;
+}
+
+async function scenarioCounts(where: SQL | undefined, into: Record<string, number>) {
+	const r = await db().execute(
+		sql`select s as v, count(*)::int as n from ${lots}, unnest(${lots.scenarios}) s where ${where ?? sql`true`} group by 1`
+	);
+	for (const row of rowsOf(r)) into[String(row.v)] = Number(row.n);
+}
+
+/** db().execute returns an array on postgres.js and {rows} on PGlite. */
+export function rowsOf(res: unknown): Record<string, unknown>[] {
+	if (Array.isArray(res)) return res as Record<string, unknown>[];
+	return ((res as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
+}
+
+/** Parses and runs a catalog search in one call (API and page loaders). */
+export async function searchCatalog(raw: unknown, actor: ActorLike) {
+	catalogActor(actor);
+	const filter = parseLotFilter(raw);
+	return { filter, ...(await searchLots(filter)) };
+}
