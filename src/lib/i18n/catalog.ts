@@ -4,12 +4,20 @@ import zhCommon from './zh-CN/common';
 import zhAuth from './zh-CN/auth';
 import zhAreas from './zh-CN/areas';
 import zhLive from './zh-CN/live';
+import zhCatalog from './zh-CN/catalog';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
 import enLive from './en/live';
+import enCatalog from './en/catalog';
 
-export const zhCN = { ...zhCommon, ...zhAuth, ...zhAreas, ...zhLive } as const;
-export const en: Record<MessageKey, string> = { ...enCommon, ...enAuth, ...enAreas, ...enLive };
+export const zhCN = { ...zhCommon, ...zhAuth, ...zhAreas, ...zhLive, ...zhCatalog } as const;
+export const en: Record<MessageKey, string> = {
+	...enCommon,
+	...enAuth,
+	...enAreas,
+	...enLive,
+	...enCatalog
+};
 
 export type MessageKey = keyof typeof zhCN;

@@ -36,3 +36,11 @@ export {
 } from './search';
 export { recordSale, refreshSalesStats, startSalesStatsJob } from './sales';
 export type { LotFilter } from './schemas';
+export {
+	exportLotsXlsx,
+	importLots,
+	IMPORT_COLUMNS,
+	type ImportError,
+	type ImportProgress,
+	type ImportResult
+} from './import';

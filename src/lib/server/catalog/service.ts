@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
-import { fenToYuanString } from '$lib/domain/money';
+import { bpToPercentString, fenToYuanString } from '$lib/domain/money';
 import type { Grade, Policy } from '$lib/domain/policy';
 import { checkBand, deriveLotFields, discountBp, priceFromDiscount } from '$lib/domain/pricing';
 import { buildSearchText, searchGrams } from '$lib/domain/search-text';
@@ -283,7 +283,7 @@ export async function loadLotContext(tx: DbOrTx = db()): Promise<LotContext> {
 	};
 }
 
-const pct = (bp: number) => `${fenToYuanString(bp).replace(/\.00$/, '').replace(/0$/, '')}%`;
+const pct = (bp: number) => `${bpToPercentString(bp)}%`;
 
 /** The rules a lot must satisfy beyond its field types (domain bands, defects, attributes). */
 export function checkDraft(d: LotDraft, ctx: LotContext): Issue[] {
