@@ -110,7 +110,6 @@ export const LotCreateInput = z
 	})
 	.strict()
 	.meta({
-		id: 'LotCreate',
 		description: 'A new lot. Give categoryId or categoryPath, and unitPriceFen or discountBp.'
 	});
 export type LotCreateInput = z.infer<typeof LotCreateInput>;
@@ -126,7 +125,7 @@ export const LotPatchInput = z
 		}
 	)
 	.strict()
-	.meta({ id: 'LotPatch', description: 'Fields to change; the rest stay as they are.' });
+	.meta({ description: 'Fields to change; the rest stay as they are.' });
 export type LotPatchInput = z.infer<typeof LotPatchInput>;
 
 // ------------------------------------------------------------------ filters (query parameters)
@@ -168,51 +167,49 @@ const yuanParam = z.string().transform((v, ctx) => {
 	return f;
 });
 
-export const LotFilterInput = z
-	.object({
-		q: z
-			.string()
-			.trim()
-			.max(100, { error: 'lot.err.too_long' })
-			.optional()
-			.meta({ description: 'Search text, Chinese or English' }),
-		category: z
-			.string()
-			.trim()
-			.max(200)
-			.regex(/^[a-z0-9-]+(\/[a-z0-9-]+)*$/, { error: 'lot.err.category' })
-			.optional()
-			.meta({ description: 'Category path prefix, e.g. apparel/women' }),
-		source: multi(LOT_SOURCES).optional(),
-		grade: multi(GRADES).optional(),
-		scenario: multi(SCENARIOS)
-			.optional()
-			.meta({ description: 'Lots with any of these scenario tags' }),
-		brand: multiText(z.uuid({ error: 'lot.err.brand' })).optional(),
-		region: multiText(z.string().max(40))
-			.optional()
-			.meta({ description: 'Warehouse province, e.g. 广东省' }),
-		sizeProfile: multi(SIZE_PROFILES).optional(),
-		moqMin: intParam.optional(),
-		moqMax: intParam.optional(),
-		priceMinFen: intParam.optional(),
-		priceMaxFen: intParam.optional(),
-		/** Same as priceMinFen/priceMaxFen in yuan ("35", "35.5"), for readable page URLs. */
-		priceMin: yuanParam
-			.optional()
-			.meta({ description: 'Minimum unit price in yuan (alternative to priceMinFen)' }),
-		priceMax: yuanParam
-			.optional()
-			.meta({ description: 'Maximum unit price in yuan (alternative to priceMaxFen)' }),
-		sort: z.enum(SORTS, { error: 'lot.err.sort' }).optional(),
-		cursor: z
-			.string()
-			.max(400)
-			.optional()
-			.meta({ description: 'Opaque; from a previous page’s nextCursor' }),
-		limit: z.coerce.number().int().min(1).max(100).optional()
-	})
-	.meta({ id: 'LotFilter' });
+export const LotFilterInput = z.object({
+	q: z
+		.string()
+		.trim()
+		.max(100, { error: 'lot.err.too_long' })
+		.optional()
+		.meta({ description: 'Search text, Chinese or English' }),
+	category: z
+		.string()
+		.trim()
+		.max(200)
+		.regex(/^[a-z0-9-]+(\/[a-z0-9-]+)*$/, { error: 'lot.err.category' })
+		.optional()
+		.meta({ description: 'Category path prefix, e.g. apparel/women' }),
+	source: multi(LOT_SOURCES).optional(),
+	grade: multi(GRADES).optional(),
+	scenario: multi(SCENARIOS)
+		.optional()
+		.meta({ description: 'Lots with any of these scenario tags' }),
+	brand: multiText(z.uuid({ error: 'lot.err.brand' })).optional(),
+	region: multiText(z.string().max(40))
+		.optional()
+		.meta({ description: 'Warehouse province, e.g. 广东省' }),
+	sizeProfile: multi(SIZE_PROFILES).optional(),
+	moqMin: intParam.optional(),
+	moqMax: intParam.optional(),
+	priceMinFen: intParam.optional(),
+	priceMaxFen: intParam.optional(),
+	/** Same as priceMinFen/priceMaxFen in yuan ("35", "35.5"), for readable page URLs. */
+	priceMin: yuanParam
+		.optional()
+		.meta({ description: 'Minimum unit price in yuan (alternative to priceMinFen)' }),
+	priceMax: yuanParam
+		.optional()
+		.meta({ description: 'Maximum unit price in yuan (alternative to priceMaxFen)' }),
+	sort: z.enum(SORTS, { error: 'lot.err.sort' }).optional(),
+	cursor: z
+		.string()
+		.max(400)
+		.optional()
+		.meta({ description: 'Opaque; from a previous page’s nextCursor' }),
+	limit: z.coerce.number().int().min(1).max(100).optional()
+});
 export type LotFilterInput = z.input<typeof LotFilterInput>;
 
 /** A parsed filter, as searchLots and facetCounts take it. */
