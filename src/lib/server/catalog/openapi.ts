@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { SIZE_PROFILES } from '$lib/domain/pricing';
 import {
+	GRADES,
+	LOT_SOURCES,
+	LOT_STATUSES,
 	LotCreateInput,
 	LotFilterInput,
 	LotPatchInput,
-	SCENARIOS,
-	GRADES,
-	LOT_STATUSES
+	SCENARIOS
 } from './schemas';
 
 type Json = Record<string, unknown>;
