@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { eq } from 'drizzle-orm';
 import { bpToPercentString, fenToYuanString, parsePercentBp, parseYuan } from '$lib/domain/money';
+import { parseSizeList } from '$lib/catalog/sizes';
 import { db } from '../db';
 import { brands, lots } from '../db/schema';
 import { AppError } from '../errors';
@@ -179,19 +180,6 @@ export async function readSheet(bytes: Uint8Array): Promise<Cell[][]> {
 
 const str = (c: Cell | undefined) => (c === null || c === undefined ? '' : String(c).trim());
 
-function parseSizes(s: string): Record<string, number> | null {
-	if (!s) return {};
-	const out: Record<string, number> = {};
-	for (const part of s.split(/[,，;；\n]+/)) {
-		const p = part.trim();
-		if (!p) continue;
-		const m = /^(.+?)\s*[:：=]\s*(\d+)$/.exec(p);
-		if (!m) return null;
-		out[m[1]!.trim()] = (out[m[1]!.trim()] ?? 0) + Number(m[2]);
-	}
-	return out;
-}
-
 interface RowContext extends LotContext {
 	brandsByName: Map<string, string>;
 	categoryByName: Map<string, string | null>;
@@ -285,7 +273,7 @@ function rowToInput(
 	};
 	int('moq', 'moq', true);
 	int('onHand', 'onHand', true);
-	const sizes = parseSizes(s('sizes'));
+	const sizes = parseSizeList(s('sizes'));
 	if (sizes === null) bad('sizes', 'import.err.sizes');
 	else if (Object.keys(sizes).length) input.sizeBreakdown = sizes;
 	if (s('province')) input.warehouseProvince = s('province');

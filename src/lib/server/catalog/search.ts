@@ -12,7 +12,9 @@ type ActorLike = Parameters<typeof catalogActor>[0];
 
 /** Whose lots a search covers: the catalog, one supplier's own lots (any status), or all (operator). */
 export type SearchScope =
-	{ kind: 'catalog' } | { kind: 'supplier'; orgId: string; status?: string[] } | { kind: 'all' };
+	| { kind: 'catalog' }
+	| { kind: 'supplier'; orgId: string; status?: string[] }
+	| { kind: 'all'; status?: string[] };
 
 export interface SearchResult {
 	items: LotSummary[];
@@ -160,6 +162,11 @@ function scopeCondition(scope: SearchScope): SQL | undefined {
 			)})`;
 		return own;
 	}
+	if (scope.status?.length)
+		return sql`${lots.status} in (${sql.join(
+			scope.status.map((s) => sql`${s}`),
+			sql`, `
+		)})`;
 	return undefined;
 }
 

@@ -7,10 +7,12 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, params }) => {
 	const user = requireUser(locals);
 	try {
+		const lot = await getLot(user, params.id);
+		const isOperator = user.role === 'operator';
 		return {
-			lot: await getLot(user, params.id),
-			isOperator: user.role === 'operator',
-			isOwner: user.orgId !== null
+			lot,
+			isOperator,
+			canEdit: isOperator || (user.role === 'supplier_staff' && user.orgId === lot.supplierId)
 		};
 	} catch (e) {
 		if (e instanceof AppError && e.status === 404) error(404, 'not_found');
