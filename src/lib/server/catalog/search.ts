@@ -172,7 +172,18 @@ function scopeCondition(scope: SearchScope): SQL | undefined {
 
 /** Parses query parameters (a URLSearchParams-like object) into a LotFilter; 400 names the field. */
 export function parseLotFilter(raw: unknown): LotFilter {
-	return toLotFilter(parse(LotFilterInput, raw));
+	try {
+		return toLotFilter(parse(LotFilterInput, raw));
+	} catch (e) {
+		// grade.0 → grade: the caller's query parameter is what needs fixing.
+		if (e instanceof AppError && e.field?.includes('.'))
+			throw new AppError(e.kind, e.code, e.message, {
+				field: e.field.split('.')[0],
+				params: e.params,
+				issues: e.issues
+			});
+		throw e;
+	}
 }
 
 /**
