@@ -1,14 +1,14 @@
-import { count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordSale, refreshSalesStats } from '../../src/lib/server/catalog/sales';
 import { createLot, getLot, openMedia } from '../../src/lib/server/catalog/service';
-import { searchLots } from '../../src/lib/server/catalog/search';
+import { rowsOf, searchLots } from '../../src/lib/server/catalog/search';
 import { localDiskStorage, setMediaStorage } from '../../src/lib/server/catalog/storage';
 import { db } from '../../src/lib/server/db';
-import { lotMedia, lotSales, lots } from '../../src/lib/server/db/schema';
+import { lotMedia, lotSales, lots, settings } from '../../src/lib/server/db/schema';
 import { DEMO_LOT_COUNT, DEMO_VIDEO_LOTS, seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
 import { makeAdmittedSupplier, makeOperator } from '../helpers/catalog';
 import { makeUser } from '../helpers/users';
@@ -96,13 +96,31 @@ describe('sales facts', () => {
 		await sale({ orderRef: 'o-2', quantity: 50, soldAt: new Date(Date.now() - 6 * DAY) });
 		await sale({ orderRef: 'o-3', quantity: 70, soldAt: new Date(Date.now() - 9 * DAY) });
 		expect((await getLot(s.user, lot.id)).sales7d).toBe(150);
-		// two days later the 6-day-old sale has left the window: the scheduled refresh notices
+		// a first (full) run of the scheduled refresh agrees and leaves its marker
+		expect((await refreshSalesStats()).full).toBe(true);
+		expect((await getLot(s.user, lot.id)).sales7d).toBe(150);
+		// two days pass: the 6-day-old sale leaves the window, and the incremental run notices
 		await db()
 			.update(lotSales)
 			.set({ soldAt: sql`${lotSales.soldAt} - interval '2 days'` })
 			.where(eq(lotSales.lotId, lot.id));
+		const marker = and(eq(settings.scope, 'catalog'), eq(settings.key, 'sales_stats_refreshed_at'));
+		const [m] = await db().select().from(settings).where(marker);
+		const earlier = new Date(new Date((m!.value as { at: string }).at).getTime() - 2 * DAY);
+		await db()
+			.update(settings)
+			.set({ value: { at: earlier.toISOString() } })
+			.where(marker);
 		const r = await refreshSalesStats();
+		expect(r.full).toBe(false);
 		expect(r.sales).toBeGreaterThanOrEqual(1);
+		// and every lot's figure matches the facts again (demo sales crossed the window too)
+		const [{ wrong }] = rowsOf(
+			await db()
+				.execute(sql`select count(*)::int as wrong from lots l where l.sales_7d <> coalesce((
+				select sum(quantity) from lot_sales s where s.lot_id = l.id and s.sold_at > now() - interval '7 days'), 0)`)
+		) as [{ wrong: number }];
+		expect(wrong).toBe(0);
 		expect((await getLot(s.user, lot.id)).sales7d).toBe(100);
 	});
 
@@ -146,7 +164,7 @@ describe('sales facts', () => {
 		expect((await getLot(s.user, a.id)).repurchaseBp).toBe(5000);
 		// the scheduled refresh agrees with the incremental figures
 		await db().update(lots).set({ repurchaseBp: 0 }).where(eq(lots.id, a.id));
-		await refreshSalesStats();
+		await refreshSalesStats({ full: true });
 		expect((await getLot(s.user, a.id)).repurchaseBp).toBe(5000);
 	});
 });
