@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { parseQuery } from '$lib/domain/search-text';
-import { db } from '../db';
+import { db, type DbOrTx } from '../db';
 import { lots, orgs } from '../db/schema';
 import { AppError, parse } from '../errors';
 import { catalogActor, isOperator } from './actor';
@@ -186,6 +186,149 @@ export function parseLotFilter(raw: unknown): LotFilter {
 	}
 }
 
+/** Rows after the cursor, in the filter's sort order. */
+function cursorCondition(filter: LotFilter): SQL | undefined {
+	if (!filter.cursor) return undefined;
+	const sort = filter.sort ?? 'sales';
+	const spec = SORT_SPEC[sort];
+	const c = decodeCursor(filter.cursor, sort);
+	const op = spec.dir === 'desc' ? sql`<` : sql`>`;
+	return sort === 'newest'
+		? sql`${lots.seq} < ${c.v}`
+		: sql`(${spec.col}, ${lots.id}) ${op} (${c.v}, ${c.id}::uuid)`;
+}
+
+/** Columns the filters and sorts read; the covering sort indexes hold all of them. */
+const FILTER_COLUMNS = {
+	id: lots.id,
+	supplierId: lots.supplierId,
+	categoryPath: lots.categoryPath,
+	grade: lots.grade,
+	source: lots.source,
+	brandId: lots.brandId,
+	warehouseProvince: lots.warehouseProvince,
+	sizeProfile: lots.sizeProfile,
+	moq: lots.moq,
+	unitPriceFen: lots.unitPriceFen,
+	scenarios: lots.scenarios,
+	sales7d: lots.sales7d,
+	repurchaseBp: lots.repurchaseBp,
+	seq: lots.seq
+};
+
+function orderOf(sort: Sort) {
+	const spec = SORT_SPEC[sort];
+	return sort === 'newest'
+		? [desc(lots.seq)]
+		: spec.dir === 'desc'
+			? [desc(spec.col), desc(lots.id)]
+			: [asc(spec.col), asc(lots.id)];
+}
+
+type KeyRow = { id: string; key: number };
+
+/**
+ * Ids and sort keys of the next page (limit + 1 rows, to tell whether another page follows).
+ * `window` looks only at the first `window` lots of the scope in sort order (from the cursor
+ * on) and filters those: an index-only walk of the covering sort index when there is no text
+ * query; exact whenever it finds limit + 1 rows. (Exported so the bench can EXPLAIN it.)
+ */
+export function pageKeysQuery(
+	filter: LotFilter,
+	scope: SearchScope,
+	limit: number,
+	opts: { window?: number; tx?: DbOrTx } = {}
+) {
+	const sort = filter.sort ?? 'sales';
+	const keyCol = sort === 'newest' ? lots.seq : SORT_SPEC[sort].col;
+	const order = orderOf(sort);
+	const filters = Object.values(dimConditions(filter));
+	const q = opts.tx ?? db();
+	const key = sql<number>`${keyCol}`.mapWith(Number);
+	if (opts.window) {
+		const head = q
+			.select(
+				filter.q
+					? { ...FILTER_COLUMNS, searchText: lots.searchText, searchGrams: lots.searchGrams }
+					: FILTER_COLUMNS
+			)
+			.from(lots)
+			.where(and(scopeCondition(scope), cursorCondition(filter)))
+			.orderBy(...order)
+			.limit(opts.window)
+			.as('lots');
+		return q
+			.select({ id: lots.id, key })
+			.from(head)
+			.where(and(...filters))
+			.orderBy(...order)
+			.limit(limit + 1);
+	}
+	return q
+		.select({ id: lots.id, key })
+		.from(lots)
+		.where(and(scopeCondition(scope), cursorCondition(filter), ...filters))
+		.orderBy(...order)
+		.limit(limit + 1);
+}
+
+/** How many lots in sort order the first, cheap attempt looks at. */
+const WINDOW = 3000;
+/** Up to this many matches are gathered through the filter indexes and sorted in memory. */
+const PROBE = 2500;
+
+/**
+ * Finds the page's ids in up to three steps, because no single plan is fast for every filter
+ * on a large catalog: the planner assumes filters are independent, but grade, price, MOQ,
+ * category and sales are not, so a plain "walk the sort index until the page is full" can read
+ * the whole table for matches that sit at its far end, while "filter first, then sort" reads
+ * every match of a broad filter.
+ *
+ * 1. Filter the head of the sort order (at most WINDOW lots, index-only). Broad filters find a
+ *    full page here, and a full page found here is exactly the right one.
+ * 2. Otherwise gather up to PROBE matches through the filter indexes (bitmap scans on category,
+ *    brand, region, price, scenarios and the text indexes; the sort index is off limits) and
+ *    sort them here. Selective filters end here.
+ * 3. More than PROBE matches, yet few near the head: walk the sort index to the end if need be.
+ */
+async function pageKeys(filter: LotFilter, scope: SearchScope, limit: number): Promise<KeyRow[]> {
+	if (scope.kind === 'supplier') return pageKeysQuery(filter, scope, limit);
+	const head = await pageKeysQuery(filter, scope, limit, { window: WINDOW });
+	if (head.length > limit) return head;
+	const sort = filter.sort ?? 'sales';
+	const spec = SORT_SPEC[sort];
+	const keyCol = sort === 'newest' ? lots.seq : spec.col;
+	const probe = await db().transaction(async (tx) => {
+		await tx.execute(sql`set local enable_indexscan = off`);
+		await tx.execute(sql`set local enable_indexonlyscan = off`);
+		return tx
+			.select({ id: lots.id, key: sql<number>`${keyCol}`.mapWith(Number) })
+			.from(lots)
+			.where(
+				and(scopeCondition(scope), cursorCondition(filter), ...Object.values(dimConditions(filter)))
+			)
+			.limit(PROBE + 1);
+	});
+	if (probe.length > PROBE) return pageKeysQuery(filter, scope, limit);
+	const dir = spec.dir === 'desc' || sort === 'newest' ? -1 : 1;
+	probe.sort((a, b) =>
+		a.key !== b.key ? (a.key - b.key) * dir : a.id < b.id ? -dir : a.id > b.id ? dir : 0
+	);
+	return probe.slice(0, limit + 1);
+}
+
+/** Summary rows for ids, in the order given. */
+async function summariesInOrder(ids: string[]) {
+	if (ids.length === 0) return [];
+	const rows = await db()
+		.select(summaryColumns)
+		.from(lots)
+		.innerJoin(orgs, eq(orgs.id, lots.supplierId))
+		.where(inArray(lots.id, ids));
+	const byId = new Map(rows.map((r) => [r.id, r]));
+	return ids.map((id) => byId.get(id)).filter((r): r is (typeof rows)[number] => !!r);
+}
+
 /**
  * One page of lots matching a filter, in the filter's sort order, with an opaque cursor for the
  * next page. The catalog scope shows only active lots of admitted suppliers.
@@ -198,46 +341,14 @@ export async function searchLots(
 	const policy = await currentPolicy();
 	const sort = filter.sort ?? 'sales';
 	const limit = Math.min(filter.limit ?? policy.catalog.pageSize, policy.catalog.maxPageSize);
-	const spec = SORT_SPEC[sort];
-	const where: (SQL | undefined)[] = [
-		scopeCondition(scope),
-		...Object.values(dimConditions(filter))
-	];
-	if (filter.cursor) {
-		const c = decodeCursor(filter.cursor, sort);
-		const op = spec.dir === 'desc' ? sql`<` : sql`>`;
-		where.push(
-			sort === 'newest'
-				? sql`${lots.seq} < ${c.v}`
-				: sql`(${spec.col}, ${lots.id}) ${op} (${c.v}, ${c.id}::uuid)`
-		);
-	}
-	const order =
-		sort === 'newest'
-			? [desc(lots.seq)]
-			: spec.dir === 'desc'
-				? [desc(spec.col), desc(lots.id)]
-				: [asc(spec.col), asc(lots.id)];
-	const rows = await db()
-		.select(summaryColumns)
-		.from(lots)
-		.innerJoin(orgs, eq(orgs.id, lots.supplierId))
-		.where(and(...where))
-		.orderBy(...order)
-		.limit(limit + 1);
-	const page = rows.slice(0, limit);
+	const keys = await pageKeys(filter, scope, limit);
+	const page = keys.slice(0, limit);
 	const last = page[page.length - 1];
-	const items = page.map(toSummary);
+	const items = (await summariesInOrder(page.map((k) => k.id))).map(toSummary);
 	return {
 		items,
 		nextCursor:
-			rows.length > limit && last
-				? encodeCursor({
-						s: sort,
-						v: sort === 'newest' ? Number(last.seq) : spec.key(items[items.length - 1]!),
-						id: last.id
-					})
-				: null
+			keys.length > limit && last ? encodeCursor({ s: sort, v: last.key, id: last.id }) : null
 	};
 }
 
