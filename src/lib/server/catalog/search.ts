@@ -61,14 +61,13 @@ const SORT_SPEC: Record<
 	{
 		col: AnyColumn;
 		dir: 'asc' | 'desc';
-		key: (s: LotSummary & { seq?: number }) => number;
 	}
 > = {
-	sales: { col: lots.sales7d, dir: 'desc', key: (s) => s.sales7d },
-	repurchase: { col: lots.repurchaseBp, dir: 'desc', key: (s) => s.repurchaseBp },
-	price_asc: { col: lots.unitPriceFen, dir: 'asc', key: (s) => s.unitPriceFen },
-	price_desc: { col: lots.unitPriceFen, dir: 'desc', key: (s) => s.unitPriceFen },
-	newest: { col: lots.seq, dir: 'desc', key: (s) => s.seq ?? 0 }
+	sales: { col: lots.sales7d, dir: 'desc' },
+	repurchase: { col: lots.repurchaseBp, dir: 'desc' },
+	price_asc: { col: lots.unitPriceFen, dir: 'asc' },
+	price_desc: { col: lots.unitPriceFen, dir: 'desc' },
+	newest: { col: lots.seq, dir: 'desc' }
 };
 
 // ------------------------------------------------------------------ conditions

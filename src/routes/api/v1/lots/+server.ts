@@ -2,6 +2,7 @@ import { json } from '@sveltejs/kit';
 import { catalogActor, createLot, facetCounts, searchLots } from '$lib/server/catalog';
 import { parseLotFilter } from '$lib/server/catalog/search';
 import { searchParamsObject } from '$lib/server/catalog/schemas';
+import { forbidden } from '$lib/server/errors';
 import { api, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
@@ -13,10 +14,11 @@ export const GET: RequestHandler = api(async ({ locals, url }) => {
 	const actor = catalogActor(locals.actor);
 	const { mine, facets, ...params } = searchParamsObject(url.searchParams);
 	const filter = parseLotFilter(params);
-	const scope =
-		mine === '1' || mine === 'true'
-			? ({ kind: 'supplier', orgId: actor.orgId ?? '' } as const)
-			: ({ kind: 'catalog' } as const);
+	const own = mine === '1' || mine === 'true';
+	if (own && !actor.orgId) throw forbidden('lot.err.supplier_only');
+	const scope = own
+		? ({ kind: 'supplier', orgId: actor.orgId! } as const)
+		: ({ kind: 'catalog' } as const);
 	const [page, counts] = await Promise.all([
 		searchLots(filter, { scope, actor }),
 		facets === '1' || facets === 'true' ? facetCounts(filter, { scope, actor }) : undefined
