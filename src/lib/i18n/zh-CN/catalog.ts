@@ -99,7 +99,7 @@ export default {
 	'sort.newest': '最新上架',
 	'lot.tag_price': '吊牌价',
 	'lot.unit_price': '批发价',
-	'lot.discount': '{zhe} 折',
+	'lot.discount': '吊牌价的 {pct}%',
 	'lot.moq': '起批 {n} 件',
 	'lot.available': '可售 {n} 件',
 	'lot.sales7d': '近7天售出 {n} 件',
