@@ -10,8 +10,8 @@ import { rowsOf } from './search';
 
 /**
  * Records a sale of a lot, inside the caller's transaction (order services call this when an
- * order is paid), and brings the lot's 7-day sales and the repurchase rates it affects up to
- * date in the same transaction. A repeated `orderRef` on the same channel is counted once.
+ * order is paid), and brings the lot's 7-day sales and repurchase rate up to date in the same
+ * transaction. A repeated `orderRef` on the same channel is counted once.
  * Returns false when that order was already recorded.
  */
 export async function recordSale(tx: DbOrTx, raw: SaleInput, policy?: Policy): Promise<boolean> {
@@ -38,8 +38,11 @@ export async function recordSale(tx: DbOrTx, raw: SaleInput, policy?: Policy): P
 		.onConflictDoNothing()
 		.returning({ id: lotSales.id });
 	if (inserted.length === 0) return false;
+	// Only the sold lot is updated here (the order holds its row already); other lots of the
+	// supplier this buyer bought get their repurchase rate from the next scheduled run, so an
+	// order never locks lots it did not sell (no lock-order deadlocks with stock changes).
 	await refreshLotSales(tx, [input.lotId], p);
-	await refreshRepurchase(tx, { supplierId: lot.supplierId, buyerKey: input.buyerKey }, p);
+	await refreshRepurchase(tx, { lotIds: [input.lotId] }, p);
 	return true;
 }
 
@@ -70,6 +73,7 @@ export async function refreshRepurchase(
 		supplierId?: string;
 		buyerKey?: string;
 		pairs?: { supplierId: string; buyerKey: string }[];
+		lotIds?: string[];
 	},
 	policy: Policy
 ): Promise<number> {
@@ -78,7 +82,13 @@ export async function refreshRepurchase(
 	).toISOString();
 	let target: SQL;
 	let scoped = true;
-	if (scope.pairs) {
+	if (scope.lotIds) {
+		if (scope.lotIds.length === 0) return 0;
+		target = sql`select id as lot_id from ${lots} where id in (${sql.join(
+			scope.lotIds.map((id) => sql`${id}::uuid`),
+			sql`, `
+		)})`;
+	} else if (scope.pairs) {
 		if (scope.pairs.length === 0) return 0;
 		const values = sql.join(
 			scope.pairs.map((p) => sql`(${p.supplierId}::uuid, ${p.buyerKey})`),
@@ -175,9 +185,13 @@ export async function refreshSalesStats(
 			).map((r) => String(r.lot_id));
 			await refreshLotSales(tx, ids, p);
 			sales = ids.length;
+			// Buyers whose sales left the window, and buyers who bought since the last run (their
+			// other lots at that supplier were not updated when the sale was recorded).
 			const pairs = rowsOf(
 				await tx.execute(
-					sql`select distinct supplier_id, buyer_key from ${lotSales} where ${crossed(p.catalog.repurchaseWindowDays)}`
+					sql`select distinct supplier_id, buyer_key from ${lotSales}
+						where (${crossed(p.catalog.repurchaseWindowDays)})
+						   or recorded_at > ${lastAt!.toISOString()}::timestamptz`
 				)
 			).map((r) => ({ supplierId: String(r.supplier_id), buyerKey: String(r.buyer_key) }));
 			repurchase = await refreshRepurchase(tx, { pairs }, p);

@@ -239,14 +239,17 @@ export const lotSales = pgTable(
 		amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
 		channel: saleChannel('channel').notNull(),
 		orderRef: text('order_ref'),
-		soldAt: timestamp('sold_at', { withTimezone: true }).notNull().defaultNow()
+		soldAt: timestamp('sold_at', { withTimezone: true }).notNull().defaultNow(),
+		/** When the fact was written (the stats job picks up buyers of facts written since its last run). */
+		recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
 		check('lot_sales_quantity_positive', sql`${t.quantity} > 0 and ${t.amountFen} >= 0`),
 		uniqueIndex('lot_sales_order_ref_key').on(t.channel, t.orderRef),
 		index('lot_sales_lot_time_idx').on(t.lotId, t.soldAt),
 		index('lot_sales_supplier_buyer_idx').on(t.supplierId, t.buyerKey),
-		index('lot_sales_time_idx').on(t.soldAt)
+		index('lot_sales_time_idx').on(t.soldAt),
+		index('lot_sales_recorded_idx').on(t.recordedAt)
 	]
 );
 
