@@ -210,5 +210,14 @@ export default {
 	'ops.block': 'Block',
 	'ops.reason': 'Reason',
 	'ops.blocked_lots': 'Blocked lots',
-	'ops.block_hint': 'Block a lot suspected of being counterfeit from its lot page, with a reason.'
+	'ops.block_hint': 'Block a lot suspected of being counterfeit from its lot page, with a reason.',
+	'sup.docs': 'Documents',
+	'sup.docs_hint':
+		'Upload your business licence and brand authorisations; the platform reviews them for admission and against counterfeits.',
+	'sup.doc_kind': 'Document type',
+	'sup.doc_kind.business_license': 'Business licence',
+	'sup.doc_kind.brand_authorization': 'Brand authorisation',
+	'sup.doc_title': 'Title',
+	'sup.doc_add': 'Upload',
+	'sup.doc_open': 'Open'
 } as const satisfies Record<keyof typeof zh, string>;

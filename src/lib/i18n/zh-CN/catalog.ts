@@ -204,5 +204,13 @@ export default {
 	'ops.block': '封禁',
 	'ops.reason': '原因',
 	'ops.blocked_lots': '已封禁货盘',
-	'ops.block_hint': '在货盘详情页可封禁疑似假货的货盘并填写原因。'
+	'ops.block_hint': '在货盘详情页可封禁疑似假货的货盘并填写原因。',
+	'sup.docs': '资质文件',
+	'sup.docs_hint': '上传营业执照和品牌授权书，平台审核入驻和防止假货时查看。',
+	'sup.doc_kind': '文件类型',
+	'sup.doc_kind.business_license': '营业执照',
+	'sup.doc_kind.brand_authorization': '品牌授权书',
+	'sup.doc_title': '文件名称',
+	'sup.doc_add': '上传文件',
+	'sup.doc_open': '查看'
 } as const;
