@@ -43,8 +43,6 @@ export interface Policy {
 		repurchaseWindowDays: number;
 		/** How often the stats job rolls the windows forward, in minutes. */
 		statsRefreshMinutes: number;
-		/** A lot's default host commission must lie in this range (basis points of the sale). */
-		commission: { minBp: number; maxBp: number };
 		/** Size profile `large`: share of large sizes at or above this (basis points). */
 		largeProfileMinBp: number;
 		pageSize: number;
@@ -93,7 +91,6 @@ export const DEFAULT_POLICY: Policy = {
 		salesWindowDays: 7,
 		repurchaseWindowDays: 365,
 		statsRefreshMinutes: 10,
-		commission: { minBp: 1500, maxBp: 2000 },
 		largeProfileMinBp: 5000,
 		pageSize: 24,
 		maxPageSize: 100,

@@ -7,10 +7,10 @@ import { logger } from './log';
 import { createRealtime, type Realtime } from './realtime/io';
 import { createCollab, type AccessResolver, type Collab } from './collab/server';
 import { seedDemoIfEmpty } from './seed/demo';
-import { startSalesStatsJob } from './catalog/sales';
 // Modules that register socket.io handlers or collab access resolvers on import.
 import './realtime/stock';
 import './live/module';
+import './catalog/module';
 import { startJobs } from './jobs';
 
 /**
@@ -50,8 +50,6 @@ export function ready(): Promise<void> {
 			{ db: handle.kind, ms: Math.round(performance.now() - started) },
 			'database ready'
 		);
-		// Background jobs run in the server process only (tests and tools never call ready()).
-		onShutdown(startSalesStatsJob());
 	})();
 	s.ready.catch(() => (s.ready = undefined));
 	return s.ready;

@@ -580,7 +580,7 @@ export async function exportLotsXlsx(
 			city: l.warehouseCity ?? '',
 			talkingPoints: l.talkingPoints ?? '',
 			dropship: l.dropshipAllowed ? '是' : '否',
-			commission: bpToPercentString(l.commissionBp ?? ctx.policy.catalog.commission.minBp),
+			commission: bpToPercentString(l.commissionBp ?? ctx.policy.money.defaultCommissionBp),
 			attributes: Object.entries(l.attributes ?? {})
 				.map(([k, v]) => `${k}=${v}`)
 				.join('; '),

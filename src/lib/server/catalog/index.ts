@@ -34,7 +34,7 @@ export {
 	type SearchResult,
 	type SearchScope
 } from './search';
-export { recordSale, refreshSalesStats, startSalesStatsJob } from './sales';
+export { recordSale, refreshSalesStats } from './sales';
 export type { LotFilter } from './schemas';
 export {
 	exportLotsXlsx,

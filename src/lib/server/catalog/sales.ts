@@ -3,7 +3,6 @@ import type { Policy } from '$lib/domain/policy';
 import { db, type DbOrTx } from '../db';
 import { lotSales, lots, settings } from '../db/schema';
 import { AppError, parse } from '../errors';
-import { logger } from '../log';
 import { currentPolicy } from './policy';
 import { SaleInput } from './schemas';
 import { rowsOf } from './search';
@@ -206,36 +205,4 @@ export async function refreshSalesStats(
 			});
 		return { sales, repurchase, full };
 	});
-}
-
-/**
- * Starts the periodic refresh (server process only); returns a stop function. The caller
- * registers it with onShutdown.
- */
-export function startSalesStatsJob(everyMs?: number): () => void {
-	let running = false;
-	let stopped = false;
-	let timer: ReturnType<typeof setInterval> | undefined;
-	const tick = async () => {
-		if (running || stopped) return;
-		running = true;
-		try {
-			const r = await refreshSalesStats();
-			if (r.sales || r.repurchase) logger().info(r, 'catalog sales stats refreshed');
-		} catch (err) {
-			logger().warn({ err }, 'catalog sales stats refresh failed');
-		} finally {
-			running = false;
-		}
-	};
-	void currentPolicy().then((p) => {
-		if (stopped) return;
-		timer = setInterval(() => void tick(), everyMs ?? p.catalog.statsRefreshMinutes * 60_000);
-		timer.unref();
-	});
-	void tick();
-	return () => {
-		stopped = true;
-		if (timer) clearInterval(timer);
-	};
 }

@@ -350,14 +350,14 @@ export function checkDraft(d: LotDraft, ctx: LotContext): Issue[] {
 				}
 			});
 	}
-	const c = ctx.policy.catalog.commission;
-	if (d.commissionBp < c.minBp || d.commissionBp > c.maxBp)
+	const m = ctx.policy.money;
+	if (d.commissionBp < m.commissionMinBp || d.commissionBp > m.commissionMaxBp)
 		issues.push({
 			kind: 'rule',
 			code: 'commission_out_of_range',
 			field: 'commissionBp',
 			message: 'lot.err.commission',
-			params: { min: pct(c.minBp), max: pct(c.maxBp) }
+			params: { min: pct(m.commissionMinBp), max: pct(m.commissionMaxBp) }
 		});
 	return issues;
 }
@@ -473,7 +473,7 @@ export function draftFromCreate(
 		warehouseCity: input.warehouseCity ?? supplier.city,
 		talkingPoints: input.talkingPoints ?? '',
 		dropshipAllowed: input.dropshipAllowed ?? true,
-		commissionBp: input.commissionBp ?? ctx.policy.catalog.commission.minBp,
+		commissionBp: input.commissionBp ?? ctx.policy.money.defaultCommissionBp,
 		status: input.status ?? 'active',
 		priceOverride: operator ? (input.priceOverride ?? false) : false
 	};

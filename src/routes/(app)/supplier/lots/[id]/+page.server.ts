@@ -29,7 +29,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 		categories,
 		brands,
 		pricing: policy.pricing,
-		commission: policy.catalog.commission
+		commission: {
+			minBp: policy.money.commissionMinBp,
+			maxBp: policy.money.commissionMaxBp,
+			defaultBp: policy.money.defaultCommissionBp
+		}
 	};
 };
 

@@ -8,7 +8,16 @@ export const load: PageServerLoad = async () => {
 		listBrands(),
 		currentPolicy()
 	]);
-	return { categories, brands, pricing: policy.pricing, commission: policy.catalog.commission };
+	return {
+		categories,
+		brands,
+		pricing: policy.pricing,
+		commission: {
+			minBp: policy.money.commissionMinBp,
+			maxBp: policy.money.commissionMaxBp,
+			defaultBp: policy.money.defaultCommissionBp
+		}
+	};
 };
 
 export const actions: Actions = { default: createLotAction };
