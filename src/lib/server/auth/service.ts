@@ -4,7 +4,7 @@ import { ORG_KIND_BY_ROLE } from '$lib/domain/roles';
 import { db } from '../db';
 import { apiTokens, orgs, teamInvitations, users, type Role } from '../db/schema';
 import { AppError, forbidden, notFound, parse } from '../errors';
-import { createSupplierProfile } from '../catalog/service';
+import { createSupplierProfile } from '../catalog/profile';
 import { dummyHash, hashPassword, verifyPassword } from './password';
 import {
 	AcceptInvitationInput,

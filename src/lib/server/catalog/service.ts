@@ -19,6 +19,7 @@ import {
 import { AppError, forbidden, notFound, parse } from '../errors';
 import { publishStock } from '../realtime/stock';
 import { catalogActor, isOperator, requireOperator, type CatalogActor } from './actor';
+export { createSupplierProfile } from './profile';
 import { currentPolicy } from './policy';
 import {
 	BlockInput,
@@ -71,21 +72,6 @@ export async function listBrands(tx: DbOrTx = db()) {
 }
 
 // ------------------------------------------------------------------ suppliers
-
-/**
- * The supplier profile of a new supplier organisation, waiting for admission. Called by sign-up
- * inside its transaction, so a supplier account never exists without its profile.
- */
-export async function createSupplierProfile(
-	tx: DbOrTx,
-	orgId: string,
-	fields: { province?: string; city?: string; description?: string } = {}
-): Promise<void> {
-	await tx
-		.insert(suppliers)
-		.values({ orgId, status: 'pending', ...fields })
-		.onConflictDoNothing({ target: suppliers.orgId });
-}
 
 export async function getSupplier(orgId: string, tx: DbOrTx = db()) {
 	const [row] = await tx
