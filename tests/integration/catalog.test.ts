@@ -9,6 +9,7 @@ import {
 	createLot,
 	getLot,
 	getLotSummaries,
+	openMedia,
 	removeLotMedia,
 	setSupplierStatus,
 	unblockLot,
@@ -277,6 +278,31 @@ describe('derived scenario tags', () => {
 });
 
 describe('catalog visibility', () => {
+	it('serves a lot’s media only to those who may see the lot', async () => {
+		const lot = await createLot(supA.user, tee({ status: 'draft' }));
+		const photo = await addLotMedia(supA.user, lot.id, {
+			kind: 'photo',
+			bytes: placeholderPng({
+				shape: 'dress',
+				color: 0x3b6ea8,
+				background: 0xffffff,
+				defect: false
+			})
+		});
+		const key = photo.url.replace('/media/', '');
+		const own = await openMedia(supA.user, key);
+		expect(own.mime).toBe('image/png');
+		await own.body.cancel();
+		const ops = await openMedia(operator, key);
+		await ops.body.cancel();
+		expect((await caught(openMedia(buyer.user, key))).status).toBe(404);
+		expect((await caught(openMedia(supB.user, key))).status).toBe(404);
+		await updateLot(supA.user, lot.id, { status: 'active' });
+		const visible = await openMedia(buyer.user, key);
+		expect(visible.size).toBe(photo.bytes);
+		await visible.body.cancel();
+	});
+
 	it('blocked lots vanish from the catalog and come back when unblocked', async () => {
 		const lot = await createLot(supA.user, tee({ title: '疑似仿冒 运动鞋 zzblockme' }));
 		const find = async () => (await searchLots({ q: 'zzblockme' })).items.map((i) => i.id);
