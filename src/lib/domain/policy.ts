@@ -36,6 +36,23 @@ export interface Policy {
 		/** Default host commission when neither the lot nor a show deal says otherwise. */
 		defaultCommissionBp: number;
 	};
+	catalog: {
+		/** `sales_7d` counts sales in this many days. */
+		salesWindowDays: number;
+		/** Repurchase rate looks at sales in this many days. */
+		repurchaseWindowDays: number;
+		/** How often the stats job rolls the windows forward, in minutes. */
+		statsRefreshMinutes: number;
+		/** Size profile `large`: share of large sizes at or above this (basis points). */
+		largeProfileMinBp: number;
+		pageSize: number;
+		maxPageSize: number;
+		/** Rows one import may hold. */
+		importMaxRows: number;
+		photoMaxBytes: number;
+		videoMaxBytes: number;
+		photosPerLot: number;
+	};
 	auth: {
 		sessionDays: number;
 		/** A session is extended when less than this many days remain. */
@@ -69,6 +86,18 @@ export const DEFAULT_POLICY: Policy = {
 		commissionMinBp: 1500,
 		commissionMaxBp: 2000,
 		defaultCommissionBp: 1500
+	},
+	catalog: {
+		salesWindowDays: 7,
+		repurchaseWindowDays: 365,
+		statsRefreshMinutes: 10,
+		largeProfileMinBp: 5000,
+		pageSize: 24,
+		maxPageSize: 100,
+		importMaxRows: 20000,
+		photoMaxBytes: 10 * 1024 * 1024,
+		videoMaxBytes: 50 * 1024 * 1024,
+		photosPerLot: 9
 	},
 	auth: {
 		sessionDays: 30,

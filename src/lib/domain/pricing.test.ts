@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { checkBand, deriveScenarios, discountBp, largeSizeBp, priceFromDiscount } from './pricing';
+import { DEFAULT_POLICY, resolvePolicy } from './policy';
+import {
+	checkBand,
+	deriveLotFields,
+	deriveScenarios,
+	discountBp,
+	largeSizeBp,
+	priceFromDiscount,
+	sizeProfile
+} from './pricing';
 
 describe('grade price bands', () => {
 	it('accepts exactly 15% and 20% for grade A and refuses one fen outside', () => {
@@ -60,5 +69,66 @@ describe('scenario tags', () => {
 		]);
 		expect(deriveScenarios({ ...base, hasDefectVideo: true, talkingPoints: '  ' })).toEqual([]);
 		expect(deriveScenarios({ ...base, hasDefectVideo: false, talkingPoints: '话术' })).toEqual([]);
+	});
+});
+
+describe('band edges for every grade', () => {
+	it.each([
+		['A', 1500, 2000],
+		['B', 1000, 1500],
+		['C', 500, 1000]
+	] as const)('grade %s: exactly %i and %i bp pass, one fen outside fails', (grade, lo, hi) => {
+		const tag = 29900; // ¥299.00
+		const r = checkBand(grade, tag, 1);
+		expect(r.band).toEqual({ minBp: lo, maxBp: hi });
+		expect(checkBand(grade, tag, r.minPriceFen).ok).toBe(true);
+		expect(checkBand(grade, tag, r.maxPriceFen).ok).toBe(true);
+		expect(checkBand(grade, tag, r.minPriceFen - 1).ok).toBe(false);
+		expect(checkBand(grade, tag, r.maxPriceFen + 1).ok).toBe(false);
+		// the price that is exactly lo% of the tag price
+		expect(checkBand(grade, 10000, lo).ok).toBe(true);
+		expect(checkBand(grade, 10000, hi).ok).toBe(true);
+	});
+
+	it('reads the bands from the policy it is given', () => {
+		const policy = resolvePolicy({
+			pricing: {
+				bands: {
+					A: { minBp: 1000, maxBp: 3000 },
+					B: DEFAULT_POLICY.pricing.bands.B,
+					C: DEFAULT_POLICY.pricing.bands.C
+				}
+			}
+		});
+		expect(checkBand('A', 10000, 1200, policy).ok).toBe(true);
+		expect(checkBand('A', 10000, 1200).ok).toBe(false);
+	});
+});
+
+describe('size profile', () => {
+	it('tells one-size, shoes, kids, large and standard apart', () => {
+		expect(sizeProfile({})).toBe('none');
+		expect(sizeProfile({ 均码: 100 })).toBe('one_size');
+		expect(sizeProfile({ '36': 10, '41': 20, '44': 5 })).toBe('shoes');
+		expect(sizeProfile({ '90': 10, '110': 20, '140': 5 })).toBe('kids');
+		expect(sizeProfile({ S: 10, M: 10, XL: 40, '3XL': 40 })).toBe('large');
+		expect(sizeProfile({ S: 30, M: 30, L: 30, XL: 10 })).toBe('standard');
+		expect(sizeProfile({ XL: 0, M: 5 })).toBe('standard');
+	});
+
+	it('derives scenarios, large share and profile together', () => {
+		expect(
+			deriveLotFields({
+				grade: 'C',
+				unitPriceFen: 900,
+				sizeBreakdown: { XL: 90, M: 10 },
+				hasDefectVideo: true,
+				talkingPoints: '局部色差，镜头前展示'
+			})
+		).toEqual({
+			scenarios: ['export', 'stall', 'live_special'],
+			largeSizeBp: 9000,
+			sizeProfile: 'large'
+		});
 	});
 });

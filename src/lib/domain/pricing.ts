@@ -77,3 +77,48 @@ export function deriveScenarios(
 	if (lot.hasDefectVideo && lot.talkingPoints.trim().length > 0) out.push('live_special');
 	return out;
 }
+
+export const SIZE_PROFILES = ['large', 'standard', 'kids', 'shoes', 'one_size', 'none'] as const;
+export type SizeProfile = (typeof SIZE_PROFILES)[number];
+
+const ONE_SIZE = new Set(['均码', 'F', 'FREE', 'ONE', 'ONESIZE', 'OS']);
+
+/**
+ * What kind of sizes a lot comes in, derived from its size breakdown (buyers filter by it):
+ * `one_size` (均码), `shoes` (EU 30–50), `kids` (heights 50–170 cm), `large` (apparel where
+ * large sizes reach `largeProfileMinBp`), else `standard`; `none` without any pieces.
+ */
+export function sizeProfile(
+	sizes: Record<string, number>,
+	policy: Policy = DEFAULT_POLICY
+): SizeProfile {
+	const keys = Object.entries(sizes)
+		.filter(([, n]) => Number.isFinite(n) && n > 0)
+		.map(([k]) => k.trim().toUpperCase());
+	if (keys.length === 0) return 'none';
+	if (keys.every((k) => ONE_SIZE.has(k.replace(/\s+/g, '')))) return 'one_size';
+	const nums = keys.map((k) => (/^\d+(\.5)?$/.test(k) ? Number(k) : NaN));
+	if (nums.every((n) => !Number.isNaN(n))) {
+		if (nums.every((n) => n >= 30 && n <= 50)) return 'shoes';
+		if (nums.every((n) => n >= 50 && n <= 170)) return 'kids';
+	}
+	return largeSizeBp(sizes, policy) >= policy.catalog.largeProfileMinBp ? 'large' : 'standard';
+}
+
+/** Everything derived from a lot at each write: never typed by hand. */
+export function deriveLotFields(
+	lot: {
+		grade: Grade;
+		unitPriceFen: number;
+		sizeBreakdown: Record<string, number>;
+		hasDefectVideo: boolean;
+		talkingPoints: string;
+	},
+	policy: Policy = DEFAULT_POLICY
+): { scenarios: Scenario[]; largeSizeBp: number; sizeProfile: SizeProfile } {
+	return {
+		scenarios: deriveScenarios(lot, policy),
+		largeSizeBp: largeSizeBp(lot.sizeBreakdown, policy),
+		sizeProfile: sizeProfile(lot.sizeBreakdown, policy)
+	};
+}

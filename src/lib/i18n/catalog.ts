@@ -5,19 +5,29 @@ import zhAuth from './zh-CN/auth';
 import zhAreas from './zh-CN/areas';
 import zhLive from './zh-CN/live';
 import zhBoards from './zh-CN/boards';
+import zhCatalog from './zh-CN/catalog';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
 import enLive from './en/live';
 import enBoards from './en/boards';
+import enCatalog from './en/catalog';
 
-export const zhCN = { ...zhCommon, ...zhAuth, ...zhAreas, ...zhLive, ...zhBoards } as const;
+export const zhCN = {
+	...zhCommon,
+	...zhAuth,
+	...zhAreas,
+	...zhLive,
+	...zhBoards,
+	...zhCatalog
+} as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
 	...enAuth,
 	...enAreas,
 	...enLive,
-	...enBoards
+	...enBoards,
+	...enCatalog
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -16,6 +16,7 @@ import { seedDemoIfEmpty } from './seed/demo';
 // Modules that register socket.io handlers or collab access resolvers on import.
 import './realtime/stock';
 import './live/module';
+import './catalog/module';
 import { startJobs } from './jobs';
 import './boards/collab';
 

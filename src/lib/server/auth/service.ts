@@ -4,6 +4,7 @@ import { ORG_KIND_BY_ROLE } from '$lib/domain/roles';
 import { db } from '../db';
 import { apiTokens, orgs, teamInvitations, users, type Role } from '../db/schema';
 import { AppError, forbidden, notFound, parse } from '../errors';
+import { createSupplierProfile } from '../catalog/profile';
 import { dummyHash, hashPassword, verifyPassword } from './password';
 import {
 	AcceptInvitationInput,
@@ -57,6 +58,8 @@ export async function signUp(raw: unknown): Promise<{ userId: string; orgId: str
 					locale: input.locale ?? 'zh-CN'
 				})
 				.returning({ id: users.id });
+			// A supplier organisation gets its marketplace profile at once, waiting for admission.
+			if (input.role === 'supplier_staff') await createSupplierProfile(tx, org!.id);
 			return { userId: user!.id, orgId: org!.id };
 		});
 	} catch (e) {

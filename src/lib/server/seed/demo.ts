@@ -1,17 +1,24 @@
-import { count, eq } from 'drizzle-orm';
-import { checkBand, deriveScenarios, largeSizeBp } from '$lib/domain/pricing';
-import type { Grade } from '$lib/domain/policy';
-import { buildSearchText } from '$lib/domain/search-text';
+import { asc, count, eq } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { checkBand, deriveLotFields } from '$lib/domain/pricing';
+import { DEFAULT_POLICY, type Grade } from '$lib/domain/policy';
+import { buildSearchText, searchGrams } from '$lib/domain/search-text';
 import { db, type DbOrTx } from '../db';
 import {
 	brands,
 	categories,
+	lotMedia,
+	lotSales,
 	lots,
 	orgs,
 	suppliers,
 	users,
 	type CategoryAttribute
 } from '../db/schema';
+import { refreshLotSales, refreshRepurchase } from '../catalog/sales';
+import { mediaStorage } from '../catalog/storage';
+import { DEMO_DEFECT_VIDEO_WEBM_BASE64 } from './demo-video';
+import { placeholderPng, type Shape } from './placeholder';
 import { hashPassword } from '../auth/password';
 import { logger } from '../log';
 import { rng, type Rng } from './random';
@@ -316,6 +323,15 @@ function makeLot(r: Rng, ctx: LotContext, i: number): LotInsert {
 			ecommerce_return: '电商退货未拆封'
 		}[source]
 	}。`;
+	// The same words the catalog service indexes: title, brand, category path, supplier, text.
+	const searchText = buildSearchText({
+		title,
+		brand: brand.name,
+		brandEn: brand.nameEn,
+		categoryNames: [...leaf.names, sup.seed.name],
+		description,
+		defectDescription: defect
+	});
 	const lot = {
 		supplierId: sup.orgId,
 		brandId: brand.id,
@@ -338,23 +354,16 @@ function makeLot(r: Rng, ctx: LotContext, i: number): LotInsert {
 		dropshipAllowed: r.next() < 0.8,
 		commissionBp: r.pick([1500, 1600, 1800, 2000]),
 		status: 'active' as const,
-		largeSizeBp: largeSizeBp(sizes),
 		hasDefectVideo: false,
-		scenarios: deriveScenarios({
+		...deriveLotFields({
 			grade,
 			unitPriceFen,
 			sizeBreakdown: sizes,
 			hasDefectVideo: false,
 			talkingPoints
 		}),
-		searchText: buildSearchText({
-			title,
-			brand: brand.name,
-			brandEn: brand.nameEn,
-			categoryNames: leaf.names,
-			description,
-			defectDescription: defect
-		})
+		searchText,
+		searchGrams: searchGrams(searchText)
 	} satisfies LotInsert;
 	return lot;
 }
@@ -484,6 +493,7 @@ export async function seedDemoIfEmpty(): Promise<boolean> {
 		const rows: LotInsert[] = [];
 		for (let i = 0; i < DEMO_LOT_COUNT; i++) rows.push(makeLot(r, ctx, i));
 		await tx.insert(lots).values(rows);
+		await seedDemoMediaAndSales(tx, [b1, b2]);
 	});
 	await seedDemoBoards();
 	logger().info(
@@ -491,4 +501,142 @@ export async function seedDemoIfEmpty(): Promise<boolean> {
 		'demo data seeded'
 	);
 	return true;
+}
+
+const SHAPE_BY_CATEGORY: Record<string, Shape> = {
+	'apparel/women/dresses': 'dress',
+	'apparel/women/tshirts': 'tshirt',
+	'apparel/men/hoodies': 'jacket',
+	'apparel/men/down-jackets': 'jacket',
+	'apparel/kids/sets': 'tshirt',
+	'shoes/sneakers': 'shoe',
+	'shoes/boots': 'shoe',
+	'bags/backpacks': 'bag',
+	'home/bedding': 'bedding'
+};
+const PALETTE = [0x3b6ea8, 0xd9822b, 0x2f8f6b, 0x8e44ad, 0x444c5a, 0xc0392b, 0xe0b84c, 0x6b8e23];
+const BACKGROUNDS = [0xf3efe6, 0xeef2f7, 0xf6ecec];
+/** How many demo lots get the defect clip (B/C lots with talking points, in listing order). */
+export const DEMO_VIDEO_LOTS = 16;
+
+/**
+ * Demo media and sales history: a placeholder photo for every lot, the defect clip for a few B/C
+ * lots with talking points (so `live_special` appears), and 21 days of wholesale and dropship
+ * sales from a fixed generator so the 7-day and repurchase sorts mean something.
+ */
+async function seedDemoMediaAndSales(tx: DbOrTx, buyerOrgs: string[]): Promise<void> {
+	const rows = await tx
+		.select({
+			id: lots.id,
+			supplierId: lots.supplierId,
+			grade: lots.grade,
+			categoryPath: lots.categoryPath,
+			talkingPoints: lots.talkingPoints,
+			unitPriceFen: lots.unitPriceFen,
+			sizeBreakdown: lots.sizeBreakdown,
+			moq: lots.moq,
+			dropshipAllowed: lots.dropshipAllowed
+		})
+		.from(lots)
+		.orderBy(asc(lots.seq));
+	const store = mediaStorage();
+	const r = rng(8675309);
+	const pngs = new Map<string, Buffer>();
+	const media: (typeof lotMedia.$inferInsert)[] = [];
+	for (const [i, lot] of rows.entries()) {
+		const shape = SHAPE_BY_CATEGORY[lot.categoryPath] ?? 'tshirt';
+		const color = PALETTE[i % PALETTE.length]!;
+		const background = BACKGROUNDS[i % BACKGROUNDS.length]!;
+		const defect = lot.grade !== 'A';
+		const id = `${shape}-${color}-${background}-${defect}`;
+		let png = pngs.get(id);
+		if (!png) pngs.set(id, (png = placeholderPng({ shape, color, background, defect })));
+		const key = `lots/${lot.id}/demo-photo.png`;
+		await store.put(key, png, 'image/png');
+		media.push({
+			lotId: lot.id,
+			kind: 'photo',
+			storageKey: key,
+			mime: 'image/png',
+			bytes: png.length,
+			position: 0
+		});
+	}
+	const video = Buffer.from(DEMO_DEFECT_VIDEO_WEBM_BASE64, 'base64');
+	const withVideo = rows
+		.filter((l) => l.grade !== 'A' && l.talkingPoints.trim())
+		.slice(0, DEMO_VIDEO_LOTS);
+	for (const lot of withVideo) {
+		const key = `lots/${lot.id}/demo-defect.webm`;
+		await store.put(key, video, 'video/webm');
+		media.push({
+			lotId: lot.id,
+			kind: 'defect_video',
+			storageKey: key,
+			mime: 'video/webm',
+			bytes: video.length,
+			position: 0
+		});
+	}
+	for (let k = 0; k < media.length; k += 500)
+		await tx.insert(lotMedia).values(media.slice(k, k + 500));
+	for (const lot of withVideo) {
+		const d = deriveLotFields({ ...lot, hasDefectVideo: true });
+		await tx
+			.update(lots)
+			.set({ hasDefectVideo: true, scenarios: d.scenarios })
+			.where(eq(lots.id, lot.id));
+	}
+
+	// Sales: each supplier has a pool of regular buyers; a small pool means many come back
+	// (the kids' wear wholesaler's), a large one few.
+	const supplierIds = [...new Set(rows.map((l) => l.supplierId))];
+	const pools = new Map(
+		supplierIds.map((s, i) => {
+			const size = [40, 30, 60, 12][i % 4]!;
+			const keys = Array.from({ length: size }, (_, k) =>
+				k < buyerOrgs.length ? buyerOrgs[k]! : `demo-buyer-${i}-${k}`
+			);
+			return [s, keys];
+		})
+	);
+	const now = Date.now();
+	const sales: (typeof lotSales.$inferInsert)[] = [];
+	for (const lot of rows) {
+		const n = r.weighted([
+			[0, 25],
+			[1, 20],
+			[2, 15],
+			[4, 15],
+			[8, 15],
+			[14, 10]
+		] as const);
+		for (let k = 0; k < n; k++) {
+			const dropship = lot.dropshipAllowed && r.next() < 0.35;
+			const quantity = dropship ? r.int(1, 3) : lot.moq * r.int(1, 3);
+			const buyerKey = dropship
+				? createHash('sha256')
+						.update(`1380013${String(r.int(0, 9999)).padStart(4, '0')}`)
+						.digest('hex')
+				: r.pick(pools.get(lot.supplierId)!);
+			sales.push({
+				lotId: lot.id,
+				supplierId: lot.supplierId,
+				buyerKey,
+				quantity,
+				amountFen: quantity * lot.unitPriceFen,
+				channel: dropship ? 'dropship' : 'wholesale',
+				orderRef: `demo-${sales.length + 1}`,
+				soldAt: new Date(now - Math.floor(r.next() * 21 * 86_400_000))
+			});
+		}
+	}
+	for (let k = 0; k < sales.length; k += 1000)
+		await tx.insert(lotSales).values(sales.slice(k, k + 1000));
+	await refreshLotSales(
+		tx,
+		rows.map((l) => l.id),
+		DEFAULT_POLICY
+	);
+	for (const s of supplierIds) await refreshRepurchase(tx, { supplierId: s }, DEFAULT_POLICY);
 }

@@ -33,6 +33,7 @@ export const lotSource = pgEnum('lot_source', [
 export const lotGrade = pgEnum('lot_grade', ['A', 'B', 'C']);
 export const lotStatus = pgEnum('lot_status', ['draft', 'active', 'blocked', 'archived']);
 export const mediaKind = pgEnum('media_kind', ['photo', 'defect_video', 'document']);
+export const saleChannel = pgEnum('sale_channel', ['wholesale', 'dropship']);
 
 /** A supplier organisation's marketplace profile; admitted by an operator before it sells. */
 export const suppliers = pgTable(
@@ -159,12 +160,22 @@ export const lots = pgTable(
 			.default(sql`'{}'::text[]`),
 		/** Derived: share of large sizes in basis points, from size_breakdown. */
 		largeSizeBp: integer('large_size_bp').notNull().default(0),
+		/** Derived from size_breakdown: large | standard | kids | shoes | one_size | none. */
+		sizeProfile: text('size_profile').notNull().default('none'),
 		hasDefectVideo: boolean('has_defect_video').notNull().default(false),
 		/** Derived from order data (refreshed by the catalog stats job). */
 		sales7d: integer('sales_7d').notNull().default(0),
 		repurchaseBp: integer('repurchase_bp').notNull().default(0),
 		/** Text the search index covers: title, brand, category names, description. */
 		searchText: text('search_text').notNull().default(''),
+		/** Derived: the Chinese characters and character pairs of search_text, so one- and
+		 * two-character queries (which make no trigram) still use an index. */
+		searchGrams: text('search_grams')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		blockedBy: uuid('blocked_by').references(() => users.id, { onDelete: 'set null' }),
+		blockedAt: timestamp('blocked_at', { withTimezone: true }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 		/** Monotonic sequence for stable newest-first cursors. */
@@ -177,18 +188,17 @@ export const lots = pgTable(
 		),
 		check('lots_prices_positive', sql`${t.tagPriceFen} > 0 and ${t.unitPriceFen} > 0`),
 		check('lots_moq_positive', sql`${t.moq} >= 1`),
-		index('lots_supplier_idx').on(t.supplierId),
+		index('lots_supplier_idx').on(t.supplierId, t.seq),
 		index('lots_category_path_idx').on(t.categoryPath.op('text_pattern_ops')),
-		index('lots_active_price_idx')
-			.on(t.unitPriceFen)
-			.where(sql`status = 'active'`),
-		index('lots_active_sales_idx')
-			.on(t.sales7d, t.id)
-			.where(sql`status = 'active'`),
-		index('lots_active_seq_idx')
-			.on(t.seq)
-			.where(sql`status = 'active'`),
-		index('lots_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`)
+		// The catalog's sort indexes (sales, repurchase, price, newest) cover every filter column
+		// so a filtered walk is index-only, and a btree_gin index answers any mix of equality
+		// filters; both need INCLUDE / btree_gin, which drizzle-kit cannot express, so they are
+		// created in the custom migration drizzle/0004_catalog_search_indexes.sql.
+		index('lots_brand_idx').on(t.brandId),
+		index('lots_province_idx').on(t.warehouseProvince),
+		index('lots_scenarios_idx').using('gin', t.scenarios),
+		index('lots_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+		index('lots_search_grams_idx').using('gin', t.searchGrams)
 	]
 );
 
@@ -209,6 +219,40 @@ export const lotMedia = pgTable(
 	(t) => [index('lot_media_lot_idx').on(t.lotId, t.position)]
 );
 
+/**
+ * Sales facts the catalog ranks by (7-day sales, repurchase rate). Order services add rows with
+ * catalog.recordSale inside their own transaction; `orderRef` makes a retried write count once.
+ */
+export const lotSales = pgTable(
+	'lot_sales',
+	{
+		id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+		lotId: uuid('lot_id')
+			.notNull()
+			.references(() => lots.id, { onDelete: 'cascade' }),
+		supplierId: uuid('supplier_id')
+			.notNull()
+			.references(() => suppliers.orgId, { onDelete: 'cascade' }),
+		/** The buyer org's id, or a hash of a consumer's phone number for dropship orders. */
+		buyerKey: text('buyer_key').notNull(),
+		quantity: integer('quantity').notNull(),
+		amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+		channel: saleChannel('channel').notNull(),
+		orderRef: text('order_ref'),
+		soldAt: timestamp('sold_at', { withTimezone: true }).notNull().defaultNow(),
+		/** When the fact was written (the stats job picks up buyers of facts written since its last run). */
+		recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		check('lot_sales_quantity_positive', sql`${t.quantity} > 0 and ${t.amountFen} >= 0`),
+		uniqueIndex('lot_sales_order_ref_key').on(t.channel, t.orderRef),
+		index('lot_sales_lot_time_idx').on(t.lotId, t.soldAt),
+		index('lot_sales_supplier_buyer_idx').on(t.supplierId, t.buyerKey),
+		index('lot_sales_time_idx').on(t.soldAt),
+		index('lot_sales_recorded_idx').on(t.recordedAt)
+	]
+);
+
 /** Operator-editable policy overrides (one row per section). */
 export const settings = pgTable(
 	'settings',
@@ -225,3 +269,5 @@ export const settings = pgTable(
 export type Lot = typeof lots.$inferSelect;
 export type Supplier = typeof suppliers.$inferSelect;
 export type Category = typeof categories.$inferSelect;
+export type LotMedia = typeof lotMedia.$inferSelect;
+export type LotSale = typeof lotSales.$inferSelect;

@@ -1,0 +1,17 @@
+import { DEFAULT_POLICY } from '$lib/domain/policy';
+import { registerJob } from '../jobs';
+import { logger } from '../log';
+import { refreshSalesStats } from './sales';
+
+// The catalog's background job (runs in server processes only; see jobs.ts): rolls the 7-day
+// sales and repurchase windows forward and picks up buyers of newly recorded sales. Safe on
+// several nodes at once: each run locks the marker row in `settings`.
+registerJob({
+	name: 'catalog-sales-stats',
+	everyMs: DEFAULT_POLICY.catalog.statsRefreshMinutes * 60_000,
+	run: async () => {
+		const r = await refreshSalesStats();
+		if (r.sales || r.repurchase) logger().info(r, 'catalog sales stats refreshed');
+		return r;
+	}
+});

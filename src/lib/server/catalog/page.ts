@@ -1,0 +1,27 @@
+import type { Locale } from '$lib/i18n';
+import { AppError } from '../errors';
+import { translator } from '../http';
+import { facetCounts, parseLotFilter, searchLots } from './search';
+import { listBrands, listCategories } from './service';
+import { searchParamsObject, type LotFilter } from './schemas';
+import type { CatalogActor } from './actor';
+
+/** Everything the catalog page shows for a URL: the filter, one page, facets, reference data. */
+export async function catalogPageData(url: URL, actor: CatalogActor, locale: Locale) {
+	let filter: LotFilter = {};
+	let error: string | null = null;
+	try {
+		filter = parseLotFilter(searchParamsObject(url.searchParams));
+	} catch (e) {
+		if (!(e instanceof AppError)) throw e;
+		const body = e.toJSON(translator(locale)).error;
+		error = `${body.field ?? ''} ${body.message}`.trim();
+	}
+	const [page, facets, categories, brands] = await Promise.all([
+		searchLots(filter, { actor }),
+		facetCounts(filter, { actor }),
+		listCategories(),
+		listBrands()
+	]);
+	return { filter, page, facets, categories, brands, error };
+}

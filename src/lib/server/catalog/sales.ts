@@ -1,0 +1,208 @@
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { Policy } from '$lib/domain/policy';
+import { db, type DbOrTx } from '../db';
+import { lotSales, lots, settings } from '../db/schema';
+import { AppError, parse } from '../errors';
+import { currentPolicy } from './policy';
+import { SaleInput } from './schemas';
+import { rowsOf } from './search';
+
+/**
+ * Records a sale of a lot, inside the caller's transaction (order services call this when an
+ * order is paid), and brings the lot's 7-day sales and repurchase rate up to date in the same
+ * transaction. A repeated `orderRef` on the same channel is counted once.
+ * Returns false when that order was already recorded.
+ */
+export async function recordSale(tx: DbOrTx, raw: SaleInput, policy?: Policy): Promise<boolean> {
+	const input = parse(SaleInput, raw);
+	const p = policy ?? (await currentPolicy(tx));
+	const [lot] = await tx
+		.select({ supplierId: lots.supplierId })
+		.from(lots)
+		.where(eq(lots.id, input.lotId))
+		.limit(1);
+	if (!lot) throw new AppError('not_found', 'not_found', 'Lot not found.', { field: 'lotId' });
+	const inserted = await tx
+		.insert(lotSales)
+		.values({
+			lotId: input.lotId,
+			supplierId: lot.supplierId,
+			buyerKey: input.buyerKey,
+			quantity: input.quantity,
+			amountFen: input.amountFen,
+			channel: input.channel,
+			orderRef: input.orderRef ?? null,
+			soldAt: input.soldAt ?? new Date()
+		})
+		.onConflictDoNothing()
+		.returning({ id: lotSales.id });
+	if (inserted.length === 0) return false;
+	// Only the sold lot is updated here (the order holds its row already); other lots of the
+	// supplier this buyer bought get their repurchase rate from the next scheduled run, so an
+	// order never locks lots it did not sell (no lock-order deadlocks with stock changes).
+	await refreshLotSales(tx, [input.lotId], p);
+	await refreshRepurchase(tx, { lotIds: [input.lotId] }, p);
+	return true;
+}
+
+/** sales_7d of some lots, from the facts. */
+export async function refreshLotSales(tx: DbOrTx, lotIds: string[], policy: Policy): Promise<void> {
+	if (lotIds.length === 0) return;
+	const since = new Date(Date.now() - policy.catalog.salesWindowDays * 86_400_000);
+	await tx.execute(sql`
+		update ${lots} l set sales_7d = coalesce((
+			select sum(s.quantity) from ${lotSales} s where s.lot_id = l.id and s.sold_at > ${since.toISOString()}::timestamptz
+		), 0)::int
+		where l.id in (${sql.join(
+			lotIds.map((id) => sql`${id}::uuid`),
+			sql`, `
+		)})`);
+}
+
+/**
+ * Repurchase rate (回头率) of a lot: of the buyers who bought this lot in the window, the share
+ * who bought from the same supplier more than once (any of its lots, separate sales). A new
+ * sale by buyer b from supplier S can change the rate of every lot of S that b bought, so those
+ * are the lots refreshed; `pairs` does the same for many (supplier, buyer) pairs at once, a
+ * supplier alone refreshes all its lots, and no scope recomputes every lot.
+ */
+export async function refreshRepurchase(
+	tx: DbOrTx,
+	scope: {
+		supplierId?: string;
+		buyerKey?: string;
+		pairs?: { supplierId: string; buyerKey: string }[];
+		lotIds?: string[];
+	},
+	policy: Policy
+): Promise<number> {
+	const since = new Date(
+		Date.now() - policy.catalog.repurchaseWindowDays * 86_400_000
+	).toISOString();
+	let target: SQL;
+	let scoped = true;
+	if (scope.lotIds) {
+		if (scope.lotIds.length === 0) return 0;
+		target = sql`select id as lot_id from ${lots} where id in (${sql.join(
+			scope.lotIds.map((id) => sql`${id}::uuid`),
+			sql`, `
+		)})`;
+	} else if (scope.pairs) {
+		if (scope.pairs.length === 0) return 0;
+		const values = sql.join(
+			scope.pairs.map((p) => sql`(${p.supplierId}::uuid, ${p.buyerKey})`),
+			sql`, `
+		);
+		target = sql`select distinct s.lot_id from ${lotSales} s join (values ${values}) as p(supplier_id, buyer_key)
+			on p.supplier_id = s.supplier_id and p.buyer_key = s.buyer_key`;
+	} else if (scope.buyerKey && scope.supplierId) {
+		target = sql`select distinct lot_id from ${lotSales} where supplier_id = ${scope.supplierId}::uuid and buyer_key = ${scope.buyerKey}`;
+	} else if (scope.supplierId) {
+		target = sql`select id as lot_id from ${lots} where supplier_id = ${scope.supplierId}::uuid`;
+	} else {
+		scoped = false;
+		target = sql`select id as lot_id from ${lots} where repurchase_bp > 0
+			union select distinct lot_id from ${lotSales} where sold_at > ${since}::timestamptz`;
+	}
+	// Window sales of the target lots; for a full run, every sale in the window.
+	const w = scoped
+		? sql`select s.lot_id, s.supplier_id, s.buyer_key from ${lotSales} s
+				where s.sold_at > ${since}::timestamptz and s.lot_id in (select lot_id from target)`
+		: sql`select lot_id, supplier_id, buyer_key from ${lotSales} where sold_at > ${since}::timestamptz`;
+	// Whether a buyer came back counts every lot of the supplier, not only the target lots.
+	const repeaters = scoped
+		? sql`select s.supplier_id, s.buyer_key from ${lotSales} s
+				join (select distinct supplier_id, buyer_key from w) p
+				  on p.supplier_id = s.supplier_id and p.buyer_key = s.buyer_key
+				where s.sold_at > ${since}::timestamptz group by 1, 2 having count(*) > 1`
+		: sql`select supplier_id, buyer_key from w group by 1, 2 having count(*) > 1`;
+	const res = await tx.execute(sql`
+		with target as (${target}),
+		w as (${w}),
+		repeaters as (${repeaters}),
+		lb as (select distinct lot_id, supplier_id, buyer_key from w),
+		rates as (
+			select lb.lot_id, (count(r.buyer_key) * 10000 / count(*))::int as bp
+			from lb left join repeaters r on r.supplier_id = lb.supplier_id and r.buyer_key = lb.buyer_key
+			group by lb.lot_id
+		)
+		update ${lots} l set repurchase_bp = coalesce(rates.bp, 0)
+		from target left join rates on rates.lot_id = target.lot_id
+		where l.id = target.lot_id and l.repurchase_bp is distinct from coalesce(rates.bp, 0)
+		returning l.id`);
+	return rowsOf(res).length;
+}
+
+const MARKER = { scope: 'catalog', key: 'sales_stats_refreshed_at' } as const;
+const DAY = 86_400_000;
+
+/**
+ * The scheduled refresh. Sales change the figures when they are written (recordSale updates
+ * them then) and when they leave a window, so after a first full run this touches only the lots
+ * whose sales crossed the 7-day or the repurchase window since the last run (a marker in
+ * `settings` remembers when that was). `full` recomputes every lot.
+ */
+export async function refreshSalesStats(
+	opts: { policy?: Policy; full?: boolean } = {}
+): Promise<{ sales: number; repurchase: number; full: boolean }> {
+	const p = opts.policy ?? (await currentPolicy());
+	const now = new Date();
+	return db().transaction(async (tx) => {
+		const [m] = await tx
+			.select({ value: settings.value })
+			.from(settings)
+			.where(and(eq(settings.scope, MARKER.scope), eq(settings.key, MARKER.key)))
+			.for('update')
+			.limit(1);
+		const at = (m?.value as { at?: unknown } | undefined)?.at;
+		const lastAt = typeof at === 'string' ? new Date(at) : null;
+		const full = !!opts.full || !lastAt || Number.isNaN(lastAt.getTime()) || lastAt > now;
+		let sales: number;
+		let repurchase: number;
+		if (full) {
+			const since = new Date(now.getTime() - p.catalog.salesWindowDays * DAY).toISOString();
+			const res = await tx.execute(sql`
+				with agg as (
+					select lot_id, sum(quantity)::int as q from ${lotSales}
+					where sold_at > ${since}::timestamptz group by lot_id
+				),
+				target as (select id as lot_id from ${lots} where sales_7d > 0 union select lot_id from agg)
+				update ${lots} l set sales_7d = coalesce(agg.q, 0)
+				from target left join agg on agg.lot_id = target.lot_id
+				where l.id = target.lot_id and l.sales_7d is distinct from coalesce(agg.q, 0)
+				returning l.id`);
+			sales = rowsOf(res).length;
+			repurchase = await refreshRepurchase(tx, {}, p);
+		} else {
+			const crossed = (days: number) =>
+				sql`sold_at > ${new Date(lastAt!.getTime() - days * DAY).toISOString()}::timestamptz
+					and sold_at <= ${new Date(now.getTime() - days * DAY).toISOString()}::timestamptz`;
+			const ids = rowsOf(
+				await tx.execute(
+					sql`select distinct lot_id from ${lotSales} where ${crossed(p.catalog.salesWindowDays)}`
+				)
+			).map((r) => String(r.lot_id));
+			await refreshLotSales(tx, ids, p);
+			sales = ids.length;
+			// Buyers whose sales left the window, and buyers who bought since the last run (their
+			// other lots at that supplier were not updated when the sale was recorded).
+			const pairs = rowsOf(
+				await tx.execute(
+					sql`select distinct supplier_id, buyer_key from ${lotSales}
+						where (${crossed(p.catalog.repurchaseWindowDays)})
+						   or recorded_at > ${lastAt!.toISOString()}::timestamptz`
+				)
+			).map((r) => ({ supplierId: String(r.supplier_id), buyerKey: String(r.buyer_key) }));
+			repurchase = await refreshRepurchase(tx, { pairs }, p);
+		}
+		const value = { at: now.toISOString() };
+		await tx
+			.insert(settings)
+			.values({ ...MARKER, value })
+			.onConflictDoUpdate({
+				target: [settings.scope, settings.key],
+				set: { value, updatedAt: now }
+			});
+		return { sales, repurchase, full };
+	});
+}

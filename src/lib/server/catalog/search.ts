@@ -1,0 +1,480 @@
+import { and, asc, desc, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { parseQuery } from '$lib/domain/search-text';
+import { db, type DbOrTx } from '../db';
+import { lots, orgs } from '../db/schema';
+import { AppError, parse } from '../errors';
+import { catalogActor, isOperator } from './actor';
+import { currentPolicy } from './policy';
+import { LotFilterInput, toLotFilter, type LotFilter, type Sort } from './schemas';
+import { summaryColumns, toSummary, visibleSql, type LotSummary } from './service';
+
+type ActorLike = Parameters<typeof catalogActor>[0];
+
+/** Whose lots a search covers: the catalog, one supplier's own lots (any status), or all (operator). */
+export type SearchScope =
+	| { kind: 'catalog' }
+	| { kind: 'supplier'; orgId: string; status?: string[] }
+	| { kind: 'all'; status?: string[] };
+
+export interface SearchResult {
+	items: LotSummary[];
+	/** Opaque cursor for the next page; null on the last page. */
+	nextCursor: string | null;
+}
+
+// ------------------------------------------------------------------ cursors
+
+interface Cursor {
+	s: Sort;
+	v: number;
+	id: string;
+}
+
+export function encodeCursor(c: Cursor): string {
+	return Buffer.from(JSON.stringify([c.s, c.v, c.id])).toString('base64url');
+}
+
+export function decodeCursor(raw: string, sort: Sort): Cursor {
+	const bad = () => new AppError('invalid', 'invalid_input', 'lot.err.cursor', { field: 'cursor' });
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+	} catch {
+		throw bad();
+	}
+	if (
+		!Array.isArray(parsed) ||
+		parsed.length !== 3 ||
+		parsed[0] !== sort ||
+		typeof parsed[1] !== 'number' ||
+		!Number.isSafeInteger(parsed[1]) ||
+		typeof parsed[2] !== 'string' ||
+		!/^[0-9a-f-]{36}$/i.test(parsed[2])
+	)
+		throw bad();
+	return { s: sort, v: parsed[1], id: parsed[2] };
+}
+
+/** Sort column, direction; every sort ends in lots.id so ties page stably. */
+const SORT_SPEC: Record<
+	Sort,
+	{
+		col: AnyColumn;
+		dir: 'asc' | 'desc';
+	}
+> = {
+	sales: { col: lots.sales7d, dir: 'desc' },
+	repurchase: { col: lots.repurchaseBp, dir: 'desc' },
+	price_asc: { col: lots.unitPriceFen, dir: 'asc' },
+	price_desc: { col: lots.unitPriceFen, dir: 'desc' },
+	newest: { col: lots.seq, dir: 'desc' }
+};
+
+// ------------------------------------------------------------------ conditions
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+const HAN = /\p{Script=Han}/u;
+
+/** The text-search conditions: every term must match (AND). */
+function textConditions(q: string): SQL[] {
+	const out: SQL[] = [];
+	for (const term of parseQuery(q)) {
+		if (term.kind === 'gram') {
+			out.push(sql`${lots.searchGrams} @> array[${term.text}]::text[]`);
+			continue;
+		}
+		const like = sql`${lots.searchText} like ${`%${escapeLike(term.text)}%`}`;
+		out.push(like);
+		// Fewer than three characters make no trigram: narrow by the Chinese characters' grams.
+		const chars = [...term.text];
+		if (chars.length < 3) {
+			const han = chars.filter((c) => HAN.test(c));
+			if (han.length) out.push(sql`${lots.searchGrams} @> ${toTextArray(han)}`);
+		}
+	}
+	return out;
+}
+
+const toTextArray = (xs: string[]) =>
+	sql`array[${sql.join(
+		xs.map((x) => sql`${x}`),
+		sql`, `
+	)}]::text[]`;
+
+export type FacetDim =
+	'category' | 'source' | 'grade' | 'scenario' | 'brand' | 'region' | 'sizeProfile';
+
+/** One SQL condition per filter dimension, so facets can leave their own dimension out. */
+function dimConditions(f: LotFilter): Partial<Record<FacetDim | 'moq' | 'price' | 'q', SQL>> {
+	const c: Partial<Record<FacetDim | 'moq' | 'price' | 'q', SQL>> = {};
+	if (f.category)
+		c.category = sql`(${lots.categoryPath} = ${f.category} or ${lots.categoryPath} like ${`${escapeLike(f.category)}/%`})`;
+	if (f.source?.length)
+		c.source = sql`${lots.source} in (${sql.join(
+			f.source.map((s) => sql`${s}`),
+			sql`, `
+		)})`;
+	if (f.grade?.length)
+		c.grade = sql`${lots.grade} in (${sql.join(
+			f.grade.map((s) => sql`${s}`),
+			sql`, `
+		)})`;
+	if (f.scenario?.length) c.scenario = sql`${lots.scenarios} && ${toTextArray(f.scenario)}`;
+	if (f.brand?.length)
+		c.brand = sql`${lots.brandId} in (${sql.join(
+			f.brand.map((s) => sql`${s}::uuid`),
+			sql`, `
+		)})`;
+	if (f.region?.length)
+		c.region = sql`${lots.warehouseProvince} in (${sql.join(
+			f.region.map((s) => sql`${s}`),
+			sql`, `
+		)})`;
+	if (f.sizeProfile?.length)
+		c.sizeProfile = sql`${lots.sizeProfile} in (${sql.join(
+			f.sizeProfile.map((s) => sql`${s}`),
+			sql`, `
+		)})`;
+	const moq: SQL[] = [];
+	if (f.moqMin !== undefined) moq.push(sql`${lots.moq} >= ${f.moqMin}`);
+	if (f.moqMax !== undefined) moq.push(sql`${lots.moq} <= ${f.moqMax}`);
+	if (moq.length) c.moq = and(...moq)!;
+	const price: SQL[] = [];
+	if (f.priceMinFen !== undefined) price.push(sql`${lots.unitPriceFen} >= ${f.priceMinFen}`);
+	if (f.priceMaxFen !== undefined) price.push(sql`${lots.unitPriceFen} <= ${f.priceMaxFen}`);
+	if (price.length) c.price = and(...price)!;
+	if (f.q) {
+		const t = textConditions(f.q);
+		if (t.length) c.q = and(...t)!;
+	}
+	return c;
+}
+
+function scopeCondition(scope: SearchScope): SQL | undefined {
+	if (scope.kind === 'catalog') return visibleSql;
+	if (scope.kind === 'supplier') {
+		const own = sql`${lots.supplierId} = ${scope.orgId}::uuid`;
+		if (scope.status?.length)
+			return sql`${own} and ${lots.status} in (${sql.join(
+				scope.status.map((s) => sql`${s}`),
+				sql`, `
+			)})`;
+		return own;
+	}
+	if (scope.status?.length)
+		return sql`${lots.status} in (${sql.join(
+			scope.status.map((s) => sql`${s}`),
+			sql`, `
+		)})`;
+	return undefined;
+}
+
+/** Parses query parameters (a URLSearchParams-like object) into a LotFilter; 400 names the field. */
+export function parseLotFilter(raw: unknown): LotFilter {
+	try {
+		return toLotFilter(parse(LotFilterInput, raw));
+	} catch (e) {
+		// grade.0 → grade: the caller's query parameter is what needs fixing.
+		if (e instanceof AppError && e.field?.includes('.'))
+			throw new AppError(e.kind, e.code, e.message, {
+				field: e.field.split('.')[0],
+				params: e.params,
+				issues: e.issues
+			});
+		throw e;
+	}
+}
+
+/** Rows after the cursor, in the filter's sort order. */
+function cursorCondition(filter: LotFilter): SQL | undefined {
+	if (!filter.cursor) return undefined;
+	const sort = filter.sort ?? 'sales';
+	const spec = SORT_SPEC[sort];
+	const c = decodeCursor(filter.cursor, sort);
+	const op = spec.dir === 'desc' ? sql`<` : sql`>`;
+	return sort === 'newest'
+		? sql`${lots.seq} < ${c.v}`
+		: sql`(${spec.col}, ${lots.id}) ${op} (${c.v}, ${c.id}::uuid)`;
+}
+
+/** Columns the filters and sorts read; the covering sort indexes hold all of them. */
+const FILTER_COLUMNS = {
+	id: lots.id,
+	supplierId: lots.supplierId,
+	categoryPath: lots.categoryPath,
+	grade: lots.grade,
+	source: lots.source,
+	brandId: lots.brandId,
+	warehouseProvince: lots.warehouseProvince,
+	sizeProfile: lots.sizeProfile,
+	moq: lots.moq,
+	unitPriceFen: lots.unitPriceFen,
+	scenarios: lots.scenarios,
+	sales7d: lots.sales7d,
+	repurchaseBp: lots.repurchaseBp,
+	seq: lots.seq
+};
+
+function orderOf(sort: Sort) {
+	const spec = SORT_SPEC[sort];
+	return sort === 'newest'
+		? [desc(lots.seq)]
+		: spec.dir === 'desc'
+			? [desc(spec.col), desc(lots.id)]
+			: [asc(spec.col), asc(lots.id)];
+}
+
+type KeyRow = { id: string; key: number };
+
+/**
+ * Ids and sort keys of the next page (limit + 1 rows, to tell whether another page follows).
+ * `window` looks only at the first `window` lots of the scope in sort order (from the cursor
+ * on) and filters those: an index-only walk of the covering sort index when there is no text
+ * query; exact whenever it finds limit + 1 rows. (Exported so the bench can EXPLAIN it.)
+ */
+export function pageKeysQuery(
+	filter: LotFilter,
+	scope: SearchScope,
+	limit: number,
+	opts: { window?: number; tx?: DbOrTx } = {}
+) {
+	const sort = filter.sort ?? 'sales';
+	const keyCol = sort === 'newest' ? lots.seq : SORT_SPEC[sort].col;
+	const order = orderOf(sort);
+	const filters = Object.values(dimConditions(filter));
+	const q = opts.tx ?? db();
+	const key = sql<number>`${keyCol}`.mapWith(Number);
+	if (opts.window) {
+		const head = q
+			.select(
+				filter.q
+					? { ...FILTER_COLUMNS, searchText: lots.searchText, searchGrams: lots.searchGrams }
+					: FILTER_COLUMNS
+			)
+			.from(lots)
+			.where(and(scopeCondition(scope), cursorCondition(filter)))
+			.orderBy(...order)
+			.limit(opts.window)
+			.as('lots');
+		return q
+			.select({ id: lots.id, key })
+			.from(head)
+			.where(and(...filters))
+			.orderBy(...order)
+			.limit(limit + 1);
+	}
+	return q
+		.select({ id: lots.id, key })
+		.from(lots)
+		.where(and(scopeCondition(scope), cursorCondition(filter), ...filters))
+		.orderBy(...order)
+		.limit(limit + 1);
+}
+
+/** How many lots in sort order the first, cheap attempt looks at. */
+const WINDOW = 3000;
+/** Up to this many matches are gathered through the filter indexes and sorted in memory. */
+const PROBE = 2500;
+
+/**
+ * Finds the page's ids in up to three steps, because no single plan is fast for every filter
+ * on a large catalog: the planner assumes filters are independent, but grade, price, MOQ,
+ * category and sales are not, so a plain "walk the sort index until the page is full" can read
+ * the whole table for matches that sit at its far end, while "filter first, then sort" reads
+ * every match of a broad filter.
+ *
+ * 1. Filter the head of the sort order (at most WINDOW lots, index-only). Broad filters find a
+ *    full page here, and a full page found here is exactly the right one.
+ * 2. Otherwise gather up to PROBE matches through the filter indexes (bitmap scans on category,
+ *    brand, region, price, scenarios and the text indexes; the sort index is off limits) and
+ *    sort them here. Selective filters end here.
+ * 3. More than PROBE matches, yet few near the head: walk the sort index to the end if need be.
+ */
+async function pageKeys(filter: LotFilter, scope: SearchScope, limit: number): Promise<KeyRow[]> {
+	if (scope.kind === 'supplier') return pageKeysQuery(filter, scope, limit);
+	const head = await pageKeysQuery(filter, scope, limit, { window: WINDOW });
+	if (head.length > limit) return head;
+	const sort = filter.sort ?? 'sales';
+	const spec = SORT_SPEC[sort];
+	const keyCol = sort === 'newest' ? lots.seq : spec.col;
+	const probe = await db().transaction(async (tx) => {
+		await tx.execute(sql`set local enable_indexscan = off`);
+		await tx.execute(sql`set local enable_indexonlyscan = off`);
+		return tx
+			.select({ id: lots.id, key: sql<number>`${keyCol}`.mapWith(Number) })
+			.from(lots)
+			.where(
+				and(scopeCondition(scope), cursorCondition(filter), ...Object.values(dimConditions(filter)))
+			)
+			.limit(PROBE + 1);
+	});
+	if (probe.length > PROBE) return pageKeysQuery(filter, scope, limit);
+	const dir = spec.dir === 'desc' || sort === 'newest' ? -1 : 1;
+	probe.sort((a, b) =>
+		a.key !== b.key ? (a.key - b.key) * dir : a.id < b.id ? -dir : a.id > b.id ? dir : 0
+	);
+	return probe.slice(0, limit + 1);
+}
+
+/** Summary rows for ids, in the order given. */
+async function summariesInOrder(ids: string[]) {
+	if (ids.length === 0) return [];
+	const rows = await db()
+		.select(summaryColumns)
+		.from(lots)
+		.innerJoin(orgs, eq(orgs.id, lots.supplierId))
+		.where(inArray(lots.id, ids));
+	const byId = new Map(rows.map((r) => [r.id, r]));
+	return ids.map((id) => byId.get(id)).filter((r): r is (typeof rows)[number] => !!r);
+}
+
+/**
+ * One page of lots matching a filter, in the filter's sort order, with an opaque cursor for the
+ * next page. The catalog scope shows only active lots of admitted suppliers.
+ */
+export async function searchLots(
+	filter: LotFilter,
+	opts: { scope?: SearchScope; actor?: ActorLike } = {}
+): Promise<SearchResult> {
+	const scope = resolveScope(opts);
+	const policy = await currentPolicy();
+	const sort = filter.sort ?? 'sales';
+	const limit = Math.min(filter.limit ?? policy.catalog.pageSize, policy.catalog.maxPageSize);
+	const keys = await pageKeys(filter, scope, limit);
+	const page = keys.slice(0, limit);
+	const last = page[page.length - 1];
+	const items = (await summariesInOrder(page.map((k) => k.id))).map(toSummary);
+	return {
+		items,
+		nextCursor:
+			keys.length > limit && last ? encodeCursor({ s: sort, v: last.key, id: last.id }) : null
+	};
+}
+
+function resolveScope(opts: { scope?: SearchScope; actor?: ActorLike }): SearchScope {
+	const scope = opts.scope ?? { kind: 'catalog' };
+	if (scope.kind === 'catalog') return scope;
+	const actor = catalogActor(opts.actor);
+	if (scope.kind === 'all' && !isOperator(actor))
+		throw new AppError('forbidden', 'forbidden', 'lot.err.operator_only');
+	if (scope.kind === 'supplier' && !isOperator(actor) && actor.orgId !== scope.orgId)
+		throw new AppError('forbidden', 'forbidden', 'lot.err.not_your_lot');
+	return scope;
+}
+
+// ------------------------------------------------------------------ facets
+
+export interface Facets {
+	/** Lots matching the whole filter. */
+	total: number;
+	/** Per dimension: value → count under every other filter (a dimension's own choice is left
+	 * out, so its other values show what picking them would add). Categories count leaf paths. */
+	category: Record<string, number>;
+	source: Record<string, number>;
+	grade: Record<string, number>;
+	scenario: Record<string, number>;
+	brand: Record<string, number>;
+	region: Record<string, number>;
+	sizeProfile: Record<string, number>;
+}
+
+const DIM_COLUMN: Record<Exclude<FacetDim, 'scenario'>, SQL> = {
+	category: sql`${lots.categoryPath}`,
+	source: sql`${lots.source}::text`,
+	grade: sql`${lots.grade}::text`,
+	brand: sql`${lots.brandId}::text`,
+	region: sql`${lots.warehouseProvince}`,
+	sizeProfile: sql`${lots.sizeProfile}`
+};
+const DIMS: FacetDim[] = [
+	'category',
+	'source',
+	'grade',
+	'scenario',
+	'brand',
+	'region',
+	'sizeProfile'
+];
+
+/**
+ * Facet counts for the catalog under a filter. One grouped scan answers every dimension the
+ * filter leaves free; each dimension the filter constrains gets its own count without its own
+ * condition (disjunctive facets), so a buyer sees what ticking another grade would add.
+ */
+export async function facetCounts(
+	filter: LotFilter,
+	opts: { scope?: SearchScope; actor?: ActorLike } = {}
+): Promise<Facets> {
+	const scope = resolveScope(opts);
+	const conds = dimConditions(filter);
+	const base = scopeCondition(scope);
+	const out: Facets = {
+		total: 0,
+		category: {},
+		source: {},
+		grade: {},
+		scenario: {},
+		brand: {},
+		region: {},
+		sizeProfile: {}
+	};
+	const whereAll = and(base, ...Object.values(conds));
+	const free = DIMS.filter((d) => !conds[d]);
+	const constrained = DIMS.filter((d) => conds[d]);
+
+	const plain = free.filter((d): d is Exclude<FacetDim, 'scenario'> => d !== 'scenario');
+	// One scan: grouping sets over the free dimensions plus the grand total.
+	const sets = [...plain.map((d) => sql`(${DIM_COLUMN[d]})`), sql`()`];
+	const cols = plain.map((d) => sql`${DIM_COLUMN[d]} as ${sql.identifier(d)}`);
+	const grouping = plain.map((d) => sql`grouping(${DIM_COLUMN[d]}) as ${sql.identifier(`g_${d}`)}`);
+	const res = await db().execute(
+		sql`select ${sql.join([...cols, ...grouping, sql`count(*)::int as n`], sql`, `)} from ${lots} where ${whereAll ?? sql`true`} group by grouping sets (${sql.join(sets, sql`, `)})`
+	);
+	for (const r of rowsOf(res)) {
+		const n = Number(r.n);
+		const which = plain.find((d) => Number(r[`g_${d}`]) === 0);
+		if (!which) out.total = n;
+		else if (r[which] !== null && r[which] !== undefined) out[which][String(r[which])] = n;
+	}
+	const tasks: Promise<void>[] = [];
+	if (free.includes('scenario')) tasks.push(scenarioCounts(whereAll, out.scenario));
+	for (const d of constrained) {
+		const others = Object.entries(conds)
+			.filter(([k]) => k !== d)
+			.map(([, v]) => v);
+		const where = and(base, ...others);
+		if (d === 'scenario') tasks.push(scenarioCounts(where, out.scenario));
+		else
+			tasks.push(
+				(async () => {
+					const r = await db().execute(
+						sql`select ${DIM_COLUMN[d]} as v, count(*)::int as n from ${lots} where ${where ?? sql`true`} group by 1`
+					);
+					for (const row of rowsOf(r)) if (row.v !== null) out[d][String(row.v)] = Number(row.n);
+				})()
+			);
+	}
+	// PGlite runs one query at a time anyway; on Postgres these use separate pool connections.
+	await Promise.all(tasks);
+	return out;
+}
+
+async function scenarioCounts(where: SQL | undefined, into: Record<string, number>) {
+	const r = await db().execute(
+		sql`select s as v, count(*)::int as n from ${lots}, unnest(${lots.scenarios}) s where ${where ?? sql`true`} group by 1`
+	);
+	for (const row of rowsOf(r)) into[String(row.v)] = Number(row.n);
+}
+
+/** db().execute returns an array on postgres.js and {rows} on PGlite. */
+export function rowsOf(res: unknown): Record<string, unknown>[] {
+	if (Array.isArray(res)) return res as Record<string, unknown>[];
+	return ((res as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
+}
+
+/** Parses and runs a catalog search in one call (API and page loaders). */
+export async function searchCatalog(raw: unknown, actor: ActorLike) {
+	catalogActor(actor);
+	const filter = parseLotFilter(raw);
+	return { filter, ...(await searchLots(filter)) };
+}

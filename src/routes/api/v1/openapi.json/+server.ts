@@ -1,0 +1,7 @@
+import { json } from '@sveltejs/kit';
+import { openApiDocument } from '$lib/server/catalog/openapi';
+import type { RequestHandler } from './$types';
+
+/** The OpenAPI 3.1 document (public, no credentials needed). */
+export const GET: RequestHandler = ({ url }) =>
+	json(openApiDocument(url.origin), { headers: { 'cache-control': 'public, max-age=300' } });

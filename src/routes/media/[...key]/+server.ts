@@ -1,0 +1,29 @@
+import { error } from '@sveltejs/kit';
+import { openMedia } from '$lib/server/catalog';
+import { AppError } from '$lib/server/errors';
+import type { RequestHandler } from './$types';
+
+/**
+ * Uploaded media, after checking who may see it: a lot's media follow the lot (catalog lots for
+ * anyone signed in; otherwise its supplier and operators); supplier documents only their
+ * supplier and operators. Served with its stored type and no sniffing.
+ */
+export const GET: RequestHandler = async ({ locals, params }) => {
+	if (!locals.actor) error(401, 'unauthenticated');
+	try {
+		const file = await openMedia(locals.actor, params.key);
+		return new Response(file.body, {
+			headers: {
+				'content-type': file.mime,
+				'content-length': String(file.size),
+				'cache-control': 'private, max-age=3600',
+				'x-content-type-options': 'nosniff',
+				'content-security-policy': "default-src 'none'; sandbox",
+				'content-disposition': 'inline'
+			}
+		});
+	} catch (e) {
+		if (e instanceof AppError && (e.status === 404 || e.status === 403)) error(404, 'not_found');
+		throw e;
+	}
+};
