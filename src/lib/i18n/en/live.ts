@@ -1,6 +1,7 @@
 import type zh from '../zh-CN/live';
 
 export default {
+	'live.start_from_board': 'Go live: create a show from this board',
 	'live.shows': 'Live shows',
 	'live.no_shows': 'No shows yet. Use “Go live” on a run-of-show board to create one from it.',
 	'live.status.scheduled': 'Scheduled',

@@ -1,4 +1,5 @@
 export default {
+	'live.start_from_board': '开播：用此看板创建直播场次',
 	'live.shows': '直播场次',
 	'live.no_shows': '还没有直播场次。在排品看板上点击“开播”即可从看板创建。',
 	'live.status.scheduled': '待开播',

@@ -13,7 +13,8 @@ import {
 	suppliers,
 	users
 } from '../db/schema';
-import { AppError, notFound, parse } from '../errors';
+import { AppError, forbidden, notFound, parse } from '../errors';
+import { getBoard, readBoardLineup } from '../boards/service';
 import { actorIds, authorizeShow, actorTeam, requireTeamWriter } from './access';
 import { releaseShowLocks, toLockView, type LockView } from './locks';
 import { publishLockChanges, publishShowChanged, showLotCounters } from './publish';
@@ -102,6 +103,37 @@ export async function createShow(actor: Actor, raw: unknown): Promise<{ id: stri
 			}))
 		);
 		return { id: show!.id };
+	});
+}
+
+const FromBoardInput = z.object({
+	boardId: z.uuid({ error: 'Must be a board id (uuid).' }),
+	title: z.string().trim().min(1).max(120).optional()
+});
+
+/**
+ * Starts a show from a run-of-show board: its slots (as last saved) become the line-up, in
+ * on-air order, with their live prices, stock to lock, times and notes. Only the board's own
+ * host team may do it.
+ */
+export async function createShowFromBoard(actor: Actor, raw: unknown): Promise<{ id: string }> {
+	const input = parse(FromBoardInput, raw);
+	const board = await getBoard(actor, input.boardId);
+	const team = actorTeam(actor);
+	if (board.access !== 'write' || board.orgId !== team.orgId || !team.mayWrite) {
+		throw forbidden('Only the board’s host team can start a show from it.');
+	}
+	const lineup = await readBoardLineup(board.id);
+	if (lineup.slots.length === 0) {
+		throw new AppError('rule', 'board_empty', 'Add lots to the board before starting a show.', {
+			field: 'boardId'
+		});
+	}
+	return createShow(actor, {
+		title: input.title ?? board.name,
+		boardId: board.id,
+		...(lineup.scheduledAt ? { scheduledAt: lineup.scheduledAt } : {}),
+		slots: lineup.slots
 	});
 }
 

@@ -26,6 +26,8 @@ export async function seedDemoBoards(): Promise<void> {
 				and(
 					like(lots.categoryPath, `${path}%`),
 					eq(lots.status, 'active'),
+					// a board is planned for a live show, which sells by dropship only
+					eq(lots.dropshipAllowed, true),
 					grade ? eq(lots.grade, grade) : undefined
 				)
 			)

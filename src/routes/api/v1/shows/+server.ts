@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { createShow, listShows } from '$lib/server/live/shows';
+import { createShow, createShowFromBoard, listShows } from '$lib/server/live/shows';
 import { api, readJson, requireActor } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
@@ -7,7 +7,17 @@ export const GET: RequestHandler = api(async ({ locals }) =>
 	json({ shows: await listShows(requireActor(locals)) })
 );
 
-/** {title, scheduledAt?, slots:[{lotId, livePriceFen?, plannedLockQty?}]} → 201 {id} */
-export const POST: RequestHandler = api(async ({ locals, request }) =>
-	json(await createShow(requireActor(locals), await readJson(request)), { status: 201 })
-);
+/**
+ * {title, scheduledAt?, slots:[{lotId, livePriceFen?, plannedLockQty?}]} → 201 {id}, or
+ * {boardId, title?} to take the line-up from a run-of-show board.
+ */
+export const POST: RequestHandler = api(async ({ locals, request }) => {
+	const body = await readJson(request);
+	const actor = requireActor(locals);
+	const fromBoard =
+		typeof body === 'object' && body !== null && 'boardId' in body && !('slots' in body);
+	const created = fromBoard
+		? await createShowFromBoard(actor, body)
+		: await createShow(actor, body);
+	return json(created, { status: 201 });
+});

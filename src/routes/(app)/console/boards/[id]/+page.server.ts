@@ -1,4 +1,5 @@
-import { fail } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
+import { createShowFromBoard } from '$lib/server/live/shows';
 import type { Actor } from '$lib/server/auth/service';
 import { orPageError } from '$lib/server/boards/http';
 import { lotSummaries } from '$lib/server/boards/lots';
@@ -32,6 +33,15 @@ function failWith(locals: App.Locals, action: string, e: unknown) {
 }
 
 export const actions: Actions = {
+	startShow: async ({ locals, params }) => {
+		let id: string;
+		try {
+			({ id } = await createShowFromBoard(actorFrom(locals), { boardId: params.id }));
+		} catch (e) {
+			return failWith(locals, 'startShow', e);
+		}
+		redirect(303, `/console/shows/${id}`);
+	},
 	rename: async ({ locals, params, request }) => {
 		try {
 			await renameBoard(actorFrom(locals), params.id, formObject(await request.formData()));
