@@ -10,7 +10,11 @@ import {
 	signIn,
 	signUp
 } from '../../src/lib/server/auth/service';
-import { createSession, validateSessionToken } from '../../src/lib/server/auth/session';
+import {
+	createSession,
+	invalidateSession,
+	validateSessionToken
+} from '../../src/lib/server/auth/session';
 import { hashToken } from '../../src/lib/server/auth/tokens';
 import { db } from '../../src/lib/server/db';
 import { sessions, users } from '../../src/lib/server/db/schema';
@@ -122,6 +126,18 @@ describe('sessions', () => {
 		expect(v!.session.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000);
 		const again = await validateSessionToken(token);
 		expect(again!.session.renewed).toBe(false);
+	});
+
+	it('remembers a validated session briefly, and forgets it at sign-out', async () => {
+		const { userId } = await makeUser('buyer');
+		const { token } = await createSession(userId);
+		expect(await validateSessionToken(token)).not.toBeNull();
+		// served from memory: the row is gone but the session still validates within the window
+		await db().delete(sessions).where(eq(sessions.id, hashToken(token)));
+		expect(await validateSessionToken(token)).not.toBeNull();
+		// signing out clears it at once
+		await invalidateSession(hashToken(token));
+		expect(await validateSessionToken(token)).toBeNull();
 	});
 
 	it('rejects a made-up token', async () => {

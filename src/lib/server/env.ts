@@ -28,6 +28,8 @@ const EnvSchema = z.object({
 		.transform((v) => v === 'true' || v === '1'),
 	/** Forces the Secure flag on cookies; by default it follows the request's protocol. */
 	COOKIE_SECURE: z.enum(['true', 'false', 'auto']).default('auto'),
+	/** How long a validated session is remembered in process memory (ms); 0 disables. */
+	SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
 	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 	/** How lock requests reach the database: coalesced per lot (default) or one transaction each. */
 	LOCK_STRATEGY: z.enum(['batched', 'naive']).default('batched'),

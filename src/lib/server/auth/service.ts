@@ -14,7 +14,7 @@ import {
 	SignInInput,
 	SignUpInput
 } from './schemas';
-import { createSession, type SessionUser } from './session';
+import { createSession, forgetCachedSessions, type SessionUser } from './session';
 import { generateToken, hashToken } from './tokens';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -91,6 +91,7 @@ export async function signIn(
 
 export async function setUserLocale(userId: string, locale: 'zh-CN' | 'en'): Promise<void> {
 	await db().update(users).set({ locale }).where(eq(users.id, userId));
+	forgetCachedSessions(userId);
 }
 
 // ---------------------------------------------------------------- team invitations

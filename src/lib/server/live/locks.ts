@@ -289,8 +289,17 @@ const batcher = new KeyedBatcher<AcquireReq, AcquireRes>(processAcquireBatch);
 async function acquireNaive(lotId: string, req: AcquireReq): Promise<AcquireRes> {
 	try {
 		const res = await db().transaction(async (tx) => {
-			const { showRows, lot } = await lockShowsAndLot(tx, [req.showId], lotId);
-			const err = checkShowAndLot(showRows.get(req.showId), lot);
+			// The textbook shape: read the show, lock the lot row, check, write. (No show row lock:
+			// a naive implementation would not take one, and it would only slow the baseline.)
+			const [show] = await tx
+				.select({
+					status: shows.status,
+					inLineup: sql<boolean>`exists (select 1 from show_slots ss where ss.show_id = "shows"."id" and ss.lot_id = ${lotId})`
+				})
+				.from(shows)
+				.where(eq(shows.id, req.showId));
+			const [lot] = await tx.select(lotColumns).from(lots).where(eq(lots.id, lotId)).for('update');
+			const err = checkShowAndLot(show, lot as LotRow | undefined);
 			if (err) throw err;
 			const free = available(lot!);
 			if (req.quantity > free) throw insufficient(free);
