@@ -6,7 +6,6 @@ import { AppError } from '../../src/lib/server/errors';
 import {
 	acquireLock,
 	changeLock,
-	consumeLocked,
 	expireDueLocks,
 	releaseLock,
 	setLockStrategy,
@@ -175,28 +174,6 @@ describe('lock lifecycle', () => {
 			.from(lockEvents)
 			.where(and(eq(lockEvents.lockId, lock.id), eq(lockEvents.kind, 'expire')));
 		expect(ev).toMatchObject({ delta: -12, system: true });
-	});
-
-	it('lets orders consume the show’s locks oldest first, and free stock only when allowed', async () => {
-		const lotId = lotIds[7]!;
-		const showId = await freshShow(lotId, 20);
-		await acquireLock(host.actor, showId, { lotId, quantity: 3 });
-		await acquireLock(host.actor, showId, { lotId, quantity: 4 });
-		const r = await db().transaction((tx) => consumeLocked(tx, { showId, lotId, quantity: 5 }));
-		expect(r).toMatchObject({ fromLocks: 5, fromFree: 0 });
-		expect(r.lot).toMatchObject({ locked: 2, allocated: 5 });
-		const refused = await caught(
-			db().transaction((tx) => consumeLocked(tx, { showId, lotId, quantity: 3 }))
-		);
-		expect(refused.toJSON().error).toMatchObject({ code: 'insufficient_stock', available: 2 });
-		const free = await db().transaction((tx) =>
-			consumeLocked(tx, { showId, lotId, quantity: 4, allowFreeStock: true })
-		);
-		expect(free).toMatchObject({ fromLocks: 2, fromFree: 2 });
-		const l = await expectConsistent(lotId);
-		expect(l).toMatchObject({ locked: 0, allocated: 9 });
-		const s = await getShow(host.actor, showId);
-		expect(s.counters[0]).toMatchObject({ soldInShow: 7, lockedInShow: 0 });
 	});
 });
 

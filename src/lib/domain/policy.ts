@@ -53,6 +53,17 @@ export interface Policy {
 		videoMaxBytes: number;
 		photosPerLot: number;
 	};
+	orders: {
+		/** Lines beyond the show's locks may draw free stock (atomically) instead of being refused. */
+		allowFreeStock: boolean;
+		returnWindowDays: number;
+		acceptSlaHours: number;
+		shipSlaHours: number;
+		replacementDueHours: number;
+		severeDefectMinPieces: number;
+		maxLinesPerOrder: number;
+		maxQuantityPerLine: number;
+	};
 	auth: {
 		sessionDays: number;
 		/** A session is extended when less than this many days remain. */
@@ -98,6 +109,16 @@ export const DEFAULT_POLICY: Policy = {
 		photoMaxBytes: 10 * 1024 * 1024,
 		videoMaxBytes: 50 * 1024 * 1024,
 		photosPerLot: 9
+	},
+	orders: {
+		allowFreeStock: false,
+		returnWindowDays: 7,
+		acceptSlaHours: 2,
+		shipSlaHours: 48,
+		replacementDueHours: 24,
+		severeDefectMinPieces: 3,
+		maxLinesPerOrder: 50,
+		maxQuantityPerLine: 10000
 	},
 	auth: {
 		sessionDays: 30,

@@ -37,8 +37,26 @@ export interface ShowChangedV1 {
 	at: string;
 }
 
+/**
+ * A fulfilment was created or changed status. Sent to its supplier's org room (the queue page),
+ * its host team's org room and its show's room. Carries only ids and status: clients fetch the
+ * fulfilment through the API, which checks who may see the consumer's address.
+ */
+export interface FulfilmentChangedV1 {
+	fulfilmentId: string;
+	orderId: string;
+	showId: string;
+	supplierId: string;
+	teamId: string;
+	number: number;
+	status: string;
+	change: 'created' | 'changed';
+	at: string;
+}
+
 export interface ServerToClientEvents {
 	HelloV1: (p: HelloV1) => void;
+	FulfilmentChangedV1: (p: FulfilmentChangedV1) => void;
 	StockChangedV1: (p: StockChangedV1) => void;
 	ShowStockChangedV1: (p: ShowStockChangedV1) => void;
 	ShowChangedV1: (p: ShowChangedV1) => void;

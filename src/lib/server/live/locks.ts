@@ -6,7 +6,6 @@ import {
 	available,
 	decideBatch,
 	lockChange,
-	planConsumption,
 	showAcceptsLocks,
 	type ShowStatus
 } from '$lib/domain/locks';
@@ -622,100 +621,6 @@ export async function releaseShowLocks(tx: Tx, showId: string): Promise<LotRow[]
 		if (res) changed.push(res.lot);
 	}
 	return changed;
-}
-
-/**
- * Orders consume a show's locks: takes `quantity` units of a lot from the show's active locks,
- * oldest first, and moves them from the lot's `locked` to `allocated`. With `allowFreeStock`
- * the part the locks do not cover is drawn from free stock in the same statement-level check.
- * Runs inside the caller's transaction (the order's), which must not already hold other lot
- * rows locked out of id order. Throws 409 insufficient_stock when it cannot be covered.
- */
-export async function consumeLocked(
-	tx: Tx,
-	args: {
-		showId: string;
-		lotId: string;
-		quantity: number;
-		allowFreeStock?: boolean;
-		actorUserId?: string | null;
-		actorTokenId?: string | null;
-	}
-): Promise<{ fromLocks: number; fromFree: number; lot: LotRow }> {
-	const [lot] = await tx.select(lotColumns).from(lots).where(eq(lots.id, args.lotId)).for('update');
-	if (!lot) throw notFound('Lot', 'lotId');
-	const held = await tx
-		.select({ id: stockLocks.id, quantity: stockLocks.quantity, consumed: stockLocks.consumed })
-		.from(stockLocks)
-		.where(
-			and(
-				eq(stockLocks.showId, args.showId),
-				eq(stockLocks.lotId, args.lotId),
-				eq(stockLocks.status, 'active')
-			)
-		)
-		.orderBy(asc(stockLocks.createdAt), asc(stockLocks.id))
-		.for('update');
-	const heldTotal = held.reduce((s, h) => s + h.quantity, 0);
-	const fromLocks = Math.min(heldTotal, args.quantity);
-	const fromFree = args.quantity - fromLocks;
-	if (fromFree > 0) {
-		const free = available(lot as LotRow);
-		if (!args.allowFreeStock) {
-			throw new AppError(
-				'conflict',
-				'insufficient_stock',
-				`Only ${heldTotal} units are locked for this show.`,
-				{
-					field: 'quantity',
-					details: { available: heldTotal, lotId: args.lotId }
-				}
-			);
-		}
-		if (fromFree > free) {
-			throw new AppError(
-				'conflict',
-				'insufficient_stock',
-				`Only ${heldTotal + free} units can be sold.`,
-				{
-					field: 'quantity',
-					details: { available: heldTotal + free, lotId: args.lotId }
-				}
-			);
-		}
-	}
-	const plan = planConsumption(held, fromLocks) ?? [];
-	for (const p of plan) {
-		const h = held.find((x) => x.id === p.id)!;
-		await tx
-			.update(stockLocks)
-			.set({ quantity: h.quantity - p.take, consumed: h.consumed + p.take, updatedAt: new Date() })
-			.where(eq(stockLocks.id, p.id));
-	}
-	if (plan.length) {
-		await tx.insert(lockEvents).values(
-			plan.map((p) => ({
-				lockId: p.id,
-				showId: args.showId,
-				lotId: args.lotId,
-				kind: 'consume' as const,
-				delta: -p.take,
-				quantityAfter: held.find((x) => x.id === p.id)!.quantity - p.take,
-				actorUserId: args.actorUserId ?? null,
-				actorTokenId: args.actorTokenId ?? null
-			}))
-		);
-	}
-	const [after] = await tx
-		.update(lots)
-		.set({
-			locked: sql`${lots.locked} - ${fromLocks}`,
-			allocated: sql`${lots.allocated} + ${args.quantity}`,
-			stockVersion: sql`${lots.stockVersion} + 1`
-		})
-		.where(eq(lots.id, args.lotId))
-		.returning(lotColumns);
-	return { fromLocks, fromFree, lot: after as LotRow };
 }
 
 export { countersOf, lotColumns, type LotRow };

@@ -59,8 +59,12 @@ export async function showLotCounters(
 				where sl.show_id = ${showId} and sl.lot_id = "lots"."id" and sl.status = 'active'), 0)`.mapWith(
 				Number
 			),
-			soldInShow: sql<number>`coalesce((select sum(sl.consumed) from stock_locks sl
-				where sl.show_id = ${showId} and sl.lot_id = "lots"."id"), 0)`.mapWith(Number)
+			// Units of this lot in the show's live orders (from locks or free stock), not counting
+			// cancelled, out-of-stock or returned parcels, nor replacements.
+			soldInShow: sql<number>`coalesce((select sum(ol.quantity) from order_lines ol
+				join fulfilments f on f.id = ol.fulfilment_id
+				where f.show_id = ${showId} and ol.lot_id = "lots"."id" and f.kind = 'order'
+				  and f.status not in ('cancelled', 'out_of_stock', 'returned')), 0)`.mapWith(Number)
 		})
 		.from(lots)
 		.where(inArray(lots.id, lotIds));

@@ -1,6 +1,8 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { canTransitionShow, type ShowStatus } from '$lib/domain/locks';
+import { PACKAGING } from '$lib/domain/orders';
+import { DEFAULT_POLICY } from '$lib/domain/policy';
 import type { Actor } from '../auth/service';
 import { db } from '../db';
 import {
@@ -176,6 +178,7 @@ export async function getShow(actor: Actor, showId: string) {
 			plannedLockQty: showSlots.plannedLockQty,
 			plannedAt: showSlots.plannedAt,
 			note: showSlots.note,
+			packaging: showSlots.packaging,
 			title: lots.title,
 			grade: lots.grade,
 			unitPriceFen: lots.unitPriceFen,
@@ -246,17 +249,40 @@ export async function transitionShow(actor: Actor, showId: string, raw: unknown)
 const UpdateShowInput = z
 	.object({
 		title: z.string().trim().min(1).max(120).optional(),
-		scheduledAt: z.iso.datetime({ offset: true }).nullable().optional()
+		scheduledAt: z.iso.datetime({ offset: true }).nullable().optional(),
+		/** The show's commission deal in basis points (within the policy band), or null for each lot's own. */
+		commissionBp: z
+			.number({ error: 'commissionBp must be a whole number of basis points.' })
+			.int({ error: 'commissionBp must be a whole number of basis points.' })
+			.nullable()
+			.optional(),
+		/** Packaging instructions for every parcel of this show. */
+		packaging: z.array(z.enum(PACKAGING, { error: 'Unknown packaging instruction.' })).max(3).optional()
 	})
-	.refine((v) => v.title !== undefined || v.scheduledAt !== undefined, {
-		error: 'Send title or scheduledAt.',
-		path: ['title']
-	});
+	.refine(
+		(v) =>
+			v.title !== undefined ||
+			v.scheduledAt !== undefined ||
+			v.commissionBp !== undefined ||
+			v.packaging !== undefined,
+		{ error: 'Send title, scheduledAt, commissionBp or packaging.', path: ['title'] }
+	);
 
 /** Rename or (re)schedule a show that has not ended. */
 export async function updateShow(actor: Actor, showId: string, raw: unknown) {
 	await authorizeShow(actor, showId, 'write');
 	const input = parse(UpdateShowInput, raw);
+	if (input.commissionBp !== undefined && input.commissionBp !== null) {
+		const { commissionMinBp: lo, commissionMaxBp: hi } = DEFAULT_POLICY.money;
+		if (input.commissionBp < lo || input.commissionBp > hi) {
+			throw new AppError(
+				'rule',
+				'commission_out_of_band',
+				`The commission must be between ${lo / 100}% and ${hi / 100}%.`,
+				{ field: 'commissionBp', details: { minBp: lo, maxBp: hi } }
+			);
+		}
+	}
 	return db().transaction(async (tx) => {
 		const [show] = await tx.select().from(shows).where(eq(shows.id, showId)).for('update');
 		if (show!.status === 'ended' || show!.status === 'cancelled') {
@@ -270,12 +296,31 @@ export async function updateShow(actor: Actor, showId: string, raw: unknown) {
 				...(input.title !== undefined ? { title: input.title } : {}),
 				...(input.scheduledAt !== undefined
 					? { scheduledAt: input.scheduledAt ? new Date(input.scheduledAt) : null }
-					: {})
+					: {}),
+				...(input.commissionBp !== undefined ? { commissionBp: input.commissionBp } : {}),
+				...(input.packaging !== undefined ? { packaging: input.packaging } : {})
 			})
 			.where(eq(shows.id, showId))
 			.returning();
 		return after!;
 	});
+}
+
+const SlotPackagingInput = z.object({
+	packaging: z.array(z.enum(PACKAGING, { error: 'Unknown packaging instruction.' })).max(3)
+});
+
+/** Packaging instructions for one slot's lot (added to the show's on each parcel). */
+export async function setSlotPackaging(actor: Actor, showId: string, slotId: string, raw: unknown) {
+	await authorizeShow(actor, showId, 'write');
+	const { packaging } = parse(SlotPackagingInput, raw);
+	const [slot] = await db()
+		.update(showSlots)
+		.set({ packaging })
+		.where(and(eq(showSlots.id, slotId), eq(showSlots.showId, showId)))
+		.returning({ id: showSlots.id, packaging: showSlots.packaging });
+	if (!slot) throw notFound('Slot', 'slotId');
+	return slot;
 }
 
 const CurrentSlotInput = z.object({ slotId: z.uuid().nullable() });

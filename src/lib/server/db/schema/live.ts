@@ -46,6 +46,13 @@ export const shows = pgTable(
 		endedAt: timestamp('ended_at', { withTimezone: true }),
 		/** Slot currently on air (highlighted in the live console). */
 		currentSlotId: uuid('current_slot_id'),
+		/** Host commission agreed for this show (a deal), basis points; null → each lot's own rate. */
+		commissionBp: integer('commission_bp'),
+		/** Packaging instructions for every fulfilment of this show (relabel_live, remove_logo, repack). */
+		packaging: text('packaging')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
@@ -70,6 +77,11 @@ export const showSlots = pgTable(
 		plannedLockQty: integer('planned_lock_qty').notNull().default(0),
 		plannedAt: timestamp('planned_at', { withTimezone: true }),
 		note: text('note').notNull().default(''),
+		/** Packaging instructions for this slot's lot, added to the show's. */
+		packaging: text('packaging')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		/** The board slot this came from, when created from a board. */
 		boardSlotId: text('board_slot_id')
 	},

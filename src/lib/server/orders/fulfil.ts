@@ -1,0 +1,459 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import {
+	checkTransition,
+	claimTriggersReplacement,
+	quoteFreight,
+	returnsUnits,
+	type FulfilmentStatus
+} from '$lib/domain/orders';
+import type { Actor } from '../auth/service';
+import { currentPolicy } from '../catalog/policy';
+import { db, type Tx } from '../db';
+import {
+	defectClaims,
+	freightRates,
+	fulfilmentEvents,
+	fulfilments,
+	lots,
+	orderLines,
+	type Fulfilment,
+	type ShipTo
+} from '../db/schema';
+import { AppError, notFound, parse } from '../errors';
+import { actorIds } from '../live/access';
+import { publishLockChanges } from '../live/publish';
+import { orderHooks, runHooks } from './hooks';
+import { publishFulfilmentsChanged } from './publish';
+import { getFulfilment, sideOf, type FulfilmentWithActions } from './queries';
+import { ClaimInput, TransitionInput } from './schemas';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface StockDelta {
+	onHand: number;
+	allocated: number;
+}
+
+/** What a status change does to the lot's counters, per unit. */
+function stockEffect(from: FulfilmentStatus, to: FulfilmentStatus): StockDelta | null {
+	// Units allocated to the order leave the warehouse when shipped.
+	if (to === 'shipped') return { onHand: -1, allocated: -1 };
+	// Cancelled: back to free stock. Out of stock: the supplier does not have them; they leave
+	// on hand too so nobody else sells them.
+	if (returnsUnits(to) && from !== 'shipped') {
+		return to === 'out_of_stock' ? { onHand: -1, allocated: -1 } : { onHand: 0, allocated: -1 };
+	}
+	// A returned parcel goes back on the supplier's shelf.
+	if (to === 'returned') return { onHand: 1, allocated: 0 };
+	return null;
+}
+
+interface Moved {
+	fulfilment: Fulfilment;
+	lots: { id: string; onHand: number; locked: number; allocated: number; stockVersion: number }[];
+}
+
+/**
+ * Moves a fulfilment along its state machine for one of its parties. A fulfilment the actor is
+ * no party to is 404 (its existence is not revealed); an illegal move is 422 naming the states.
+ */
+export async function transitionFulfilment(
+	actor: Actor,
+	id: string,
+	raw: unknown
+): Promise<FulfilmentWithActions> {
+	const input = parse(TransitionInput, raw);
+	if (!UUID.test(id)) throw notFound('Fulfilment', 'id');
+	const policy = await currentPolicy();
+	const ids = actorIds(actor);
+	const moved = await db().transaction((tx) => move(tx, actor, id, input, ids, policy));
+	afterMove([moved]);
+	return getFulfilment(actor, id);
+}
+
+function afterMove(list: Moved[]): void {
+	for (const m of list) for (const l of m.lots) publishLockChanges(l, [m.fulfilment.showId]);
+	void publishFulfilmentsChanged(
+		list.map((m) => m.fulfilment.id),
+		'changed'
+	);
+}
+
+async function move(
+	tx: Tx,
+	actor: Actor,
+	id: string,
+	input: TransitionInput,
+	ids: { userId: string | null; tokenId: string | null },
+	policy: Awaited<ReturnType<typeof currentPolicy>>
+): Promise<Moved> {
+	const [f] = await tx.select().from(fulfilments).where(eq(fulfilments.id, id)).for('update');
+	if (!f) throw notFound('Fulfilment', 'id');
+	const side = sideOf(actor, f);
+	if (!side) throw notFound('Fulfilment', 'id');
+	// Operators act on the team's side (e.g. cancel during a dispute).
+	const acting = side === 'operator' ? 'team' : side;
+	const check = checkTransition(f.status, input.action, acting, {
+		deliveredAt: f.deliveredAt,
+		policy
+	});
+	if (!check.ok) {
+		const message =
+			check.reason === 'wrong_side'
+				? `The ${acting === 'team' ? 'host team' : 'supplier'} cannot ${input.action} a fulfilment.`
+				: check.reason === 'return_window_closed'
+					? `The return window (${policy.orders.returnWindowDays} days after delivery) has closed.`
+					: `A ${f.status} fulfilment cannot be moved by “${input.action}”.`;
+		throw new AppError(
+			check.reason === 'wrong_side' ? 'forbidden' : 'rule',
+			check.reason === 'wrong_side' ? 'forbidden' : 'illegal_transition',
+			message,
+			{ field: 'action', details: { from: f.status, action: input.action } }
+		);
+	}
+	const to = check.to;
+	const now = new Date();
+	const lines = await tx.select().from(orderLines).where(eq(orderLines.fulfilmentId, f.id));
+	const effect = stockEffect(f.status, to);
+	const changedLots: Moved['lots'] = [];
+	if (effect) {
+		const perLot = new Map<string, number>();
+		for (const l of lines) perLot.set(l.lotId, (perLot.get(l.lotId) ?? 0) + l.quantity);
+		for (const [lotId, q] of [...perLot].sort(([a], [b]) => (a < b ? -1 : 1))) {
+			const [after] = await tx
+				.update(lots)
+				.set({
+					onHand: sql`greatest(${lots.onHand} + ${effect.onHand * q}, ${lots.locked} + ${lots.allocated} + ${effect.allocated * q})`,
+					allocated: sql`${lots.allocated} + ${effect.allocated * q}`,
+					stockVersion: sql`${lots.stockVersion} + 1`
+				})
+				.where(eq(lots.id, lotId))
+				.returning({
+					id: lots.id,
+					onHand: lots.onHand,
+					locked: lots.locked,
+					allocated: lots.allocated,
+					stockVersion: lots.stockVersion
+				});
+			if (after) changedLots.push(after);
+		}
+	}
+	const patch: Partial<typeof fulfilments.$inferInsert> = { status: to, updatedAt: now };
+	if (to === 'accepted') patch.acceptedAt = now;
+	if (to === 'packed') patch.packedAt = now;
+	if (to === 'shipped') {
+		patch.shippedAt = now;
+		patch.carrier = input.carrier!;
+		patch.trackingNo = input.trackingNo!;
+	}
+	if (to === 'delivered') patch.deliveredAt = now;
+	if (to === 'returned' || to === 'cancelled' || to === 'out_of_stock') patch.closedAt = now;
+	if (to === 'out_of_stock' || to === 'address_problem') patch.exceptionNote = input.note ?? null;
+	if (input.action === 'address_fixed') {
+		if (!input.shipTo) {
+			throw new AppError('invalid', 'invalid_input', 'Send the corrected address.', {
+				field: 'shipTo'
+			});
+		}
+		patch.shipTo = input.shipTo as ShipTo;
+		patch.exceptionNote = null;
+	}
+	const [updated] = await tx
+		.update(fulfilments)
+		.set(patch)
+		.where(eq(fulfilments.id, f.id))
+		.returning();
+	await tx.insert(fulfilmentEvents).values({
+		fulfilmentId: f.id,
+		fromStatus: f.status,
+		toStatus: to,
+		actorUserId: ids.userId,
+		actorTokenId: ids.tokenId,
+		note: to === 'shipped' ? `${input.carrier} ${input.trackingNo}` : (input.note ?? null)
+	});
+	await runHooks(orderHooks.moved, tx, {
+		fulfilmentId: f.id,
+		orderId: f.orderId,
+		showId: f.showId,
+		teamId: f.teamId,
+		supplierId: f.supplierId,
+		kind: f.kind,
+		from: f.status,
+		to,
+		at: now,
+		lines
+	});
+	return { fulfilment: updated!, lots: changedLots };
+}
+
+export interface BulkShipRow {
+	row: number;
+	number: string;
+	carrier: string;
+	trackingNo: string;
+}
+
+export interface BulkShipReport {
+	shipped: number;
+	failed: number;
+	rows: { row: number; number: string; ok: boolean; column?: string; message?: string }[];
+}
+
+/**
+ * Marks many fulfilments shipped from a sheet of (fulfilment number, carrier, tracking number).
+ * Each row stands alone: a bad row is reported and the good ones ship, each in its own
+ * transaction, so a half-processed sheet can be uploaded again (shipped rows then report
+ * "already shipped").
+ */
+export async function bulkShip(actor: Actor, rows: BulkShipRow[]): Promise<BulkShipReport> {
+	const policy = await currentPolicy();
+	const ids = actorIds(actor);
+	const report: BulkShipReport = { shipped: 0, failed: 0, rows: [] };
+	const numbers = rows.map((r) => Number(r.number.replace(/^#/, ''))).filter(Number.isSafeInteger);
+	const found = numbers.length
+		? await db()
+				.select({ id: fulfilments.id, number: fulfilments.number })
+				.from(fulfilments)
+				.where(inArray(fulfilments.number, numbers))
+		: [];
+	const idOf = new Map(found.map((f) => [f.number, f.id]));
+	const moved: Moved[] = [];
+	for (const r of rows) {
+		const n = Number(r.number.replace(/^#/, ''));
+		const id = Number.isSafeInteger(n) ? idOf.get(n) : undefined;
+		if (!id) {
+			report.rows.push({
+				row: r.row,
+				number: r.number,
+				ok: false,
+				column: 'number',
+				message: 'No such fulfilment.'
+			});
+			report.failed++;
+			continue;
+		}
+		try {
+			const input = parse(TransitionInput, {
+				action: 'ship',
+				carrier: r.carrier || undefined,
+				trackingNo: r.trackingNo || undefined
+			});
+			moved.push(await db().transaction((tx) => move(tx, actor, id, input, ids, policy)));
+			report.rows.push({ row: r.row, number: r.number, ok: true });
+			report.shipped++;
+		} catch (e) {
+			if (!(e instanceof AppError)) throw e;
+			const column =
+				e.field === 'carrier' ? 'carrier' : e.field === 'trackingNo' ? 'trackingNo' : 'number';
+			// Someone else's fulfilment reads as unknown, like the API.
+			const message = e.kind === 'not_found' ? 'No such fulfilment.' : e.message;
+			report.rows.push({ row: r.row, number: r.number, ok: false, column, message });
+			report.failed++;
+		}
+	}
+	if (moved.length) afterMove(moved);
+	return report;
+}
+
+/** Finds the header columns of a tracking sheet (Chinese or English headers). */
+export function readShipSheet(records: string[][]): BulkShipRow[] | AppError {
+	const [header, ...body] = records;
+	if (!header)
+		return new AppError('invalid', 'invalid_input', 'The sheet is empty.', { field: 'file' });
+	const norm = header.map((h) => h.trim().toLowerCase());
+	const col = (...names: string[]) => norm.findIndex((h) => names.includes(h));
+	const cNumber = col('number', 'fulfilment', 'fulfilment number', '发货单号', '单号', '编号');
+	const cCarrier = col('carrier', '快递公司', '物流公司', '承运商');
+	const cTracking = col(
+		'tracking',
+		'tracking number',
+		'trackingno',
+		'tracking_no',
+		'快递单号',
+		'运单号'
+	);
+	const missing = [
+		cNumber < 0 ? 'number' : null,
+		cCarrier < 0 ? 'carrier' : null,
+		cTracking < 0 ? 'tracking' : null
+	].filter(Boolean);
+	if (missing.length) {
+		return new AppError('invalid', 'invalid_input', `Missing columns: ${missing.join(', ')}.`, {
+			field: 'file'
+		});
+	}
+	return body
+		.map((r, i) => ({
+			row: i + 2,
+			number: (r[cNumber] ?? '').trim(),
+			carrier: (r[cCarrier] ?? '').trim(),
+			trackingNo: (r[cTracking] ?? '').trim()
+		}))
+		.filter((r) => r.number || r.carrier || r.trackingNo);
+}
+
+/**
+ * A consumer's claim of severely defective pieces, recorded by the host team. With 3+ severe
+ * pieces shown on photos (policy) a replacement fulfilment of those pieces is created, due in
+ * 24 h, drawn from the supplier's free stock, its freight (the partner rate of the route)
+ * charged to the supplier.
+ */
+export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unknown) {
+	const input = parse(ClaimInput, raw);
+	if (!UUID.test(fulfilmentId)) throw notFound('Fulfilment', 'id');
+	const policy = await currentPolicy();
+	const ids = actorIds(actor);
+	const result = await db().transaction(async (tx) => {
+		const [f] = await tx
+			.select()
+			.from(fulfilments)
+			.where(eq(fulfilments.id, fulfilmentId))
+			.for('update');
+		if (!f) throw notFound('Fulfilment', 'id');
+		const side = sideOf(actor, f);
+		if (!side) throw notFound('Fulfilment', 'id');
+		if (side === 'supplier') {
+			throw new AppError('forbidden', 'forbidden', 'Claims are filed by the host team.');
+		}
+		if (f.status !== 'delivered') {
+			throw new AppError('rule', 'illegal_transition', 'Only a delivered parcel can be claimed.', {
+				field: 'fulfilmentId',
+				details: { from: f.status }
+			});
+		}
+		const lines = await tx
+			.select()
+			.from(orderLines)
+			.where(eq(orderLines.fulfilmentId, f.id))
+			.orderBy(asc(orderLines.lotId));
+		const pieces = lines.reduce((s, l) => s + l.quantity, 0);
+		if (input.severePieces > pieces) {
+			throw new AppError('invalid', 'invalid_input', `The parcel held ${pieces} pieces.`, {
+				field: 'severePieces'
+			});
+		}
+		const triggers = claimTriggersReplacement(input.severePieces, input.photos.length, policy);
+		const claimId = randomUUID();
+		let replacementId: string | null = null;
+		let freightFen = 0;
+		const changedLots: Moved['lots'] = [];
+		if (triggers) {
+			// Replace the pieces line by line, in lot order, up to the claimed count.
+			let left = input.severePieces;
+			const take: { lotId: string; quantity: number }[] = [];
+			for (const l of lines) {
+				if (left === 0) break;
+				const q = Math.min(l.quantity, left);
+				take.push({ lotId: l.lotId, quantity: q });
+				left -= q;
+			}
+			for (const t of take) {
+				const [after] = await tx
+					.update(lots)
+					.set({
+						allocated: sql`${lots.allocated} + ${t.quantity}`,
+						stockVersion: sql`${lots.stockVersion} + 1`
+					})
+					.where(
+						and(
+							eq(lots.id, t.lotId),
+							sql`${lots.onHand} - ${lots.locked} - ${lots.allocated} >= ${t.quantity}`
+						)
+					)
+					.returning({
+						id: lots.id,
+						onHand: lots.onHand,
+						locked: lots.locked,
+						allocated: lots.allocated,
+						stockVersion: lots.stockVersion
+					});
+				if (!after) {
+					throw new AppError(
+						'conflict',
+						'insufficient_stock',
+						'The supplier has no free stock left for a replacement.',
+						{ field: 'severePieces', details: { lotId: t.lotId } }
+					);
+				}
+				changedLots.push(after);
+			}
+			const rates = await tx
+				.select()
+				.from(freightRates)
+				.where(
+					and(
+						eq(freightRates.originProvince, f.warehouseProvince),
+						eq(freightRates.destProvince, f.shipTo.province)
+					)
+				);
+			freightFen = quoteFreight(rates, input.severePieces)?.partnerFen ?? 0;
+			replacementId = randomUUID();
+			const now = new Date();
+			await tx.insert(fulfilments).values({
+				id: replacementId,
+				orderId: f.orderId,
+				showId: f.showId,
+				teamId: f.teamId,
+				supplierId: f.supplierId,
+				warehouseProvince: f.warehouseProvince,
+				warehouseCity: f.warehouseCity,
+				kind: 'replacement',
+				replacesId: f.id,
+				packaging: f.packaging,
+				shipTo: f.shipTo,
+				dueAt: new Date(now.getTime() + policy.orders.replacementDueHours * 3_600_000),
+				freightChargeFen: freightFen
+			});
+			await tx.insert(orderLines).values(
+				take.map((t) => {
+					const src = lines.find((l) => l.lotId === t.lotId)!;
+					return {
+						orderId: f.orderId,
+						fulfilmentId: replacementId!,
+						lotId: t.lotId,
+						supplierId: f.supplierId,
+						quantity: t.quantity,
+						unitPriceFen: src.unitPriceFen,
+						commissionBp: src.commissionBp,
+						fromFree: t.quantity
+					};
+				})
+			);
+			await tx.insert(fulfilmentEvents).values({
+				fulfilmentId: replacementId,
+				fromStatus: null,
+				toStatus: 'pending',
+				actorUserId: ids.userId,
+				actorTokenId: ids.tokenId,
+				note: `replacement for #${f.number} (claim ${claimId})`
+			});
+			if (freightFen > 0) {
+				await runHooks(orderHooks.supplierCharged, tx, {
+					supplierId: f.supplierId,
+					amountFen: freightFen,
+					reason: `replacement freight #${f.number}`,
+					refId: `claim:${claimId}`
+				});
+			}
+		}
+		await tx.insert(defectClaims).values({
+			id: claimId,
+			fulfilmentId: f.id,
+			severePieces: input.severePieces,
+			description: input.description,
+			photos: input.photos,
+			replacementId,
+			freightChargeFen: freightFen,
+			createdBy: ids.userId
+		});
+		return { claimId, replacementId, freightFen, changedLots, showId: f.showId };
+	});
+	for (const l of result.changedLots) publishLockChanges(l, [result.showId]);
+	if (result.replacementId) void publishFulfilmentsChanged([result.replacementId], 'created');
+	return {
+		claimId: result.claimId,
+		replacement: result.replacementId ? await getFulfilment(actor, result.replacementId) : null,
+		freightChargeFen: result.freightFen
+	};
+}

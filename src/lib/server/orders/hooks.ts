@@ -1,0 +1,50 @@
+import type { FulfilmentStatus } from '$lib/domain/orders';
+import type { Tx } from '../db';
+import type { orderLines } from '../db/schema';
+
+type LineRow = typeof orderLines.$inferSelect;
+
+export interface PlacedEvent {
+	showId: string;
+	orders: { id: string; paidAt: Date; teamId: string }[];
+	lines: (typeof orderLines.$inferInsert)[];
+}
+
+export interface FulfilmentMovedEvent {
+	fulfilmentId: string;
+	orderId: string;
+	showId: string;
+	teamId: string;
+	supplierId: string;
+	kind: 'order' | 'replacement';
+	from: FulfilmentStatus;
+	to: FulfilmentStatus;
+	at: Date;
+	lines: LineRow[];
+}
+
+export interface SupplierChargedEvent {
+	supplierId: string;
+	amountFen: number;
+	reason: string;
+	refId: string;
+}
+
+/**
+ * Extension points inside the orders module's transactions. The ledger registers here to post
+ * money movements (payment into escrow, refunds, settlement scheduling, supplier charges) in the
+ * same commit as the order event, without the orders module importing the ledger.
+ */
+export const orderHooks = {
+	placed: [] as ((tx: Tx, e: PlacedEvent) => Promise<void>)[],
+	moved: [] as ((tx: Tx, e: FulfilmentMovedEvent) => Promise<void>)[],
+	supplierCharged: [] as ((tx: Tx, e: SupplierChargedEvent) => Promise<void>)[]
+};
+
+export async function runHooks<E>(
+	list: ((tx: Tx, e: E) => Promise<void>)[],
+	tx: Tx,
+	e: E
+): Promise<void> {
+	for (const h of list) await h(tx, e);
+}

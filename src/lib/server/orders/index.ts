@@ -1,0 +1,26 @@
+// The orders module: consumer orders from shows, routed per supplier into fulfilments.
+export { placeOrder, buyerKey, type PlaceResult, type OrderSource } from './place';
+export {
+	transitionFulfilment,
+	bulkShip,
+	readShipSheet,
+	claimDefects,
+	type BulkShipReport
+} from './fulfil';
+export {
+	getFulfilment,
+	orderView,
+	getOrder,
+	supplierQueue,
+	supplierFulfilments,
+	showOrders,
+	fulfilmentHistory,
+	sideOf,
+	type FulfilmentView,
+	type FulfilmentWithActions,
+	type OrderView,
+	type ShowOrdersView
+} from './queries';
+export { freightQuote, freightQuotes, listRates, upsertRate } from './freight';
+export { importOrders, bulkShipSheet, type OrderImportReport } from './import';
+export { orderHooks } from './hooks';

@@ -1,0 +1,376 @@
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import {
+	availableActions,
+	slaState,
+	type FulfilmentAction,
+	type FulfilmentStatus,
+	type SlaState
+} from '$lib/domain/orders';
+import type { Policy } from '$lib/domain/policy';
+import type { Actor } from '../auth/service';
+import { currentPolicy } from '../catalog/policy';
+import { db, type DbOrTx } from '../db';
+import {
+	fulfilmentEvents,
+	fulfilments,
+	lots,
+	orderLines,
+	orders,
+	shows,
+	type ShipTo
+} from '../db/schema';
+import { forbidden, notFound, parse } from '../errors';
+import { actorTeam, authorizeShow } from '../live/access';
+import { QueueQuery } from './schemas';
+
+export interface LineView {
+	id: string;
+	lotId: string;
+	lotTitle: string;
+	grade: string;
+	quantity: number;
+	unitPriceFen: number;
+	commissionBp: number;
+	fromFree: number;
+}
+
+export interface FulfilmentView {
+	id: string;
+	number: number;
+	orderId: string;
+	externalId: string;
+	showId: string;
+	showTitle: string;
+	teamId: string;
+	teamName: string;
+	supplierId: string;
+	supplierName: string;
+	warehouseProvince: string;
+	warehouseCity: string;
+	kind: 'order' | 'replacement';
+	replacesId: string | null;
+	status: FulfilmentStatus;
+	packaging: string[];
+	shipTo: ShipTo;
+	carrier: string | null;
+	trackingNo: string | null;
+	dueAt: string | null;
+	freightChargeFen: number;
+	exceptionNote: string | null;
+	createdAt: string;
+	acceptedAt: string | null;
+	shippedAt: string | null;
+	deliveredAt: string | null;
+	pieces: number;
+	amountFen: number;
+	sla: { state: SlaState; deadline: string | null };
+	lines: LineView[];
+}
+
+export interface OrderView {
+	id: string;
+	externalId: string;
+	showId: string;
+	teamId: string;
+	source: string;
+	shipTo: ShipTo;
+	totalFen: number;
+	paidAt: string;
+	createdAt: string;
+	fulfilments: FulfilmentView[];
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Fulfilments by a condition, with their lines, names and SLA, newest first. */
+export async function loadFulfilments(
+	where: SQL | undefined,
+	opts: { limit?: number; policy?: Policy; order?: 'newest' | 'oldest'; tx?: DbOrTx } = {}
+): Promise<FulfilmentView[]> {
+	const tx = opts.tx ?? db();
+	const policy = opts.policy ?? (await currentPolicy(tx));
+	const supplierOrg = sql<string>`(select o.name from orgs o where o.id = "fulfilments"."supplier_id")`;
+	const teamOrg = sql<string>`(select o.name from orgs o where o.id = "fulfilments"."team_id")`;
+	const rows = await tx
+		.select({
+			f: fulfilments,
+			externalId: orders.externalId,
+			showTitle: shows.title,
+			supplierName: supplierOrg,
+			teamName: teamOrg
+		})
+		.from(fulfilments)
+		.innerJoin(orders, eq(orders.id, fulfilments.orderId))
+		.innerJoin(shows, eq(shows.id, fulfilments.showId))
+		.where(where)
+		.orderBy(
+			opts.order === 'oldest' ? asc(fulfilments.createdAt) : desc(fulfilments.createdAt),
+			desc(fulfilments.number)
+		)
+		.limit(opts.limit ?? 200);
+	if (rows.length === 0) return [];
+	const lineRows = await tx
+		.select({
+			l: orderLines,
+			lotTitle: lots.title,
+			grade: lots.grade
+		})
+		.from(orderLines)
+		.innerJoin(lots, eq(lots.id, orderLines.lotId))
+		.where(
+			inArray(
+				orderLines.fulfilmentId,
+				rows.map((r) => r.f.id)
+			)
+		)
+		.orderBy(asc(orderLines.id));
+	const byF = new Map<string, LineView[]>();
+	for (const r of lineRows) {
+		const list = byF.get(r.l.fulfilmentId) ?? [];
+		list.push({
+			id: r.l.id,
+			lotId: r.l.lotId,
+			lotTitle: r.lotTitle,
+			grade: r.grade,
+			quantity: r.l.quantity,
+			unitPriceFen: r.l.unitPriceFen,
+			commissionBp: r.l.commissionBp,
+			fromFree: r.l.fromFree
+		});
+		byF.set(r.l.fulfilmentId, list);
+	}
+	const now = new Date();
+	return rows.map(({ f, externalId, showTitle, supplierName, teamName }) => {
+		const lines = byF.get(f.id) ?? [];
+		const sla = slaState(
+			{ status: f.status, createdAt: f.createdAt, dueAt: f.dueAt, kind: f.kind },
+			now,
+			policy
+		);
+		return {
+			id: f.id,
+			number: f.number,
+			orderId: f.orderId,
+			externalId,
+			showId: f.showId,
+			showTitle,
+			teamId: f.teamId,
+			teamName: teamName ?? '',
+			supplierId: f.supplierId,
+			supplierName: supplierName ?? '',
+			warehouseProvince: f.warehouseProvince,
+			warehouseCity: f.warehouseCity,
+			kind: f.kind,
+			replacesId: f.replacesId,
+			status: f.status,
+			packaging: f.packaging,
+			shipTo: f.shipTo,
+			carrier: f.carrier,
+			trackingNo: f.trackingNo,
+			dueAt: iso(f.dueAt),
+			freightChargeFen: f.freightChargeFen,
+			exceptionNote: f.exceptionNote,
+			createdAt: f.createdAt.toISOString(),
+			acceptedAt: iso(f.acceptedAt),
+			shippedAt: iso(f.shippedAt),
+			deliveredAt: iso(f.deliveredAt),
+			pieces: lines.reduce((s, l) => s + l.quantity, 0),
+			amountFen: lines.reduce((s, l) => s + l.quantity * l.unitPriceFen, 0),
+			sla: { state: sla.state, deadline: iso(sla.deadline) },
+			lines
+		};
+	});
+}
+
+export async function orderView(orderId: string, tx: DbOrTx = db()): Promise<OrderView | null> {
+	const [o] = await tx.select().from(orders).where(eq(orders.id, orderId)).limit(1);
+	if (!o) return null;
+	const fs = await loadFulfilments(eq(fulfilments.orderId, orderId), { order: 'oldest', tx });
+	return {
+		id: o.id,
+		externalId: o.externalId,
+		showId: o.showId,
+		teamId: o.teamId,
+		source: o.source,
+		shipTo: o.shipTo,
+		totalFen: o.totalFen,
+		paidAt: o.paidAt.toISOString(),
+		createdAt: o.createdAt.toISOString(),
+		fulfilments: fs
+	};
+}
+
+/** Who a fulfilment's viewer is to it: its supplier, its host team, an operator, or nobody. */
+export function sideOf(
+	actor: Actor,
+	f: { supplierId: string; teamId: string }
+): 'supplier' | 'team' | 'operator' | null {
+	const a = actorTeam(actor);
+	const role = actor.kind === 'user' ? actor.user.role : null;
+	const orgKind = actor.kind === 'token' ? actor.orgKind : null;
+	if (a.orgId === f.supplierId && (role === 'supplier_staff' || orgKind === 'supplier')) {
+		return 'supplier';
+	}
+	if (
+		a.orgId === f.teamId &&
+		(role === 'host' || role === 'assistant' || orgKind === 'host_team')
+	) {
+		return 'team';
+	}
+	if (a.isOperator) return 'operator';
+	return null;
+}
+
+export interface FulfilmentWithActions extends FulfilmentView {
+	actions: FulfilmentAction[];
+}
+
+function withActions(
+	f: FulfilmentView,
+	side: 'supplier' | 'team' | 'operator'
+): FulfilmentWithActions {
+	return { ...f, actions: side === 'operator' ? [] : availableActions(f.status, side) };
+}
+
+/** One fulfilment for its supplier, its host team or an operator; 404 for anyone else. */
+export async function getFulfilment(actor: Actor, id: string): Promise<FulfilmentWithActions> {
+	if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('Fulfilment', 'id');
+	const [f] = await loadFulfilments(eq(fulfilments.id, id), { limit: 1 });
+	if (!f) throw notFound('Fulfilment', 'id');
+	const side = sideOf(actor, f);
+	if (!side) throw notFound('Fulfilment', 'id');
+	return withActions(f, side);
+}
+
+export function supplierOf(actor: Actor): string {
+	const role = actor.kind === 'user' ? actor.user.role : null;
+	const orgKind = actor.kind === 'token' ? actor.orgKind : null;
+	const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
+	if (!orgId || !(role === 'supplier_staff' || orgKind === 'supplier')) {
+		throw forbidden('Only a supplier’s staff can work its fulfilment queue.');
+	}
+	return orgId;
+}
+
+const OPEN: FulfilmentStatus[] = ['pending', 'accepted', 'packed', 'address_problem'];
+
+/** The supplier's queue: its own fulfilments only, open ones oldest first. */
+export async function supplierQueue(
+	actor: Actor,
+	raw: unknown = {}
+): Promise<FulfilmentWithActions[]> {
+	const supplierId = supplierOf(actor);
+	const q = parse(QueueQuery, raw);
+	const own = eq(fulfilments.supplierId, supplierId);
+	let where: SQL | undefined;
+	switch (q.status) {
+		case 'open':
+			where = and(own, inArray(fulfilments.status, OPEN));
+			break;
+		case 'exceptions':
+			where = and(own, inArray(fulfilments.status, ['out_of_stock', 'address_problem']));
+			break;
+		case 'closed':
+			where = and(own, inArray(fulfilments.status, ['returned', 'cancelled', 'out_of_stock']));
+			break;
+		case 'all':
+			where = own;
+			break;
+		default:
+			where = and(own, eq(fulfilments.status, q.status));
+	}
+	const list = await loadFulfilments(where, {
+		limit: q.limit,
+		order: q.status === 'open' ? 'oldest' : 'newest'
+	});
+	return list.map((f) => withActions(f, 'supplier'));
+}
+
+/** Some fulfilments of the actor's supplier by id (for printing); others are left out. */
+export async function supplierFulfilments(actor: Actor, ids: string[]): Promise<FulfilmentView[]> {
+	const supplierId = supplierOf(actor);
+	const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)).slice(0, 500);
+	if (valid.length === 0) return [];
+	return loadFulfilments(
+		and(eq(fulfilments.supplierId, supplierId), inArray(fulfilments.id, valid)),
+		{ limit: 500, order: 'oldest' }
+	);
+}
+
+export interface ShowOrdersView {
+	show: { id: string; title: string; status: string; teamId: string };
+	fulfilments: FulfilmentWithActions[];
+	counts: Record<FulfilmentStatus, number>;
+	overdue: number;
+	totalFen: number;
+	orders: number;
+}
+
+/** Every order of a show, by fulfilment, with live status and SLA: the host team's view. */
+export async function showOrders(actor: Actor, showId: string): Promise<ShowOrdersView> {
+	await authorizeShow(actor, showId, 'read');
+	const [show] = await db()
+		.select({ id: shows.id, title: shows.title, status: shows.status, teamId: shows.teamId })
+		.from(shows)
+		.where(eq(shows.id, showId));
+	if (!show) throw notFound('Show', 'showId');
+	const list = await loadFulfilments(eq(fulfilments.showId, showId), { limit: 2000 });
+	const counts = Object.fromEntries(
+		(
+			[
+				'pending',
+				'accepted',
+				'packed',
+				'shipped',
+				'delivered',
+				'returned',
+				'cancelled',
+				'out_of_stock',
+				'address_problem'
+			] as const
+		).map((s) => [s, 0])
+	) as Record<FulfilmentStatus, number>;
+	for (const f of list) counts[f.status]++;
+	const [agg] = await db()
+		.select({
+			orders: sql<number>`count(*)`.mapWith(Number),
+			total: sql<number>`coalesce(sum(${orders.totalFen}), 0)`.mapWith(Number)
+		})
+		.from(orders)
+		.where(eq(orders.showId, showId));
+	const side = actorTeam(actor).isOperator ? 'operator' : 'team';
+	return {
+		show,
+		fulfilments: list.map((f) => withActions(f, side)),
+		counts,
+		overdue: list.filter((f) => f.sla.state !== 'ok').length,
+		totalFen: agg?.total ?? 0,
+		orders: agg?.orders ?? 0
+	};
+}
+
+/** The audit trail of a fulfilment, for its parties. */
+export async function fulfilmentHistory(actor: Actor, id: string) {
+	await getFulfilment(actor, id);
+	return db()
+		.select({
+			from: fulfilmentEvents.fromStatus,
+			to: fulfilmentEvents.toStatus,
+			note: fulfilmentEvents.note,
+			at: fulfilmentEvents.at,
+			actorUserId: fulfilmentEvents.actorUserId
+		})
+		.from(fulfilmentEvents)
+		.where(eq(fulfilmentEvents.fulfilmentId, id))
+		.orderBy(asc(fulfilmentEvents.at), asc(fulfilmentEvents.id));
+}
+
+/** An order for its host team or an operator; 404 for anyone else. */
+export async function getOrder(actor: Actor, id: string): Promise<OrderView> {
+	if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('Order', 'id');
+	const o = await orderView(id);
+	if (!o) throw notFound('Order', 'id');
+	const a = actorTeam(actor);
+	if (!(a.isOperator || (a.orgId === o.teamId && a.mayWrite))) throw notFound('Order', 'id');
+	return o;
+}

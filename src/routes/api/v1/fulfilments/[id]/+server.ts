@@ -1,0 +1,9 @@
+import { json } from '@sveltejs/kit';
+import { getFulfilment } from '$lib/server/orders';
+import { api, requireActor } from '$lib/server/http';
+import type { RequestHandler } from './$types';
+
+/** A fulfilment for its supplier, its host team or an operator (404 for anyone else). */
+export const GET: RequestHandler = api(async ({ locals, params }) =>
+	json({ fulfilment: await getFulfilment(requireActor(locals), params.id) })
+);

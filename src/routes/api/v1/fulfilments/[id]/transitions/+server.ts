@@ -1,0 +1,14 @@
+import { json } from '@sveltejs/kit';
+import { transitionFulfilment } from '$lib/server/orders';
+import { api, readJson, requireActor } from '$lib/server/http';
+import type { RequestHandler } from './$types';
+
+/**
+ * {action: accept|pack|ship|deliver|return|cancel|out_of_stock|address_problem|address_fixed,
+ * carrier?, trackingNo?, note?, shipTo?}. Illegal moves → 422 illegal_transition.
+ */
+export const POST: RequestHandler = api(async ({ locals, params, request }) =>
+	json({
+		fulfilment: await transitionFulfilment(requireActor(locals), params.id, await readJson(request))
+	})
+);

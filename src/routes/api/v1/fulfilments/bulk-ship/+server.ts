@@ -1,0 +1,15 @@
+import { json } from '@sveltejs/kit';
+import { bulkShipSheet } from '$lib/server/orders';
+import { readUpload } from '$lib/server/catalog/http';
+import { api, requireActor } from '$lib/server/http';
+import type { RequestHandler } from './$types';
+
+/**
+ * A CSV/XLSX of (number, carrier, tracking) — multipart `file` or the raw body. Each row ships
+ * on its own; the answer reports every row: {shipped, failed, rows:[{row, number, ok, column?, message?}]}.
+ */
+export const POST: RequestHandler = api(async ({ locals, request }) => {
+	const actor = requireActor(locals);
+	const report = await bulkShipSheet(actor, await readUpload(request));
+	return json(report, { status: report.failed && !report.shipped ? 422 : 200 });
+});

@@ -1,0 +1,15 @@
+import { json } from '@sveltejs/kit';
+import { placeOrder } from '$lib/server/orders';
+import { api, readJson, requireActor } from '$lib/server/http';
+import type { RequestHandler } from './$types';
+
+/**
+ * A consumer order from a show (the live platform's webhook, with the host team's API token):
+ * {externalId, showId, lines:[{lotId, quantity, unitPrice (fen)}], shipTo, paidAt}.
+ * 201 {order} when new; 200 {order} for a repeated externalId (the same order, never a second);
+ * 409 insufficient_stock when a line is beyond the show's locks (nothing is written).
+ */
+export const POST: RequestHandler = api(async ({ locals, request }) => {
+	const r = await placeOrder(requireActor(locals), await readJson(request), 'webhook');
+	return json({ order: r.order, created: r.created }, { status: r.created ? 201 : 200 });
+});

@@ -1,0 +1,8 @@
+import { json } from '@sveltejs/kit';
+import { getOrder } from '$lib/server/orders';
+import { api, requireActor } from '$lib/server/http';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = api(async ({ locals, params }) =>
+	json({ order: await getOrder(requireActor(locals), params.id) })
+);

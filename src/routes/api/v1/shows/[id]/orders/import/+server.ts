@@ -1,0 +1,11 @@
+import { json } from '@sveltejs/kit';
+import { importOrders } from '$lib/server/orders';
+import { readUpload } from '$lib/server/catalog/http';
+import { api, requireActor } from '$lib/server/http';
+import type { RequestHandler } from './$types';
+
+/** Orders from a CSV/XLSX (one row per line); an invalid sheet places nothing (422 with rows). */
+export const POST: RequestHandler = api(async ({ locals, params, request }) => {
+	const r = await importOrders(requireActor(locals), params.id, await readUpload(request));
+	return json(r, { status: r.errors.length ? 422 : 200 });
+});
