@@ -23,11 +23,12 @@ export async function freightQuote(
 
 /** Quotes for many routes at once (queue and host pages): key `${origin}|${dest}|${pieces}`. */
 export async function freightQuotes(
-	routes: { origin: string; dest: string; pieces: number }[]
+	routes: { origin: string; dest: string; pieces: number }[],
+	tx: DbOrTx = db()
 ): Promise<Map<string, FreightQuote>> {
 	const out = new Map<string, FreightQuote>();
 	if (routes.length === 0) return out;
-	const tiers = await db()
+	const tiers = await tx
 		.select()
 		.from(freightRates)
 		.where(

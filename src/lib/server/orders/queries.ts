@@ -4,6 +4,7 @@ import {
 	slaState,
 	type FulfilmentAction,
 	type FulfilmentStatus,
+	type FreightQuote,
 	type SlaState
 } from '$lib/domain/orders';
 import type { Policy } from '$lib/domain/policy';
@@ -21,6 +22,7 @@ import {
 } from '../db/schema';
 import { forbidden, notFound, parse } from '../errors';
 import { actorTeam, authorizeShow } from '../live/access';
+import { freightQuotes } from './freight';
 import { QueueQuery } from './schemas';
 
 export interface LineView {
@@ -64,6 +66,8 @@ export interface FulfilmentView {
 	pieces: number;
 	amountFen: number;
 	sla: { state: SlaState; deadline: string | null };
+	/** Partner vs market freight for this parcel's route and pieces, when a partner serves it. */
+	freight: FreightQuote | null;
 	lines: LineView[];
 }
 
@@ -139,6 +143,18 @@ export async function loadFulfilments(
 		});
 		byF.set(r.l.fulfilmentId, list);
 	}
+	const pieces = (id: string) => (byF.get(id) ?? []).reduce((s, l) => s + l.quantity, 0);
+	const quotes = await freightQuotes(
+		rows
+			.filter((r) => r.f.warehouseProvince && r.f.shipTo.province)
+			.map((r) => ({
+				origin: r.f.warehouseProvince,
+				dest: r.f.shipTo.province,
+				pieces: pieces(r.f.id)
+			}))
+			.filter((r) => r.pieces > 0),
+		tx
+	);
 	const now = new Date();
 	return rows.map(({ f, externalId, showTitle, supplierName, teamName }) => {
 		const lines = byF.get(f.id) ?? [];
@@ -177,6 +193,7 @@ export async function loadFulfilments(
 			pieces: lines.reduce((s, l) => s + l.quantity, 0),
 			amountFen: lines.reduce((s, l) => s + l.quantity * l.unitPriceFen, 0),
 			sla: { state: sla.state, deadline: iso(sla.deadline) },
+			freight: quotes.get(`${f.warehouseProvince}|${f.shipTo.province}|${pieces(f.id)}`) ?? null,
 			lines
 		};
 	});
