@@ -448,8 +448,21 @@ describe('fulfilment', () => {
 				marketBaseFen: 1500,
 				marketPerPieceFen: 400
 			})
-			.onConflictDoNothing();
+			.onConflictDoUpdate({
+				target: [freightRates.originProvince, freightRates.destProvince, freightRates.minPieces],
+				set: {
+					partnerBaseFen: 1000,
+					partnerPerPieceFen: 300,
+					marketBaseFen: 1500,
+					marketPerPieceFen: 400
+				}
+			});
 		const { f } = await oneParcel(lotId, 5);
+		expect(f.freight).toMatchObject({
+			partnerFen: 1000 + 5 * 300,
+			marketFen: 1500 + 5 * 400,
+			savingFen: 1000
+		});
 		await transitionFulfilment(supplier2.actor, f.id, { action: 'accept' });
 		await transitionFulfilment(supplier2.actor, f.id, {
 			action: 'ship',

@@ -33,6 +33,8 @@ const EnvSchema = z.object({
 	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
 	/** How lock requests reach the database: coalesced per lot (default) or one transaction each. */
 	LOCK_STRATEGY: z.enum(['batched', 'naive']).default('batched'),
+	/** Most orders of one show placed in one transaction; 1 = a transaction per order. */
+	ORDER_BATCH_MAX: z.coerce.number().int().min(1).max(2000).default(200),
 	/** Set to false to keep this process from running background jobs (expiry sweeps). */
 	JOBS: z
 		.enum(['true', 'false', '1', '0'])

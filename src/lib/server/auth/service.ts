@@ -2,6 +2,7 @@ import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
 import { ORG_KIND_BY_ROLE } from '$lib/domain/roles';
 import { db } from '../db';
+import { env } from '../env';
 import { apiTokens, orgs, teamInvitations, users, type Role } from '../db/schema';
 import { AppError, forbidden, notFound, parse } from '../errors';
 import { createSupplierProfile } from '../catalog/profile';
@@ -265,20 +266,31 @@ export async function revokeApiToken(actor: SessionUser, id: string) {
 		.where(and(eq(apiTokens.id, id), eq(apiTokens.orgId, actor.orgId), isNull(apiTokens.revokedAt)))
 		.returning({ id: apiTokens.id });
 	if (rows.length === 0) throw notFound('Token');
+	tokenCache.clear();
 }
 
 const lastUsedWritten = new Map<string, number>();
+/**
+ * Tokens seen in the last SESSION_CACHE_MS, by hash: a busy webhook skips a query per call.
+ * Revoking clears this process's cache at once; other processes stop accepting the token
+ * within SESSION_CACHE_MS.
+ */
+const tokenCache = new Map<string, { at: number; actor: Extract<Actor, { kind: 'token' }> }>();
 
 /** Resolves a Bearer token to its organisation; null when unknown or revoked. */
 export async function authenticateApiToken(
 	token: string
 ): Promise<Extract<Actor, { kind: 'token' }> | null> {
 	if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
+	const hash = hashToken(token);
+	const ttl = env().SESSION_CACHE_MS;
+	const hit = ttl > 0 ? tokenCache.get(hash) : undefined;
+	if (hit && hit.at > Date.now() - ttl) return hit.actor;
 	const [row] = await db()
 		.select({ id: apiTokens.id, orgId: apiTokens.orgId, orgKind: orgs.kind })
 		.from(apiTokens)
 		.innerJoin(orgs, eq(orgs.id, apiTokens.orgId))
-		.where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)))
+		.where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)))
 		.limit(1);
 	if (!row) return null;
 	// Record use at most once a minute per token so a busy integration does not write every call.
@@ -290,5 +302,10 @@ export async function authenticateApiToken(
 			.set({ lastUsedAt: new Date(now) })
 			.where(eq(apiTokens.id, row.id));
 	}
-	return { kind: 'token', tokenId: row.id, orgId: row.orgId, orgKind: row.orgKind };
+	const actor = { kind: 'token' as const, tokenId: row.id, orgId: row.orgId, orgKind: row.orgKind };
+	if (ttl > 0) {
+		if (tokenCache.size > 10_000) tokenCache.clear();
+		tokenCache.set(hash, { at: Date.now(), actor });
+	}
+	return actor;
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Policy } from '$lib/domain/policy';
 import { db, type DbOrTx } from '../db';
 import { lotSales, lots, settings } from '../db/schema';
@@ -208,47 +208,26 @@ export async function refreshSalesStats(
 }
 
 /**
- * Records many dropship or wholesale sales at once inside the caller's transaction (the order
- * batch that holds the lots' rows). Each lot's 7-day sales go up by what was inserted here, so
- * the catalog sorts on current figures; the scheduled stats job rolls the window forward and
- * recomputes repurchase rates from the facts written since its last run. Repeated orderRefs
- * count once. Returns how many facts were new.
+ * Writes sale facts of an order batch in one statement, inside the caller's transaction. The
+ * caller holds the lots' rows and adds the same quantities to their `sales_7d` in its own stock
+ * update (one statement for both), so the catalog sorts on current figures; the scheduled
+ * stats job rolls the 7-day window forward and recomputes repurchase rates from facts written
+ * since its last run. Every orderRef must be new (the order's line id).
  */
-export async function recordSales(tx: DbOrTx, raw: SaleInput[]): Promise<number> {
-	if (raw.length === 0) return 0;
-	const inputs = raw.map((r) => parse(SaleInput, r));
-	const ids = [...new Set(inputs.map((i) => i.lotId))];
-	const owners = await tx
-		.select({ id: lots.id, supplierId: lots.supplierId })
-		.from(lots)
-		.where(inArray(lots.id, ids));
-	const supplierOf = new Map(owners.map((o) => [o.id, o.supplierId]));
-	const values = inputs.map((input) => {
-		const supplierId = supplierOf.get(input.lotId);
-		if (!supplierId) throw new AppError('not_found', 'not_found', 'Lot not found.', { field: 'lotId' });
-		return {
-			lotId: input.lotId,
-			supplierId,
-			buyerKey: input.buyerKey,
-			quantity: input.quantity,
-			amountFen: input.amountFen,
-			channel: input.channel,
-			orderRef: input.orderRef ?? null,
-			soldAt: input.soldAt ?? new Date()
-		};
-	});
-	const inserted = await tx
-		.insert(lotSales)
-		.values(values)
-		.onConflictDoNothing()
-		.returning({ lotId: lotSales.lotId, quantity: lotSales.quantity });
-	const byLot = new Map<string, number>();
-	for (const r of inserted) byLot.set(r.lotId, (byLot.get(r.lotId) ?? 0) + r.quantity);
-	for (const [lotId, q] of [...byLot].sort(([a], [b]) => (a < b ? -1 : 1))) {
-		await tx
-			.update(lots)
-			.set({ sales7d: sql`${lots.sales7d} + ${q}` })
-			.where(eq(lots.id, lotId));
+export async function insertSaleFacts(
+	tx: DbOrTx,
+	facts: {
+		lotId: string;
+		supplierId: string;
+		buyerKey: string;
+		quantity: number;
+		amountFen: number;
+		channel: 'wholesale' | 'dropship';
+		orderRef: string;
+		soldAt: Date;
+	}[]
+): Promise<void> {
+	for (let k = 0; k < facts.length; k += 1000) {
+		await tx.insert(lotSales).values(facts.slice(k, k + 1000));
 	}
-	return inserted.length;
 }

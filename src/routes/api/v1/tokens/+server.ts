@@ -1,0 +1,14 @@
+import { json } from '@sveltejs/kit';
+import { createApiToken, listApiTokens } from '$lib/server/auth/service';
+import { api, readJson, requireUser } from '$lib/server/http';
+import type { RequestHandler } from './$types';
+
+/** The signed-in person's organisation's API tokens (prefixes only). Needs a session, not a token. */
+export const GET: RequestHandler = api(async ({ locals }) =>
+	json({ tokens: await listApiTokens(requireUser(locals)) })
+);
+
+/** {name} → 201 {id, token}: the only time the token is shown. Hosts and suppliers; not assistants. */
+export const POST: RequestHandler = api(async ({ locals, request }) =>
+	json(await createApiToken(requireUser(locals), await readJson(request)), { status: 201 })
+);
