@@ -21,7 +21,6 @@ import {
 	lots,
 	orderLines,
 	orders,
-	showSlots,
 	shows,
 	stockLocks,
 	type ShipTo
