@@ -545,3 +545,20 @@ describe('import', () => {
 		expect(supplierIds).toHaveLength(1);
 	});
 });
+
+describe('OpenAPI', () => {
+	it('documents the orders API from the same schemas the API validates with', async () => {
+		const { openApiDocument } = await import('../../src/lib/server/catalog/openapi');
+		const doc = openApiDocument('http://localhost') as {
+			paths: Record<string, unknown>;
+			components: { schemas: Record<string, { required?: string[] }> };
+		};
+		for (const p of ['/api/v1/orders', '/api/v1/fulfilments/{id}/transitions', '/api/v1/lots']) {
+			expect(doc.paths[p], p).toBeDefined();
+		}
+		expect(doc.components.schemas.OrderCreate!.required).toEqual(
+			expect.arrayContaining(['externalId', 'showId', 'lines', 'shipTo', 'paidAt'])
+		);
+		expect(() => JSON.stringify(doc)).not.toThrow();
+	});
+});

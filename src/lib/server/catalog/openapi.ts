@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { SIZE_PROFILES } from '$lib/domain/pricing';
 import {
 	GRADES,
@@ -10,21 +9,8 @@ import {
 	SCENARIOS
 } from './schemas';
 
-type Json = Record<string, unknown>;
-
-const toSchema = (s: z.ZodType) => {
-	const { $schema: _s, ...rest } = z.toJSONSchema(s, {
-		io: 'input',
-		unrepresentable: 'any',
-		target: 'draft-2020-12'
-	}) as Json;
-	return rest;
-};
-
-const errorResponse = (description: string) => ({
-	description,
-	content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } }
-});
+import { errorResponse, toSchema, type Json } from '../openapi';
+import { ordersOpenApi } from '../orders/openapi';
 
 const LotSummary: Json = {
 	type: 'object',
@@ -147,13 +133,14 @@ function filterParameters(): Json[] {
 /** The OpenAPI 3.1 document for the lots API, built from the same zod schemas the API validates with. */
 export function openApiDocument(origin: string): Json {
 	const security = [{ bearer: [] }, { session: [] }];
+	const orders = ordersOpenApi();
 	return {
 		openapi: '3.1.0',
 		info: {
 			title: 'LotLive API',
 			version: '1',
 			description:
-				'Surplus-stock catalog. Money is CNY in integer fen; rates in basis points. Errors are {"error":{"code","message","field"}}.'
+				'LotLive: surplus-stock catalog, live-show orders and fulfilment. Money is CNY in integer fen; rates in basis points. Errors are {"error":{"code","message","field"}}.'
 		},
 		servers: [{ url: origin }],
 		components: {
@@ -170,6 +157,7 @@ export function openApiDocument(origin: string): Json {
 				LotPatch: toSchema(LotPatchInput),
 				LotSummary,
 				LotDetail,
+				...orders.schemas,
 				Error: {
 					type: 'object',
 					required: ['error'],
@@ -215,6 +203,7 @@ export function openApiDocument(origin: string): Json {
 		},
 		security,
 		paths: {
+			...orders.paths,
 			'/api/v1/lots': {
 				get: {
 					summary: 'Search the catalog',
