@@ -38,8 +38,7 @@ export interface ShowChangedV1 {
 }
 
 /**
- * A fulfilment was created or changed status. Sent to its supplier's org room (the queue page),
- * its host team's org room and its show's room. Carries only ids and status: clients fetch the
+ * A fulfilment was created or changed status. Carries only ids and status: clients fetch the
  * fulfilment through the API, which checks who may see the consumer's address.
  */
 export interface FulfilmentChangedV1 {
@@ -54,9 +53,19 @@ export interface FulfilmentChangedV1 {
 	at: string;
 }
 
+/**
+ * Fulfilments created or changed by one commit (an order batch can create hundreds), sent once
+ * per room: each supplier's org room gets its own items; the host team's org room and the show's
+ * room get all of them. One message per room and commit keeps a flash sale from costing a
+ * cross-node broadcast per parcel.
+ */
+export interface FulfilmentsChangedV1 {
+	items: FulfilmentChangedV1[];
+}
+
 export interface ServerToClientEvents {
 	HelloV1: (p: HelloV1) => void;
-	FulfilmentChangedV1: (p: FulfilmentChangedV1) => void;
+	FulfilmentsChangedV1: (p: FulfilmentsChangedV1) => void;
 	StockChangedV1: (p: StockChangedV1) => void;
 	ShowStockChangedV1: (p: ShowStockChangedV1) => void;
 	ShowChangedV1: (p: ShowChangedV1) => void;

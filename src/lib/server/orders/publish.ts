@@ -7,7 +7,8 @@ import { currentIo } from '../realtime/io';
 
 /**
  * After a commit: tells the supplier's queue, the host team and the show's watchers that these
- * fulfilments appeared or moved. Through the socket.io adapter this reaches every node.
+ * fulfilments appeared or moved, one message per room. Through the socket.io adapter this
+ * reaches every node.
  */
 export async function publishFulfilmentsChanged(
 	ids: string[],
@@ -29,22 +30,31 @@ export async function publishFulfilmentsChanged(
 			.from(fulfilments)
 			.where(inArray(fulfilments.id, ids));
 		const at = new Date().toISOString();
-		for (const r of rows) {
-			const event: FulfilmentChangedV1 = {
-				fulfilmentId: r.id,
-				orderId: r.orderId,
-				showId: r.showId,
-				supplierId: r.supplierId,
-				teamId: r.teamId,
-				number: r.number,
-				status: r.status,
-				change,
-				at
-			};
-			io.to([rooms.org(r.supplierId), rooms.org(r.teamId), rooms.show(r.showId)]).emit(
-				'FulfilmentChangedV1',
-				event
-			);
+		const items: FulfilmentChangedV1[] = rows.map((r) => ({
+			fulfilmentId: r.id,
+			orderId: r.orderId,
+			showId: r.showId,
+			supplierId: r.supplierId,
+			teamId: r.teamId,
+			number: r.number,
+			status: r.status,
+			change,
+			at
+		}));
+		// Each supplier hears only of its own parcels; the team and the show's watchers of all.
+		const bySupplier = new Map<string, FulfilmentChangedV1[]>();
+		const byAudience = new Map<string, FulfilmentChangedV1[]>();
+		for (const it of items) {
+			bySupplier.set(it.supplierId, [...(bySupplier.get(it.supplierId) ?? []), it]);
+			const key = `${it.teamId}|${it.showId}`;
+			byAudience.set(key, [...(byAudience.get(key) ?? []), it]);
+		}
+		for (const [supplierId, list] of bySupplier) {
+			io.to(rooms.org(supplierId)).emit('FulfilmentsChangedV1', { items: list });
+		}
+		for (const [key, list] of byAudience) {
+			const [teamId, showId] = key.split('|') as [string, string];
+			io.to([rooms.org(teamId), rooms.show(showId)]).emit('FulfilmentsChangedV1', { items: list });
 		}
 	} catch (err) {
 		logger().warn({ err }, 'fulfilment publish failed');
