@@ -5,3 +5,4 @@ export * from './realtime';
 export * from './catalog';
 export * from './live';
 export * from './boards';
+export * from './ledger';
