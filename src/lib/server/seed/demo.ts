@@ -23,6 +23,7 @@ import { hashPassword } from '../auth/password';
 import { logger } from '../log';
 import { rng, type Rng } from './random';
 import { seedDemoBoards } from './boards';
+import { seedDemoLedger } from './ledger';
 
 export const DEMO_PASSWORD = 'demo1234';
 export const DEMO_DOMAIN = 'demo.lotlive.cn';
@@ -496,6 +497,7 @@ export async function seedDemoIfEmpty(): Promise<boolean> {
 		await seedDemoMediaAndSales(tx, [b1, b2]);
 	});
 	await seedDemoBoards();
+	await seedDemoLedger();
 	logger().info(
 		{ ms: Math.round(performance.now() - started), lots: DEMO_LOT_COUNT },
 		'demo data seeded'
