@@ -39,6 +39,8 @@ export interface Policy {
 		settleEveryMinutes: number;
 		/** Sale lines settled per database transaction (one set-based statement each). */
 		settleBatchSize: number;
+		/** Settlement batches in flight at once (each claims its own lines with SKIP LOCKED). */
+		settleWorkers: number;
 	};
 	catalog: {
 		/** `sales_7d` counts sales in this many days. */
@@ -91,7 +93,8 @@ export const DEFAULT_POLICY: Policy = {
 		commissionMaxBp: 2000,
 		defaultCommissionBp: 1500,
 		settleEveryMinutes: 5,
-		settleBatchSize: 2000
+		settleBatchSize: 2000,
+		settleWorkers: 2
 	},
 	catalog: {
 		salesWindowDays: 7,

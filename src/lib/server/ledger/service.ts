@@ -278,7 +278,7 @@ async function settleBatch(tx: Tx, now: Date, n: number) {
 				gross_fen, refunded_fen, commission_bp, fee_bp
 			from ledger_sales
 			where settled_at is null and settle_after <= ${now.toISOString()}::timestamptz
-			order by settle_after, sale_line_id
+			order by settle_after
 			limit ${n}
 			for update skip locked`,
 		tx
@@ -317,22 +317,30 @@ async function settleBatch(tx: Tx, now: Date, n: number) {
 /**
  * The settlement job: every delivered line whose return window has passed releases its net
  * (paid − refunded) from escrow to supplier, host and platform. Batched (one set-based posting
- * per batch); safe to run twice or on two nodes at once (row claims plus idempotency keys).
- * A fully refunded line is closed with nothing to post.
+ * per batch of policy.money.settleBatchSize lines), with policy.money.settleWorkers batches in
+ * flight at once; safe to run twice or on two nodes at once (row claims with SKIP LOCKED, plus
+ * idempotency keys). A fully refunded line is closed with nothing to post.
  */
 export async function settleDue(
 	now: Date = new Date(),
 	limit: number = Number.POSITIVE_INFINITY
 ): Promise<{ settled: number; entries: number }> {
-	const batch = (await currentPolicy()).money.settleBatchSize;
+	const { settleBatchSize: batch, settleWorkers } = (await currentPolicy()).money;
 	let settled = 0;
+	let claimed = 0;
 	let entries = 0;
-	while (settled < limit) {
-		const n = Math.min(batch, limit - settled);
-		const r = await db().transaction((tx) => settleBatch(tx, now, n));
-		settled += r.settled;
-		entries += r.entries;
-		if (r.claimed < n) break;
-	}
+	let done = false;
+	const worker = async () => {
+		while (!done && claimed < limit) {
+			const n = Math.min(batch, limit - claimed);
+			claimed += n;
+			const r = await db().transaction((tx) => settleBatch(tx, now, n));
+			claimed -= n - r.claimed;
+			settled += r.settled;
+			entries += r.entries;
+			if (r.claimed < n) done = true;
+		}
+	};
+	await Promise.all(Array.from({ length: Math.max(1, settleWorkers) }, worker));
 	return { settled, entries };
 }
