@@ -88,11 +88,8 @@ ALTER TABLE "ledger_sales" ADD CONSTRAINT "ledger_sales_supplier_org_id_orgs_id_
 CREATE INDEX "ledger_entries_account_at_idx" ON "ledger_entries" USING btree ("account_id","at","id");--> statement-breakpoint
 CREATE INDEX "ledger_entries_transaction_idx" ON "ledger_entries" USING btree ("transaction_id");--> statement-breakpoint
 CREATE INDEX "ledger_entries_sale_line_idx" ON "ledger_entries" USING btree ("sale_line_id");--> statement-breakpoint
-CREATE INDEX "ledger_entries_show_idx" ON "ledger_entries" USING btree ("show_id") WHERE "ledger_entries"."show_id" is not null;--> statement-breakpoint
 CREATE INDEX "ledger_payouts_org_idx" ON "ledger_payouts" USING btree ("org_id","created_at");--> statement-breakpoint
 CREATE INDEX "ledger_sales_due_idx" ON "ledger_sales" USING btree ("settle_after") WHERE "ledger_sales"."settled_at" is null and "ledger_sales"."settle_after" is not null;--> statement-breakpoint
 CREATE INDEX "ledger_sales_host_idx" ON "ledger_sales" USING btree ("host_team_id","paid_at");--> statement-breakpoint
 CREATE INDEX "ledger_sales_supplier_idx" ON "ledger_sales" USING btree ("supplier_org_id","paid_at");--> statement-breakpoint
-CREATE INDEX "ledger_sales_order_idx" ON "ledger_sales" USING btree ("order_id");--> statement-breakpoint
-CREATE INDEX "ledger_transactions_sale_line_idx" ON "ledger_transactions" USING btree ("sale_line_id");--> statement-breakpoint
-CREATE INDEX "ledger_transactions_at_idx" ON "ledger_transactions" USING btree ("at");
+CREATE INDEX "ledger_sales_order_idx" ON "ledger_sales" USING btree ("order_id");

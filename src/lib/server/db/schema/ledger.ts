@@ -75,11 +75,9 @@ export const ledgerTransactions = pgTable(
 		/** Refund reason, charge reason, payout note. */
 		memo: text('memo').notNull().default(''),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
-	},
-	(t) => [
-		index('ledger_transactions_sale_line_idx').on(t.saleLineId),
-		index('ledger_transactions_at_idx').on(t.at)
-	]
+	}
+	// No secondary indexes: lookups go by idempotency key (unique) or through the entries, and a
+	// settlement batch writes thousands of rows here at a time.
 );
 
 /**
@@ -110,10 +108,7 @@ export const ledgerEntries = pgTable(
 		check('ledger_entries_nonzero', sql`${t.amountFen} <> 0`),
 		index('ledger_entries_account_at_idx').on(t.accountId, t.at, t.id),
 		index('ledger_entries_transaction_idx').on(t.transactionId),
-		index('ledger_entries_sale_line_idx').on(t.saleLineId),
-		index('ledger_entries_show_idx')
-			.on(t.showId)
-			.where(sql`${t.showId} is not null`)
+		index('ledger_entries_sale_line_idx').on(t.saleLineId)
 	]
 );
 
