@@ -7,6 +7,7 @@ import {
 	commissionInBand,
 	isBalanced,
 	monthPeriod,
+	resolveCommissionBp,
 	withRunningBalance,
 	owed,
 	paymentPostings,
@@ -290,6 +291,14 @@ describe('sales without a host, periods and statements', () => {
 		expect(commissionInBand(1499, band)).toBe(false);
 		expect(commissionInBand(2001, band)).toBe(false);
 		expect(commissionInBand(1500.5, band)).toBe(false);
+	});
+
+	it('takes the show deal’s rate, else the lot’s, else the default, inside the band', () => {
+		const money = { commissionMinBp: 1500, commissionMaxBp: 2000, defaultCommissionBp: 1500 };
+		expect(resolveCommissionBp({ showDealBp: 1800, lotBp: 1600 }, money)).toBe(1800);
+		expect(resolveCommissionBp({ showDealBp: null, lotBp: 1600 }, money)).toBe(1600);
+		expect(resolveCommissionBp({}, money)).toBe(1500);
+		expect(resolveCommissionBp({ lotBp: 2500 }, money)).toBeNull();
 	});
 
 	it('counts days and months in China time', () => {

@@ -198,6 +198,19 @@ export function commissionInBand(
 	return Number.isInteger(bp) && bp >= band.commissionMinBp && bp <= band.commissionMaxBp;
 }
 
+/**
+ * The commission rate of a sale line: the show deal's rate when the team agreed one for the
+ * show, else the lot's rate, else the policy default. Null when the rate found is outside the
+ * band (the caller refuses the sale or asks the operator).
+ */
+export function resolveCommissionBp(
+	rates: { showDealBp?: number | null; lotBp?: number | null },
+	money: { commissionMinBp: number; commissionMaxBp: number; defaultCommissionBp: number }
+): number | null {
+	const bp = rates.showDealBp ?? rates.lotBp ?? money.defaultCommissionBp;
+	return commissionInBand(bp, money) ? bp : null;
+}
+
 // ------------------------------------------------------------------ statements and periods
 
 /**
