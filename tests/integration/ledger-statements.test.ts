@@ -189,6 +189,17 @@ describe('statements', () => {
 		expect((await caught(statement(as(operator), 'nope'))).status).toBe(404);
 		const bad = await caught(statement(as(hostA), hostA.orgId!, { month: '2026-13' }));
 		expect(bad.toJSON().error).toMatchObject({ code: 'invalid_input', field: 'month' });
+		// An organisation's API token reads its own organisation only.
+		const token = (orgId: string, orgKind: string): Actor => ({
+			kind: 'token',
+			tokenId: randomUUID(),
+			orgId,
+			orgKind
+		});
+		await expect(statement(token(hostA.orgId!, 'host_team'), hostA.orgId!)).resolves.toBeTruthy();
+		expect((await caught(statement(token(hostB.orgId!, 'host_team'), hostA.orgId!))).status).toBe(
+			403
+		);
 		// Through the API route: 403 with the error body, 200 for the team.
 		const res = await statementRoute(event(hostB, { params: { orgId: hostA.orgId } }));
 		expect(res.status).toBe(403);
@@ -257,6 +268,23 @@ describe('payouts', () => {
 		expect(await listPayouts(as(hostB))).toEqual([]);
 	});
 
+	it('refuses to pay a payout the balance no longer covers (a claw-back came in between)', async () => {
+		const p = await createPayout(as(operator), { orgId: supplier.orgId });
+		await db().transaction((tx) =>
+			recordRefund(tx, {
+				saleLineId: lineIds[2]!,
+				amountFen: 9900,
+				reason: 'return',
+				refId: 'return-2',
+				at: new Date('2026-10-03T04:00:00Z')
+			})
+		);
+		const e = await caught(markPayoutPaid(as(operator), p.id, { reference: 'late' }));
+		expect(e.status).toBe(422);
+		expect(e.code).toBe('payout_exceeds_balance');
+		await cancelPayout(as(operator), p.id);
+	});
+
 	it('cancels a pending payout and frees the balance again', async () => {
 		const p = await createPayout(as(operator), { orgId: supplier.orgId, amountFen: 100 });
 		expect((await cancelPayout(as(operator), p.id)).status).toBe('cancelled');
@@ -296,8 +324,11 @@ describe('earnings and receivables', () => {
 		expect(e.pendingFen).toBe(pending);
 		expect(e.today.pendingFen).toBe(pending);
 		expect(e.today.salesFen).toBe(3333 + 7777);
-		expect(e.settledFen).toBe(commissionA - (shareFen(35_000, 1500) - shareFen(25_000, 1500)));
-		expect(e.balanceFen).toBe(0); // paid out above
+		// Settled: the three lines, less the two returns after settlement (claw-backs).
+		const clawedBack = shareFen(35_000, 1500) - shareFen(25_000, 1500) + shareFen(9_900, 2000);
+		expect(e.settledFen).toBe(commissionA - clawedBack);
+		// Everything was paid out before the second return: the team now owes it back.
+		expect(e.balanceFen).toBe(-shareFen(9_900, 2000));
 		expect(e.chart).toHaveLength(30);
 		expect(e.chart.at(-1)!.pendingFen).toBe(pending);
 		expect(e.shows[0]).toMatchObject({ showId: null, lines: 5 });

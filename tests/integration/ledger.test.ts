@@ -196,6 +196,37 @@ describe('payment → delivered → settle', () => {
 	});
 });
 
+describe('delivery', () => {
+	it('refuses unknown lines, and a replacement delivery moves the settlement date until settled', async () => {
+		const [l] = await paidAndDelivered([{ grossFen: 2000 }], T0 + 250 * DAY);
+		const unknown = await caught(
+			db().transaction((tx) =>
+				recordDelivered(tx, {
+					saleLineIds: [l!.saleLineId, randomUUID()],
+					deliveredAt: new Date(T0 + 252 * DAY),
+					returnWindowDays: 7
+				})
+			)
+		);
+		expect(unknown.status).toBe(404);
+		expect(unknown.field).toBe('saleLineIds');
+		const redeliver = (day: number) =>
+			db().transaction((tx) =>
+				recordDelivered(tx, {
+					saleLineIds: [l!.saleLineId],
+					deliveredAt: new Date(T0 + day * DAY),
+					returnWindowDays: 7
+				})
+			);
+		await redeliver(256);
+		expect((await sale(l!.saleLineId)).settleAfter!.getTime()).toBe(T0 + 263 * DAY);
+		expect((await settleDue(new Date(T0 + 262 * DAY))).settled).toBe(0);
+		expect((await settleDue(new Date(T0 + 263 * DAY))).settled).toBe(1);
+		await redeliver(270);
+		expect((await sale(l!.saleLineId)).settleAfter!.getTime()).toBe(T0 + 263 * DAY);
+	});
+});
+
 describe('refunds', () => {
 	it('reverses from escrow before settlement (cancellation)', async () => {
 		const [l] = await paidAndDelivered([{ grossFen: 8000 }], T0 + 300 * DAY, { deliver: false });
