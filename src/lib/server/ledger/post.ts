@@ -69,9 +69,12 @@ export async function post(tx: DbOrTx, txns: NewTransaction[]): Promise<PostResu
 		}
 	}
 	if (heads.length === 0) return { transactions: 0, entries: 0, ids: new Map() };
+	// Accounts that exist already (nearly always) are filtered out before the insert, so concurrent
+	// postings do not wait on each other in the unique index.
 	await tx.execute(sql`insert into ledger_accounts (id, kind, org_id)
 		select id, kind, org_id from jsonb_to_recordset(${JSON.stringify([...accounts.values()])}::jsonb)
 			as x(id uuid, kind ledger_account_kind, org_id uuid)
+		where not exists (select 1 from ledger_accounts a where a.id = x.id)
 		on conflict do nothing`);
 	const [r] = await execRows<{ transactions: number; entries: number; ids: [string, number][] }>(
 		sql`with t as (
