@@ -156,7 +156,6 @@ export async function markPayoutPaid(
 				at: now,
 				orgId: org.id,
 				refId: reference,
-				memo: `payout ${p.id}`,
 				postings: payoutPostings({ kind: org.account, orgId: org.id }, p.amountFen)
 			}
 		]);
