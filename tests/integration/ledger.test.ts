@@ -139,6 +139,37 @@ describe('payment → delivered → settle', () => {
 		await expectLedgerInvariants();
 	});
 
+	it('keeps refunds racing the settlement run consistent (before: from escrow, after: claw-back)', async () => {
+		const lines = await paidAndDelivered(
+			Array.from({ length: 20 }, (_, i) => ({ grossFen: 5000 + i * 101 })),
+			T0 + 150 * DAY
+		);
+		const at = new Date(T0 + 170 * DAY);
+		await Promise.all([
+			settleDue(at),
+			...lines.map((l, i) =>
+				db().transaction((tx) =>
+					recordRefund(tx, {
+						saleLineId: l.saleLineId,
+						amountFen: 1000 + i,
+						reason: 'partial',
+						refId: `race-${l.saleLineId}`,
+						at
+					})
+				)
+			),
+			settleDue(at)
+		]);
+		await settleDue(at);
+		const kinds = await execRows<{ kind: string; n: number }>(
+			sql`select kind::text as kind, count(*)::int as n from ledger_transactions
+				where idempotency_key like 'refund:race-%' group by 1`
+		);
+		expect(kinds.reduce((a, k) => a + Number(k.n), 0)).toBe(20);
+		for (const l of lines) expect((await sale(l.saleLineId)).settledAt).not.toBeNull();
+		await expectLedgerInvariants();
+	});
+
 	it('records a payment once per sale line, whatever the retries', async () => {
 		const orderId = randomUUID();
 		const l = saleLine(orderId, { supplierOrgId: supplier, hostTeamId: host, grossFen: 4200 });
@@ -152,6 +183,16 @@ describe('payment → delivered → settle', () => {
 			.where(eq(ledgerTransactions.saleLineId, l.saleLineId));
 		expect(txns.map((t) => t.kind)).toEqual(['payment']);
 		expect(await escrowOf(l.saleLineId)).toBe(4200);
+		const changed = await caught(
+			db().transaction((tx) =>
+				recordPayment(tx, { orderId, paidAt: new Date(T0), lines: [{ ...l, grossFen: 4300 }] })
+			)
+		);
+		expect(changed.status).toBe(409);
+		expect(changed.toJSON().error).toMatchObject({
+			code: 'sale_line_mismatch',
+			field: 'lines.0.saleLineId'
+		});
 	});
 
 	it('refuses a commission outside the band, and pays none without a host', async () => {

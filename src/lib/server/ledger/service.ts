@@ -142,6 +142,39 @@ export async function recordPayment(
 		.onConflictDoNothing({ target: ledgerSales.saleLineId })
 		.returning({ saleLineId: ledgerSales.saleLineId });
 	const fresh = new Set(inserted.map((r) => r.saleLineId));
+	const repeats = input.lines.filter((l) => !fresh.has(l.saleLineId));
+	if (repeats.length > 0) {
+		// A retry must describe the same sale: a line id reused for different money is a bug
+		// upstream, not something to paper over.
+		const known = new Map(
+			(
+				await tx
+					.select()
+					.from(ledgerSales)
+					.where(
+						inArray(
+							ledgerSales.saleLineId,
+							repeats.map((l) => l.saleLineId)
+						)
+					)
+			).map((r) => [r.saleLineId, r])
+		);
+		for (const l of repeats) {
+			const k = known.get(l.saleLineId)!;
+			if (
+				k.orderId !== l.orderId ||
+				k.grossFen !== l.grossFen ||
+				k.supplierOrgId !== l.supplierOrgId ||
+				k.hostTeamId !== l.hostTeamId
+			)
+				throw new AppError(
+					'conflict',
+					'sale_line_mismatch',
+					'This sale line was recorded with other figures.',
+					{ field: `lines.${input.lines.indexOf(l)}.saleLineId` }
+				);
+		}
+	}
 	await post(
 		tx,
 		input.lines
