@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+	chinaDay,
+	chinaDayStart,
+	chinaMonth,
+	commissionInBand,
 	isBalanced,
+	monthPeriod,
+	resolveCommissionBp,
+	withRunningBalance,
 	owed,
 	paymentPostings,
 	payoutPostings,
@@ -263,5 +270,51 @@ describe('money flow properties', () => {
 			}),
 			{ numRuns: 300 }
 		);
+	});
+});
+
+describe('sales without a host, periods and statements', () => {
+	it('pays no commission when no host team sold the line, and the supplier gets it', () => {
+		const p = { supplierOrgId: 's1', hostOrgId: null, commissionBp: 1800, feeBp: 300 };
+		const { postings, split: s } = settlementPostings(10_000, p);
+		expect(s).toEqual({ commissionFen: 0, feeFen: 300, supplierFen: 9700 });
+		expect(postings.some((x) => x.account.kind === 'host_payable')).toBe(false);
+		const back = refundAfterSettlementPostings(10_000, 5000, p);
+		expect(isBalanced(back.postings)).toBe(true);
+		expect(back.postings.some((x) => x.account.kind === 'host_payable')).toBe(false);
+	});
+
+	it('checks the commission band', () => {
+		const band = { commissionMinBp: 1500, commissionMaxBp: 2000 };
+		expect(commissionInBand(1500, band)).toBe(true);
+		expect(commissionInBand(2000, band)).toBe(true);
+		expect(commissionInBand(1499, band)).toBe(false);
+		expect(commissionInBand(2001, band)).toBe(false);
+		expect(commissionInBand(1500.5, band)).toBe(false);
+	});
+
+	it('takes the show deal’s rate, else the lot’s, else the default, inside the band', () => {
+		const money = { commissionMinBp: 1500, commissionMaxBp: 2000, defaultCommissionBp: 1500 };
+		expect(resolveCommissionBp({ showDealBp: 1800, lotBp: 1600 }, money)).toBe(1800);
+		expect(resolveCommissionBp({ showDealBp: null, lotBp: 1600 }, money)).toBe(1600);
+		expect(resolveCommissionBp({}, money)).toBe(1500);
+		expect(resolveCommissionBp({ lotBp: 2500 }, money)).toBeNull();
+	});
+
+	it('counts days and months in China time', () => {
+		expect(chinaDay(new Date('2026-11-25T16:30:00Z'))).toBe('2026-11-26');
+		expect(chinaMonth(new Date('2026-11-30T16:00:00Z'))).toBe('2026-12');
+		expect(chinaDayStart('2026-11-26').toISOString()).toBe('2026-11-25T16:00:00.000Z');
+		const { from, to } = monthPeriod('2026-12');
+		expect(from.toISOString()).toBe('2026-11-30T16:00:00.000Z');
+		expect(to.toISOString()).toBe('2026-12-31T16:00:00.000Z');
+		expect(() => monthPeriod('2026-13')).toThrow(RangeError);
+	});
+
+	it('runs a balance through statement lines', () => {
+		const { lines, closingFen } = withRunningBalance(1000, [{ owedFen: 500 }, { owedFen: -200 }]);
+		expect(lines.map((l) => l.balanceFen)).toEqual([1500, 1300]);
+		expect(closingFen).toBe(1300);
+		expect(withRunningBalance(42, []).closingFen).toBe(42);
 	});
 });

@@ -101,9 +101,25 @@ export function refundFromEscrowPostings(amountFen: number): Posting[] {
 
 export interface SaleParties {
 	supplierOrgId: string;
-	hostOrgId: string;
+	/** The host team earning commission; null for a sale without a host (no commission). */
+	hostOrgId: string | null;
 	commissionBp: number;
 	feeBp: number;
+}
+
+/** The commission rate that applies: none when no host team sold the line. */
+export function effectiveCommissionBp(p: Pick<SaleParties, 'hostOrgId' | 'commissionBp'>): number {
+	return p.hostOrgId === null ? 0 : p.commissionBp;
+}
+
+/** How a sale line's net divides, with its parties' rates. */
+export function saleSplit(netFen: number, p: SaleParties): Split {
+	return split(netFen, effectiveCommissionBp(p), p.feeBp);
+}
+
+function hostPosting(p: SaleParties, amountFen: number): Posting[] {
+	if (p.hostOrgId === null) return [];
+	return [{ account: hostPayable(p.hostOrgId), amountFen }];
 }
 
 /** Settlement of a sale line: escrow releases the net to supplier, host and platform. */
@@ -111,13 +127,13 @@ export function settlementPostings(
 	netFen: number,
 	p: SaleParties
 ): { postings: Posting[]; split: Split } {
-	const s = split(netFen, p.commissionBp, p.feeBp);
+	const s = saleSplit(netFen, p);
 	return {
 		split: s,
 		postings: transaction([
 			{ account: ESCROW, amountFen: netFen },
 			{ account: supplierPayable(p.supplierOrgId), amountFen: -s.supplierFen },
-			{ account: hostPayable(p.hostOrgId), amountFen: -s.commissionFen },
+			...hostPosting(p, -s.commissionFen),
 			{ account: REVENUE, amountFen: -s.feeFen }
 		])
 	};
@@ -134,8 +150,8 @@ export function refundAfterSettlementPostings(
 	p: SaleParties
 ): { postings: Posting[]; before: Split; after: Split } {
 	assertFen(amountFen);
-	const before = split(settledNetFen, p.commissionBp, p.feeBp);
-	const after = split(settledNetFen - amountFen, p.commissionBp, p.feeBp);
+	const before = saleSplit(settledNetFen, p);
+	const after = saleSplit(settledNetFen - amountFen, p);
 	return {
 		before,
 		after,
@@ -144,7 +160,7 @@ export function refundAfterSettlementPostings(
 				account: supplierPayable(p.supplierOrgId),
 				amountFen: before.supplierFen - after.supplierFen
 			},
-			{ account: hostPayable(p.hostOrgId), amountFen: before.commissionFen - after.commissionFen },
+			...hostPosting(p, before.commissionFen - after.commissionFen),
 			{ account: REVENUE, amountFen: before.feeFen - after.feeFen },
 			{ account: CASH, amountFen: -amountFen }
 		])
@@ -172,4 +188,77 @@ export function supplierChargePostings(supplierOrgId: string, amountFen: number)
 /** A party's balance as they see it: what the platform owes them (credits positive). */
 export function owed(postings: readonly { amountFen: number }[]): number {
 	return 0 - postings.reduce((s, p) => s + p.amountFen, 0);
+}
+
+/** Is a commission rate inside the policy band (per lot or per show deal)? */
+export function commissionInBand(
+	bp: number,
+	band: { commissionMinBp: number; commissionMaxBp: number }
+): boolean {
+	return Number.isInteger(bp) && bp >= band.commissionMinBp && bp <= band.commissionMaxBp;
+}
+
+/**
+ * The commission rate of a sale line: the show deal's rate when the team agreed one for the
+ * show, else the lot's rate, else the policy default. Null when the rate found is outside the
+ * band (the caller refuses the sale or asks the operator).
+ */
+export function resolveCommissionBp(
+	rates: { showDealBp?: number | null; lotBp?: number | null },
+	money: { commissionMinBp: number; commissionMaxBp: number; defaultCommissionBp: number }
+): number | null {
+	const bp = rates.showDealBp ?? rates.lotBp ?? money.defaultCommissionBp;
+	return commissionInBand(bp, money) ? bp : null;
+}
+
+// ------------------------------------------------------------------ statements and periods
+
+/**
+ * Statements and earnings count days and months in China time (UTC+8, no daylight saving), so a
+ * sale at 23:30 in Shanghai belongs to that day whatever the server's zone.
+ */
+export const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** The China calendar day of an instant, `YYYY-MM-DD`. */
+export function chinaDay(at: Date): string {
+	return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The China calendar month of an instant, `YYYY-MM`. */
+export function chinaMonth(at: Date): string {
+	return chinaDay(at).slice(0, 7);
+}
+
+/** The instant a China calendar day (`YYYY-MM-DD`) starts. */
+export function chinaDayStart(day: string): Date {
+	return new Date(Date.parse(`${day}T00:00:00Z`) - CHINA_OFFSET_MS);
+}
+
+/** A statement period `[from, to)` for a China calendar month `YYYY-MM`. */
+export function monthPeriod(month: string): { from: Date; to: Date } {
+	const m = /^(\d{4})-(\d{2})$/.exec(month);
+	if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) throw new RangeError(`bad month ${month}`);
+	const y = Number(m[1]);
+	const mo = Number(m[2]);
+	const from = new Date(Date.UTC(y, mo - 1, 1) - CHINA_OFFSET_MS);
+	const to = new Date(Date.UTC(y, mo, 1) - CHINA_OFFSET_MS);
+	return { from, to };
+}
+
+/**
+ * Statement lines with their running balance. `owedFen` is each movement as the party sees it
+ * (what the platform owes them: a credit is positive); the closing balance is the last running
+ * balance, or the opening one when the period had no movement.
+ */
+export function withRunningBalance<T extends { owedFen: number }>(
+	openingFen: number,
+	rows: readonly T[]
+): { lines: (T & { balanceFen: number })[]; closingFen: number } {
+	let balance = openingFen;
+	const lines = rows.map((r) => {
+		assertFen(r.owedFen);
+		balance += r.owedFen;
+		return { ...r, balanceFen: balance };
+	});
+	return { lines, closingFen: balance };
 }

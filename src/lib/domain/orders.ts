@@ -227,11 +227,6 @@ export function splitByShipper<T extends SplitLine>(
 	return [...groups.values()];
 }
 
-/** Commission of a line: the show's deal when there is one, else the lot's own rate. */
-export function lineCommissionBp(showDealBp: number | null, lotBp: number): number {
-	return showDealBp ?? lotBp;
-}
-
 export interface RateTier {
 	minPieces: number;
 	partnerBaseFen: number;

@@ -35,6 +35,12 @@ export interface Policy {
 		commissionMaxBp: number;
 		/** Default host commission when neither the lot nor a show deal says otherwise. */
 		defaultCommissionBp: number;
+		/** How often the settlement job looks for sale lines whose return window has passed. */
+		settleEveryMinutes: number;
+		/** Sale lines settled per database transaction (one set-based statement each). */
+		settleBatchSize: number;
+		/** Settlement batches in flight at once (each claims its own lines with SKIP LOCKED). */
+		settleWorkers: number;
 	};
 	catalog: {
 		/** `sales_7d` counts sales in this many days. */
@@ -96,7 +102,10 @@ export const DEFAULT_POLICY: Policy = {
 		platformFeeBp: 300,
 		commissionMinBp: 1500,
 		commissionMaxBp: 2000,
-		defaultCommissionBp: 1500
+		defaultCommissionBp: 1500,
+		settleEveryMinutes: 5,
+		settleBatchSize: 2000,
+		settleWorkers: 2
 	},
 	catalog: {
 		salesWindowDays: 7,

@@ -17,6 +17,7 @@ import { seedDemoIfEmpty } from './seed/demo';
 import './realtime/stock';
 import './live/module';
 import './catalog/module';
+import './ledger/module';
 import { startJobs } from './jobs';
 import './boards/collab';
 

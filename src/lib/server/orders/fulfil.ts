@@ -26,7 +26,7 @@ import { publishLockChanges } from '../live/publish';
 import { orderHooks, runHooks } from './hooks';
 import { publishFulfilmentsChanged } from './publish';
 import { getFulfilment, sideOf, type FulfilmentWithActions } from './queries';
-import { ClaimInput, TransitionInput } from './schemas';
+import { ClaimInput, RefundLineInput, TransitionInput } from './schemas';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -456,4 +456,42 @@ export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unkn
 		replacement: result.replacementId ? await getFulfilment(actor, result.replacementId) : null,
 		freightChargeFen: result.freightFen
 	};
+}
+
+/**
+ * A partial refund of one line of a fulfilment (e.g. compensation for a flaw the consumer
+ * keeps), recorded by the host team. The ledger cuts the commission proportionally; after
+ * settlement it claws the difference back. `refId` (the live platform's refund number) makes a
+ * repeat harmless.
+ */
+export async function refundLine(actor: Actor, fulfilmentId: string, raw: unknown) {
+	const input = parse(RefundLineInput, raw);
+	if (!UUID.test(fulfilmentId)) throw notFound('Fulfilment', 'id');
+	await db().transaction(async (tx) => {
+		const [f] = await tx.select().from(fulfilments).where(eq(fulfilments.id, fulfilmentId));
+		if (!f) throw notFound('Fulfilment', 'id');
+		const side = sideOf(actor, f);
+		if (!side) throw notFound('Fulfilment', 'id');
+		if (side === 'supplier') {
+			throw new AppError('forbidden', 'forbidden', 'Refunds are recorded by the host team.');
+		}
+		if (f.kind === 'replacement') {
+			throw new AppError('rule', 'not_refundable', 'A replacement parcel was not paid for.', {
+				field: 'lineId'
+			});
+		}
+		const [line] = await tx
+			.select({ id: orderLines.id })
+			.from(orderLines)
+			.where(and(eq(orderLines.id, input.lineId), eq(orderLines.fulfilmentId, f.id)));
+		if (!line) throw notFound('Line', 'lineId');
+		await runHooks(orderHooks.refunded, tx, {
+			saleLineId: line.id,
+			amountFen: input.amountFen,
+			reason: input.reason,
+			refId: `partial:${f.teamId}:${input.refId}`,
+			at: new Date()
+		});
+	});
+	return getFulfilment(actor, fulfilmentId);
 }

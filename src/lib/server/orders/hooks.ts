@@ -23,6 +23,14 @@ export interface FulfilmentMovedEvent {
 	lines: LineRow[];
 }
 
+export interface LineRefundedEvent {
+	saleLineId: string;
+	amountFen: number;
+	reason: 'partial' | 'defect';
+	refId: string;
+	at: Date;
+}
+
 export interface SupplierChargedEvent {
 	supplierId: string;
 	amountFen: number;
@@ -38,7 +46,8 @@ export interface SupplierChargedEvent {
 export const orderHooks = {
 	placed: [] as ((tx: Tx, e: PlacedEvent) => Promise<void>)[],
 	moved: [] as ((tx: Tx, e: FulfilmentMovedEvent) => Promise<void>)[],
-	supplierCharged: [] as ((tx: Tx, e: SupplierChargedEvent) => Promise<void>)[]
+	supplierCharged: [] as ((tx: Tx, e: SupplierChargedEvent) => Promise<void>)[],
+	refunded: [] as ((tx: Tx, e: LineRefundedEvent) => Promise<void>)[]
 };
 
 export async function runHooks<E>(

@@ -1,13 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { planConsumption } from '$lib/domain/locks';
-import {
-	lineCommissionBp,
-	packagingFor,
-	slaState,
-	splitByShipper,
-	type FreightQuote
-} from '$lib/domain/orders';
+import { resolveCommissionBp } from '$lib/domain/ledger';
+import { packagingFor, slaState, splitByShipper, type FreightQuote } from '$lib/domain/orders';
 import type { Policy } from '$lib/domain/policy';
 import type { Actor } from '../auth/service';
 import { insertSaleFacts } from '../catalog/sales';
@@ -373,7 +368,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 						supplierId: l.supplierId,
 						quantity: l.quantity,
 						unitPriceFen: l.unitPrice,
-						commissionBp: lineCommissionBp(show.commissionBp, l.commissionBp),
+						commissionBp: verdict.commissionByLine[n]!,
 						fromFree
 					});
 					sales.push({
@@ -491,6 +486,8 @@ type Verdict =
 			takes: { lotId: string; fromLocks: number; fromFree: number; perLock: [string, number][] }[];
 			/** Units of each line drawn from free stock (by line index). */
 			freeByLine: number[];
+			/** Host commission of each line: the show's deal, else the lot's rate, within the band. */
+			commissionByLine: number[];
 	  };
 
 function decideOrder(
@@ -498,10 +495,11 @@ function decideOrder(
 	index: number,
 	lotById: Map<string, LotInfo>,
 	locksByLot: Map<string, HeldLock[]>,
-	_showDealBp: number | null
+	showDealBp: number | null
 ): Verdict {
 	void index;
 	const need = new Map<string, number>();
+	const commissionByLine: number[] = [];
 	for (const [n, l] of r.input.lines.entries()) {
 		const lot = lotById.get(l.lotId);
 		if (!lot) {
@@ -532,6 +530,19 @@ function decideOrder(
 				)
 			};
 		}
+		const bp = resolveCommissionBp({ showDealBp, lotBp: lot.commissionBp }, r.policy.money);
+		if (bp === null) {
+			return {
+				ok: false,
+				outcome: fail(
+					'rule',
+					'commission_out_of_range',
+					`The commission on this lot is outside ${r.policy.money.commissionMinBp / 100}–${r.policy.money.commissionMaxBp / 100}%.`,
+					`lines.${n}.lotId`
+				)
+			};
+		}
+		commissionByLine[n] = bp;
 		need.set(l.lotId, (need.get(l.lotId) ?? 0) + l.quantity);
 	}
 	const takes: {
@@ -578,7 +589,7 @@ function decideOrder(
 			left -= k;
 		}
 	}
-	return { ok: true, takes, freeByLine };
+	return { ok: true, takes, freeByLine, commissionByLine };
 }
 
 async function writeLockTakes(

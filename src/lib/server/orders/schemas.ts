@@ -116,3 +116,14 @@ export const QueueQuery = z.object({
 		.default('open'),
 	limit: z.coerce.number().int().min(1).max(500).default(200)
 });
+
+export const RefundLineInput = z.object({
+	lineId: z.uuid({ error: 'lineId must be an id (uuid).' }),
+	amountFen: z
+		.number({ error: 'amountFen must be a whole number of fen.' })
+		.int({ error: 'amountFen must be a whole number of fen.' })
+		.min(1, { error: 'amountFen must be at least 1 fen.' }),
+	reason: z.enum(['partial', 'defect']).default('partial'),
+	/** The live platform's refund number: the same one twice refunds once. */
+	refId: z.string().trim().min(1, { error: 'refId is required.' }).max(100)
+});

@@ -24,6 +24,7 @@ import { logger } from '../log';
 import { rng, type Rng } from './random';
 import { seedDemoBoards } from './boards';
 import { seedDemoOrders } from './orders';
+import { seedDemoLedger } from './ledger';
 
 export const DEMO_PASSWORD = 'demo1234';
 export const DEMO_DOMAIN = 'demo.lotlive.cn';
@@ -498,6 +499,7 @@ export async function seedDemoIfEmpty(): Promise<boolean> {
 	});
 	await seedDemoBoards();
 	await seedDemoOrders();
+	await seedDemoLedger();
 	logger().info(
 		{ ms: Math.round(performance.now() - started), lots: DEMO_LOT_COUNT },
 		'demo data seeded'

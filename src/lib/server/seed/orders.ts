@@ -4,8 +4,7 @@ import { db } from '../db';
 import { freightRates, lots, orgs, users } from '../db/schema';
 import { acquireLock } from '../live/locks';
 import { createShow, transitionShow, updateShow } from '../live/shows';
-import { placeOrder } from '../orders/place';
-import { transitionFulfilment } from '../orders/fulfil';
+import { placeOrder, transitionFulfilment } from '../orders';
 import { DEMO_ACCOUNTS } from './demo';
 
 const ORIGINS = ['广东省', '福建省', '浙江省'];

@@ -6,3 +6,4 @@ export * from './catalog';
 export * from './live';
 export * from './boards';
 export * from './orders';
+export * from './ledger';

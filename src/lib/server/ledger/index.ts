@@ -1,0 +1,19 @@
+// The ledger module's public surface (docs/LEDGER.md).
+export * from './service';
+export {
+	statement,
+	resolvePeriod,
+	PeriodQuery,
+	type Statement,
+	type StatementLine
+} from './statements';
+export { statementCsv, statementXlsx } from './export';
+export {
+	createPayout,
+	markPayoutPaid,
+	cancelPayout,
+	listPayouts,
+	type PayoutView
+} from './payouts';
+export { hostEarnings, supplierReceivables, platformRevenue } from './reports';
+export { ledgerActor } from './access';

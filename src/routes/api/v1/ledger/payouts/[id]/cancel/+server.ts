@@ -1,0 +1,9 @@
+import { json } from '@sveltejs/kit';
+import { api, requireActor } from '$lib/server/http';
+import { cancelPayout } from '$lib/server/ledger';
+import type { RequestHandler } from './$types';
+
+/** Withdraws a pending payout (operators only). */
+export const POST: RequestHandler = api(async ({ locals, params }) =>
+	json(await cancelPayout(requireActor(locals), params.id))
+);

@@ -1,0 +1,9 @@
+import { json } from '@sveltejs/kit';
+import { api, requireActor } from '$lib/server/http';
+import { platformRevenue } from '$lib/server/ledger';
+import type { RequestHandler } from './$types';
+
+/** Platform fee revenue, escrow and payables: operators only (403 otherwise). */
+export const GET: RequestHandler = api(async ({ locals }) =>
+	json(await platformRevenue(requireActor(locals)))
+);

@@ -1,0 +1,19 @@
+import { api, requireActor } from '$lib/server/http';
+import { statement, statementCsv } from '$lib/server/ledger';
+import type { RequestHandler } from './$types';
+
+/** The statement as CSV in the caller's interface language. */
+export const GET: RequestHandler = api(async ({ locals, params, url }) => {
+	const s = await statement(
+		requireActor(locals),
+		params.orgId,
+		Object.fromEntries(url.searchParams)
+	);
+	return new Response(statementCsv(s, locals.locale), {
+		headers: {
+			'content-type': 'text/csv; charset=utf-8',
+			'content-disposition': `attachment; filename="statement-${s.period.label.replace(/[^0-9-]+/g, '_')}.csv"`,
+			'cache-control': 'no-store'
+		}
+	});
+});

@@ -1,0 +1,54 @@
+import { expect, test, type Page } from '@playwright/test';
+
+async function signIn(page: Page, email: string) {
+	await page.goto('/sign-in');
+	await page.getByLabel('邮箱').fill(email);
+	await page.getByLabel('密码').fill('demo1234');
+	await page.getByRole('button', { name: '登录' }).click();
+	await expect(page.getByTestId('page-title')).toBeVisible();
+}
+
+test('the operator pays out the host team’s balance and marks it paid with a reference', async ({
+	page
+}) => {
+	await signIn(page, 'ops@demo.lotlive.cn');
+	await page.getByRole('link', { name: '平台收入与打款' }).click();
+	await expect(page.getByTestId('page-title')).toHaveText('平台收入与打款');
+	await expect(page.getByTestId('revenue')).toHaveText(/¥[1-9]/);
+	const team = page.getByTestId('party-row').filter({ hasText: '小鹿直播间' });
+	await expect(team).toBeVisible();
+	await team.getByRole('button', { name: '发起打款' }).click();
+	const pending = page.getByTestId('pending-payout').filter({ hasText: '小鹿直播间' });
+	await expect(pending).toBeVisible();
+	await pending.getByLabel('打款流水号').fill('ICBC-E2E-0001');
+	await pending.getByRole('button', { name: '标记已打款' }).click();
+	await expect(page.getByRole('status')).toHaveText('已标记打款');
+	const paid = page.getByTestId('payout-row').filter({ hasText: 'ICBC-E2E-0001' });
+	await expect(paid).toContainText('已打款');
+	await expect(paid).toContainText('小鹿直播间');
+	// Everything owed to the team is paid out now: no payout button left on its row.
+	await expect(team.getByRole('button', { name: '发起打款' })).toHaveCount(0);
+});
+
+test('the host sees earnings and downloads the month’s statement; a supplier may not see revenue', async ({
+	page
+}) => {
+	await signIn(page, 'host@demo.lotlive.cn');
+	await page.getByRole('link', { name: '我的收益' }).click();
+	await expect(page.getByTestId('page-title')).toHaveText('收益');
+	await expect(page.getByTestId('pending')).toHaveText(/¥[1-9]/);
+	await expect(page.getByRole('img', { name: /近30天每日佣金/ })).toBeVisible();
+	await expect(page.getByTestId('statement')).toBeVisible();
+	const csv = await page.getByRole('link', { name: '下载 CSV' }).getAttribute('href');
+	const res = await page.request.get(csv!);
+	expect(res.status()).toBe(200);
+	expect(await res.text()).toContain('期末余额');
+
+	await page.context().clearCookies();
+	await signIn(page, 'supplier1@demo.lotlive.cn');
+	await page.getByRole('link', { name: '应收账款' }).click();
+	await expect(page.getByTestId('page-title')).toHaveText('应收账款');
+	const api = await page.request.get('/api/v1/ledger/revenue');
+	expect(api.status()).toBe(403);
+	expect((await api.json()).error.code).toBe('forbidden');
+});
