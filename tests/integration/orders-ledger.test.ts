@@ -92,7 +92,8 @@ it('an order pays into escrow; delivery plus the return window settles it exactl
 		trackingNo: 'SF0000000001'
 	});
 	const settledAt = async () =>
-		(await db().select().from(ledgerSales).where(eq(ledgerSales.saleLineId, line.id)))[0]!.settledAt;
+		(await db().select().from(ledgerSales).where(eq(ledgerSales.saleLineId, line.id)))[0]!
+			.settledAt;
 	// Not delivered yet: it does not settle, however late the run.
 	await settleDue(new Date(Date.now() + 30 * 86_400_000));
 	expect(await settledAt()).toBeNull();
