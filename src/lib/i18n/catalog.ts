@@ -6,12 +6,14 @@ import zhAreas from './zh-CN/areas';
 import zhLive from './zh-CN/live';
 import zhBoards from './zh-CN/boards';
 import zhCatalog from './zh-CN/catalog';
+import zhOrders from './zh-CN/orders';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
 import enLive from './en/live';
 import enBoards from './en/boards';
 import enCatalog from './en/catalog';
+import enOrders from './en/orders';
 
 export const zhCN = {
 	...zhCommon,
@@ -19,7 +21,8 @@ export const zhCN = {
 	...zhAreas,
 	...zhLive,
 	...zhBoards,
-	...zhCatalog
+	...zhCatalog,
+	...zhOrders
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -27,7 +30,8 @@ export const en: Record<MessageKey, string> = {
 	...enAreas,
 	...enLive,
 	...enBoards,
-	...enCatalog
+	...enCatalog,
+	...enOrders
 };
 
 export type MessageKey = keyof typeof zhCN;
