@@ -133,7 +133,9 @@ describe('sessions', () => {
 		const { token } = await createSession(userId);
 		expect(await validateSessionToken(token)).not.toBeNull();
 		// served from memory: the row is gone but the session still validates within the window
-		await db().delete(sessions).where(eq(sessions.id, hashToken(token)));
+		await db()
+			.delete(sessions)
+			.where(eq(sessions.id, hashToken(token)));
 		expect(await validateSessionToken(token)).not.toBeNull();
 		// signing out clears it at once
 		await invalidateSession(hashToken(token));

@@ -11,7 +11,7 @@ import {
 	setLockStrategy,
 	type LockStrategy
 } from '../../src/lib/server/live/locks';
-import { createShow, getShow, transitionShow } from '../../src/lib/server/live/shows';
+import { createShow, transitionShow } from '../../src/lib/server/live/shows';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
 import { demoActor, stockedLots } from '../helpers/demo';
 import { makeUser } from '../helpers/users';

@@ -225,7 +225,8 @@ export async function recordSales(tx: DbOrTx, raw: SaleInput[]): Promise<number>
 	const supplierOf = new Map(owners.map((o) => [o.id, o.supplierId]));
 	const values = inputs.map((input) => {
 		const supplierId = supplierOf.get(input.lotId);
-		if (!supplierId) throw new AppError('not_found', 'not_found', 'Lot not found.', { field: 'lotId' });
+		if (!supplierId)
+			throw new AppError('not_found', 'not_found', 'Lot not found.', { field: 'lotId' });
 		return {
 			lotId: input.lotId,
 			supplierId,

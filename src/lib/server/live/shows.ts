@@ -257,7 +257,10 @@ const UpdateShowInput = z
 			.nullable()
 			.optional(),
 		/** Packaging instructions for every parcel of this show. */
-		packaging: z.array(z.enum(PACKAGING, { error: 'Unknown packaging instruction.' })).max(3).optional()
+		packaging: z
+			.array(z.enum(PACKAGING, { error: 'Unknown packaging instruction.' }))
+			.max(3)
+			.optional()
 	})
 	.refine(
 		(v) =>
