@@ -30,17 +30,34 @@ class OrderAlerts {
 		}
 	}
 
+	private context(): AudioContext | null {
+		const Ctor =
+			globalThis.AudioContext ??
+			(globalThis as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+		if (!Ctor) return null;
+		this.ctx ??= new Ctor();
+		if (this.ctx.state === 'suspended') void this.ctx.resume().catch(() => undefined);
+		return this.ctx;
+	}
+
+	/**
+	 * Browsers only let a page play sound after the user interacted with it: call this from a
+	 * click or key press so later beeps (from socket events) are heard.
+	 */
+	unlock(): void {
+		try {
+			this.context();
+		} catch {
+			// no audio: beeps stay silent
+		}
+	}
+
 	/** One short beep, unless muted or the browser refuses audio. */
 	beep(): void {
 		if (this.muted) return;
 		try {
-			const Ctor =
-				globalThis.AudioContext ??
-				(globalThis as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
-			if (!Ctor) return;
-			this.ctx ??= new Ctor();
-			const ctx = this.ctx;
-			if (ctx.state === 'suspended') void ctx.resume().catch(() => undefined);
+			const ctx = this.context();
+			if (!ctx) return;
 			const osc = ctx.createOscillator();
 			const gain = ctx.createGain();
 			osc.type = 'sine';

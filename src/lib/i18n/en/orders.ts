@@ -161,7 +161,8 @@ export default {
 	'orders.settings_help':
 		'Show-wide packaging applies to every parcel of this show; a lot’s own instructions add to it.',
 	'orders.settings.show_packaging': 'Show-wide packaging',
-	'orders.settings.commission': 'Show commission (%, empty for each lot’s own)',
+	'orders.settings.commission':
+		'Show commission (%, between {min} and {max}; empty for each lot’s own)',
 	'orders.settings.saved': 'Saved.',
 	'orders.settings.slot_packaging': 'Per-lot packaging',
 	'orders.settings.bad_percent': 'The commission is not a valid percentage.'

@@ -158,7 +158,7 @@ export default {
 	'orders.settings': '包装与佣金设置',
 	'orders.settings_help': '全场包装要求适用于本场所有包裹；单品要求叠加在全场要求之上。',
 	'orders.settings.show_packaging': '全场包装要求',
-	'orders.settings.commission': '本场佣金比例（%，留空则按各货品自身佣金）',
+	'orders.settings.commission': '本场佣金比例（%，可在 {min}–{max} 之间，留空则按各货品自身佣金）',
 	'orders.settings.saved': '已保存。',
 	'orders.settings.slot_packaging': '单品包装要求',
 	'orders.settings.bad_percent': '佣金比例格式不正确。'

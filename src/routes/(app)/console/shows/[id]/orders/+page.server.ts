@@ -34,7 +34,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 				packaging: x.packaging,
 				supplierName: x.supplierName
 			})),
-			claimMin: policy.orders.severeDefectMinPieces
+			claimMin: policy.orders.severeDefectMinPieces,
+			commissionBand: { minBp: policy.money.commissionMinBp, maxBp: policy.money.commissionMaxBp }
 		};
 	} catch (e) {
 		if (e instanceof AppError) error(e.status, { message: e.message, code: e.code });
