@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+	coalesced,
+	Freshness,
 	formatCountdown,
 	inTab,
 	shipTemplateCsv,
@@ -128,5 +130,47 @@ describe('bulk-ship template', () => {
 
 	it('has an example row when nothing is selected', () => {
 		expect(shipTemplateCsv(['number', 'carrier', 'tracking'], [], 'SF')).toContain('1001,SF,');
+	});
+});
+
+describe('out-of-order answers', () => {
+	it('applies only the newest fetch of a fulfilment', () => {
+		const fr = new Freshness();
+		const first = fr.begin('a');
+		const second = fr.begin('a');
+		expect(fr.isLatest('a', first)).toBe(false);
+		expect(fr.isLatest('a', second)).toBe(true);
+	});
+
+	it('keeps a fulfilment fetched on its own after a whole-list fetch started', () => {
+		const fr = new Freshness();
+		fr.begin('old');
+		const all = fr.beginAll();
+		fr.begin('a');
+		expect(fr.newerThan('a', all)).toBe(true);
+		expect(fr.newerThan('old', all)).toBe(false);
+		expect(fr.newerThan('never', all)).toBe(false);
+	});
+
+	it('folds reloads asked for while one runs into a single further run', async () => {
+		let runs = 0;
+		let release: () => void = () => undefined;
+		const reload = coalesced(async () => {
+			runs++;
+			await new Promise<void>((r) => (release = r));
+		});
+		const p = reload();
+		void reload();
+		void reload();
+		expect(runs).toBe(1);
+		release();
+		await new Promise((r) => setTimeout(r, 0));
+		expect(runs).toBe(2);
+		release();
+		await p;
+		expect(runs).toBe(2);
+		void reload();
+		expect(runs).toBe(3);
+		release();
 	});
 });

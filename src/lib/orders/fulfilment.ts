@@ -127,3 +127,62 @@ export function shipTemplateCsv(
 		: [['1001', exampleCarrier, 'SF1234567890']];
 	return '\uFEFF' + [headers, ...body].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
+
+/**
+ * Keeps concurrent fetches of fulfilments from undoing each other: socket events and actions
+ * each fetch a fulfilment, and their answers may come back out of order. Every fetch takes a
+ * ticket; only the newest fetch of an id is applied, and a whole-list fetch does not overwrite
+ * a fulfilment fetched on its own after the list fetch started.
+ */
+export class Freshness {
+	private n = 0;
+	private readonly byId = new Map<string, number>();
+
+	/** A ticket for a fetch (or change) of one fulfilment. */
+	begin(id: string): number {
+		const ticket = ++this.n;
+		this.byId.set(id, ticket);
+		return ticket;
+	}
+
+	/** Is this still the newest fetch of `id`? */
+	isLatest(id: string, ticket: number): boolean {
+		return this.byId.get(id) === ticket;
+	}
+
+	/** A ticket for a fetch of the whole list. */
+	beginAll(): number {
+		return ++this.n;
+	}
+
+	/** Was `id` fetched on its own after the list fetch with this ticket started? */
+	newerThan(id: string, ticket: number): boolean {
+		return (this.byId.get(id) ?? 0) > ticket;
+	}
+}
+
+/**
+ * Runs `fn` at most once at a time; calls made while it runs are folded into one more run after
+ * it. For reloading a whole list when events arrive in bursts (many orders in a live show).
+ */
+export function coalesced(fn: () => Promise<void>): () => Promise<void> {
+	let running: Promise<void> | null = null;
+	let again = false;
+	return () => {
+		if (running) {
+			again = true;
+			return running;
+		}
+		running = (async () => {
+			try {
+				do {
+					again = false;
+					await fn();
+				} while (again);
+			} finally {
+				running = null;
+			}
+		})();
+		return running;
+	};
+}
