@@ -13,6 +13,8 @@ import {
 } from '../../src/lib/server/db/schema';
 import { AppError } from '../../src/lib/server/errors';
 import { forgetPolicyCache } from '../../src/lib/server/catalog/policy';
+import { setMediaStorage } from '../../src/lib/server/catalog/storage';
+import { claimWithPhotos } from '../../src/lib/server/orders/claim-photos';
 import { acquireLock } from '../../src/lib/server/live/locks';
 import { createShow, getShow, transitionShow, updateShow } from '../../src/lib/server/live/shows';
 import {
@@ -509,6 +511,54 @@ describe('fulfilment', () => {
 		).toBe(403);
 		// Its stock came from free stock: 45 left on hand after shipping 5, 3 allocated.
 		expect(await lot(lotId)).toMatchObject({ onHand: 45, allocated: 3 });
+	});
+
+	it('a claim from the console stores its photo files, refuses non-images and leaves no photo of a refused claim', async () => {
+		const stored = new Map<string, Uint8Array>();
+		setMediaStorage({
+			put: async (k, b) => void stored.set(k, b),
+			get: async () => null,
+			delete: async (k) => void stored.delete(k),
+			url: (k) => `/media/${k}`
+		});
+		try {
+			const { f } = await oneParcel(s2Lots[5]!, 4);
+			await transitionFulfilment(supplier2.actor, f.id, { action: 'accept' });
+			await transitionFulfilment(supplier2.actor, f.id, {
+				action: 'ship',
+				carrier: '韵达',
+				trackingNo: 'YD55443322'
+			});
+			await transitionFulfilment(host.actor, f.id, { action: 'deliver' });
+			const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+			const claim = (severePieces: number, photos: Uint8Array[], who = host) =>
+				claimWithPhotos(who.actor, f.id, { severePieces, description: '破损', photos });
+
+			const notImage = await caught(claim(3, [png, new Uint8Array([1, 2, 3])]));
+			expect([notImage.status, notImage.code, notImage.field]).toEqual([
+				400,
+				'unsupported_media',
+				'photos'
+			]);
+			const tooMany = await caught(claim(9, [png, png, png]));
+			expect(tooMany.field).toBe('severePieces');
+			expect((await caught(claim(3, [png], supplier2))).status).toBe(403);
+			expect((await caught(claim(3, [png], supplier1))).status).toBe(404);
+			expect(stored.size).toBe(0);
+
+			const r = await claim(3, [png, png, png]);
+			expect(r.replacement).toMatchObject({ kind: 'replacement', replacesId: f.id, pieces: 3 });
+			const [row] = await db()
+				.select()
+				.from(defectClaims)
+				.where(eq(defectClaims.fulfilmentId, f.id));
+			expect(row!.photos).toEqual([...stored.keys()]);
+			expect(row!.photos).toHaveLength(3);
+			for (const k of row!.photos)
+				expect(k).toMatch(new RegExp(`^claims/${f.id}/[0-9a-f]{24}\\.png$`));
+		} finally {
+			setMediaStorage(undefined);
+		}
 	});
 });
 

@@ -7,6 +7,7 @@ import zhLive from './zh-CN/live';
 import zhBoards from './zh-CN/boards';
 import zhCatalog from './zh-CN/catalog';
 import zhLedger from './zh-CN/ledger';
+import zhOrders from './zh-CN/orders';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -14,6 +15,7 @@ import enLive from './en/live';
 import enBoards from './en/boards';
 import enCatalog from './en/catalog';
 import enLedger from './en/ledger';
+import enOrders from './en/orders';
 
 export const zhCN = {
 	...zhCommon,
@@ -22,7 +24,8 @@ export const zhCN = {
 	...zhLive,
 	...zhBoards,
 	...zhCatalog,
-	...zhLedger
+	...zhLedger,
+	...zhOrders
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -31,7 +34,8 @@ export const en: Record<MessageKey, string> = {
 	...enLive,
 	...enBoards,
 	...enCatalog,
-	...enLedger
+	...enLedger,
+	...enOrders
 };
 
 export type MessageKey = keyof typeof zhCN;
