@@ -1,6 +1,6 @@
 import { SvelteMap } from 'svelte/reactivity';
 import { appSocket, type AppSocket } from '$lib/realtime/client';
-import type { ShowStockChangedV1 } from '$lib/realtime/events';
+import type { FulfilmentsChangedV1, ShowStockChangedV1 } from '$lib/realtime/events';
 
 export interface ConsoleSlot {
 	id: string;
@@ -33,6 +33,8 @@ export class LiveShow {
 	busy = $state(false);
 	notice = $state<Notice | null>(null);
 	readonly counters = new SvelteMap<string, ShowStockChangedV1>();
+	/** Parcels of this show a supplier could not ship (out of stock, address problem), newest first. */
+	exceptions = $state<{ number: number; status: string; at: string }[]>([]);
 	private socket: AppSocket | undefined;
 	private cleanup: (() => void) | undefined;
 
@@ -78,8 +80,10 @@ export class LiveShow {
 			this.status = p.status;
 			this.currentSlotId = p.currentSlotId;
 		};
+		const onParcels = (p: FulfilmentsChangedV1) => this.noteExceptions(p);
 		socket.on('connect', onConnect);
 		socket.on('disconnect', onDisconnect);
+		socket.on('FulfilmentsChangedV1', onParcels);
 		socket.on('ShowStockChangedV1', onStock);
 		socket.on('ShowChangedV1', onShow);
 		if (socket.connected) onConnect();
@@ -88,8 +92,24 @@ export class LiveShow {
 			socket.off('connect', onConnect);
 			socket.off('disconnect', onDisconnect);
 			socket.off('ShowStockChangedV1', onStock);
+			socket.off('FulfilmentsChangedV1', onParcels);
 			socket.off('ShowChangedV1', onShow);
 		};
+	}
+
+	/** Out-of-stock and address problems reach the live console at once (the host tells viewers). */
+	noteExceptions(p: FulfilmentsChangedV1): void {
+		const hits = p.items.filter(
+			(i) =>
+				i.showId === this.showId &&
+				i.change === 'changed' &&
+				(i.status === 'out_of_stock' || i.status === 'address_problem')
+		);
+		if (hits.length === 0) return;
+		this.exceptions = [
+			...hits.map((i) => ({ number: i.number, status: i.status, at: i.at })),
+			...this.exceptions
+		].slice(0, 20);
 	}
 
 	disconnect(): void {

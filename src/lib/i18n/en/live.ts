@@ -24,6 +24,10 @@ export default {
 	'live.lock_qty': 'Units to lock',
 	'live.lock': 'Lock',
 	'live.release': 'Release show locks',
+	'live.parcel_out_of_stock':
+		'Parcel #{n}: the supplier is out of stock; units returned — tell viewers',
+	'live.parcel_address': 'Parcel #{n}: address problem — ask the buyer to complete it',
+	'live.see_orders': 'See orders',
 	'live.low_stock': 'Only {n} locked units left',
 	'live.no_lock': 'No stock locked yet',
 	'live.current': 'On air now',
