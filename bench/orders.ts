@@ -12,6 +12,8 @@ import { percentile, report, round } from './lib/stats';
 
 const POSTERS = Number(process.env.BENCH_POSTERS ?? 50);
 const POSTS = Number(process.env.BENCH_POSTS ?? 12_000);
+/** The baseline is slow: a sample of posts is enough to measure its rate. */
+const BASELINE_POSTS = Math.min(POSTS, Number(process.env.BENCH_BASELINE_POSTS ?? 2_000));
 const REPEAT = 0.2;
 const LOTS = 8;
 const PORT = Number(process.env.BENCH_PORT ?? 4198);
@@ -55,7 +57,7 @@ async function liveShow(server: ServerProcess, cookie: string, tag: string) {
 		order by seq limit ${LOTS - lots.length}`;
 	const ids = [...lots, ...more].map((l) => l.id as string);
 	// Enough units that the run never sells out: it measures placing, not refusing.
-	const units = POSTS * 3;
+	const units = Math.max(POSTS, BASELINE_POSTS) * 3;
 	await sql`update lots set on_hand = ${units}, locked = 0, allocated = 0 where id in ${sql(ids)}`;
 	const show = (await call(
 		server,
@@ -82,7 +84,7 @@ interface Run {
 	oversold: number;
 }
 
-async function run(server: ServerProcess, tag: string): Promise<Run> {
+async function run(server: ServerProcess, tag: string, posts: number): Promise<Run> {
 	const cookie = await apiSignIn(server.url, 'host@demo.lotlive.cn');
 	const { token } = (await call(
 		server,
@@ -106,7 +108,7 @@ async function run(server: ServerProcess, tag: string): Promise<Run> {
 		Array.from({ length: POSTERS }, async (_, p) => {
 			for (;;) {
 				const n = next++;
-				if (n >= POSTS) return;
+				if (n >= posts) return;
 				const repeat = sent.length > 0 && rnd() < REPEAT;
 				const externalId = repeat ? sent[Math.floor(rnd() * sent.length)]! : `DY-${tag}-${p}-${n}`;
 				const lines = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => ({
@@ -172,17 +174,18 @@ const env = {
 try {
 	log('baseline: one transaction per order…');
 	server = await startServerProcess(PORT, { ...env, ORDER_BATCH_MAX: '1' });
-	const baseline = await run(server, 'base');
+	const baseline = await run(server, 'base', BASELINE_POSTS);
 	await server.stop();
 	log('batched per show…');
 	server = await startServerProcess(PORT, { ...env, ORDER_BATCH_MAX: '200' });
-	const batched = await run(server, 'batch');
+	const batched = await run(server, 'batch', POSTS);
 	await server.stop();
 	server = undefined;
 	report({
 		bench: 'orders',
 		posters: POSTERS,
 		posts: POSTS,
+		baseline_posts: BASELINE_POSTS,
 		orders_per_s: round(batched.created / batched.seconds, 0),
 		posts_per_s: round(POSTS / batched.seconds, 0),
 		p50_ms: round(percentile(batched.latencies, 50), 1),
