@@ -14,7 +14,7 @@ import {
 import { AppError } from '../../src/lib/server/errors';
 import { forgetPolicyCache } from '../../src/lib/server/catalog/policy';
 import { setMediaStorage } from '../../src/lib/server/catalog/storage';
-import { claimWithPhotos } from '../../src/lib/server/orders/claim-photos';
+import { claimWithPhotos, openClaimPhoto } from '../../src/lib/server/orders/claim-photos';
 import { acquireLock } from '../../src/lib/server/live/locks';
 import { createShow, getShow, transitionShow, updateShow } from '../../src/lib/server/live/shows';
 import {
@@ -517,7 +517,10 @@ describe('fulfilment', () => {
 		const stored = new Map<string, Uint8Array>();
 		setMediaStorage({
 			put: async (k, b) => void stored.set(k, b),
-			get: async () => null,
+			get: async (k) => {
+				const b = stored.get(k);
+				return b ? { body: new Blob([new Uint8Array(b)]).stream(), size: b.byteLength } : null;
+			},
 			delete: async (k) => void stored.delete(k),
 			url: (k) => `/media/${k}`
 		});
@@ -556,6 +559,18 @@ describe('fulfilment', () => {
 			expect(row!.photos).toHaveLength(3);
 			for (const k of row!.photos)
 				expect(k).toMatch(new RegExp(`^claims/${f.id}/[0-9a-f]{24}\\.png$`));
+			// The evidence is on both parcels' views, and only their parties may open it.
+			const replacement = await getFulfilment(supplier2.actor, r.replacement!.id);
+			expect(replacement.claimPhotos).toEqual(row!.photos);
+			expect((await getFulfilment(host.actor, f.id)).claimPhotos).toEqual(row!.photos);
+			const key = row!.photos[0]!;
+			for (const who of [supplier2, host, operator]) {
+				expect((await openClaimPhoto(who.actor, key)).mime).toBe('image/png');
+			}
+			expect((await caught(openClaimPhoto(supplier1.actor, key))).status).toBe(404);
+			expect((await caught(openClaimPhoto(buyer.actor, key))).status).toBe(404);
+			const forged = key.replace(/[0-9a-f]{24}/, 'a'.repeat(24));
+			expect((await caught(openClaimPhoto(host.actor, forged))).status).toBe(404);
 		} finally {
 			setMediaStorage(undefined);
 		}

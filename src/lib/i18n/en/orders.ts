@@ -132,6 +132,8 @@ export default {
 		'File when the consumer reports severe defects. {n}+ severe pieces with {n}+ photos create a replacement parcel due within 24 h, its freight charged to the supplier.',
 	'orders.claim.pieces': 'Severely defective pieces',
 	'orders.claim.description': 'Description',
+	'orders.claim.evidence': 'Defect photos',
+	'orders.claim.photo_n': 'Defect photo {n}',
 	'orders.claim.photos': 'Photos (several allowed, PNG/JPEG/WebP)',
 	'orders.claim.submit': 'File claim',
 	'orders.claim.done': 'Claim filed.',

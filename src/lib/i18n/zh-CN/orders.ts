@@ -131,6 +131,8 @@ export default {
 		'消费者反馈严重瑕疵时登记。{n} 件及以上严重瑕疵且附 {n} 张及以上照片，将自动生成 24 小时内发出的补发单，运费由供应商承担。',
 	'orders.claim.pieces': '严重瑕疵件数',
 	'orders.claim.description': '问题描述',
+	'orders.claim.evidence': '瑕疵照片',
+	'orders.claim.photo_n': '瑕疵照片 {n}',
 	'orders.claim.photos': '照片（可多选，PNG/JPEG/WebP）',
 	'orders.claim.submit': '提交索赔',
 	'orders.claim.done': '索赔已登记。',

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../auth/service';
 import { EXT_BY_MIME, mediaStorage, sniffMime } from '../catalog/storage';
-import { AppError, forbidden } from '../errors';
+import { and, eq, sql } from 'drizzle-orm';
+import { db } from '../db';
+import { defectClaims } from '../db/schema';
+import { AppError, forbidden, notFound } from '../errors';
 import { claimDefects } from './fulfil';
 import { getFulfilment, sideOf } from './queries';
 
@@ -61,4 +64,26 @@ export async function claimWithPhotos(
 		);
 		throw e;
 	}
+}
+
+const CLAIM_KEY = /^claims\/([0-9a-f-]{36})\/[0-9a-f]{24}\.(png|jpg|webp)$/;
+
+/**
+ * A claim photo for a party of the claimed parcel (its supplier, the host team, operators):
+ * the evidence behind a replacement. Anyone else, or a key no claim holds, is 404.
+ */
+export async function openClaimPhoto(actor: Actor, key: string) {
+	const m = CLAIM_KEY.exec(key);
+	if (!m) throw notFound('Media');
+	await getFulfilment(actor, m[1]!);
+	const [claim] = await db()
+		.select({ id: defectClaims.id })
+		.from(defectClaims)
+		.where(and(eq(defectClaims.fulfilmentId, m[1]!), sql`${key} = any(${defectClaims.photos})`))
+		.limit(1);
+	if (!claim) throw notFound('Media');
+	const file = await mediaStorage().get(key);
+	if (!file) throw notFound('Media');
+	const mime = Object.entries(EXT_BY_MIME).find(([, e]) => e === m[2])?.[0] ?? 'image/jpeg';
+	return { ...file, mime };
 }

@@ -698,6 +698,7 @@ function buildView(a: {
 			pieces,
 			amountFen: lines.reduce((s, l) => s + l.quantity * l.unitPriceFen, 0),
 			sla: { state: sla.state, deadline: sla.deadline ? sla.deadline.toISOString() : null },
+			claimPhotos: [],
 			freight: a.quotes.get(`${f.warehouseProvince ?? ''}|${f.shipTo.province}|${pieces}`) ?? null,
 			lines
 		};

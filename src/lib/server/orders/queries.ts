@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import {
 	availableActions,
 	slaState,
@@ -12,6 +12,7 @@ import type { Actor } from '../auth/service';
 import { currentPolicy } from '../catalog/policy';
 import { db, type DbOrTx } from '../db';
 import {
+	defectClaims,
 	fulfilmentEvents,
 	fulfilments,
 	lots,
@@ -68,6 +69,8 @@ export interface FulfilmentView {
 	sla: { state: SlaState; deadline: string | null };
 	/** Partner vs market freight for this parcel's route and pieces, when a partner serves it. */
 	freight: FreightQuote | null;
+	/** Photo keys of defect claims on this parcel, or of the claim a replacement answers. */
+	claimPhotos: string[];
 	lines: LineView[];
 }
 
@@ -155,6 +158,21 @@ export async function loadFulfilments(
 			.filter((r) => r.pieces > 0),
 		tx
 	);
+	const ids = rows.map((r) => r.f.id);
+	const claims = await tx
+		.select({
+			fulfilmentId: defectClaims.fulfilmentId,
+			replacementId: defectClaims.replacementId,
+			photos: defectClaims.photos
+		})
+		.from(defectClaims)
+		.where(or(inArray(defectClaims.fulfilmentId, ids), inArray(defectClaims.replacementId, ids)));
+	const photosOf = new Map<string, string[]>();
+	for (const c of claims) {
+		for (const id of [c.fulfilmentId, c.replacementId]) {
+			if (id) photosOf.set(id, [...(photosOf.get(id) ?? []), ...c.photos]);
+		}
+	}
 	const now = new Date();
 	return rows.map(({ f, externalId, showTitle, supplierName, teamName }) => {
 		const lines = byF.get(f.id) ?? [];
@@ -193,6 +211,7 @@ export async function loadFulfilments(
 			pieces: lines.reduce((s, l) => s + l.quantity, 0),
 			amountFen: lines.reduce((s, l) => s + l.quantity * l.unitPriceFen, 0),
 			sla: { state: sla.state, deadline: iso(sla.deadline) },
+			claimPhotos: photosOf.get(f.id) ?? [],
 			freight: quotes.get(`${f.warehouseProvince}|${f.shipTo.province}|${pieces(f.id)}`) ?? null,
 			lines
 		};

@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { openMedia } from '$lib/server/catalog';
+import { openClaimPhoto } from '$lib/server/orders/claim-photos';
 import { AppError } from '$lib/server/errors';
 import type { RequestHandler } from './$types';
 
@@ -11,7 +12,10 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ locals, params }) => {
 	if (!locals.actor) error(401, 'unauthenticated');
 	try {
-		const file = await openMedia(locals.actor, params.key);
+		// Claim photos follow their parcel; everything else is the catalog's.
+		const file = params.key.startsWith('claims/')
+			? await openClaimPhoto(locals.actor, params.key)
+			: await openMedia(locals.actor, params.key);
 		return new Response(file.body, {
 			headers: {
 				'content-type': file.mime,
