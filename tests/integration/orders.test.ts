@@ -12,6 +12,7 @@ import {
 	settings
 } from '../../src/lib/server/db/schema';
 import { AppError } from '../../src/lib/server/errors';
+import { translator } from '../../src/lib/server/http';
 import { forgetPolicyCache } from '../../src/lib/server/catalog/policy';
 import { setMediaStorage } from '../../src/lib/server/catalog/storage';
 import { claimWithPhotos, openClaimPhoto } from '../../src/lib/server/orders/claim-photos';
@@ -198,6 +199,11 @@ describe('placing orders', () => {
 			field: 'lines.1.quantity',
 			available: 3
 		});
+		// The message reaches the caller in its language.
+		expect(err.toJSON(translator('zh-CN')).error.message).toBe('本场该货品最多还能卖 3 件。');
+		expect(err.toJSON(translator('en')).error.message).toBe(
+			'Only 3 units of this lot can be sold in this show.'
+		);
 		expect(await db().select().from(orders).where(eq(orders.showId, showId))).toHaveLength(0);
 		expect(await lot(a)).toMatchObject({ locked: 3, allocated: 0 });
 		expect(await lot(b)).toMatchObject({ locked: before.locked, allocated: 0 });

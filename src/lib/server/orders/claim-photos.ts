@@ -24,7 +24,7 @@ export async function claimWithPhotos(
 ) {
 	const f = await getFulfilment(actor, fulfilmentId);
 	if (sideOf(actor, f) === 'supplier') {
-		throw forbidden('Claims are filed by the host team.');
+		throw forbidden('orders.err.claims_by_team');
 	}
 	const photos = input.photos.filter((p) => p.byteLength > 0);
 	if (photos.length > MAX_PHOTOS) {

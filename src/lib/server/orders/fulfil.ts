@@ -101,15 +101,21 @@ async function move(
 	if (!check.ok) {
 		const message =
 			check.reason === 'wrong_side'
-				? `The ${acting === 'team' ? 'host team' : 'supplier'} cannot ${input.action} a fulfilment.`
+				? acting === 'team'
+					? 'orders.err.supplier_only'
+					: 'orders.err.team_only'
 				: check.reason === 'return_window_closed'
-					? `The return window (${policy.orders.returnWindowDays} days after delivery) has closed.`
-					: `A ${f.status} fulfilment cannot be moved by “${input.action}”.`;
+					? 'orders.err.return_window'
+					: 'orders.err.illegal';
 		throw new AppError(
 			check.reason === 'wrong_side' ? 'forbidden' : 'rule',
 			check.reason === 'wrong_side' ? 'forbidden' : 'illegal_transition',
 			message,
-			{ field: 'action', details: { from: f.status, action: input.action } }
+			{
+				field: 'action',
+				details: { from: f.status, action: input.action },
+				params: { from: f.status, action: input.action, days: policy.orders.returnWindowDays }
+			}
 		);
 	}
 	const to = check.to;
@@ -152,7 +158,7 @@ async function move(
 	if (to === 'out_of_stock' || to === 'address_problem') patch.exceptionNote = input.note ?? null;
 	if (input.action === 'address_fixed') {
 		if (!input.shipTo) {
-			throw new AppError('invalid', 'invalid_input', 'Send the corrected address.', {
+			throw new AppError('invalid', 'invalid_input', 'orders.err.address_needed', {
 				field: 'shipTo'
 			});
 		}
@@ -197,7 +203,15 @@ export interface BulkShipRow {
 export interface BulkShipReport {
 	shipped: number;
 	failed: number;
-	rows: { row: number; number: string; ok: boolean; column?: string; message?: string }[];
+	rows: {
+		row: number;
+		number: string;
+		ok: boolean;
+		column?: string;
+		/** A catalogue key or plain text; the route translates it for the caller. */
+		message?: string;
+		params?: Record<string, string | number>;
+	}[];
 }
 
 /**
@@ -228,7 +242,7 @@ export async function bulkShip(actor: Actor, rows: BulkShipRow[]): Promise<BulkS
 				number: r.number,
 				ok: false,
 				column: 'number',
-				message: 'No such fulfilment.'
+				message: 'orders.err.no_such_parcel'
 			});
 			report.failed++;
 			continue;
@@ -247,8 +261,15 @@ export async function bulkShip(actor: Actor, rows: BulkShipRow[]): Promise<BulkS
 			const column =
 				e.field === 'carrier' ? 'carrier' : e.field === 'trackingNo' ? 'trackingNo' : 'number';
 			// Someone else's fulfilment reads as unknown, like the API.
-			const message = e.kind === 'not_found' ? 'No such fulfilment.' : e.message;
-			report.rows.push({ row: r.row, number: r.number, ok: false, column, message });
+			const message = e.kind === 'not_found' ? 'orders.err.no_such_parcel' : e.message;
+			report.rows.push({
+				row: r.row,
+				number: r.number,
+				ok: false,
+				column,
+				message,
+				params: e.params
+			});
 			report.failed++;
 		}
 	}
@@ -260,7 +281,7 @@ export async function bulkShip(actor: Actor, rows: BulkShipRow[]): Promise<BulkS
 export function readShipSheet(records: string[][]): BulkShipRow[] | AppError {
 	const [header, ...body] = records;
 	if (!header)
-		return new AppError('invalid', 'invalid_input', 'The sheet is empty.', { field: 'file' });
+		return new AppError('invalid', 'invalid_input', 'orders.err.sheet_empty', { field: 'file' });
 	const norm = header.map((h) => h.trim().toLowerCase());
 	const col = (...names: string[]) => norm.findIndex((h) => names.includes(h));
 	const cNumber = col('number', 'fulfilment', 'fulfilment number', '发货单号', '单号', '编号');
@@ -279,8 +300,9 @@ export function readShipSheet(records: string[][]): BulkShipRow[] | AppError {
 		cTracking < 0 ? 'tracking' : null
 	].filter(Boolean);
 	if (missing.length) {
-		return new AppError('invalid', 'invalid_input', `Missing columns: ${missing.join(', ')}.`, {
-			field: 'file'
+		return new AppError('invalid', 'invalid_input', 'orders.err.missing_columns', {
+			field: 'file',
+			params: { columns: missing.join(', ') }
 		});
 	}
 	return body
@@ -314,10 +336,10 @@ export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unkn
 		const side = sideOf(actor, f);
 		if (!side) throw notFound('Fulfilment', 'id');
 		if (side === 'supplier') {
-			throw new AppError('forbidden', 'forbidden', 'Claims are filed by the host team.');
+			throw new AppError('forbidden', 'forbidden', 'orders.err.claims_by_team');
 		}
 		if (f.status !== 'delivered') {
-			throw new AppError('rule', 'illegal_transition', 'Only a delivered parcel can be claimed.', {
+			throw new AppError('rule', 'illegal_transition', 'orders.err.claim_not_delivered', {
 				field: 'fulfilmentId',
 				details: { from: f.status }
 			});
@@ -329,8 +351,9 @@ export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unkn
 			.orderBy(asc(orderLines.lotId));
 		const pieces = lines.reduce((s, l) => s + l.quantity, 0);
 		if (input.severePieces > pieces) {
-			throw new AppError('invalid', 'invalid_input', `The parcel held ${pieces} pieces.`, {
-				field: 'severePieces'
+			throw new AppError('invalid', 'invalid_input', 'orders.err.claim_pieces', {
+				field: 'severePieces',
+				params: { n: pieces }
 			});
 		}
 		const triggers = claimTriggersReplacement(input.severePieces, input.photos.length, policy);
@@ -369,12 +392,10 @@ export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unkn
 						stockVersion: lots.stockVersion
 					});
 				if (!after) {
-					throw new AppError(
-						'conflict',
-						'insufficient_stock',
-						'The supplier has no free stock left for a replacement.',
-						{ field: 'severePieces', details: { lotId: t.lotId } }
-					);
+					throw new AppError('conflict', 'insufficient_stock', 'orders.err.no_replacement_stock', {
+						field: 'severePieces',
+						details: { lotId: t.lotId }
+					});
 				}
 				changedLots.push(after);
 			}
@@ -473,10 +494,10 @@ export async function refundLine(actor: Actor, fulfilmentId: string, raw: unknow
 		const side = sideOf(actor, f);
 		if (!side) throw notFound('Fulfilment', 'id');
 		if (side === 'supplier') {
-			throw new AppError('forbidden', 'forbidden', 'Refunds are recorded by the host team.');
+			throw new AppError('forbidden', 'forbidden', 'orders.err.refunds_by_team');
 		}
 		if (f.kind === 'replacement') {
-			throw new AppError('rule', 'not_refundable', 'A replacement parcel was not paid for.', {
+			throw new AppError('rule', 'not_refundable', 'orders.err.replacement_unpaid', {
 				field: 'lineId'
 			});
 		}

@@ -63,7 +63,7 @@ export async function importOrders(
 	await authorizeShow(actor, showId, 'write');
 	const [header, ...body] = await sheetRows(bytes);
 	if (!header)
-		throw new AppError('invalid', 'invalid_input', 'The sheet is empty.', { field: 'file' });
+		throw new AppError('invalid', 'invalid_input', 'orders.err.sheet_empty', { field: 'file' });
 	const norm = header.map((h) => h.toLowerCase().replace(/\s+/g, ''));
 	const col: Record<string, number> = {};
 	const errors: OrderImportReport['errors'] = [];

@@ -120,9 +120,10 @@ function fail(
 	code: string,
 	message: string,
 	field: string,
-	details?: Record<string, unknown>
+	details?: Record<string, unknown>,
+	params?: Record<string, string | number>
 ): Outcome {
-	return { ok: false, error: new AppError(kind, code, message, { field, details }) };
+	return { ok: false, error: new AppError(kind, code, message, { field, details, params }) };
 }
 
 /**
@@ -158,19 +159,15 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			.for('share');
 		if (!show) {
 			reqs.forEach(
-				(_, i) => (outcomes[i] = fail('not_found', 'not_found', 'Show not found.', 'showId'))
+				(_, i) =>
+					(outcomes[i] = fail('not_found', 'not_found', 'orders.err.show_not_found', 'showId'))
 			);
 			return;
 		}
 		if (show.status === 'cancelled') {
 			reqs.forEach(
 				(_, i) =>
-					(outcomes[i] = fail(
-						'conflict',
-						'show_closed',
-						'This show was cancelled; it takes no orders.',
-						'showId'
-					))
+					(outcomes[i] = fail('conflict', 'show_closed', 'orders.err.show_cancelled', 'showId'))
 			);
 			return;
 		}
@@ -238,7 +235,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				const id = byKey.get(key);
 				outcomes[i] = id
 					? { ok: true, orderId: id, created: false }
-					: fail('conflict', 'conflict', 'The order could not be stored; try again.', 'externalId');
+					: fail('conflict', 'conflict', 'orders.err.retry', 'externalId');
 			}
 		}
 		const toPlace = reqs.map((_, i) => i).filter((i) => claimed.has(orderIds[i]!));
@@ -505,29 +502,19 @@ function decideOrder(
 		if (!lot) {
 			return {
 				ok: false,
-				outcome: fail('not_found', 'not_found', 'Lot not found.', `lines.${n}.lotId`)
+				outcome: fail('not_found', 'not_found', 'orders.err.lot_not_found', `lines.${n}.lotId`)
 			};
 		}
 		if (lot.status !== 'active') {
 			return {
 				ok: false,
-				outcome: fail(
-					'rule',
-					'lot_unavailable',
-					'This lot is not on sale (blocked, archived or draft).',
-					`lines.${n}.lotId`
-				)
+				outcome: fail('rule', 'lot_unavailable', 'orders.err.lot_unavailable', `lines.${n}.lotId`)
 			};
 		}
 		if (!lot.dropshipAllowed) {
 			return {
 				ok: false,
-				outcome: fail(
-					'rule',
-					'dropship_not_allowed',
-					'The supplier does not dropship this lot.',
-					`lines.${n}.lotId`
-				)
+				outcome: fail('rule', 'dropship_not_allowed', 'orders.err.no_dropship', `lines.${n}.lotId`)
 			};
 		}
 		const bp = resolveCommissionBp({ showDealBp, lotBp: lot.commissionBp }, r.policy.money);
@@ -537,8 +524,13 @@ function decideOrder(
 				outcome: fail(
 					'rule',
 					'commission_out_of_range',
-					`The commission on this lot is outside ${r.policy.money.commissionMinBp / 100}–${r.policy.money.commissionMaxBp / 100}%.`,
-					`lines.${n}.lotId`
+					'orders.err.commission_band',
+					`lines.${n}.lotId`,
+					undefined,
+					{
+						min: r.policy.money.commissionMinBp / 100,
+						max: r.policy.money.commissionMaxBp / 100
+					}
 				)
 			};
 		}
@@ -566,9 +558,10 @@ function decideOrder(
 				outcome: fail(
 					'conflict',
 					'insufficient_stock',
-					`Only ${available} units of this lot can be sold in this show.`,
+					'orders.err.insufficient',
 					`lines.${n}.quantity`,
-					{ available, lotId }
+					{ available, lotId },
+					{ n: available }
 				)
 			};
 		}

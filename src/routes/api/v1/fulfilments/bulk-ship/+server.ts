@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { bulkShipSheet } from '$lib/server/orders';
 import { readUpload } from '$lib/server/catalog/http';
-import { api, requireActor } from '$lib/server/http';
+import { api, requireActor, translator } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /**
@@ -11,5 +11,10 @@ import type { RequestHandler } from './$types';
 export const POST: RequestHandler = api(async ({ locals, request }) => {
 	const actor = requireActor(locals);
 	const report = await bulkShipSheet(actor, await readUpload(request));
-	return json(report, { status: report.failed && !report.shipped ? 422 : 200 });
+	const t = translator(locals.apiLocale);
+	const rows = report.rows.map(({ params, ...r }) => ({
+		...r,
+		...(r.message ? { message: t(r.message, params) } : {})
+	}));
+	return json({ ...report, rows }, { status: report.failed && !report.shipped ? 422 : 200 });
 });

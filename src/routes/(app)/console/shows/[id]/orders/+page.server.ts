@@ -38,7 +38,8 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			commissionBand: { minBp: policy.money.commissionMinBp, maxBp: policy.money.commissionMaxBp }
 		};
 	} catch (e) {
-		if (e instanceof AppError) error(e.status, { message: e.message, code: e.code });
+		if (e instanceof AppError)
+			error(e.status, { message: translator(locals.locale)(e.message, e.params), code: e.code });
 		throw e;
 	}
 };
