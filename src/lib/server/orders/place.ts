@@ -143,6 +143,16 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 		lots: Map<string, LotInfo & { stockVersion: number }>;
 		fulfilmentIds: string[];
 	} = { lots: new Map(), fulfilmentIds: [] };
+	let forViews:
+		| {
+				toPlace: number[];
+				newFulfilments: (typeof fulfilments.$inferInsert)[];
+				newLines: (typeof orderLines.$inferInsert)[];
+				stored: Map<string, { number: number; createdAt: Date }>;
+				lotById: Map<string, LotInfo>;
+				show: { id: string; title: string; teamName: string | null };
+		  }
+		| undefined;
 	await db().transaction(async (tx) => {
 		const [show] = await tx
 			.select({
@@ -447,29 +457,37 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				.filter((i) => outcomes[i]?.ok && (outcomes[i] as { created: boolean }).created)
 				.map((i) => ({ id: orderIds[i]!, paidAt: reqs[i]!.input.paidAt, teamId: reqs[i]!.teamId }))
 		});
+		forViews = { toPlace, newFulfilments, newLines, stored, lotById, show };
+	});
+	// After commit (the lots are free again): the responses of the new orders, built from what
+	// the batch holds, with the freight quotes of their routes (informational: a failed quote
+	// read leaves them out rather than failing orders that are already placed).
+	if (forViews) {
+		const v = forViews;
 		const quotes = await freightQuotes(
-			newFulfilments.map((f) => ({
+			v.newFulfilments.map((f) => ({
 				origin: f.warehouseProvince ?? '',
 				dest: f.shipTo.province,
-				pieces: newLines.filter((l) => l.fulfilmentId === f.id).reduce((a, l) => a + l.quantity, 0)
-			})),
-			tx
-		);
-		for (const i of toPlace) {
+				pieces: v.newLines
+					.filter((l) => l.fulfilmentId === f.id)
+					.reduce((a, l) => a + l.quantity, 0)
+			}))
+		).catch(() => new Map<string, FreightQuote>());
+		for (const i of v.toPlace) {
 			const o = outcomes[i];
 			if (!o?.ok || !o.created) continue;
 			o.view = buildView({
 				req: reqs[i]!,
 				orderId: o.orderId,
-				show,
-				fulfilments: newFulfilments.filter((f) => f.orderId === o.orderId),
-				lines: newLines.filter((l) => l.orderId === o.orderId),
-				stored,
-				lotById,
+				show: v.show,
+				fulfilments: v.newFulfilments.filter((f) => f.orderId === o.orderId),
+				lines: v.newLines.filter((l) => l.orderId === o.orderId),
+				stored: v.stored,
+				lotById: v.lotById,
 				quotes
 			});
 		}
-	});
+	}
 	for (const lot of published.lots.values()) publishLockChanges(lot, [showId]);
 	if (published.fulfilmentIds.length)
 		void publishFulfilmentsChanged(published.fulfilmentIds, 'created');
