@@ -147,6 +147,10 @@ try {
 		let page: Awaited<ReturnType<typeof searchLots>> | undefined;
 		const ms = await time(async () => (page = await searchLots(f)));
 		(search ? searchMs : filterMs).push(ms);
+		// BENCH_SLOW=1 lists the filters over the 25 ms target on stderr, to find the shapes to index.
+		if (process.env.BENCH_SLOW && ms > 25) {
+			process.stderr.write(`SLOW ${Math.round(ms)} ${JSON.stringify(f)}\n`);
+		}
 		// one in ten also fetches the next page with the cursor, timed like any query
 		if (i % 10 === 0 && page?.nextCursor) {
 			nextPages++;
