@@ -13,6 +13,7 @@ import * as Y from 'yjs';
 import { db, dbHandle, type DbOrTx } from '../db';
 import { boardSnapshots, boardUpdates } from '../db/schema';
 import type { CollabPersistence, RemoteSave, StoredDoc } from '../collab/server';
+import { isUuid } from '../ids';
 
 export const BOARD_CHANNEL = 'lotlive_board_saved';
 /** NOTIFY payloads are limited to 8000 bytes; larger updates travel by row id. */
@@ -20,8 +21,7 @@ const INLINE_BASE64_MAX = 6000;
 /** Rows folded per compaction pass (a later pass takes the rest). */
 const COMPACT_BATCH = 5000;
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isBoardId = (v: string) => UUID_RE.test(v);
+export const isBoardId = (v: string) => isUuid(v);
 
 function toBytes(v: unknown): Uint8Array {
 	if (v instanceof Uint8Array) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);

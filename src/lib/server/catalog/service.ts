@@ -29,6 +29,7 @@ import {
 	SupplierStatusInput
 } from './schemas';
 import { EXT_BY_MIME, mediaStorage, mediaUrl, sniffMime } from './storage';
+import { isUuid } from '../ids';
 
 type ActorLike = Parameters<typeof catalogActor>[0];
 
@@ -661,8 +662,7 @@ export async function unblockLot(actorLike: ActorLike, id: string): Promise<void
 
 // ------------------------------------------------------------------ lots: reads
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);
+export { isUuid };
 
 /** SQL: the lot is in the catalog (active, and its supplier admitted). */
 export const visibleSql = sql`(${lots.status} = 'active' and ${lots.supplierId} in (select ${suppliers.orgId} from ${suppliers} where ${suppliers.status} = 'admitted'))`;

@@ -7,6 +7,7 @@ import { db, type DbOrTx } from '../db';
 import { orgs } from '../db/schema';
 import { forbidden, notFound, unauthenticated } from '../errors';
 import { PAYABLE_BY_ORG_KIND } from './accounts';
+import { isUuid } from '../ids';
 
 /**
  * Who is looking at money. Everyone reads only their own organisation's figures: the host and
@@ -45,8 +46,6 @@ export function requireOperator(a: LedgerActor): void {
 	if (!isOperator(a)) throw forbidden('ledger.err.operator_only');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export interface PartyOrg {
 	id: string;
 	name: string;
@@ -56,7 +55,7 @@ export interface PartyOrg {
 
 /** An organisation that holds a payable account (host team or supplier), or 404. */
 export async function partyOrg(orgId: string, tx: DbOrTx = db()): Promise<PartyOrg> {
-	if (!UUID.test(orgId)) throw notFound('Organisation', 'orgId');
+	if (!isUuid(orgId)) throw notFound('Organisation', 'orgId');
 	const [o] = await tx
 		.select({ id: orgs.id, name: orgs.name, kind: orgs.kind })
 		.from(orgs)

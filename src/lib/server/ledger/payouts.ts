@@ -14,8 +14,7 @@ import {
 	type PartyOrg
 } from './access';
 import { post } from './post';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../ids';
 
 export const CreatePayoutInput = z.object({
 	orgId: z.uuid({ error: 'Must be an id (uuid).' }),
@@ -115,7 +114,7 @@ export async function createPayout(actorLike: ActorLike, raw: unknown): Promise<
 }
 
 async function lockedPayout(tx: DbOrTx, id: string) {
-	if (!UUID.test(id)) throw notFound('Payout', 'id');
+	if (!isUuid(id)) throw notFound('Payout', 'id');
 	const [p] = await tx.select().from(ledgerPayouts).where(eq(ledgerPayouts.id, id)).for('update');
 	if (!p) throw notFound('Payout', 'id');
 	return p;

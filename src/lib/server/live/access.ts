@@ -3,6 +3,7 @@ import type { Actor } from '../auth/service';
 import { db, type DbOrTx } from '../db';
 import { shows } from '../db/schema';
 import { AppError, forbidden, notFound } from '../errors';
+import { isUuid } from '../ids';
 
 export type ShowAccess = 'write' | 'read';
 
@@ -48,8 +49,6 @@ async function showTeam(showId: string, tx: DbOrTx): Promise<string | undefined>
 	return row?.teamId;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Who may do what with a show: the host and assistants of its team (or the team's API token)
  * write; an operator reads; everyone else is refused (403), and an unknown show is 404.
@@ -60,7 +59,7 @@ export async function authorizeShow(
 	need: ShowAccess,
 	tx: DbOrTx = db()
 ): Promise<{ teamId: string }> {
-	if (!UUID.test(showId)) throw notFound('Show', 'showId');
+	if (!isUuid(showId)) throw notFound('Show', 'showId');
 	const teamId = await showTeam(showId, tx);
 	if (!teamId) throw notFound('Show', 'showId');
 	const a = actorTeam(actor);

@@ -3,12 +3,11 @@ import type { Actor } from '../auth/service';
 import { db } from '../db';
 import { lots } from '../db/schema';
 import { notFound } from '../errors';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../ids';
 
 /** A lot's stock counters: active lots for anyone signed in, any lot for its own supplier. */
 export async function lotStock(actor: Actor, lotId: string) {
-	if (!UUID.test(lotId)) throw notFound('Lot', 'lotId');
+	if (!isUuid(lotId)) throw notFound('Lot', 'lotId');
 	const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
 	const isOperator = actor.kind === 'user' && actor.user.role === 'operator';
 	const [l] = await db()

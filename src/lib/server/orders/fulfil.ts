@@ -27,8 +27,7 @@ import { orderHooks, runHooks } from './hooks';
 import { publishFulfilmentsChanged } from './publish';
 import { getFulfilment, sideOf, type FulfilmentWithActions } from './queries';
 import { ClaimInput, RefundLineInput, TransitionInput } from './schemas';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../ids';
 
 interface StockDelta {
 	onHand: number;
@@ -64,7 +63,7 @@ export async function transitionFulfilment(
 	raw: unknown
 ): Promise<FulfilmentWithActions> {
 	const input = parse(TransitionInput, raw);
-	if (!UUID.test(id)) throw notFound('Fulfilment', 'id');
+	if (!isUuid(id)) throw notFound('Fulfilment', 'id');
 	const policy = await currentPolicy();
 	const ids = actorIds(actor);
 	const moved = await db().transaction((tx) => move(tx, actor, id, input, ids, policy));
@@ -323,7 +322,7 @@ export function readShipSheet(records: string[][]): BulkShipRow[] | AppError {
  */
 export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unknown) {
 	const input = parse(ClaimInput, raw);
-	if (!UUID.test(fulfilmentId)) throw notFound('Fulfilment', 'id');
+	if (!isUuid(fulfilmentId)) throw notFound('Fulfilment', 'id');
 	const policy = await currentPolicy();
 	const ids = actorIds(actor);
 	const result = await db().transaction(async (tx) => {
@@ -487,7 +486,7 @@ export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unkn
  */
 export async function refundLine(actor: Actor, fulfilmentId: string, raw: unknown) {
 	const input = parse(RefundLineInput, raw);
-	if (!UUID.test(fulfilmentId)) throw notFound('Fulfilment', 'id');
+	if (!isUuid(fulfilmentId)) throw notFound('Fulfilment', 'id');
 	await db().transaction(async (tx) => {
 		const [f] = await tx.select().from(fulfilments).where(eq(fulfilments.id, fulfilmentId));
 		if (!f) throw notFound('Fulfilment', 'id');

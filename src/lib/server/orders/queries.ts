@@ -24,6 +24,7 @@ import {
 import { forbidden, notFound, parse } from '../errors';
 import { actorTeam, authorizeShow } from '../live/access';
 import { freightQuotes } from './freight';
+import { isUuid } from '../ids';
 import { QueueQuery } from './schemas';
 
 export interface LineView {
@@ -270,7 +271,7 @@ function withActions(
 
 /** One fulfilment for its supplier, its host team or an operator; 404 for anyone else. */
 export async function getFulfilment(actor: Actor, id: string): Promise<FulfilmentWithActions> {
-	if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('Fulfilment', 'id');
+	if (!isUuid(id)) throw notFound('Fulfilment', 'id');
 	const [f] = await loadFulfilments(eq(fulfilments.id, id), { limit: 1 });
 	if (!f) throw notFound('Fulfilment', 'id');
 	const side = sideOf(actor, f);
@@ -325,7 +326,7 @@ export async function supplierQueue(
 /** Some fulfilments of the actor's supplier by id (for printing); others are left out. */
 export async function supplierFulfilments(actor: Actor, ids: string[]): Promise<FulfilmentView[]> {
 	const supplierId = supplierOf(actor);
-	const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)).slice(0, 500);
+	const valid = ids.filter((id) => isUuid(id)).slice(0, 500);
 	if (valid.length === 0) return [];
 	return loadFulfilments(
 		and(eq(fulfilments.supplierId, supplierId), inArray(fulfilments.id, valid)),
@@ -403,7 +404,7 @@ export async function fulfilmentHistory(actor: Actor, id: string) {
 
 /** An order for its host team or an operator; 404 for anyone else. */
 export async function getOrder(actor: Actor, id: string): Promise<OrderView> {
-	if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('Order', 'id');
+	if (!isUuid(id)) throw notFound('Order', 'id');
 	const o = await orderView(id);
 	if (!o) throw notFound('Order', 'id');
 	const a = actorTeam(actor);
