@@ -73,8 +73,8 @@ export async function transitionFulfilment(
 
 function afterMove(list: Moved[]): void {
 	for (const m of list) for (const l of m.lots) publishLockChanges(l, [m.fulfilment.showId]);
-	void publishFulfilmentsChanged(
-		list.map((m) => m.fulfilment.id),
+	publishFulfilmentsChanged(
+		list.map((m) => m.fulfilment),
 		'changed'
 	);
 }
@@ -358,6 +358,7 @@ export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unkn
 		const triggers = claimTriggersReplacement(input.severePieces, input.photos.length, policy);
 		const claimId = randomUUID();
 		let replacementId: string | null = null;
+		let replacement: Fulfilment | undefined;
 		let freightFen = 0;
 		const changedLots: Moved['lots'] = [];
 		if (triggers) {
@@ -410,21 +411,24 @@ export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unkn
 			freightFen = quoteFreight(rates, input.severePieces)?.partnerFen ?? 0;
 			replacementId = randomUUID();
 			const now = new Date();
-			await tx.insert(fulfilments).values({
-				id: replacementId,
-				orderId: f.orderId,
-				showId: f.showId,
-				teamId: f.teamId,
-				supplierId: f.supplierId,
-				warehouseProvince: f.warehouseProvince,
-				warehouseCity: f.warehouseCity,
-				kind: 'replacement',
-				replacesId: f.id,
-				packaging: f.packaging,
-				shipTo: f.shipTo,
-				dueAt: new Date(now.getTime() + policy.orders.replacementDueHours * 3_600_000),
-				freightChargeFen: freightFen
-			});
+			[replacement] = await tx
+				.insert(fulfilments)
+				.values({
+					id: replacementId,
+					orderId: f.orderId,
+					showId: f.showId,
+					teamId: f.teamId,
+					supplierId: f.supplierId,
+					warehouseProvince: f.warehouseProvince,
+					warehouseCity: f.warehouseCity,
+					kind: 'replacement',
+					replacesId: f.id,
+					packaging: f.packaging,
+					shipTo: f.shipTo,
+					dueAt: new Date(now.getTime() + policy.orders.replacementDueHours * 3_600_000),
+					freightChargeFen: freightFen
+				})
+				.returning();
 			await tx.insert(orderLines).values(
 				take.map((t) => {
 					const src = lines.find((l) => l.lotId === t.lotId)!;
@@ -467,10 +471,10 @@ export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unkn
 			freightChargeFen: freightFen,
 			createdBy: ids.userId
 		});
-		return { claimId, replacementId, freightFen, changedLots, showId: f.showId };
+		return { claimId, replacementId, replacement, freightFen, changedLots, showId: f.showId };
 	});
 	for (const l of result.changedLots) publishLockChanges(l, [result.showId]);
-	if (result.replacementId) void publishFulfilmentsChanged([result.replacementId], 'created');
+	if (result.replacement) publishFulfilmentsChanged([result.replacement], 'created');
 	return {
 		claimId: result.claimId,
 		replacement: result.replacementId ? await getFulfilment(actor, result.replacementId) : null,

@@ -141,8 +141,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 	const outcomes: Outcome[] = new Array(reqs.length);
 	const published: {
 		lots: Map<string, LotInfo & { stockVersion: number }>;
-		fulfilmentIds: string[];
-	} = { lots: new Map(), fulfilmentIds: [] };
+	} = { lots: new Map() };
 	let forViews:
 		| {
 				toPlace: number[];
@@ -341,7 +340,6 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				lines.map((l) => ({ ...l, lotId: l.lotId, supplierId: l.supplierId }))
 			)) {
 				const fulfilmentId = randomUUID();
-				published.fulfilmentIds.push(fulfilmentId);
 				newFulfilments.push({
 					id: fulfilmentId,
 					orderId,
@@ -489,8 +487,21 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 		}
 	}
 	for (const lot of published.lots.values()) publishLockChanges(lot, [showId]);
-	if (published.fulfilmentIds.length)
-		void publishFulfilmentsChanged(published.fulfilmentIds, 'created');
+	if (forViews) {
+		const v = forViews;
+		publishFulfilmentsChanged(
+			v.newFulfilments.map((f) => ({
+				id: f.id!,
+				orderId: f.orderId,
+				showId: f.showId,
+				supplierId: f.supplierId,
+				teamId: f.teamId,
+				number: v.stored.get(f.id!)!.number,
+				status: 'pending' as const
+			})),
+			'created'
+		);
+	}
 	return outcomes;
 }
 

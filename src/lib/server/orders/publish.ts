@@ -1,34 +1,23 @@
-import { inArray } from 'drizzle-orm';
 import { rooms, type FulfilmentChangedV1 } from '$lib/realtime/events';
-import { db } from '../db';
-import { fulfilments } from '../db/schema';
+import type { Fulfilment } from '../db/schema';
 import { logger } from '../log';
 import { currentIo } from '../realtime/io';
 
 /**
- * After a commit: tells the supplier's queue, the host team and the show's watchers that these
+ * After a commit, from the rows the caller already holds: tells the supplier's queue, the host team and the show's watchers that these
  * fulfilments appeared or moved, one message per room. Through the socket.io adapter this
  * reaches every node.
  */
-export async function publishFulfilmentsChanged(
-	ids: string[],
+export function publishFulfilmentsChanged(
+	rows: Pick<
+		Fulfilment,
+		'id' | 'orderId' | 'showId' | 'supplierId' | 'teamId' | 'number' | 'status'
+	>[],
 	change: FulfilmentChangedV1['change']
-): Promise<void> {
+): void {
 	const io = currentIo();
-	if (!io || ids.length === 0) return;
+	if (!io || rows.length === 0) return;
 	try {
-		const rows = await db()
-			.select({
-				id: fulfilments.id,
-				orderId: fulfilments.orderId,
-				showId: fulfilments.showId,
-				supplierId: fulfilments.supplierId,
-				teamId: fulfilments.teamId,
-				number: fulfilments.number,
-				status: fulfilments.status
-			})
-			.from(fulfilments)
-			.where(inArray(fulfilments.id, ids));
 		const at = new Date().toISOString();
 		const items: FulfilmentChangedV1[] = rows.map((r) => ({
 			fulfilmentId: r.id,
