@@ -1,41 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { io as connect, type Socket } from 'socket.io-client';
-import type {
-	ClientToServerEvents,
-	ServerToClientEvents,
-	ShowStockChangedV1
-} from '../../src/lib/realtime/events';
-import { SESSION_COOKIE } from '../../src/lib/server/auth/session';
+import type { ShowStockChangedV1 } from '../../src/lib/realtime/events';
 import { createShow } from '../../src/lib/server/live/shows';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
 import { demoActor, stockedLots } from '../helpers/demo';
 import { startRealtimeServer } from '../helpers/server';
+import { socketClients } from '../helpers/sockets';
 import { makeUser } from '../helpers/users';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 let srv: Awaited<ReturnType<typeof startRealtimeServer>>;
-const sockets: Client[] = [];
-
-async function client(token: string): Promise<Client> {
-	const s: Client = connect(srv.url, {
-		transports: ['websocket'],
-		extraHeaders: { Cookie: `${SESSION_COOKIE}=${token}` },
-		reconnection: false
-	});
-	sockets.push(s);
-	await new Promise((r, j) => {
-		s.on('HelloV1', r);
-		s.on('connect_error', j);
-	});
-	return s;
-}
+const clients = socketClients(() => srv.url);
+const client = (token: string) => clients.connect(token);
 
 beforeAll(async () => {
 	await seedDemoIfEmpty();
 	srv = await startRealtimeServer();
 });
 afterAll(async () => {
-	for (const s of sockets) s.close();
+	clients.closeAll();
 	await srv.close();
 });
 

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { io as connect, type Socket } from 'socket.io-client';
-import type {
-	ClientToServerEvents,
-	FulfilmentChangedV1,
-	ServerToClientEvents
-} from '../../src/lib/realtime/events';
-import { SESSION_COOKIE } from '../../src/lib/server/auth/session';
+import type { FulfilmentChangedV1 } from '../../src/lib/realtime/events';
 import { execRows } from '../../src/lib/server/db';
 import { acquireLock } from '../../src/lib/server/live/locks';
 import { createShow, transitionShow } from '../../src/lib/server/live/shows';
@@ -14,24 +8,11 @@ import { placeOrder, transitionFulfilment } from '../../src/lib/server/orders';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
 import { demoActor } from '../helpers/demo';
 import { startRealtimeServer } from '../helpers/server';
+import { socketClients, type Client } from '../helpers/sockets';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 let srv: Awaited<ReturnType<typeof startRealtimeServer>>;
-const sockets: Client[] = [];
-
-async function client(token: string): Promise<Client> {
-	const s: Client = connect(srv.url, {
-		transports: ['websocket'],
-		extraHeaders: { Cookie: `${SESSION_COOKIE}=${token}` },
-		reconnection: false
-	});
-	sockets.push(s);
-	await new Promise((r, j) => {
-		s.on('HelloV1', r);
-		s.on('connect_error', j);
-	});
-	return s;
-}
+const clients = socketClients(() => srv.url);
+const client = (token: string) => clients.connect(token);
 
 function collect(s: Client) {
 	const got: FulfilmentChangedV1[] = [];
@@ -52,7 +33,7 @@ beforeAll(async () => {
 	srv = await startRealtimeServer();
 });
 afterAll(async () => {
-	for (const s of sockets) s.close();
+	clients.closeAll();
 	await srv.close();
 });
 

@@ -1,0 +1,28 @@
+import { io as connect, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/realtime/events';
+import { SESSION_COOKIE } from '../../src/lib/server/auth/session';
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** socket.io clients signed in with a session token, connected once the server said hello. */
+export function socketClients(url: () => string) {
+	const open: Client[] = [];
+	return {
+		async connect(token: string): Promise<Client> {
+			const s: Client = connect(url(), {
+				transports: ['websocket'],
+				extraHeaders: { Cookie: `${SESSION_COOKIE}=${token}` },
+				reconnection: false
+			});
+			open.push(s);
+			await new Promise((r, j) => {
+				s.on('HelloV1', r);
+				s.on('connect_error', j);
+			});
+			return s;
+		},
+		closeAll(): void {
+			for (const s of open.splice(0)) s.close();
+		}
+	};
+}
