@@ -12,7 +12,9 @@ export async function startServerProcess(
 	port: number,
 	env: Record<string, string | undefined>
 ): Promise<ServerProcess> {
-	const proc = spawn(process.execPath, ['server/index.js'], {
+	// LOTLIVE_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles a bench's server.
+	const nodeArgs = (process.env.LOTLIVE_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+	const proc = spawn(process.execPath, [...nodeArgs, 'server/index.js'], {
 		env: {
 			...process.env,
 			NODE_ENV: 'production',

@@ -341,6 +341,9 @@ describe('fulfilment', () => {
 		const returned = await transitionFulfilment(host.actor, f.id, { action: 'return' });
 		expect(returned.status).toBe('returned');
 		expect(await lot(lotId)).toMatchObject({ onHand: 50 });
+		// A returned parcel no longer counts as sold in the show.
+		const show = await getShow(host.actor, f.showId);
+		expect(show.counters.find((c) => c.lotId === lotId)?.soldInShow).toBe(0);
 	});
 
 	it('refuses illegal transitions (422) and the wrong side (403)', async () => {
@@ -361,9 +364,14 @@ describe('fulfilment', () => {
 		const lotId = s1Lots[8]!;
 		const a = await oneParcel(lotId, 3);
 		expect(await lot(lotId)).toMatchObject({ onHand: 50, locked: 7, allocated: 3 });
+		const sold = async () =>
+			(await getShow(host.actor, a.showId)).counters.find((c) => c.lotId === lotId)?.soldInShow;
+		expect(await sold()).toBe(3);
 		await transitionFulfilment(host.actor, a.f.id, { action: 'cancel' });
 		expect(await lot(lotId)).toMatchObject({ onHand: 50, locked: 7, allocated: 0 });
+		expect(await sold()).toBe(0);
 		const b = await placeOrder(host.actor, order(a.showId, [{ lotId, quantity: 2 }]));
+		expect(await sold()).toBe(2);
 		const fb = b.order.fulfilments[0]!;
 		await transitionFulfilment(supplier1.actor, fb.id, { action: 'accept' });
 		const oos = await transitionFulfilment(supplier1.actor, fb.id, {
@@ -372,6 +380,7 @@ describe('fulfilment', () => {
 		});
 		expect(oos).toMatchObject({ status: 'out_of_stock', exceptionNote: '仓库盘点短缺' });
 		expect(await lot(lotId)).toMatchObject({ onHand: 48, locked: 5, allocated: 0 });
+		expect(await sold()).toBe(0);
 		const view = await showOrders(host.actor, a.showId);
 		expect(view.counts).toMatchObject({ cancelled: 1, out_of_stock: 1 });
 	});

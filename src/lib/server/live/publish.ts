@@ -60,11 +60,10 @@ export async function showLotCounters(
 				Number
 			),
 			// Units of this lot in the show's live orders (from locks or free stock), not counting
-			// cancelled, out-of-stock or returned parcels, nor replacements.
-			soldInShow: sql<number>`coalesce((select sum(ol.quantity) from order_lines ol
-				join fulfilments f on f.id = ol.fulfilment_id
-				where f.show_id = ${showId} and ol.lot_id = "lots"."id" and f.kind = 'order'
-				  and f.status not in ('cancelled', 'out_of_stock', 'returned')), 0)`.mapWith(Number)
+			// cancelled, out-of-stock or returned parcels, nor replacements: the orders module's
+			// per-show counter.
+			soldInShow: sql<number>`coalesce((select s.sold from show_lot_sales s
+				where s.show_id = ${showId} and s.lot_id = "lots"."id"), 0)`.mapWith(Number)
 		})
 		.from(lots)
 		.where(inArray(lots.id, lotIds));

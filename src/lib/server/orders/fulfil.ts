@@ -17,6 +17,7 @@ import {
 	fulfilments,
 	lots,
 	orderLines,
+	showLotSales,
 	type Fulfilment,
 	type ShipTo
 } from '../db/schema';
@@ -142,6 +143,17 @@ async function move(
 					stockVersion: lots.stockVersion
 				});
 			if (after) changedLots.push(after);
+		}
+	}
+	// Parcels that will not reach the consumer stop counting as sold in the show.
+	if (f.kind === 'order' && (to === 'cancelled' || to === 'out_of_stock' || to === 'returned')) {
+		const perLot = new Map<string, number>();
+		for (const l of lines) perLot.set(l.lotId, (perLot.get(l.lotId) ?? 0) + l.quantity);
+		for (const [lotId, q] of [...perLot].sort(([a], [b]) => (a < b ? -1 : 1))) {
+			await tx
+				.update(showLotSales)
+				.set({ sold: sql`${showLotSales.sold} - ${q}` })
+				.where(and(eq(showLotSales.showId, f.showId), eq(showLotSales.lotId, lotId)));
 		}
 	}
 	const patch: Partial<typeof fulfilments.$inferInsert> = { status: to, updatedAt: now };

@@ -16,6 +16,7 @@ import {
 	lots,
 	orderLines,
 	orders,
+	showLotSales,
 	shows,
 	stockLocks,
 	type ShipTo
@@ -429,6 +430,12 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				stockVersion: Number(a.stock_version)
 			});
 		}
+		await tx.execute(sql`insert into ${showLotSales} (show_id, lot_id, sold)
+			select ${showId}::uuid, v.lot_id, v.total from (values ${sql.join(
+				totals.map(([id, t]) => sql`(${id}::uuid, ${t.total}::int)`),
+				sql`, `
+			)}) as v(lot_id, total)
+			on conflict (show_id, lot_id) do update set sold = show_lot_sales.sold + excluded.sold`);
 		const stored = new Map<string, { number: number; createdAt: Date }>();
 		for (let k = 0; k < newFulfilments.length; k += 500) {
 			const rows = await tx

@@ -7,6 +7,7 @@ import {
 	jsonb,
 	pgEnum,
 	pgTable,
+	primaryKey,
 	text,
 	timestamp,
 	uniqueIndex,
@@ -162,6 +163,29 @@ export const orderLines = pgTable(
 );
 
 /** Every status change of a fulfilment: who, when, from what to what. Append-only. */
+/**
+ * Units of each lot in each show's live orders (not cancelled, out of stock or returned; no
+ * replacements): the live console's "sold in this show". A counter kept by the orders service in
+ * the same transaction as the lines and status changes it counts, so reading it does not sum a
+ * flash sale's growing order lines every time a counter goes out.
+ */
+export const showLotSales = pgTable(
+	'show_lot_sales',
+	{
+		showId: uuid('show_id')
+			.notNull()
+			.references(() => shows.id, { onDelete: 'cascade' }),
+		lotId: uuid('lot_id')
+			.notNull()
+			.references(() => lots.id, { onDelete: 'cascade' }),
+		sold: integer('sold').notNull().default(0)
+	},
+	(t) => [
+		primaryKey({ columns: [t.showId, t.lotId] }),
+		check('show_lot_sales_sold', sql`${t.sold} >= 0`)
+	]
+);
+
 export const fulfilmentEvents = pgTable(
 	'fulfilment_events',
 	{
