@@ -127,16 +127,47 @@ function fail(
 	return { ok: false, error: new AppError(kind, code, message, { field, details, params }) };
 }
 
+/** A JSON document as a statement parameter (one parameter per table, not one per value). */
+const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
+/** JSON from a row: postgres.js parses it, PGlite may hand over the text. */
+const fromJson = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+
+interface ShowRow {
+	id: string;
+	team_id: string;
+	status: string;
+	commission_bp: number | null;
+	packaging: string[] | null;
+	title: string;
+	team_name: string | null;
+}
+interface LotRow {
+	id: string;
+	supplier_id: string;
+	warehouse_province: string;
+	warehouse_city: string;
+	status: string;
+	dropship_allowed: boolean;
+	commission_bp: number;
+	on_hand: number;
+	locked: number;
+	allocated: number;
+	title: string;
+	grade: string;
+	supplier_name: string | null;
+	slot_packaging: string[] | null;
+}
+
 /**
- * One transaction for a batch of orders of one show, in arrival order:
- * 1. the show row FOR SHARE (lock order: shows → lots → stock_locks);
- * 2. the orders' rows inserted ON CONFLICT DO NOTHING: a key another transaction holds makes
- *    this one wait for it, so two nodes never create the same order; keys seen before are
- *    answered with the existing order;
- * 3. the lots FOR UPDATE in id order and the show's active locks on them;
- * 4. each order decided in memory against what is left, whole or not at all; refused orders'
- *    rows are deleted again before commit;
- * 5. locks, lots, lines, fulfilments and their events written set-based.
+ * One transaction for a batch of orders of one show, in arrival order, in two statements:
+ * 1. claim and read: the show row FOR SHARE (lock order: shows → lots → stock_locks); the
+ *    orders' rows inserted ON CONFLICT DO NOTHING (a key another transaction holds makes this
+ *    one wait for it, so two nodes never create the same order, and no lot is held meanwhile);
+ *    the keys seen before; then the lots FOR UPDATE in id order and the show's active locks;
+ * 2. each order decided in memory against what is left, whole or not at all; then one
+ *    statement writes it all: refused orders' rows deleted, locks, lock events, lots, the
+ *    show's sold counters, fulfilments, lines, their events and the sales facts.
+ * The ledger's hooks post the payments in the same transaction.
  */
 async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 	const outcomes: Outcome[] = new Array(reqs.length);
@@ -153,20 +184,89 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				show: { id: string; title: string; teamName: string | null };
 		  }
 		| undefined;
+
+	// Within the batch the first of a repeated id wins; the others share its outcome.
+	const firstOf = new Map<string, number>();
+	const orderIds = reqs.map(() => randomUUID());
+	const fresh: number[] = [];
+	reqs.forEach((r, i) => {
+		const key = `${r.teamId}\u0000${r.input.externalId}`;
+		if (firstOf.has(key)) return;
+		firstOf.set(key, i);
+		fresh.push(i);
+	});
+	// Sorted so that two batches claiming overlapping ids wait for each other in one order.
+	fresh.sort((a, b) => (reqs[a]!.input.externalId < reqs[b]!.input.externalId ? -1 : 1));
+	const newOrders = fresh.map((i, n) => {
+		const r = reqs[i]!;
+		return {
+			n,
+			id: orderIds[i]!,
+			team_id: r.teamId,
+			external_id: r.input.externalId,
+			source: r.source,
+			ship_to: r.input.shipTo,
+			total_fen: r.input.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0),
+			paid_at: r.input.paidAt.toISOString(),
+			created_by_user: r.userId,
+			created_by_token: r.tokenId
+		};
+	});
+	const lotIds = [...new Set(reqs.flatMap((r) => r.input.lines.map((l) => l.lotId)))].sort();
+
 	await db().transaction(async (tx) => {
-		const [show] = await tx
-			.select({
-				id: shows.id,
-				teamId: shows.teamId,
-				status: shows.status,
-				commissionBp: shows.commissionBp,
-				packaging: shows.packaging,
-				title: shows.title,
-				teamName: sql<string>`(select o.name from orgs o where o.id = "shows"."team_id")`
-			})
-			.from(shows)
-			.where(eq(shows.id, showId))
-			.for('share');
+		// 1. Claim and read.
+		const [read] = await execRows<{
+			show: unknown;
+			claimed: unknown;
+			existing: unknown;
+			lots: unknown;
+			held: unknown;
+		}>(
+			sql`with s as (
+				select sh.id, sh.team_id, sh.status, sh.commission_bp, sh.packaging, sh.title,
+					(select o.name from orgs o where o.id = sh.team_id) as team_name
+				from shows sh where sh.id = ${showId} for share
+			), ins as (
+				insert into orders (id, team_id, show_id, external_id, source, ship_to, total_fen,
+					paid_at, created_by_user, created_by_token)
+				select x.id, x.team_id, ${showId}::uuid, x.external_id, x.source, x.ship_to, x.total_fen,
+					x.paid_at, x.created_by_user, x.created_by_token
+				from jsonb_to_recordset(${json(newOrders)}) as x(n int, id uuid, team_id uuid,
+					external_id text, source order_source, ship_to jsonb, total_fen int,
+					paid_at timestamptz, created_by_user uuid, created_by_token uuid)
+				where exists (select 1 from s where s.status <> 'cancelled')
+				order by x.n
+				on conflict do nothing
+				returning id
+			), ex as (
+				select o.id, o.team_id, o.external_id from orders o
+				join jsonb_to_recordset(${json(newOrders.map((o) => ({ t: o.team_id, e: o.external_id })))})
+					as k(t uuid, e text) on o.team_id = k.t and o.external_id = k.e
+			), l as (
+				select l.id, l.supplier_id, l.warehouse_province, l.warehouse_city, l.status,
+					l.dropship_allowed, l.commission_bp, l.on_hand, l.locked, l.allocated, l.title, l.grade,
+					(select o.name from orgs o where o.id = l.supplier_id) as supplier_name,
+					-- the show's packaging instructions for this lot's slot(s)
+					(select array_agg(distinct p) from show_slots ss, unnest(ss.packaging) p
+						where ss.show_id = ${showId} and ss.lot_id = l.id) as slot_packaging
+				from lots l
+				where l.id = any(${`{${lotIds.join(',')}}`}::uuid[])
+					and exists (select 1 from ins)
+				order by l.id for update of l
+			), k as (
+				select sl.id, sl.lot_id, sl.quantity, sl.consumed from stock_locks sl
+				where sl.show_id = ${showId} and sl.lot_id in (select id from l) and sl.status = 'active'
+				order by sl.created_at, sl.id for update
+			)
+			select (select row_to_json(s) from s) as show,
+				(select coalesce(json_agg(ins.id), '[]') from ins) as claimed,
+				(select coalesce(json_agg(ex), '[]') from ex) as existing,
+				(select coalesce(json_agg(l), '[]') from l) as lots,
+				(select coalesce(json_agg(k), '[]') from k) as held`,
+			tx
+		);
+		const show = fromJson<ShowRow | null>(read!.show);
 		if (!show) {
 			reqs.forEach(
 				(_, i) =>
@@ -181,139 +281,90 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			);
 			return;
 		}
-
-		// 2. Claim the external ids. Within the batch the first of a repeated id wins.
-		const firstOf = new Map<string, number>();
-		const orderIds = reqs.map(() => randomUUID());
-		const fresh: number[] = [];
-		reqs.forEach((r, i) => {
-			const key = `${r.teamId}\u0000${r.input.externalId}`;
-			if (firstOf.has(key)) return;
-			firstOf.set(key, i);
-			fresh.push(i);
-		});
-		// Sorted so that two batches claiming overlapping ids wait for each other in one order.
-		fresh.sort((a, b) => (reqs[a]!.input.externalId < reqs[b]!.input.externalId ? -1 : 1));
-		const claimed = new Set<string>();
-		if (fresh.length) {
-			const rows = await tx
-				.insert(orders)
-				.values(
-					fresh.map((i) => {
-						const r = reqs[i]!;
-						return {
-							id: orderIds[i]!,
-							teamId: r.teamId,
-							showId,
-							externalId: r.input.externalId,
-							source: r.source,
-							shipTo: r.input.shipTo as ShipTo,
-							totalFen: r.input.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0),
-							paidAt: r.input.paidAt,
-							createdByUser: r.userId,
-							createdByToken: r.tokenId
-						};
-					})
-				)
-				.onConflictDoNothing()
-				.returning({ id: orders.id });
-			for (const r of rows) claimed.add(r.id);
-		}
+		const claimed = new Set(fromJson<string[]>(read!.claimed));
 		// Repeats (in this batch or from before) are answered with the stored order.
+		const byKey = new Map(
+			fromJson<{ id: string; team_id: string; external_id: string }[]>(read!.existing).map((e) => [
+				`${e.team_id}\u0000${e.external_id}`,
+				e.id
+			])
+		);
 		const repeats = reqs.map((_, i) => i).filter((i) => !claimed.has(orderIds[i]!));
-		if (repeats.length) {
-			const existing = await tx
+		const keyOf = (i: number) => `${reqs[i]!.teamId}\u0000${reqs[i]!.input.externalId}`;
+		// A key another transaction committed while this one waited for it is not in this
+		// statement's snapshot: read those again.
+		const unseen = repeats.filter((i) => {
+			const first = firstOf.get(keyOf(i))!;
+			return !(first !== i && claimed.has(orderIds[first]!)) && !byKey.has(keyOf(i));
+		});
+		if (unseen.length) {
+			const again = await tx
 				.select({ id: orders.id, externalId: orders.externalId, teamId: orders.teamId })
 				.from(orders)
 				.where(
 					and(
-						inArray(orders.teamId, [...new Set(repeats.map((i) => reqs[i]!.teamId))]),
+						inArray(orders.teamId, [...new Set(unseen.map((i) => reqs[i]!.teamId))]),
 						inArray(
 							orders.externalId,
-							repeats.map((i) => reqs[i]!.input.externalId)
+							unseen.map((i) => reqs[i]!.input.externalId)
 						)
 					)
 				);
-			const byKey = new Map(existing.map((e) => [`${e.teamId}\u0000${e.externalId}`, e.id]));
-			for (const i of repeats) {
-				const key = `${reqs[i]!.teamId}\u0000${reqs[i]!.input.externalId}`;
-				const first = firstOf.get(key)!;
-				if (first !== i && claimed.has(orderIds[first]!)) {
-					// Same id twice in this batch: decided below with the first one.
-					continue;
-				}
-				const id = byKey.get(key);
-				outcomes[i] = id
-					? { ok: true, orderId: id, created: false }
-					: fail('conflict', 'conflict', 'orders.err.retry', 'externalId');
-			}
+			for (const e of again) byKey.set(`${e.teamId}\u0000${e.externalId}`, e.id);
+		}
+		for (const i of repeats) {
+			const first = firstOf.get(keyOf(i))!;
+			// Same id twice in this batch: decided below with the first one.
+			if (first !== i && claimed.has(orderIds[first]!)) continue;
+			const id = byKey.get(keyOf(i));
+			outcomes[i] = id
+				? { ok: true, orderId: id, created: false }
+				: fail('conflict', 'conflict', 'orders.err.retry', 'externalId');
 		}
 		const toPlace = reqs.map((_, i) => i).filter((i) => claimed.has(orderIds[i]!));
 		if (toPlace.length === 0) return;
 
-		// 3. Lots in id order, then the show's active locks on them.
-		const lotIds = [
-			...new Set(toPlace.flatMap((i) => reqs[i]!.input.lines.map((l) => l.lotId)))
-		].sort();
-		const lotRows = await tx
-			.select({
-				id: lots.id,
-				supplierId: lots.supplierId,
-				warehouseProvince: lots.warehouseProvince,
-				warehouseCity: lots.warehouseCity,
-				status: lots.status,
-				dropshipAllowed: lots.dropshipAllowed,
-				commissionBp: lots.commissionBp,
-				onHand: lots.onHand,
-				locked: lots.locked,
-				allocated: lots.allocated,
-				title: lots.title,
-				grade: lots.grade,
-				supplierName: sql<string>`(select o.name from orgs o where o.id = "lots"."supplier_id")`,
-				// The show's packaging instructions for this lot's slot(s), in the same round trip.
-				slotPackaging: sql<string[] | null>`(select array_agg(distinct p) from show_slots ss,
-					unnest(ss.packaging) p where ss.show_id = ${showId} and ss.lot_id = "lots"."id")`
-			})
-			.from(lots)
-			.where(inArray(lots.id, lotIds))
-			.orderBy(asc(lots.id))
-			.for('update', { of: lots });
-		const lotById = new Map(lotRows.map(({ slotPackaging: _, ...l }) => [l.id, { ...l }]));
-		const held = await tx
-			.select({
-				id: stockLocks.id,
-				lotId: stockLocks.lotId,
-				quantity: stockLocks.quantity,
-				consumed: stockLocks.consumed
-			})
-			.from(stockLocks)
-			.where(
-				and(
-					eq(stockLocks.showId, showId),
-					inArray(stockLocks.lotId, lotIds),
-					eq(stockLocks.status, 'active')
-				)
-			)
-			.orderBy(asc(stockLocks.createdAt), asc(stockLocks.id))
-			.for('update');
+		const lotRows = fromJson<LotRow[]>(read!.lots);
+		const lotById = new Map<string, LotInfo>(
+			lotRows.map((l) => [
+				l.id,
+				{
+					id: l.id,
+					supplierId: l.supplier_id,
+					warehouseProvince: l.warehouse_province,
+					warehouseCity: l.warehouse_city,
+					status: l.status,
+					dropshipAllowed: l.dropship_allowed,
+					commissionBp: l.commission_bp,
+					onHand: l.on_hand,
+					locked: l.locked,
+					allocated: l.allocated,
+					title: l.title,
+					grade: l.grade,
+					supplierName: l.supplier_name
+				}
+			])
+		);
 		const locksByLot = new Map<string, HeldLock[]>();
-		for (const h of held) {
-			const list = locksByLot.get(h.lotId) ?? [];
-			list.push({ ...h, take: 0 });
-			locksByLot.set(h.lotId, list);
+		for (const h of fromJson<{ id: string; lot_id: string; quantity: number; consumed: number }[]>(
+			read!.held
+		)) {
+			const list = locksByLot.get(h.lot_id) ?? [];
+			list.push({ id: h.id, lotId: h.lot_id, quantity: h.quantity, consumed: h.consumed, take: 0 });
+			locksByLot.set(h.lot_id, list);
 		}
-		const slotPackaging = new Map(lotRows.map((l) => [l.id, l.slotPackaging ?? []]));
+		const slotPackaging = new Map(lotRows.map((l) => [l.id, l.slot_packaging ?? []]));
 
-		// 4. Decide each order whole, in arrival order.
+		// 2. Decide each order whole, in arrival order.
 		const refused: string[] = [];
 		const newFulfilments: (typeof fulfilments.$inferInsert)[] = [];
 		const newLines: (typeof orderLines.$inferInsert)[] = [];
-		const events: (typeof fulfilmentEvents.$inferInsert)[] = [];
-		const sales: Parameters<typeof insertSaleFacts>[1] = [];
+		const events: Record<string, unknown>[] = [];
+		const sales: Record<string, unknown>[] = [];
 		const lotTotals = new Map<string, { fromLocks: number; total: number }>();
 		for (const i of toPlace.sort((a, b) => a - b)) {
 			const r = reqs[i]!;
-			const verdict = decideOrder(r, i, lotById, locksByLot, show.commissionBp);
+			const verdict = decideOrder(r, i, lotById, locksByLot, show.commission_bp);
 			if (!verdict.ok) {
 				outcomes[i] = verdict.outcome;
 				refused.push(orderIds[i]!);
@@ -350,17 +401,15 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 					warehouseProvince: g.warehouseProvince,
 					warehouseCity: g.warehouseCity,
 					packaging: packagingFor(
-						show.packaging,
+						show.packaging ?? [],
 						g.lines.map((n) => slotPackaging.get(lines[n]!.lotId) ?? [])
 					),
 					shipTo: r.input.shipTo as ShipTo
 				});
 				events.push({
-					fulfilmentId,
-					fromStatus: null,
-					toStatus: 'pending',
-					actorUserId: r.userId,
-					actorTokenId: r.tokenId,
+					fulfilment_id: fulfilmentId,
+					actor_user_id: r.userId,
+					actor_token_id: r.tokenId,
 					note: `order ${r.input.externalId}`
 				});
 				for (const n of g.lines) {
@@ -378,14 +427,13 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 						fromFree
 					});
 					sales.push({
-						lotId: l.lotId,
-						supplierId: l.supplierId,
-						buyerKey: buyerKey(r.input.shipTo.phone),
+						lot_id: l.lotId,
+						supplier_id: l.supplierId,
+						buyer_key: buyerKey(r.input.shipTo.phone),
 						quantity: l.quantity,
-						amountFen: l.quantity * l.unitPrice,
-						channel: 'dropship',
-						orderRef: `${orderId}:${n}`,
-						soldAt: r.input.paidAt
+						amount_fen: l.quantity * l.unitPrice,
+						order_ref: `${orderId}:${n}`,
+						sold_at: r.input.paidAt.toISOString()
 					});
 				}
 			}
@@ -394,34 +442,127 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 		// Repeats of an id placed earlier in this batch share its outcome.
 		reqs.forEach((r, i) => {
 			if (outcomes[i]) return;
-			const first = firstOf.get(`${r.teamId}\u0000${r.input.externalId}`)!;
+			const first = firstOf.get(keyOf(i))!;
 			const o = outcomes[first]!;
 			outcomes[i] = o.ok ? { ok: true, orderId: o.orderId, created: false } : o;
 		});
-		if (refused.length) await tx.delete(orders).where(inArray(orders.id, refused));
-		if (newFulfilments.length === 0) return;
+		if (newFulfilments.length === 0) {
+			if (refused.length) await tx.delete(orders).where(inArray(orders.id, refused));
+			return;
+		}
 
-		// 5. Write it all.
-		await writeLockTakes(tx, showId, locksByLot, reqs[0]!);
-		const totals = [...lotTotals].sort(([a], [b]) => (a < b ? -1 : 1));
-		const after = await execRows<{
-			id: string;
-			on_hand: number;
-			locked: number;
-			allocated: number;
-			stock_version: string | number;
-		}>(
-			sql`update ${lots} l set locked = l.locked - v.from_locks, allocated = l.allocated + v.total,
-				sales_7d = l.sales_7d + v.total, stock_version = l.stock_version + 1
-			from (values ${sql.join(
-				totals.map(([id, t]) => sql`(${id}::uuid, ${t.fromLocks}::int, ${t.total}::int)`),
-				sql`, `
-			)}) as v(id, from_locks, total)
-			where l.id = v.id
-			returning l.id, l.on_hand, l.locked, l.allocated, l.stock_version`,
+		// 3. Write it all in one statement.
+		const first = reqs[toPlace[0]!]!;
+		const taken = [...locksByLot.values()]
+			.flat()
+			.filter((h) => h.take > 0)
+			.sort((a, b) => (a.id < b.id ? -1 : 1));
+		const totals = [...lotTotals]
+			.sort(([a], [b]) => (a < b ? -1 : 1))
+			.map(([id, t]) => ({ id, from_locks: t.fromLocks, total: t.total }));
+		const [written] = await execRows<{ lots: unknown; fulfilments: unknown }>(
+			sql`with del as (
+				delete from orders where id in (select x.id from jsonb_to_recordset(${json(
+					refused.map((id) => ({ id }))
+				)}) as x(id uuid))
+			), tk as (
+				select * from jsonb_to_recordset(${json(
+					taken.map((h) => ({
+						id: h.id,
+						lot_id: h.lotId,
+						q: h.quantity,
+						c: h.consumed,
+						take: h.take
+					}))
+				)}) as x(id uuid, lot_id uuid, q int, c int, take int)
+			), lk as (
+				update stock_locks s set quantity = tk.q, consumed = tk.c, updated_at = now()
+				from tk where s.id = tk.id
+			), le as (
+				insert into lock_events (lock_id, show_id, lot_id, kind, delta, quantity_after,
+					actor_user_id, actor_token_id)
+				select tk.id, ${showId}::uuid, tk.lot_id, 'consume'::lock_event_kind, -tk.take, tk.q,
+					${first.userId}::uuid,
+					${first.tokenId}::uuid
+				from tk
+			), lt as (
+				update lots l set locked = l.locked - v.from_locks, allocated = l.allocated + v.total,
+					sales_7d = l.sales_7d + v.total, stock_version = l.stock_version + 1
+				from jsonb_to_recordset(${json(totals)}) as v(id uuid, from_locks int, total int)
+				where l.id = v.id
+				returning l.id, l.on_hand, l.locked, l.allocated, l.stock_version
+			), sold as (
+				insert into show_lot_sales (show_id, lot_id, sold)
+				select ${showId}::uuid, v.id, v.total
+				from jsonb_to_recordset(${json(totals)}) as v(id uuid, total int)
+				on conflict (show_id, lot_id) do update set sold = show_lot_sales.sold + excluded.sold
+			), fu as (
+				insert into fulfilments (id, order_id, show_id, team_id, supplier_id, warehouse_province,
+					warehouse_city, packaging, ship_to)
+				select x.id, x.order_id, ${showId}::uuid, x.team_id, x.supplier_id, x.warehouse_province,
+					x.warehouse_city, x.packaging, x.ship_to
+				from jsonb_to_recordset(${json(
+					newFulfilments.map((f, n) => ({
+						n,
+						id: f.id,
+						order_id: f.orderId,
+						team_id: f.teamId,
+						supplier_id: f.supplierId,
+						warehouse_province: f.warehouseProvince,
+						warehouse_city: f.warehouseCity,
+						packaging: f.packaging,
+						ship_to: f.shipTo
+					}))
+				)}) as x(n int, id uuid, order_id uuid, team_id uuid, supplier_id uuid,
+					warehouse_province text, warehouse_city text, packaging text[], ship_to jsonb)
+				order by x.n
+				returning id, number, created_at
+			), ol as (
+				insert into order_lines (id, order_id, fulfilment_id, lot_id, supplier_id, quantity,
+					unit_price_fen, commission_bp, from_free)
+				select * from jsonb_to_recordset(${json(
+					newLines.map((l) => ({
+						id: l.id,
+						order_id: l.orderId,
+						fulfilment_id: l.fulfilmentId,
+						lot_id: l.lotId,
+						supplier_id: l.supplierId,
+						quantity: l.quantity,
+						unit_price_fen: l.unitPriceFen,
+						commission_bp: l.commissionBp,
+						from_free: l.fromFree
+					}))
+				)}) as x(id uuid, order_id uuid, fulfilment_id uuid, lot_id uuid, supplier_id uuid,
+					quantity int, unit_price_fen int, commission_bp int, from_free int)
+			), fe as (
+				insert into fulfilment_events (fulfilment_id, from_status, to_status, actor_user_id,
+					actor_token_id, note)
+				select x.fulfilment_id, null::fulfilment_status, 'pending'::fulfilment_status,
+					x.actor_user_id, x.actor_token_id, x.note
+				from jsonb_to_recordset(${json(events)}) as x(fulfilment_id uuid, actor_user_id uuid,
+					actor_token_id uuid, note text)
+			), ls as (
+				insert into lot_sales (lot_id, supplier_id, buyer_key, quantity, amount_fen, channel,
+					order_ref, sold_at)
+				select x.lot_id, x.supplier_id, x.buyer_key, x.quantity, x.amount_fen,
+					'dropship'::sale_channel,
+					x.order_ref, x.sold_at
+				from jsonb_to_recordset(${json(sales)}) as x(lot_id uuid, supplier_id uuid,
+					buyer_key text, quantity int, amount_fen bigint, order_ref text, sold_at timestamptz)
+			)
+			select (select coalesce(json_agg(lt), '[]') from lt) as lots,
+				(select coalesce(json_agg(fu), '[]') from fu) as fulfilments`,
 			tx
 		);
-		for (const a of after) {
+		for (const a of fromJson<
+			{
+				id: string;
+				on_hand: number;
+				locked: number;
+				allocated: number;
+				stock_version: string | number;
+			}[]
+		>(written!.lots)) {
 			published.lots.set(a.id, {
 				...lotById.get(a.id)!,
 				onHand: a.on_hand,
@@ -430,31 +571,12 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				stockVersion: Number(a.stock_version)
 			});
 		}
-		await tx.execute(sql`insert into ${showLotSales} (show_id, lot_id, sold)
-			select ${showId}::uuid, v.lot_id, v.total from (values ${sql.join(
-				totals.map(([id, t]) => sql`(${id}::uuid, ${t.total}::int)`),
-				sql`, `
-			)}) as v(lot_id, total)
-			on conflict (show_id, lot_id) do update set sold = show_lot_sales.sold + excluded.sold`);
 		const stored = new Map<string, { number: number; createdAt: Date }>();
-		for (let k = 0; k < newFulfilments.length; k += 500) {
-			const rows = await tx
-				.insert(fulfilments)
-				.values(newFulfilments.slice(k, k + 500))
-				.returning({
-					id: fulfilments.id,
-					number: fulfilments.number,
-					createdAt: fulfilments.createdAt
-				});
-			for (const r of rows) stored.set(r.id, r);
+		for (const f of fromJson<{ id: string; number: string | number; created_at: string }[]>(
+			written!.fulfilments
+		)) {
+			stored.set(f.id, { number: Number(f.number), createdAt: new Date(f.created_at) });
 		}
-		for (let k = 0; k < newLines.length; k += 500) {
-			await tx.insert(orderLines).values(newLines.slice(k, k + 500));
-		}
-		for (let k = 0; k < events.length; k += 500) {
-			await tx.insert(fulfilmentEvents).values(events.slice(k, k + 500));
-		}
-		await insertSaleFacts(tx, sales);
 		await runHooks(orderHooks.placed, tx, {
 			showId,
 			lines: newLines,
@@ -462,7 +584,14 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				.filter((i) => outcomes[i]?.ok && (outcomes[i] as { created: boolean }).created)
 				.map((i) => ({ id: orderIds[i]!, paidAt: reqs[i]!.input.paidAt, teamId: reqs[i]!.teamId }))
 		});
-		forViews = { toPlace, newFulfilments, newLines, stored, lotById, show };
+		forViews = {
+			toPlace,
+			newFulfilments,
+			newLines,
+			stored,
+			lotById,
+			show: { id: show.id, title: show.title, teamName: show.team_name }
+		};
 	});
 	// After commit (the lots are free again): the responses of the new orders, built from what
 	// the batch holds, with the freight quotes of their routes (informational: a failed quote
@@ -619,35 +748,6 @@ function decideOrder(
 		}
 	}
 	return { ok: true, takes, freeByLine, commissionByLine };
-}
-
-async function writeLockTakes(
-	tx: Tx,
-	showId: string,
-	locksByLot: Map<string, HeldLock[]>,
-	first: Request
-): Promise<void> {
-	const taken = [...locksByLot.values()].flat().filter((h) => h.take > 0);
-	if (taken.length === 0) return;
-	taken.sort((a, b) => (a.id < b.id ? -1 : 1));
-	const values = sql.join(
-		taken.map((h) => sql`(${h.id}::uuid, ${h.quantity}::int, ${h.consumed}::int)`),
-		sql`, `
-	);
-	await tx.execute(sql`update ${stockLocks} s set quantity = v.q, consumed = v.c, updated_at = now()
-		from (values ${values}) as v(id, q, c) where s.id = v.id`);
-	await tx.insert(lockEvents).values(
-		taken.map((h) => ({
-			lockId: h.id,
-			showId,
-			lotId: h.lotId,
-			kind: 'consume' as const,
-			delta: -h.take,
-			quantityAfter: h.quantity,
-			actorUserId: first.userId,
-			actorTokenId: first.tokenId
-		}))
-	);
 }
 
 /** Consumers are counted for repurchase rates by a hash of their phone number, never the number. */
