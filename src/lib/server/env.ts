@@ -15,6 +15,11 @@ const EnvSchema = z.object({
 			message: 'DATABASE_URL must start with postgres:// or postgresql://'
 		}),
 	DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+	/** Named prepared statements (one round trip a query); false behind PgBouncer's transaction pooling. */
+	DATABASE_PREPARE: z
+		.enum(['true', 'false', '1', '0'])
+		.default('true')
+		.transform((v) => v === 'true' || v === '1'),
 	DATA_DIR: z.string().default('./data'),
 	/** PGlite location when DATABASE_URL is unset: a directory, or memory:// for tests. */
 	PGLITE_DIR: z.string().optional(),

@@ -45,6 +45,12 @@ export interface OpenOptions {
 	poolMax?: number;
 	/** Statement timeout for postgres.js connections, in ms. */
 	applicationName?: string;
+	/**
+	 * Named prepared statements for drizzle's queries (default true). Off, postgres.js describes
+	 * every query with parameters before running it: two round trips each. Turn it off behind a
+	 * transaction-pooling proxy (PgBouncer) that cannot keep statements per connection.
+	 */
+	prepare?: boolean;
 }
 
 export function openDatabase(opts: OpenOptions): DbHandle {
@@ -56,7 +62,9 @@ export function openDatabase(opts: OpenOptions): DbHandle {
 			onnotice: () => {},
 			connection: { application_name: opts.applicationName ?? 'lotlive' }
 		});
-		const db = drizzlePostgres(sql, { schema }) as unknown as Db;
+		const db = drizzlePostgres(opts.prepare === false ? sql : preparing(sql), {
+			schema
+		}) as unknown as Db;
 		return {
 			kind: 'postgres',
 			db,
@@ -92,4 +100,39 @@ export function openDatabase(opts: OpenOptions): DbHandle {
 			if (!pglite.closed) await pglite.close();
 		}
 	};
+}
+
+/** Queries with more parameters than this (long IN lists, bulk inserts) stay unnamed. */
+const PREPARE_MAX_PARAMS = 64;
+
+/**
+ * drizzle runs every query through `sql.unsafe(text, params, { prepare: false })` unless it was
+ * named, and postgres.js then sends Parse+Describe, waits for the parameter types, and only then
+ * Bind+Execute. Named statements are described once per connection and run in one round trip.
+ * This wraps the client (and the clients of its transactions and savepoints) so drizzle's queries
+ * are prepared; statements with many parameters are left unnamed so the per-connection cache
+ * stays bounded (postgres.js recycles connections after 30–60 minutes as well).
+ */
+function preparing<T extends object>(client: T): T {
+	return new Proxy(client, {
+		get(target, prop) {
+			const value = Reflect.get(target, prop, target) as unknown;
+			if (typeof value !== 'function') return value;
+			const fn = value as (...a: unknown[]) => unknown;
+			if (prop === 'unsafe') {
+				return (text: string, params?: unknown[], options?: Record<string, unknown>) =>
+					fn.call(target, text, params ?? [], {
+						...options,
+						prepare: (params?.length ?? 0) > 0 && (params?.length ?? 0) <= PREPARE_MAX_PARAMS
+					});
+			}
+			if (prop === 'begin' || prop === 'savepoint') {
+				return (...args: unknown[]) => {
+					const cb = args.pop() as (c: object) => unknown;
+					return fn.call(target, ...args, (c: object) => cb(preparing(c)));
+				};
+			}
+			return fn.bind(target);
+		}
+	});
 }

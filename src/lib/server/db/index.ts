@@ -21,7 +21,8 @@ export function dbHandle(): DbHandle {
 		g[key] = openDatabase({
 			databaseUrl: e.DATABASE_URL,
 			pgliteDir: e.PGLITE_DIR ?? path.join(e.DATA_DIR, 'pglite'),
-			poolMax: e.DATABASE_POOL_MAX
+			poolMax: e.DATABASE_POOL_MAX,
+			prepare: e.DATABASE_PREPARE
 		});
 	}
 	return g[key];
