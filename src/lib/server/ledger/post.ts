@@ -33,7 +33,7 @@ export interface PostResult {
  * Writes postings as ledger transactions and entries: the only code that inserts into
  * ledger_transactions and ledger_entries. Every set is checked balanced here (and again by the
  * database trigger); zero postings are dropped and a set with nothing left posts nothing. Any
- * number of transactions go in two statements (accounts, then transactions + entries through
+ * number of transactions go in one statement (accounts, transactions and entries through
  * jsonb_to_recordset), so a settlement batch is as cheap per line as a single event. Runs in the
  * caller's transaction; repeats of an idempotency key are skipped, not errors.
  */
@@ -70,14 +70,16 @@ export async function post(tx: DbOrTx, txns: NewTransaction[]): Promise<PostResu
 	}
 	if (heads.length === 0) return { transactions: 0, entries: 0, ids: new Map() };
 	// Accounts that exist already (nearly always) are filtered out before the insert, so concurrent
-	// postings do not wait on each other in the unique index.
-	await tx.execute(sql`insert into ledger_accounts (id, kind, org_id)
-		select id, kind, org_id from jsonb_to_recordset(${JSON.stringify([...accounts.values()])}::jsonb)
-			as x(id uuid, kind ledger_account_kind, org_id uuid)
-		where not exists (select 1 from ledger_accounts a where a.id = x.id)
-		on conflict do nothing`);
+	// postings do not wait on each other in the unique index. New accounts go in the same
+	// statement as the entries that reference them (foreign keys are checked at its end).
 	const [r] = await execRows<{ transactions: number; entries: number; ids: [string, number][] }>(
-		sql`with t as (
+		sql`with acc as (
+			insert into ledger_accounts (id, kind, org_id)
+			select id, kind, org_id from jsonb_to_recordset(${JSON.stringify([...accounts.values()])}::jsonb)
+				as x(id uuid, kind ledger_account_kind, org_id uuid)
+			where not exists (select 1 from ledger_accounts a where a.id = x.id)
+			on conflict do nothing
+		), t as (
 			select * from jsonb_to_recordset(${JSON.stringify(heads)}::jsonb) as x(
 				k text, kind ledger_txn_kind, at timestamptz, sale_line_id uuid, order_id uuid,
 				show_id uuid, lot_id uuid, org_id uuid, ref_id text, memo text)

@@ -49,7 +49,7 @@ interface Request {
 }
 
 type Outcome =
-	| { ok: true; orderId: string; created: boolean; view?: OrderView }
+	| { ok: true; orderId: string; created: boolean; view?: Promise<OrderView> }
 	| { ok: false; error: AppError };
 
 /**
@@ -76,8 +76,8 @@ export async function placeOrder(
 		policy
 	});
 	if (!outcome.ok) throw outcome.error;
-	// A new order's view was built from the batch itself; a repeat reads the stored one.
-	const order = outcome.view ?? (await orderView(outcome.orderId));
+	// A new order's view is built from the batch itself; a repeat reads the stored one.
+	const order = outcome.view ? await outcome.view : await orderView(outcome.orderId);
 	if (!order) throw notFound('Order');
 	return { order, created: outcome.created };
 }
@@ -595,10 +595,11 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 	});
 	// After commit (the lots are free again): the responses of the new orders, built from what
 	// the batch holds, with the freight quotes of their routes (informational: a failed quote
-	// read leaves them out rather than failing orders that are already placed).
+	// read leaves them out rather than failing orders that are already placed). Not awaited
+	// here, so the show's next batch starts meanwhile.
 	if (forViews) {
 		const v = forViews;
-		const quotes = await freightQuotes(
+		const quotes = freightQuotes(
 			v.newFulfilments.map((f) => ({
 				origin: f.warehouseProvince ?? '',
 				dest: f.shipTo.province,
@@ -610,16 +611,18 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 		for (const i of v.toPlace) {
 			const o = outcomes[i];
 			if (!o?.ok || !o.created) continue;
-			o.view = buildView({
-				req: reqs[i]!,
-				orderId: o.orderId,
-				show: v.show,
-				fulfilments: v.newFulfilments.filter((f) => f.orderId === o.orderId),
-				lines: v.newLines.filter((l) => l.orderId === o.orderId),
-				stored: v.stored,
-				lotById: v.lotById,
-				quotes
-			});
+			o.view = quotes.then((q) =>
+				buildView({
+					req: reqs[i]!,
+					orderId: o.orderId,
+					show: v.show,
+					fulfilments: v.newFulfilments.filter((f) => f.orderId === o.orderId),
+					lines: v.newLines.filter((l) => l.orderId === o.orderId),
+					stored: v.stored,
+					lotById: v.lotById,
+					quotes: q
+				})
+			);
 		}
 	}
 	for (const lot of published.lots.values()) publishLockChanges(lot, [showId]);
