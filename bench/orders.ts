@@ -1,13 +1,14 @@
-// `npm run bench:orders`: a live show's order webhook under load. 50 concurrent posters send
-// consumer orders (1–3 lines over 8 lots of several suppliers) to POST /api/v1/orders with the
+// `npm run bench:orders`: a live show's order webhook under load. 50 concurrent posters (each a
+// keep-alive HTTP connection) send consumer orders (1–3 lines over 8 lots of several suppliers) to POST /api/v1/orders with the
 // host team's API token, through the real server (build/) on Postgres; 20% of posts repeat an
 // earlier externalId (the live platform retrying). First the baseline (ORDER_BATCH_MAX=1: one
 // transaction per order), then per-show batching. Afterwards the database is checked: one order
 // per externalId, and no lot sold beyond what it holds.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { freshDatabase } from '../tests/helpers/database';
 import { apiSignIn, startServerProcess, type ServerProcess } from '../tests/helpers/processes';
+import { closeClients, request } from './lib/http';
 import { percentile, report, round } from './lib/stats';
 
 const POSTERS = Number(process.env.BENCH_POSTERS ?? 50);
@@ -75,7 +76,19 @@ async function liveShow(server: ServerProcess, cookie: string, tag: string) {
 	return { showId: show.id, lotIds: ids };
 }
 
+/** CPU seconds the process has used (user + system), from /proc: the server's cost per order. */
+function cpuSeconds(pid: number | undefined): number {
+	try {
+		const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / 100;
+	} catch {
+		return NaN;
+	}
+}
+
 interface Run {
+	cpu: number;
 	created: number;
 	repeats: number;
 	seconds: number;
@@ -104,6 +117,7 @@ async function run(server: ServerProcess, tag: string, posts: number): Promise<R
 	let seed = 42;
 	const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 	const started = performance.now();
+	const cpu0 = cpuSeconds(server.proc.pid);
 	await Promise.all(
 		Array.from({ length: POSTERS }, async (_, p) => {
 			for (;;) {
@@ -131,22 +145,23 @@ async function run(server: ServerProcess, tag: string, posts: number): Promise<R
 					paidAt: new Date().toISOString()
 				});
 				const t = performance.now();
-				const r = await fetch(`${server.url}/api/v1/orders`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', ...auth },
+				const r = await request(
+					`${server.url}/api/v1/orders`,
+					'POST',
+					{ 'content-type': 'application/json', ...auth },
 					body
-				});
-				await r.arrayBuffer();
+				);
 				latencies.push(performance.now() - t);
 				if (r.status === 201) {
 					created++;
 					if (!repeat) sent.push(externalId);
 				} else if (r.status === 200) repeats++;
-				else throw new Error(`unexpected ${r.status}`);
+				else throw new Error(`unexpected ${r.status}: ${r.body.slice(0, 200)}`);
 			}
 		})
 	);
 	const seconds = (performance.now() - started) / 1000;
+	const cpu = cpuSeconds(server.proc.pid) - cpu0;
 	const [d] =
 		await sql`select count(*)::int - count(distinct external_id)::int as dup, count(*)::int as n
 		from orders where show_id = ${showId}`;
@@ -154,6 +169,7 @@ async function run(server: ServerProcess, tag: string, posts: number): Promise<R
 		l.locked + l.allocated > l.on_hand or l.allocated <> (select coalesce(sum(ol.quantity), 0)
 			from order_lines ol where ol.lot_id = l.id))`;
 	return {
+		cpu,
 		created,
 		repeats,
 		seconds,
@@ -190,6 +206,7 @@ try {
 		posts_per_s: round(POSTS / batched.seconds, 0),
 		p50_ms: round(percentile(batched.latencies, 50), 1),
 		p99_ms: round(percentile(batched.latencies, 99), 1),
+		server_cpu_ms_per_post: round((batched.cpu * 1000) / POSTS, 3),
 		baseline_orders_per_s: round(baseline.created / baseline.seconds, 0),
 		baseline_p99_ms: round(percentile(baseline.latencies, 99), 1),
 		ratio: round(batched.created / batched.seconds / (baseline.created / baseline.seconds), 2),
@@ -199,6 +216,7 @@ try {
 		oversold: batched.oversold + baseline.oversold
 	});
 } finally {
+	closeClients();
 	await server?.stop();
 	await sql.end();
 	await db.drop();

@@ -40,6 +40,11 @@ const EnvSchema = z.object({
 	LOCK_STRATEGY: z.enum(['batched', 'naive']).default('batched'),
 	/** Most orders of one show placed in one transaction; 1 = a transaction per order. */
 	ORDER_BATCH_MAX: z.coerce.number().int().min(1).max(2000).default(200),
+	/**
+	 * Batches of one show (orders) or one lot (locks) that may be under way at once: the next
+	 * one's transaction queues on the rows in the database instead of waiting in process memory.
+	 */
+	BATCH_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(2),
 	/** Set to false to keep this process from running background jobs (expiry sweeps). */
 	JOBS: z
 		.enum(['true', 'false', '1', '0'])

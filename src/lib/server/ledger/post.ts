@@ -75,7 +75,9 @@ export async function post(tx: DbOrTx, txns: NewTransaction[]): Promise<PostResu
 	const [r] = await execRows<{ transactions: number; entries: number; ids: [string, number][] }>(
 		sql`with acc as (
 			insert into ledger_accounts (id, kind, org_id)
-			select id, kind, org_id from jsonb_to_recordset(${JSON.stringify([...accounts.values()])}::jsonb)
+			select id, kind, org_id from jsonb_to_recordset(${JSON.stringify(
+				[...accounts.values()].sort((a, b) => (a.id < b.id ? -1 : 1))
+			)}::jsonb)
 				as x(id uuid, kind ledger_account_kind, org_id uuid)
 			where not exists (select 1 from ledger_accounts a where a.id = x.id)
 			on conflict do nothing

@@ -136,26 +136,34 @@ export async function recordPayments(
 		});
 	}
 	const all = inputs.flatMap((input) => input.lines.map((l) => ({ l, paidAt: input.paidAt })));
-	const inserted = await tx
-		.insert(ledgerSales)
-		.values(
-			all.map(({ l, paidAt }) => ({
-				saleLineId: l.saleLineId,
-				orderId: l.orderId,
-				fulfilmentId: l.fulfilmentId,
-				showId: l.showId,
-				lotId: l.lotId,
-				hostTeamId: l.hostTeamId,
-				supplierOrgId: l.supplierOrgId,
-				quantity: l.quantity,
-				grossFen: l.grossFen,
-				commissionBp: l.hostTeamId === null ? 0 : l.commissionBp,
-				feeBp: policy.money.platformFeeBp,
-				paidAt
-			}))
+	// One parameter for all lines (a flash sale's batch has hundreds): no per-value binding.
+	const inserted = (
+		await execRows<{ sale_line_id: string }>(
+			sql`insert into ledger_sales (sale_line_id, order_id, fulfilment_id, show_id, lot_id,
+				host_team_id, supplier_org_id, quantity, gross_fen, commission_bp, fee_bp, paid_at)
+			select * from jsonb_to_recordset(${JSON.stringify(
+				all.map(({ l, paidAt }) => ({
+					sale_line_id: l.saleLineId,
+					order_id: l.orderId,
+					fulfilment_id: l.fulfilmentId,
+					show_id: l.showId,
+					lot_id: l.lotId,
+					host_team_id: l.hostTeamId,
+					supplier_org_id: l.supplierOrgId,
+					quantity: l.quantity,
+					gross_fen: l.grossFen,
+					commission_bp: l.hostTeamId === null ? 0 : l.commissionBp,
+					fee_bp: policy.money.platformFeeBp,
+					paid_at: paidAt.toISOString()
+				}))
+			)}::jsonb) as x(sale_line_id uuid, order_id uuid, fulfilment_id uuid, show_id uuid,
+				lot_id uuid, host_team_id uuid, supplier_org_id uuid, quantity int, gross_fen bigint,
+				commission_bp int, fee_bp int, paid_at timestamptz)
+			on conflict (sale_line_id) do nothing
+			returning sale_line_id`,
+			tx
 		)
-		.onConflictDoNothing({ target: ledgerSales.saleLineId })
-		.returning({ saleLineId: ledgerSales.saleLineId });
+	).map((r) => ({ saleLineId: r.sale_line_id }));
 	const fresh = new Set(inserted.map((r) => r.saleLineId));
 	const repeats = all.map(({ l }) => l).filter((l) => !fresh.has(l.saleLineId));
 	if (repeats.length > 0) {

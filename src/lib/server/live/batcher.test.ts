@@ -42,3 +42,28 @@ describe('KeyedBatcher', () => {
 		expect(sizes.reduce((s, x) => s + x, 0)).toBe(35);
 	});
 });
+
+describe('KeyedBatcher with two batches in flight', () => {
+	it('starts the next batch while one runs, still in arrival order, and never more than two', async () => {
+		const batches: number[][] = [];
+		let running = 0;
+		let most = 0;
+		const b = new KeyedBatcher<number, number>(
+			async (_key, items) => {
+				batches.push(items);
+				running++;
+				most = Math.max(most, running);
+				await new Promise((r) => setTimeout(r, 5));
+				running--;
+				return items.map((x) => x + 1);
+			},
+			10,
+			2
+		);
+		const results = await Promise.all(Array.from({ length: 45 }, (_, i) => b.submit('show', i)));
+		expect(results).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
+		expect(batches.flat()).toEqual(Array.from({ length: 45 }, (_, i) => i));
+		expect(most).toBe(2);
+		expect(b.busy).toBe(0);
+	});
+});

@@ -1,29 +1,41 @@
 /**
- * Coalesces concurrent work for the same key into batches: while one batch for a key is being
+ * Coalesces concurrent work for the same key into batches: while a batch for a key is being
  * processed, later submissions wait and go together in the next one. Each submission gets its
  * own result. A hot lot in a flash sale thus costs one database transaction per batch instead
  * of one per request, with the same outcome as serial processing in arrival order.
+ *
+ * `inFlight` > 1 lets the next batch start before the previous one has finished. Its
+ * transaction then queues on the same rows in the database (which decides the order: row locks
+ * are granted first come, first served, and a READ COMMITTED statement that waited sees the
+ * committed result), so the round trips of starting it overlap the end of the previous one.
  */
 export class KeyedBatcher<Req, Res> {
-	private readonly queues = new Map<string, { items: Pending<Req, Res>[]; running: boolean }>();
+	private readonly queues = new Map<
+		string,
+		{ items: Pending<Req, Res>[]; running: number; scheduled: boolean }
+	>();
 
 	constructor(
 		private readonly process: (key: string, items: Req[]) => Promise<Res[]>,
-		private readonly maxBatch = 500
+		private readonly maxBatch = 500,
+		private readonly inFlight = 1
 	) {}
 
 	submit(key: string, req: Req): Promise<Res> {
 		return new Promise<Res>((resolve, reject) => {
 			let q = this.queues.get(key);
 			if (!q) {
-				q = { items: [], running: false };
+				q = { items: [], running: 0, scheduled: false };
 				this.queues.set(key, q);
 			}
 			q.items.push({ req, resolve, reject });
-			if (!q.running) {
-				q.running = true;
+			if (!q.scheduled && q.running < this.inFlight) {
+				q.scheduled = true;
 				// Let requests that arrived in the same tick join the first batch.
-				setImmediate(() => void this.drain(key));
+				setImmediate(() => {
+					q.scheduled = false;
+					this.pump(key);
+				});
 			}
 		});
 	}
@@ -33,23 +45,31 @@ export class KeyedBatcher<Req, Res> {
 		return this.queues.size;
 	}
 
-	private async drain(key: string): Promise<void> {
+	private pump(key: string): void {
 		const q = this.queues.get(key);
 		if (!q) return;
-		while (q.items.length > 0) {
+		while (q.items.length > 0 && q.running < this.inFlight) {
 			const batch = q.items.splice(0, this.maxBatch);
-			try {
-				const results = await this.process(
-					key,
-					batch.map((b) => b.req)
-				);
-				batch.forEach((b, i) => b.resolve(results[i]!));
-			} catch (err) {
-				// The whole transaction failed (nothing was written): every request in it fails.
-				for (const b of batch) b.reject(err);
-			}
+			q.running++;
+			void this.run(key, batch).finally(() => {
+				q.running--;
+				if (q.items.length > 0) this.pump(key);
+				else if (q.running === 0 && !q.scheduled) this.queues.delete(key);
+			});
 		}
-		this.queues.delete(key);
+	}
+
+	private async run(key: string, batch: Pending<Req, Res>[]): Promise<void> {
+		try {
+			const results = await this.process(
+				key,
+				batch.map((b) => b.req)
+			);
+			batch.forEach((b, i) => b.resolve(results[i]!));
+		} catch (err) {
+			// The whole transaction failed (nothing was written): every request in it fails.
+			for (const b of batch) b.reject(err);
+		}
 	}
 }
 

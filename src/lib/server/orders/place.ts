@@ -87,7 +87,8 @@ let batcherInstance: KeyedBatcher<Request, Outcome> | undefined;
 function batcher(): KeyedBatcher<Request, Outcome> {
 	batcherInstance ??= new KeyedBatcher<Request, Outcome>(
 		(showId, reqs) => placeBatch(showId, reqs),
-		env().ORDER_BATCH_MAX
+		env().ORDER_BATCH_MAX,
+		env().ORDER_BATCH_MAX === 1 ? 1 : env().BATCH_IN_FLIGHT
 	);
 	return batcherInstance;
 }

@@ -9,6 +9,7 @@ import { authenticateHeaders } from '../auth/request';
 import type { Actor } from '../auth/service';
 import { env } from '../env';
 import { logger } from '../log';
+import { notifyBatching } from './notify-batch';
 import { writeUpgradeError } from './upgrade';
 
 export interface SocketData {
@@ -66,7 +67,7 @@ export function createRealtime() {
 		pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'lotlive-io' });
 		pool.on('error', (err) => logger().warn({ err }, 'socket.io adapter pool error'));
 		io.adapter(
-			createAdapter(pool, {
+			createAdapter(notifyBatching(pool), {
 				tableName: 'socket_io_attachments',
 				channelPrefix: 'lotlive_io',
 				errorHandler: (err) => logger().warn({ err }, 'socket.io adapter error')
