@@ -1,4 +1,5 @@
-// `npm run bench:locks`: a flash sale on one lot. 200 concurrent clients lock 1 unit at a time
+// `npm run bench:locks`: a flash sale on one lot. 200 concurrent clients (each a keep-alive
+// connection) lock 1 unit at a time
 // from a lot with 10,000 units, through the real server (server/index.js from build/) on
 // Postgres: first with the naive path (LOCK_STRATEGY=naive: one transaction with SELECT … FOR
 // UPDATE per request), then with per-lot batching, over HTTP; then batching over socket.io.
@@ -8,6 +9,7 @@ import postgres from 'postgres';
 import { io as connect, type Socket } from 'socket.io-client';
 import { freshDatabase } from '../tests/helpers/database';
 import { apiSignIn, startServerProcess, type ServerProcess } from '../tests/helpers/processes';
+import { closeClients, request } from './lib/http';
 import { percentile, report, round } from './lib/stats';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
@@ -75,12 +77,7 @@ async function httpRun(server: ServerProcess, cookie: string): Promise<Run> {
 		Array.from({ length: CLIENTS }, async () => {
 			while (!soldOut) {
 				const t = performance.now();
-				const r = await fetch(url, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', cookie },
-					body
-				});
-				await r.arrayBuffer();
+				const r = await request(url, 'POST', { 'content-type': 'application/json', cookie }, body);
 				const now = performance.now();
 				if (r.status === 201) {
 					granted++;
@@ -260,6 +257,7 @@ try {
 		p99_ms: round(percentile(fan.delays, 99), 1)
 	});
 } finally {
+	closeClients();
 	await server?.stop();
 	await sql.end();
 	await db.drop();

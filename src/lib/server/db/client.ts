@@ -46,9 +46,9 @@ export interface OpenOptions {
 	/** Statement timeout for postgres.js connections, in ms. */
 	applicationName?: string;
 	/**
-	 * Named prepared statements for drizzle's queries (default true). Off, postgres.js describes
-	 * every query with parameters before running it: two round trips each. Turn it off behind a
-	 * transaction-pooling proxy (PgBouncer) that cannot keep statements per connection.
+	 * Named prepared statements for drizzle's queries in transactions (default true). Off,
+	 * postgres.js describes every query with parameters before running it: two round trips each.
+	 * Turn it off behind a transaction-pooling proxy (PgBouncer) that cannot keep statements.
 	 */
 	prepare?: boolean;
 }
@@ -109,17 +109,21 @@ const PREPARE_MAX_PARAMS = 64;
  * drizzle runs every query through `sql.unsafe(text, params, { prepare: false })` unless it was
  * named, and postgres.js then sends Parse+Describe, waits for the parameter types, and only then
  * Bind+Execute. Named statements are described once per connection and run in one round trip.
- * This wraps the client (and the clients of its transactions and savepoints) so drizzle's queries
- * are prepared; statements with many parameters are left unnamed so the per-connection cache
- * stays bounded (postgres.js recycles connections after 30–60 minutes as well).
+ * This wraps the client so the queries of transactions (and their savepoints) are prepared:
+ * that is where round trips are paid while rows are locked. Statements with many parameters
+ * stay unnamed so the per-connection cache stays bounded (postgres.js also recycles connections
+ * after 30–60 minutes). Queries outside transactions are left as they are: a prepared statement
+ * no longer blocks its connection while it is described, so postgres.js would pipeline more onto
+ * it, including another transaction's BEGIN, which 3.4 can then run on a connection it has not
+ * reserved (porsager/postgres#823, UNSAFE_TRANSACTION under load).
  */
-function preparing<T extends object>(client: T): T {
+function preparing<T extends object>(client: T, inTransaction = false): T {
 	return new Proxy(client, {
 		get(target, prop) {
 			const value = Reflect.get(target, prop, target) as unknown;
 			if (typeof value !== 'function') return value;
 			const fn = value as (...a: unknown[]) => unknown;
-			if (prop === 'unsafe') {
+			if (prop === 'unsafe' && inTransaction) {
 				return (text: string, params?: unknown[], options?: Record<string, unknown>) =>
 					fn.call(target, text, params ?? [], {
 						...options,
@@ -129,7 +133,7 @@ function preparing<T extends object>(client: T): T {
 			if (prop === 'begin' || prop === 'savepoint') {
 				return (...args: unknown[]) => {
 					const cb = args.pop() as (c: object) => unknown;
-					return fn.call(target, ...args, (c: object) => cb(preparing(c)));
+					return fn.call(target, ...args, (c: object) => cb(preparing(c, true)));
 				};
 			}
 			return fn.bind(target);

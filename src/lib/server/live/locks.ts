@@ -282,7 +282,15 @@ async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<A
 	return out;
 }
 
-const batcher = new KeyedBatcher<AcquireReq, AcquireRes>(processAcquireBatch);
+let batcherInstance: KeyedBatcher<AcquireReq, AcquireRes> | undefined;
+function batcher(): KeyedBatcher<AcquireReq, AcquireRes> {
+	batcherInstance ??= new KeyedBatcher<AcquireReq, AcquireRes>(
+		processAcquireBatch,
+		500,
+		env().BATCH_IN_FLIGHT
+	);
+	return batcherInstance;
+}
 
 /** The lock path in the naive shape (one transaction with SELECT … FOR UPDATE per request): the benchmark's baseline. */
 async function acquireNaive(lotId: string, req: AcquireReq): Promise<AcquireRes> {
@@ -371,7 +379,7 @@ export async function acquireLock(
 	const res =
 		lockStrategy() === 'naive'
 			? await acquireNaive(input.lotId, req)
-			: await batcher.submit(input.lotId, req);
+			: await batcher().submit(input.lotId, req);
 	if (!res.ok) throw res.error;
 	return { lock: res.lock, counters: countersOf(res.lot) };
 }
