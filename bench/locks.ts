@@ -4,7 +4,7 @@
 // Postgres: first with the naive path (LOCK_STRATEGY=naive: one transaction with SELECT … FOR
 // UPDATE per request), then with per-lot batching, over HTTP; then batching over socket.io.
 // Line 1: throughput and latency. Line 2: fan-out of one counter change to 1,000 watchers.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { io as connect, type Socket } from 'socket.io-client';
 import { freshDatabase } from '../tests/helpers/database';
@@ -15,6 +15,8 @@ import { percentile, report, round } from './lib/stats';
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
 const UNITS = Number(process.env.BENCH_UNITS ?? 10_000);
 const WATCHERS = Number(process.env.BENCH_WATCHERS ?? 1000);
+/** Units sold on each fresh server before the measured run. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2000);
 const PORT = Number(process.env.BENCH_PORT ?? 4199);
 
 const base =
@@ -31,7 +33,20 @@ const db = await freshDatabase('bench_locks');
 const sql = postgres(db.env.DATABASE_URL!, { max: 2, onnotice: () => {} });
 const log = (m: string) => process.stderr.write(m + '\n');
 
+/** CPU seconds the process has used (user + system), from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+	try {
+		const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / 100;
+	} catch {
+		return NaN;
+	}
+}
+
 interface Run {
+	/** Server CPU seconds over the run. */
+	cpu: number;
 	granted: number;
 	refused: number;
 	seconds: number;
@@ -63,8 +78,8 @@ async function oversold(lotId: string, granted: number): Promise<number> {
 	return bad;
 }
 
-async function httpRun(server: ServerProcess, cookie: string): Promise<Run> {
-	const { lotId, showId } = await prepare(server, cookie, UNITS);
+async function httpRun(server: ServerProcess, cookie: string, units = UNITS): Promise<Run> {
+	const { lotId, showId } = await prepare(server, cookie, units);
 	const url = `${server.url}/api/v1/shows/${showId}/locks`;
 	const body = JSON.stringify({ lotId, quantity: 1 });
 	const latencies: number[] = [];
@@ -72,6 +87,7 @@ async function httpRun(server: ServerProcess, cookie: string): Promise<Run> {
 	let refused = 0;
 	let soldOut = false;
 	const started = performance.now();
+	const cpu0 = cpuSeconds(server.proc.pid);
 	let finished = started;
 	await Promise.all(
 		Array.from({ length: CLIENTS }, async () => {
@@ -91,6 +107,7 @@ async function httpRun(server: ServerProcess, cookie: string): Promise<Run> {
 		})
 	);
 	return {
+		cpu: cpuSeconds(server.proc.pid) - cpu0,
 		granted,
 		refused,
 		seconds: (finished - started) / 1000,
@@ -130,6 +147,7 @@ async function socketRun(server: ServerProcess, cookie: string): Promise<Run> {
 	let refused = 0;
 	let soldOut = false;
 	const started = performance.now();
+	const cpu0 = cpuSeconds(server.proc.pid);
 	let finished = started;
 	await Promise.all(
 		clients.map(async (s) => {
@@ -153,8 +171,10 @@ async function socketRun(server: ServerProcess, cookie: string): Promise<Run> {
 			}
 		})
 	);
+	const cpu = cpuSeconds(server.proc.pid) - cpu0;
 	for (const s of clients) s.close();
 	return {
+		cpu,
 		granted,
 		refused,
 		seconds: (finished - started) / 1000,
@@ -216,12 +236,16 @@ try {
 	log('naive baseline over HTTP…');
 	server = await startServerProcess(PORT, { ...env, LOCK_STRATEGY: 'naive' });
 	let cookie = await apiSignIn(server.url, 'assistant1@demo.lotlive.cn');
+	// Each fresh server first sells a warm-up lot (not measured): a flash sale meets a server
+	// that has been up for hours, with its connections open and its code compiled.
+	await httpRun(server, cookie, WARMUP);
 	const naive = await httpRun(server, cookie);
 	await server.stop();
 
 	log('batched over HTTP…');
 	server = await startServerProcess(PORT, { ...env, LOCK_STRATEGY: 'batched' });
 	cookie = await apiSignIn(server.url, 'assistant1@demo.lotlive.cn');
+	await httpRun(server, cookie, WARMUP);
 	const batched = await httpRun(server, cookie);
 	log('batched over socket.io…');
 	const sock = await socketRun(server, cookie);
@@ -235,6 +259,7 @@ try {
 		bench: 'locks',
 		clients: CLIENTS,
 		units: UNITS,
+		warmup_units: WARMUP,
 		locks_per_s: round(rate(batched), 0),
 		baseline_locks_per_s: round(rate(naive), 0),
 		ratio: round(rate(batched) / rate(naive), 2),
@@ -242,9 +267,11 @@ try {
 		p99_ms: round(percentile(batched.latencies, 99), 1),
 		baseline_p50_ms: round(percentile(naive.latencies, 50), 1),
 		baseline_p99_ms: round(percentile(naive.latencies, 99), 1),
+		server_cpu_ms_per_lock: round((batched.cpu * 1000) / batched.granted, 3),
 		socketio_locks_per_s: round(rate(sock), 0),
 		socketio_p50_ms: round(percentile(sock.latencies, 50), 1),
 		socketio_p99_ms: round(percentile(sock.latencies, 99), 1),
+		socketio_server_cpu_ms_per_lock: round((sock.cpu * 1000) / sock.granted, 3),
 		granted: batched.granted + naive.granted + sock.granted,
 		oversold: batched.oversold + naive.oversold + sock.oversold
 	});

@@ -9,13 +9,34 @@ process.env.BODY_SIZE_LIMIT ??= '50M';
 const buildDir = path.resolve(process.env.LOTLIVE_BUILD_DIR ?? 'build');
 const { handler } = await import(pathToFileURL(path.join(buildDir, 'handler.js')).href);
 
-/** @type {{ ready(): Promise<void>, attach(s: http.Server): { handleRequest(req: http.IncomingMessage, res: http.ServerResponse): boolean }, shutdown(): Promise<void> }} */
+/** @type {{ ready(): Promise<void>, attach(s: http.Server): { handleRequest(req: http.IncomingMessage, res: http.ServerResponse): boolean, handleApi(req: http.IncomingMessage, res: http.ServerResponse): false | Promise<boolean> }, shutdown(): Promise<void> }} */
 const runtime = /** @type {any} */ (globalThis)[Symbol.for('lotlive.runtime')];
 if (!runtime) throw new Error('LotLive runtime did not register; is build/ from this version?');
 await runtime.ready();
 
 const server = http.createServer((req, res) => {
-	if (!attached.handleRequest(req, res)) handler(req, res);
+	if (attached.handleRequest(req, res)) return;
+	// The hot API endpoints (lock, order webhook) on a lean path; everything else is SvelteKit's.
+	const api = attached.handleApi(req, res);
+	if (api === false) return handler(req, res);
+	api.then(
+		(handled) => {
+			if (!handled) handler(req, res);
+		},
+		(err) => {
+			console.error(
+				JSON.stringify({
+					level: 50,
+					time: new Date().toISOString(),
+					msg: String(err?.stack ?? err)
+				})
+			);
+			if (!res.headersSent) {
+				res.writeHead(500, { 'content-type': 'application/json' });
+				res.end(JSON.stringify({ error: { code: 'internal', message: 'Internal error.' } }));
+			}
+		}
+	);
 });
 const attached = runtime.attach(server);
 

@@ -10,6 +10,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { areaOf, mayEnter } from '$lib/domain/roles';
 import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale, negotiate } from '$lib/i18n';
 import { authenticateHeaders } from '$lib/server/auth/request';
+import { apiLocaleOf } from '$lib/server/http';
 import { SESSION_COOKIE } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { logger } from '$lib/server/log';
@@ -52,7 +53,7 @@ const handleLocale: Handle = async ({ event, resolve }) => {
 		: isLocale(userLocale)
 			? userLocale
 			: (accepted ?? DEFAULT_LOCALE);
-	event.locals.apiLocale = isLocale(cookie) ? cookie : (accepted ?? 'en');
+	event.locals.apiLocale = apiLocaleOf(cookie, event.request.headers.get('accept-language'));
 	return resolve(event, {
 		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale)
 	});

@@ -1,5 +1,5 @@
 import { isHttpError, isRedirect, json, type RequestEvent } from '@sveltejs/kit';
-import { isMessageKey, translate, type Locale } from '$lib/i18n';
+import { isLocale, isMessageKey, negotiate, translate, type Locale } from '$lib/i18n';
 import type { SessionUser } from './auth/session';
 import type { Actor } from './auth/service';
 import { AppError, unauthenticated, forbidden } from './errors';
@@ -13,12 +13,15 @@ export function translator(locale: Locale) {
 }
 
 /** The error body and status for anything a handler threw. Unknown errors are logged, not shown. */
-export function errorResponse(e: unknown, locale: Locale): Response {
-	if (e instanceof AppError) {
-		return json(e.toJSON(translator(locale)), { status: e.status });
-	}
+export function errorPayload(e: unknown, locale: Locale): { status: number; body: unknown } {
+	if (e instanceof AppError) return { status: e.status, body: e.toJSON(translator(locale)) };
 	logger().error({ err: e }, 'unhandled error in API handler');
-	return json({ error: { code: 'internal', message: 'Internal error.' } }, { status: 500 });
+	return { status: 500, body: { error: { code: 'internal', message: 'Internal error.' } } };
+}
+
+export function errorResponse(e: unknown, locale: Locale): Response {
+	const { status, body } = errorPayload(e, locale);
+	return json(body, { status });
 }
 
 /** Wraps an API handler so AppErrors become `{error:{code,message,field}}` with their status. */
@@ -46,13 +49,26 @@ export async function readJson(request: Request): Promise<unknown> {
 			}
 		);
 	}
+	return parseJsonText(await request.text());
+}
+
+/** A JSON body's text as a value; malformed JSON is a 400 naming the body. */
+export function parseJsonText(text: string): unknown {
 	try {
-		return await request.json();
+		return JSON.parse(text) as unknown;
 	} catch {
 		throw new AppError('invalid', 'invalid_input', 'The body is not valid JSON.', {
 			field: 'body'
 		});
 	}
+}
+
+/** The locale of API error messages: the locale cookie, else Accept-Language, else English. */
+export function apiLocaleOf(
+	cookieLocale: string | undefined,
+	acceptLanguage: string | null | undefined
+): Locale {
+	return isLocale(cookieLocale) ? cookieLocale : (negotiate(acceptLanguage) ?? 'en');
 }
 
 /** The caller of an API route: a signed-in user or an organisation's API token. */

@@ -19,6 +19,7 @@ import './live/module';
 import './catalog/module';
 import './ledger/module';
 import { startJobs } from './jobs';
+import { hotApi } from './hot-api';
 import './boards/collab';
 
 export { registerCollabAccess } from './collab/registry';
@@ -70,6 +71,8 @@ export function realtime(): Realtime | undefined {
 
 export function attach(server: HttpServer): {
 	handleRequest: (req: IncomingMessage, res: ServerResponse) => boolean;
+	/** The lean path for the hot API endpoints (see hot-api.ts); false: not handled. */
+	handleApi: (req: IncomingMessage, res: ServerResponse) => false | Promise<boolean>;
 } {
 	const s = state();
 	s.realtime ??= createRealtime();
@@ -100,7 +103,8 @@ export function attach(server: HttpServer): {
 			if (!rt.matches(req.url)) return false;
 			void rt.handleRequest(req, res);
 			return true;
-		}
+		},
+		handleApi: hotApi
 	};
 }
 

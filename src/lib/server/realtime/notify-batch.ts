@@ -19,6 +19,8 @@ export function notifyBatching(pool: pg.Pool): pg.Pool {
 		queue = [];
 		if (batch.length === 0) return;
 		const settle = (err?: unknown) => batch.forEach((b) => b.done(err));
+		// Shutting down: nobody is left to tell.
+		if ((pool as pg.Pool & { ending?: boolean }).ending) return settle();
 		pool
 			.query('SELECT count(pg_notify(c, p)) FROM unnest($1::text[], $2::text[]) AS t(c, p)', [
 				batch.map((b) => b.channel),

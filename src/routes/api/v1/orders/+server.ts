@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { placeOrder } from '$lib/server/orders';
+import { orderPostReply } from '$lib/server/hot-api';
 import { api, readJson, requireActor } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
@@ -10,6 +10,6 @@ import type { RequestHandler } from './$types';
  * 409 insufficient_stock when a line is beyond the show's locks (nothing is written).
  */
 export const POST: RequestHandler = api(async ({ locals, request }) => {
-	const r = await placeOrder(requireActor(locals), await readJson(request), 'webhook');
-	return json({ order: r.order, created: r.created }, { status: r.created ? 201 : 200 });
+	const r = await orderPostReply(requireActor(locals), await readJson(request));
+	return json(r.body, { status: r.status });
 });

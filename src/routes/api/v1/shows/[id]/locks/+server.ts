@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { acquireLock } from '$lib/server/live/locks';
+import { lockAcquireReply } from '$lib/server/hot-api';
 import { getShow } from '$lib/server/live/shows';
 import { api, readJson, requireActor } from '$lib/server/http';
 import type { RequestHandler } from './$types';
@@ -10,6 +10,7 @@ export const GET: RequestHandler = api(async ({ locals, params }) => {
 });
 
 /** {lotId, quantity} → 201 {lock, counters}, or 409 {error:{code:"insufficient_stock", available}}. */
-export const POST: RequestHandler = api(async ({ locals, params, request }) =>
-	json(await acquireLock(requireActor(locals), params.id, await readJson(request)), { status: 201 })
-);
+export const POST: RequestHandler = api(async ({ locals, params, request }) => {
+	const r = await lockAcquireReply(requireActor(locals), params.id, await readJson(request));
+	return json(r.body, { status: r.status });
+});

@@ -1,0 +1,110 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { areaOf } from '$lib/domain/roles';
+import { LOCALE_COOKIE } from '$lib/i18n';
+import { authenticateHeaders, parseCookies } from './auth/request';
+import type { Actor } from './auth/service';
+import { apiLocaleOf, errorPayload, parseJsonText } from './http';
+import { acquireLock } from './live/locks';
+import { logger } from './log';
+import { placeOrder } from './orders';
+
+/** What an API endpoint answers: status and JSON body. */
+export interface ApiReply {
+	status: number;
+	body: unknown;
+}
+
+/**
+ * The two endpoints a flash sale hammers, as plain functions of (actor, path params, JSON body):
+ * the SvelteKit routes answer with them, and so does the production server's lean path below.
+ */
+export async function lockAcquireReply(
+	actor: Actor,
+	showId: string,
+	body: unknown
+): Promise<ApiReply> {
+	return { status: 201, body: await acquireLock(actor, showId, body) };
+}
+
+export async function orderPostReply(actor: Actor, body: unknown): Promise<ApiReply> {
+	const r = await placeOrder(actor, body, 'webhook');
+	return { status: r.created ? 201 : 200, body: { order: r.order, created: r.created } };
+}
+
+const ROUTES: {
+	pattern: RegExp;
+	reply: (actor: Actor, m: RegExpMatchArray, body: unknown) => Promise<ApiReply>;
+}[] = [
+	{
+		pattern: /^\/api\/v1\/shows\/([^/]+)\/locks$/,
+		reply: (actor, m, body) => lockAcquireReply(actor, decodeURIComponent(m[1]!), body)
+	},
+	{ pattern: /^\/api\/v1\/orders$/, reply: (actor, _m, body) => orderPostReply(actor, body) }
+];
+
+/** Bodies above this (or of unknown length) take the SvelteKit path. */
+const MAX_BODY = 1_000_000;
+
+/**
+ * The production server's lean path for the hot endpoints: SvelteKit builds a WHATWG Request and
+ * Response and runs every hook for each call, which costs several times what placing a lock
+ * does. Here an authenticated JSON POST to one of ROUTES is answered straight from Node's
+ * request, with the same authentication, the same reply function, the same validation (inside
+ * the services) and the same error bodies and locale. Anything else (no or renewed session,
+ * another content type, a chunked or large body, an area path) resolves to false before the body
+ * is read, and the SvelteKit handler answers it exactly as before.
+ */
+export function hotApi(req: IncomingMessage, res: ServerResponse): false | Promise<boolean> {
+	if (req.method !== 'POST' || !req.url?.startsWith('/api/v1/')) return false;
+	const q = req.url.indexOf('?');
+	const path = q < 0 ? req.url : req.url.slice(0, q);
+	let match: RegExpMatchArray | null = null;
+	const route = ROUTES.find((r) => (match = path.match(r.pattern)));
+	if (!route || !match || areaOf(path)) return false;
+	if (!(req.headers['content-type'] ?? '').includes('application/json')) return false;
+	const length = Number(req.headers['content-length']);
+	if (!Number.isSafeInteger(length) || length > MAX_BODY) return false;
+	const m: RegExpMatchArray = match;
+	return (async () => {
+		const auth = await authenticateHeaders({
+			cookie: req.headers.cookie ?? null,
+			authorization: req.headers.authorization ?? null
+		});
+		// No caller (401) and a session due for renewal (new cookie) are SvelteKit's to answer.
+		if (!auth || auth.session?.renewed) return false;
+		const cookies = parseCookies(req.headers.cookie);
+		const locale = apiLocaleOf(cookies.get(LOCALE_COOKIE), req.headers['accept-language']);
+		const started = performance.now();
+		let reply: ApiReply;
+		try {
+			reply = await route.reply(auth.actor, m, parseJsonText(await readBody(req)));
+		} catch (e) {
+			reply = errorPayload(e, locale);
+		}
+		const text = JSON.stringify(reply.body);
+		res.writeHead(reply.status, {
+			'content-type': 'application/json',
+			'content-length': Buffer.byteLength(text)
+		});
+		res.end(text);
+		logger().debug(
+			{
+				method: 'POST',
+				path,
+				status: reply.status,
+				ms: Math.round((performance.now() - started) * 10) / 10
+			},
+			'request'
+		);
+		return true;
+	})();
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (c: Buffer) => chunks.push(c));
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}
