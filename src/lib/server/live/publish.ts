@@ -16,28 +16,31 @@ interface LotRowLike {
 
 /** How long show-level counters may lag a burst of changes; the last state is always sent. */
 const SHOW_THROTTLE_MS = 25;
-const pending = new Map<string, { showId: string; lotId: string; timer: NodeJS.Timeout }>();
+const pending = new Map<string, Set<string>>();
 
 /**
  * After a committed lock change: the lot's counters go out at once to everyone watching the lot
  * (from the row the transaction returned, no query); each affected show gets its own figures
- * (locked and sold in this show), throttled per show and lot so a flash sale's thousands of
- * changes a second cost a query every few milliseconds, not one per change.
+ * (locked and sold in this show), throttled per show so a flash sale's thousands of changes a
+ * second cost one query per show every few milliseconds, for all its lots that changed.
  */
 export function publishLockChanges(lot: LotRowLike, showIds: string[]): void {
 	if (!currentIo()) return;
 	publishStockRow(lot);
 	for (const showId of showIds) {
-		const key = `${showId}:${lot.id}`;
-		if (pending.has(key)) continue;
-		const timer = setTimeout(() => {
-			pending.delete(key);
-			void publishShowLots(showId, [lot.id]).catch((err) =>
+		const lotIds = pending.get(showId);
+		if (lotIds) {
+			lotIds.add(lot.id);
+			continue;
+		}
+		pending.set(showId, new Set([lot.id]));
+		setTimeout(() => {
+			const ids = [...(pending.get(showId) ?? [])];
+			pending.delete(showId);
+			void publishShowLots(showId, ids).catch((err) =>
 				logger().warn({ err, showId }, 'show counters publish failed')
 			);
-		}, SHOW_THROTTLE_MS);
-		timer.unref();
-		pending.set(key, { showId, lotId: lot.id, timer });
+		}, SHOW_THROTTLE_MS).unref();
 	}
 }
 

@@ -21,6 +21,21 @@ export async function freightQuote(
 	return quote ? { ...quote, origin: q.origin, dest: q.dest } : null;
 }
 
+type Tier = typeof freightRates.$inferSelect;
+
+/**
+ * Partner rate tiers per route, remembered for a few seconds: every order response and queue
+ * page quotes freight, and the rates change a few times a year. Rates set through upsertRate
+ * are seen at once on this process; another process sees them within FREIGHT_CACHE_MS.
+ */
+const FREIGHT_CACHE_MS = 10_000;
+const tierCache = new Map<string, { at: number; tiers: Tier[] }>();
+
+/** Forgets remembered rate tiers (after rates are written outside upsertRate: seeds, tests). */
+export function forgetFreightRates(): void {
+	tierCache.clear();
+}
+
 /** Quotes for many routes at once (queue and host pages): key `${origin}|${dest}|${pieces}`. */
 export async function freightQuotes(
 	routes: { origin: string; dest: string; pieces: number }[],
@@ -28,23 +43,31 @@ export async function freightQuotes(
 ): Promise<Map<string, FreightQuote>> {
 	const out = new Map<string, FreightQuote>();
 	if (routes.length === 0) return out;
-	const tiers = await tx
-		.select()
-		.from(freightRates)
-		.where(
-			sql`(${freightRates.originProvince}, ${freightRates.destProvince}) in (${sql.join(
-				[...new Set(routes.map((r) => `${r.origin}|${r.dest}`))].map((k) => {
-					const [o, d] = k.split('|');
-					return sql`(${o}, ${d})`;
-				}),
-				sql`, `
-			)})`
-		);
+	const now = Date.now();
+	const keys = [...new Set(routes.map((r) => `${r.origin}|${r.dest}`))];
+	const missing = keys.filter((k) => {
+		const c = tierCache.get(k);
+		return !c || now - c.at > FREIGHT_CACHE_MS;
+	});
+	if (missing.length > 0) {
+		const rows = await tx
+			.select()
+			.from(freightRates)
+			.where(
+				sql`(${freightRates.originProvince}, ${freightRates.destProvince}) in (${sql.join(
+					missing.map((k) => {
+						const [o, d] = k.split('|');
+						return sql`(${o}, ${d})`;
+					}),
+					sql`, `
+				)})`
+			);
+		if (tierCache.size > 5000) tierCache.clear();
+		for (const k of missing) tierCache.set(k, { at: now, tiers: [] });
+		for (const t of rows) tierCache.get(`${t.originProvince}|${t.destProvince}`)?.tiers.push(t);
+	}
 	for (const r of routes) {
-		const q = quoteFreight(
-			tiers.filter((t) => t.originProvince === r.origin && t.destProvince === r.dest),
-			r.pieces
-		);
+		const q = quoteFreight(tierCache.get(`${r.origin}|${r.dest}`)?.tiers ?? [], r.pieces);
 		if (q) out.set(`${r.origin}|${r.dest}|${r.pieces}`, q);
 	}
 	return out;
@@ -92,5 +115,6 @@ export async function upsertRate(actor: Actor, raw: unknown) {
 			}
 		})
 		.returning();
+	forgetFreightRates();
 	return row!;
 }

@@ -5,6 +5,7 @@ import { freightRates, lots, orgs, users } from '../db/schema';
 import { acquireLock } from '../live/locks';
 import { createShow, transitionShow, updateShow } from '../live/shows';
 import { placeOrder, transitionFulfilment } from '../orders';
+import { forgetFreightRates } from '../orders/freight';
 import { DEMO_ACCOUNTS } from './demo';
 
 const ORIGINS = ['广东省', '福建省', '浙江省'];
@@ -134,6 +135,7 @@ const CONSUMERS = [
  */
 export async function seedDemoOrders(): Promise<void> {
 	await db().insert(freightRates).values(demoFreightRates()).onConflictDoNothing();
+	forgetFreightRates();
 	const host = await actorOf(DEMO_ACCOUNTS.host);
 	const supplierEmails = [
 		DEMO_ACCOUNTS.supplier1,
