@@ -208,14 +208,14 @@ export async function refreshSalesStats(
 }
 
 /**
- * Writes sale facts of an order batch in one statement, inside the caller's transaction. The
- * caller holds the lots' rows and adds the same quantities to their `sales_7d` in its own stock
- * update (one statement for both), so the catalog sorts on current figures; the scheduled
- * stats job rolls the 7-day window forward and recomputes repurchase rates from facts written
- * since its last run. Every orderRef must be new (the order's line id).
+ * The statement that writes sale facts of an order batch, for the caller to run inside its own
+ * transaction (as a step of its one write statement). The caller holds the lots' rows and adds
+ * the same quantities to their `sales_7d` in its own stock update, so the catalog sorts on
+ * current figures; the scheduled stats job rolls the 7-day window forward and recomputes
+ * repurchase rates from facts written since its last run. Every orderRef must be new (the
+ * order's line id). All facts travel as one JSON parameter.
  */
-export async function insertSaleFacts(
-	tx: DbOrTx,
+export function saleFactsInsert(
 	facts: {
 		lotId: string;
 		supplierId: string;
@@ -226,8 +226,22 @@ export async function insertSaleFacts(
 		orderRef: string;
 		soldAt: Date;
 	}[]
-): Promise<void> {
-	for (let k = 0; k < facts.length; k += 1000) {
-		await tx.insert(lotSales).values(facts.slice(k, k + 1000));
-	}
+): SQL {
+	const rows = facts.map((f) => ({
+		lot_id: f.lotId,
+		supplier_id: f.supplierId,
+		buyer_key: f.buyerKey,
+		quantity: f.quantity,
+		amount_fen: f.amountFen,
+		channel: f.channel,
+		order_ref: f.orderRef,
+		sold_at: f.soldAt.toISOString()
+	}));
+	return sql`insert into lot_sales (lot_id, supplier_id, buyer_key, quantity, amount_fen, channel,
+		order_ref, sold_at)
+	select x.lot_id, x.supplier_id, x.buyer_key, x.quantity, x.amount_fen, x.channel, x.order_ref,
+		x.sold_at
+	from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(lot_id uuid, supplier_id uuid,
+		buyer_key text, quantity int, amount_fen bigint, channel sale_channel, order_ref text,
+		sold_at timestamptz)`;
 }

@@ -1,26 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, inArray, sql } from 'drizzle-orm';
 import { planConsumption } from '$lib/domain/locks';
 import { resolveCommissionBp } from '$lib/domain/ledger';
 import { packagingFor, slaState, splitByShipper, type FreightQuote } from '$lib/domain/orders';
 import type { Policy } from '$lib/domain/policy';
 import type { Actor } from '../auth/service';
-import { insertSaleFacts } from '../catalog/sales';
 import { currentPolicy } from '../catalog/policy';
-import { db, execRows, type Tx } from '../db';
+import { saleFactsInsert } from '../catalog/sales';
+import { db, execRows } from '../db';
 import { env } from '../env';
-import {
-	fulfilmentEvents,
-	fulfilments,
-	lockEvents,
-	lots,
-	orderLines,
-	orders,
-	showLotSales,
-	shows,
-	stockLocks,
-	type ShipTo
-} from '../db/schema';
+import { fulfilments, orderLines, orders, type ShipTo } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
 import { actorIds, authorizeShow } from '../live/access';
 import { KeyedBatcher } from '../live/batcher';
@@ -361,7 +350,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 		const newFulfilments: (typeof fulfilments.$inferInsert)[] = [];
 		const newLines: (typeof orderLines.$inferInsert)[] = [];
 		const events: Record<string, unknown>[] = [];
-		const sales: Record<string, unknown>[] = [];
+		const sales: Parameters<typeof saleFactsInsert>[0] = [];
 		const lotTotals = new Map<string, { fromLocks: number; total: number }>();
 		for (const i of toPlace.sort((a, b) => a - b)) {
 			const r = reqs[i]!;
@@ -428,13 +417,14 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 						fromFree
 					});
 					sales.push({
-						lot_id: l.lotId,
-						supplier_id: l.supplierId,
-						buyer_key: buyerKey(r.input.shipTo.phone),
+						lotId: l.lotId,
+						supplierId: l.supplierId,
+						buyerKey: buyerKey(r.input.shipTo.phone),
 						quantity: l.quantity,
-						amount_fen: l.quantity * l.unitPrice,
-						order_ref: `${orderId}:${n}`,
-						sold_at: r.input.paidAt.toISOString()
+						amountFen: l.quantity * l.unitPrice,
+						channel: 'dropship',
+						orderRef: `${orderId}:${n}`,
+						soldAt: r.input.paidAt
 					});
 				}
 			}
@@ -543,13 +533,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				from jsonb_to_recordset(${json(events)}) as x(fulfilment_id uuid, actor_user_id uuid,
 					actor_token_id uuid, note text)
 			), ls as (
-				insert into lot_sales (lot_id, supplier_id, buyer_key, quantity, amount_fen, channel,
-					order_ref, sold_at)
-				select x.lot_id, x.supplier_id, x.buyer_key, x.quantity, x.amount_fen,
-					'dropship'::sale_channel,
-					x.order_ref, x.sold_at
-				from jsonb_to_recordset(${json(sales)}) as x(lot_id uuid, supplier_id uuid,
-					buyer_key text, quantity int, amount_fen bigint, order_ref text, sold_at timestamptz)
+				${saleFactsInsert(sales)}
 			)
 			select (select coalesce(json_agg(lt), '[]') from lt) as lots,
 				(select coalesce(json_agg(fu), '[]') from fu) as fulfilments`,
