@@ -372,9 +372,6 @@ async function categoryPaths(category: string): Promise<string[]> {
 		.filter((p) => p === category || p.startsWith(`${category}/`));
 }
 
-/** More paths than this under a category and the per-path walk is not worth its branches. */
-const MAX_PATHS = 32;
-
 /**
  * The page of a price sort within a category: one walk of lots_cover_category_price_idx per
  * category path, each in price order and stopping at limit + 1 matches, merged in price order.
@@ -413,16 +410,25 @@ async function leafWalk(
 }
 
 /**
- * How many lots in sort order the first attempt looks at. Index-only (a page of the sort index
- * holds some 26 lots, where each gathered match costs a table page), so a long window is cheap.
+ * When pageKeys gathers and when it walks. Tests shrink these to send small catalogs down every
+ * path; results never depend on them, only the time they take.
  */
-const WINDOW = 10_000;
-/** The same with a text query, whose walk reads each lot's table row for the text. */
-const TEXT_WINDOW = 2000;
-/** Up to this many matches are gathered through the filter indexes and sorted by the database. */
-const PROBE = 2500;
-/** A price sort within a category gathers first only when the planner expects this few. */
-const BY_PATH_PROBE_ESTIMATE = 500;
+export const searchPlan = {
+	/**
+	 * How many lots in sort order the first attempt looks at. Index-only (a page of the sort
+	 * index holds some 26 lots, where each gathered match costs a table page), so a long window
+	 * is cheap.
+	 */
+	window: 10_000,
+	/** The same with a text query, whose walk reads each lot's table row for the text. */
+	textWindow: 2000,
+	/** Up to this many matches are gathered through the filter indexes and sorted by the database. */
+	probe: 2500,
+	/** A price sort within a category gathers first only when the planner expects this few. */
+	byPathProbeEstimate: 500,
+	/** More paths than this under a category and the per-path walk is not worth its branches. */
+	maxPaths: 32
+};
 
 /**
  * Finds the page's ids in up to three steps, because no single plan is fast for every filter
@@ -431,20 +437,20 @@ const BY_PATH_PROBE_ESTIMATE = 500;
  * page is full" can read the whole table for matches that sit at its far end, while "filter
  * first, then sort" reads a table page for every match of a broad filter.
  *
- * 1. Filter the head of the sort order (WINDOW lots, index-only; TEXT_WINDOW with a text query,
+ * 1. Filter the head of the sort order (`window` lots, index-only; `textWindow` with a text query,
  *    which reads each row for its text). Broad filters find a full page here, and a full page
  *    found here is exactly the right one.
- * 2. Otherwise gather up to PROBE matches through the filter indexes (one bitmap over category
+ * 2. Otherwise gather up to `probe` matches through the filter indexes (one bitmap over category
  *    paths, grade, source, brand, region, size and scenarios, with price and the text indexes)
  *    and let the database sort them (top-N, so only the page travels). Selective filters end
  *    here. A price sort within a category skips this unless the planner expects few matches:
  *    its walk in step 3 is bounded by the category anyway.
- * 3. More than PROBE matches, yet few near the head: walk the sort index to the end if need be,
+ * 3. More than `probe` matches, yet few near the head: walk the sort index to the end if need be,
  *    or for a price sort within a category, each of the category's paths (leafWalk).
  */
 async function pageKeys(filter: LotFilter, scope: SearchScope, limit: number): Promise<KeyRow[]> {
 	if (scope.kind === 'supplier') return pageKeysQuery(filter, scope, limit);
-	const window = filter.q ? TEXT_WINDOW : WINDOW;
+	const window = filter.q ? searchPlan.textWindow : searchPlan.window;
 	const head = await pageKeysQuery(filter, scope, limit, { window });
 	if (head.length > limit) return head;
 	const sort = filter.sort ?? 'sales';
@@ -453,7 +459,7 @@ async function pageKeys(filter: LotFilter, scope: SearchScope, limit: number): P
 	// rather than a read of every lot in kids' sizes.
 	const paths = filter.category ? await categoryPaths(filter.category) : null;
 	if (paths?.length === 0) return [];
-	const inPaths = paths && paths.length <= MAX_PATHS ? paths : null;
+	const inPaths = paths && paths.length <= searchPlan.maxPaths ? paths : null;
 	const extra = inPaths ? inArray(lots.categoryPath, inPaths) : undefined;
 	// With a text query each path's walk reads rows until it has a page or runs out of lots,
 	// so only a single path walks on its own.
@@ -464,9 +470,9 @@ async function pageKeys(filter: LotFilter, scope: SearchScope, limit: number): P
 	const gatherFirst =
 		!byPath ||
 		!!filter.q ||
-		(await estimateMatches(filter, scope, extra)) <= BY_PATH_PROBE_ESTIMATE;
+		(await estimateMatches(filter, scope, extra)) <= searchPlan.byPathProbeEstimate;
 	if (gatherFirst) {
-		const gathered = await gatherPage(filter, scope, limit, PROBE, extra);
+		const gathered = await gatherPage(filter, scope, limit, searchPlan.probe, extra);
 		if (gathered) return gathered;
 	}
 	if (byPath && inPaths) return leafWalk(filter, scope, limit, inPaths);
