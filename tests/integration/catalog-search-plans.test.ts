@@ -103,6 +103,10 @@ describe('catalog search plans', () => {
 			{ window: 40, textWindow: 40, probe: 20, byPathProbeEstimate: 1e9 }
 		],
 		[
+			'gathering the stretch up to a sample page when a gather overflows',
+			{ window: 40, textWindow: 40, probe: 30, byPathProbeEstimate: 1e9 }
+		],
+		[
 			'walking category paths without gathering',
 			{ window: 40, textWindow: 40, probe: 20, byPathProbeEstimate: -1 }
 		],
@@ -111,7 +115,7 @@ describe('catalog search plans', () => {
 	it.each(plans)('gives the plain filter-sort-limit page and cursor with %s', async (_, plan) => {
 		Object.assign(searchPlan, defaults, plan);
 		try {
-			for (const f of filters(7, 80)) await compare(f);
+			for (const f of filters(7, 120)) await compare(f);
 		} finally {
 			Object.assign(searchPlan, defaults);
 		}

@@ -281,8 +281,9 @@ export function pageKeysQuery(
 
 /**
  * The page through the filter indexes: bitmap scans (category, brand, region, scenarios, price,
- * text), sorted by the database (top-N). With a `cap`, null as soon as more than `cap` lots match:
- * then walking the sort index is likely the better plan.
+ * text), sorted by the database (top-N). With a `cap`, only the first `cap` + 1 matches the scan
+ * meets (in table order, so a sample as far as the sort goes) are sorted; `complete` says
+ * whether that was all of them.
  */
 async function gatherPage(
 	filter: LotFilter,
@@ -290,7 +291,7 @@ async function gatherPage(
 	limit: number,
 	cap?: number,
 	extra?: SQL
-): Promise<KeyRow[] | null> {
+): Promise<{ rows: KeyRow[]; complete: boolean }> {
 	const sort = filter.sort ?? 'sales';
 	const dir = sort === 'newest' || SORT_SPEC[sort].dir === 'desc' ? sql`desc` : sql`asc`;
 	return db().transaction(async (tx) => {
@@ -314,9 +315,22 @@ async function gatherPage(
 				sql`select id, key, count(*) over () as n from (${capped}) m order by key ${dir}, id ${dir} limit ${limit + 1}`
 			)
 		);
-		if (cap !== undefined && rows.length && Number(rows[0]!.n) > cap) return null;
-		return rows.map((r) => ({ id: String(r.id), key: Number(r.key) }));
+		return {
+			rows: rows.map((r) => ({ id: String(r.id), key: Number(r.key) })),
+			complete: cap === undefined || rows.length === 0 || Number(rows[0]!.n) <= cap
+		};
 	});
+}
+
+/**
+ * Lots up to and including `last` in the sort order. The plain bound on the sort key repeats the
+ * row comparison so that the planner sees a range it can take from an index into a bitmap.
+ */
+function upTo(sort: Sort, last: KeyRow): SQL {
+	if (sort === 'newest') return sql`${lots.seq} >= ${last.key}`;
+	const spec = SORT_SPEC[sort];
+	const op = spec.dir === 'desc' ? sql`>=` : sql`<=`;
+	return sql`${spec.col} ${op} ${last.key} and (${spec.col}, ${lots.id}) ${op} (${last.key}, ${last.id}::uuid)`;
 }
 
 /** The planner's estimate of how many lots match (EXPLAIN plans the query; nothing runs). */
@@ -461,21 +475,26 @@ async function pageKeys(filter: LotFilter, scope: SearchScope, limit: number): P
 	if (paths?.length === 0) return [];
 	const inPaths = paths && paths.length <= searchPlan.maxPaths ? paths : null;
 	const extra = inPaths ? inArray(lots.categoryPath, inPaths) : undefined;
-	// With a text query each path's walk reads rows until it has a page or runs out of lots,
-	// so only a single path walks on its own.
-	const byPath =
-		inPaths !== null &&
-		(sort === 'price_asc' || sort === 'price_desc') &&
-		(!filter.q || inPaths.length === 1);
+	// Price sorts within a category walk each path on its own (not with a text query: each
+	// path's walk would read rows until it has a page or runs out of lots).
+	const priceSort = sort === 'price_asc' || sort === 'price_desc';
+	const byPath = inPaths !== null && !filter.q && priceSort;
 	const gatherFirst =
-		!byPath ||
-		!!filter.q ||
-		(await estimateMatches(filter, scope, extra)) <= searchPlan.byPathProbeEstimate;
-	if (gatherFirst) {
-		const gathered = await gatherPage(filter, scope, limit, searchPlan.probe, extra);
-		if (gathered) return gathered;
+		!byPath || (await estimateMatches(filter, scope, extra)) <= searchPlan.byPathProbeEstimate;
+	const sample = gatherFirst
+		? await gatherPage(filter, scope, limit, searchPlan.probe, extra)
+		: null;
+	if (sample?.complete) return sample.rows;
+	if (byPath) return leafWalk(filter, scope, limit, inPaths);
+	// A text query's walk reads a row per lot it passes, and words cluster by price (down
+	// jackets at the far end of price ascending, T-shirts of price descending). The sample's
+	// page is a page of real matches, so the true page lies no further along the sort order
+	// than its last lot: gather just that stretch. (Sales and repurchase rates are zero for
+	// most lots, so there the stretch is often most of the catalog; walk.)
+	if (filter.q && priceSort && sample && sample.rows.length > limit) {
+		const bound = upTo(sort, sample.rows[limit]!);
+		return (await gatherPage(filter, scope, limit, undefined, and(extra, bound))).rows;
 	}
-	if (byPath && inPaths) return leafWalk(filter, scope, limit, inPaths);
 	return pageKeysQuery(filter, scope, limit);
 }
 
