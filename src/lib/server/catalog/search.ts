@@ -295,9 +295,12 @@ async function gatherPage(
 	const sort = filter.sort ?? 'sales';
 	const dir = sort === 'newest' || SORT_SPEC[sort].dir === 'desc' ? sql`desc` : sql`asc`;
 	return db().transaction(async (tx) => {
-		// The sort indexes are off limits here: walking them is what this step avoids.
-		await tx.execute(sql`set local enable_indexscan = off`);
-		await tx.execute(sql`set local enable_indexonlyscan = off`);
+		// The sort indexes are off limits here: walking them is what this step avoids. Queries in
+		// transactions are prepared statements: plan each for its values, never a generic plan
+		// (which knows neither the words nor how narrow the filters are).
+		await tx.execute(
+			sql`select set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`
+		);
 		const matches = tx
 			.select({ id: lots.id, key: sql`${keyColumn(sort)}`.as('key') })
 			.from(lots)
