@@ -226,11 +226,16 @@ function orderOf(sort: Sort) {
 
 type KeyRow = { id: string; key: number };
 
+/** The sort key column of a sort. */
+const keyColumn = (sort: Sort): AnyColumn => (sort === 'newest' ? lots.seq : SORT_SPEC[sort].col);
+
 /**
  * Ids and sort keys of the next page (limit + 1 rows, to tell whether another page follows).
  * `window` looks only at the first `window` lots of the scope in sort order (from the cursor
  * on) and filters those: an index-only walk of the covering sort index when there is no text
- * query; exact whenever it finds limit + 1 rows. (Exported so the bench can EXPLAIN it.)
+ * query; exact whenever it finds limit + 1 rows. A price range bounds the walk of the price
+ * index itself, so for the price sorts the window starts at the range. (Exported so the bench
+ * can EXPLAIN it.)
  */
 export function pageKeysQuery(
 	filter: LotFilter,
@@ -239,12 +244,13 @@ export function pageKeysQuery(
 	opts: { window?: number; tx?: DbOrTx } = {}
 ) {
 	const sort = filter.sort ?? 'sales';
-	const keyCol = sort === 'newest' ? lots.seq : SORT_SPEC[sort].col;
 	const order = orderOf(sort);
-	const filters = Object.values(dimConditions(filter));
+	const conds = dimConditions(filter);
+	const filters = Object.values(conds);
 	const q = opts.tx ?? db();
-	const key = sql<number>`${keyCol}`.mapWith(Number);
+	const key = sql<number>`${keyColumn(sort)}`.mapWith(Number);
 	if (opts.window) {
+		const priceSort = sort === 'price_asc' || sort === 'price_desc';
 		const head = q
 			.select(
 				filter.q
@@ -252,7 +258,9 @@ export function pageKeysQuery(
 					: FILTER_COLUMNS
 			)
 			.from(lots)
-			.where(and(scopeCondition(scope), cursorCondition(filter)))
+			.where(
+				and(scopeCondition(scope), cursorCondition(filter), priceSort ? conds.price : undefined)
+			)
 			.orderBy(...order)
 			.limit(opts.window)
 			.as('lots');
@@ -271,49 +279,226 @@ export function pageKeysQuery(
 		.limit(limit + 1);
 }
 
-/** How many lots in sort order the first, cheap attempt looks at. */
-const WINDOW = 3000;
-/** Up to this many matches are gathered through the filter indexes and sorted in memory. */
-const PROBE = 2500;
+/**
+ * The page through the filter indexes: bitmap scans (category, brand, region, scenarios, price,
+ * text), sorted by the database (top-N). With a `cap`, only the first `cap` + 1 matches the scan
+ * meets (in table order, so a sample as far as the sort goes) are sorted; `complete` says
+ * whether that was all of them.
+ */
+async function gatherPage(
+	filter: LotFilter,
+	scope: SearchScope,
+	limit: number,
+	cap?: number,
+	extra?: SQL
+): Promise<{ rows: KeyRow[]; complete: boolean }> {
+	const sort = filter.sort ?? 'sales';
+	const dir = sort === 'newest' || SORT_SPEC[sort].dir === 'desc' ? sql`desc` : sql`asc`;
+	return db().transaction(async (tx) => {
+		// The sort indexes are off limits here: walking them is what this step avoids. Queries in
+		// transactions are prepared statements: plan each for its values, never a generic plan
+		// (which knows neither the words nor how narrow the filters are).
+		await tx.execute(
+			sql`select set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true)`
+		);
+		const matches = tx
+			.select({ id: lots.id, key: sql`${keyColumn(sort)}`.as('key') })
+			.from(lots)
+			.where(
+				and(
+					scopeCondition(scope),
+					cursorCondition(filter),
+					...Object.values(dimConditions(filter)),
+					extra
+				)
+			);
+		const capped = cap === undefined ? matches : matches.limit(cap + 1);
+		const rows = rowsOf(
+			await tx.execute(
+				sql`select id, key, count(*) over () as n from (${capped}) m order by key ${dir}, id ${dir} limit ${limit + 1}`
+			)
+		);
+		return {
+			rows: rows.map((r) => ({ id: String(r.id), key: Number(r.key) })),
+			complete: cap === undefined || rows.length === 0 || Number(rows[0]!.n) <= cap
+		};
+	});
+}
+
+/**
+ * Lots up to and including `last` in the sort order. The plain bound on the sort key repeats the
+ * row comparison so that the planner sees a range it can take from an index into a bitmap.
+ */
+function upTo(sort: Sort, last: KeyRow): SQL {
+	if (sort === 'newest') return sql`${lots.seq} >= ${last.key}`;
+	const spec = SORT_SPEC[sort];
+	const op = spec.dir === 'desc' ? sql`>=` : sql`<=`;
+	return sql`${spec.col} ${op} ${last.key} and (${spec.col}, ${lots.id}) ${op} (${last.key}, ${last.id}::uuid)`;
+}
+
+/** The planner's estimate of how many lots match (EXPLAIN plans the query; nothing runs). */
+async function estimateMatches(
+	filter: LotFilter,
+	scope: SearchScope,
+	extra?: SQL
+): Promise<number> {
+	const query = db()
+		.select({ id: lots.id })
+		.from(lots)
+		.where(
+			and(
+				scopeCondition(scope),
+				cursorCondition(filter),
+				...Object.values(dimConditions(filter)),
+				extra
+			)
+		);
+	const [row] = rowsOf(await db().execute(sql`explain (format json) ${query}`));
+	let plan = row?.['QUERY PLAN'];
+	if (typeof plan === 'string') plan = JSON.parse(plan);
+	const rows = (plan as { Plan?: { 'Plan Rows'?: number } }[] | undefined)?.[0]?.Plan?.[
+		'Plan Rows'
+	];
+	return typeof rows === 'number' ? rows : Infinity;
+}
+
+/**
+ * The category paths lots have under a category (itself and its descendants), read from the
+ * path index one distinct value at a time (a loose index scan: one probe per path). Every lot
+ * the category filter matches has one of these paths.
+ */
+async function categoryPaths(category: string): Promise<string[]> {
+	// [category, category + '0') in byte order holds category, category/… (and siblings such as
+	// category-x, dropped below); text_pattern_ops compares bytes, like these operators.
+	const lo = category;
+	const hi = `${category}0`;
+	const res = await db().execute(sql`
+		with recursive p(path) as (
+			(select ${lots.categoryPath} from ${lots}
+				where ${lots.categoryPath} ~>=~ ${lo} and ${lots.categoryPath} ~<~ ${hi}
+				order by ${lots.categoryPath} using ~<~ limit 1)
+			union all
+			select (select ${lots.categoryPath} from ${lots}
+				where ${lots.categoryPath} ~>~ p.path and ${lots.categoryPath} ~<~ ${hi}
+				order by ${lots.categoryPath} using ~<~ limit 1)
+			from p where p.path is not null
+		)
+		select path from p where path is not null`);
+	return rowsOf(res)
+		.map((r) => String(r.path))
+		.filter((p) => p === category || p.startsWith(`${category}/`));
+}
+
+/**
+ * The page of a price sort within a category: one walk of lots_cover_category_price_idx per
+ * category path, each in price order and stopping at limit + 1 matches, merged in price order.
+ * Each walk reads at most its own category, however far along the catalog's price order that
+ * category's lots sit.
+ */
+async function leafWalk(
+	filter: LotFilter,
+	scope: SearchScope,
+	limit: number,
+	paths: string[]
+): Promise<KeyRow[]> {
+	if (paths.length === 0) return [];
+	const sort = filter.sort ?? 'sales';
+	const dir = SORT_SPEC[sort].dir === 'desc' ? sql`desc` : sql`asc`;
+	const where = [
+		scopeCondition(scope),
+		cursorCondition(filter),
+		...Object.values(dimConditions(filter))
+	];
+	const branches = paths.map(
+		(p) =>
+			sql`(${db()
+				.select({ id: lots.id, key: sql`${lots.unitPriceFen}`.as('key') })
+				.from(lots)
+				.where(and(eq(lots.categoryPath, p), ...where))
+				.orderBy(...orderOf(sort))
+				.limit(limit + 1)})`
+	);
+	const rows = rowsOf(
+		await db().execute(
+			sql`select id, key from (${sql.join(branches, sql` union all `)}) u order by key ${dir}, id ${dir} limit ${limit + 1}`
+		)
+	);
+	return rows.map((r) => ({ id: String(r.id), key: Number(r.key) }));
+}
+
+/**
+ * When pageKeys gathers and when it walks. Tests shrink these to send small catalogs down every
+ * path; results never depend on them, only the time they take.
+ */
+export const searchPlan = {
+	/**
+	 * How many lots in sort order the first attempt looks at. Index-only (a page of the sort
+	 * index holds some 26 lots, where each gathered match costs a table page), so a long window
+	 * is cheap.
+	 */
+	window: 10_000,
+	/** The same with a text query, whose walk reads each lot's table row for the text. */
+	textWindow: 2000,
+	/** Up to this many matches are gathered through the filter indexes and sorted by the database. */
+	probe: 2500,
+	/** A price sort within a category gathers first only when the planner expects this few. */
+	byPathProbeEstimate: 500,
+	/** More paths than this under a category and the per-path walk is not worth its branches. */
+	maxPaths: 32
+};
 
 /**
  * Finds the page's ids in up to three steps, because no single plan is fast for every filter
  * on a large catalog: the planner assumes filters are independent, but grade, price, MOQ,
- * category and sales are not, so a plain "walk the sort index until the page is full" can read
- * the whole table for matches that sit at its far end, while "filter first, then sort" reads
- * every match of a broad filter.
+ * category, sales and the words of a title are not, so a plain "walk the sort index until the
+ * page is full" can read the whole table for matches that sit at its far end, while "filter
+ * first, then sort" reads a table page for every match of a broad filter.
  *
- * 1. Filter the head of the sort order (at most WINDOW lots, index-only). Broad filters find a
- *    full page here, and a full page found here is exactly the right one.
- * 2. Otherwise gather up to PROBE matches through the filter indexes (bitmap scans on category,
- *    brand, region, price, scenarios and the text indexes; the sort index is off limits) and
- *    sort them here. Selective filters end here.
- * 3. More than PROBE matches, yet few near the head: walk the sort index to the end if need be.
+ * 1. Filter the head of the sort order (`window` lots, index-only; `textWindow` with a text query,
+ *    which reads each row for its text). Broad filters find a full page here, and a full page
+ *    found here is exactly the right one.
+ * 2. Otherwise gather up to `probe` matches through the filter indexes (one bitmap over category
+ *    paths, grade, source, brand, region, size and scenarios, with price and the text indexes)
+ *    and let the database sort them (top-N, so only the page travels). Selective filters end
+ *    here. A price sort within a category skips this unless the planner expects few matches:
+ *    its walk in step 3 is bounded by the category anyway.
+ * 3. More than `probe` matches, yet few near the head: walk the sort index to the end if need be,
+ *    or for a price sort within a category, each of the category's paths (leafWalk).
  */
 async function pageKeys(filter: LotFilter, scope: SearchScope, limit: number): Promise<KeyRow[]> {
 	if (scope.kind === 'supplier') return pageKeysQuery(filter, scope, limit);
-	const head = await pageKeysQuery(filter, scope, limit, { window: WINDOW });
+	const window = filter.q ? searchPlan.textWindow : searchPlan.window;
+	const head = await pageKeysQuery(filter, scope, limit, { window });
 	if (head.length > limit) return head;
 	const sort = filter.sort ?? 'sales';
-	const spec = SORT_SPEC[sort];
-	const keyCol = sort === 'newest' ? lots.seq : spec.col;
-	const probe = await db().transaction(async (tx) => {
-		await tx.execute(sql`set local enable_indexscan = off`);
-		await tx.execute(sql`set local enable_indexonlyscan = off`);
-		return tx
-			.select({ id: lots.id, key: sql<number>`${keyCol}`.mapWith(Number) })
-			.from(lots)
-			.where(
-				and(scopeCondition(scope), cursorCondition(filter), ...Object.values(dimConditions(filter)))
-			)
-			.limit(PROBE + 1);
-	});
-	if (probe.length > PROBE) return pageKeysQuery(filter, scope, limit);
-	const dir = spec.dir === 'desc' || sort === 'newest' ? -1 : 1;
-	probe.sort((a, b) =>
-		a.key !== b.key ? (a.key - b.key) * dir : a.id < b.id ? -dir : a.id > b.id ? dir : 0
-	);
-	return probe.slice(0, limit + 1);
+	// The category's paths as an equality list join the other filters in the one scan of the
+	// filter index (a prefix match cannot), so "kids' sizes in women's wear" is an empty bitmap
+	// rather than a read of every lot in kids' sizes.
+	const paths = filter.category ? await categoryPaths(filter.category) : null;
+	if (paths?.length === 0) return [];
+	const inPaths = paths && paths.length <= searchPlan.maxPaths ? paths : null;
+	const extra = inPaths ? inArray(lots.categoryPath, inPaths) : undefined;
+	// Price sorts within a category walk each path on its own (not with a text query: each
+	// path's walk would read rows until it has a page or runs out of lots).
+	const priceSort = sort === 'price_asc' || sort === 'price_desc';
+	const byPath = inPaths !== null && !filter.q && priceSort;
+	const gatherFirst =
+		!byPath || (await estimateMatches(filter, scope, extra)) <= searchPlan.byPathProbeEstimate;
+	const sample = gatherFirst
+		? await gatherPage(filter, scope, limit, searchPlan.probe, extra)
+		: null;
+	if (sample?.complete) return sample.rows;
+	if (byPath) return leafWalk(filter, scope, limit, inPaths);
+	// A text query's walk reads a row per lot it passes, and words cluster by price (down
+	// jackets at the far end of price ascending, T-shirts of price descending). The sample's
+	// page is a page of real matches, so the true page lies no further along the sort order
+	// than its last lot: gather just that stretch. (Sales and repurchase rates are zero for
+	// most lots, so there the stretch is often most of the catalog; walk.)
+	if (filter.q && priceSort && sample && sample.rows.length > limit) {
+		const bound = upTo(sort, sample.rows[limit]!);
+		return (await gatherPage(filter, scope, limit, undefined, and(extra, bound))).rows;
+	}
+	return pageKeysQuery(filter, scope, limit);
 }
 
 /** Summary rows for ids, in the order given. */
