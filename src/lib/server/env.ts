@@ -41,10 +41,12 @@ const EnvSchema = z.object({
 	/** Most orders of one show placed in one transaction; 1 = a transaction per order. */
 	ORDER_BATCH_MAX: z.coerce.number().int().min(1).max(2000).default(200),
 	/**
-	 * Batches of one show (orders) or one lot (locks) that may be under way at once: the next
-	 * one's transaction queues on the rows in the database instead of waiting in process memory.
+	 * Lock batches of one lot that may be under way at once: the next one's statement queues on
+	 * the lot's row in the database instead of waiting in process memory.
 	 */
-	BATCH_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(2),
+	LOCK_BATCH_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(2),
+	/** The same for order batches of one show (1: larger batches place more orders a second). */
+	ORDER_BATCH_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(1),
 	/** Set to false to keep this process from running background jobs (expiry sweeps). */
 	JOBS: z
 		.enum(['true', 'false', '1', '0'])

@@ -34,7 +34,9 @@ export function linkLedgerToOrders(): void {
 						grossFen: l.quantity * l.unitPriceFen,
 						commissionBp: l.commissionBp
 					}))
-			}))
+			})),
+			// Placed orders' lines are new rows of this very transaction.
+			{ newLines: true }
 		);
 	});
 

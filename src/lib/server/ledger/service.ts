@@ -115,7 +115,15 @@ export async function recordPayment(
  */
 export async function recordPayments(
 	tx: Tx,
-	raws: { orderId: string; paidAt: Date; lines: SaleLineInput[] }[]
+	raws: { orderId: string; paidAt: Date; lines: SaleLineInput[] }[],
+	opts: {
+		/**
+		 * The caller has just created these sale lines (new ids): the payment postings are sent
+		 * with the lines, without waiting to learn which lines are new, and any line found to
+		 * exist already fails the transaction.
+		 */
+		newLines?: boolean;
+	} = {}
 ): Promise<void> {
 	if (raws.length === 0) return;
 	const policy = await currentPolicy(tx);
@@ -137,8 +145,8 @@ export async function recordPayments(
 	}
 	const all = inputs.flatMap((input) => input.lines.map((l) => ({ l, paidAt: input.paidAt })));
 	// One parameter for all lines (a flash sale's batch has hundreds): no per-value binding.
-	const inserted = (
-		await execRows<{ sale_line_id: string }>(
+	const insertSales = () =>
+		execRows<{ sale_line_id: string }>(
 			sql`insert into ledger_sales (sale_line_id, order_id, fulfilment_id, show_id, lot_id,
 				host_team_id, supplier_org_id, quantity, gross_fen, commission_bp, fee_bp, paid_at)
 			select * from jsonb_to_recordset(${JSON.stringify(
@@ -162,9 +170,25 @@ export async function recordPayments(
 			on conflict (sale_line_id) do nothing
 			returning sale_line_id`,
 			tx
-		)
-	).map((r) => ({ saleLineId: r.sale_line_id }));
-	const fresh = new Set(inserted.map((r) => r.saleLineId));
+		);
+	const payment = ({ l, paidAt }: (typeof all)[number]): NewTransaction => ({
+		kind: 'payment',
+		key: `payment:${l.saleLineId}`,
+		at: paidAt,
+		...saleRefs(l),
+		postings: l.grossFen > 0 ? paymentPostings(l.grossFen) : []
+	});
+	if (opts.newLines) {
+		// Both statements go out together (pipelined in the transaction), in this order.
+		const [inserted] = await Promise.all([insertSales(), post(tx, all.map(payment))]);
+		if (inserted.length !== all.length) {
+			throw new AppError('conflict', 'sale_line_mismatch', 'A new sale line was recorded before.', {
+				field: 'lines'
+			});
+		}
+		return;
+	}
+	const fresh = new Set((await insertSales()).map((r) => r.sale_line_id));
 	const repeats = all.map(({ l }) => l).filter((l) => !fresh.has(l.saleLineId));
 	if (repeats.length > 0) {
 		// A retry must describe the same sale: a line id reused for different money is a bug
@@ -200,18 +224,7 @@ export async function recordPayments(
 			}
 		}
 	}
-	await post(
-		tx,
-		all
-			.filter(({ l }) => fresh.has(l.saleLineId))
-			.map(({ l, paidAt }): NewTransaction => ({
-				kind: 'payment',
-				key: `payment:${l.saleLineId}`,
-				at: paidAt,
-				...saleRefs(l),
-				postings: l.grossFen > 0 ? paymentPostings(l.grossFen) : []
-			}))
-	);
+	await post(tx, all.filter(({ l }) => fresh.has(l.saleLineId)).map(payment));
 }
 
 /**

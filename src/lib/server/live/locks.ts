@@ -287,7 +287,7 @@ function batcher(): KeyedBatcher<AcquireReq, AcquireRes> {
 	batcherInstance ??= new KeyedBatcher<AcquireReq, AcquireRes>(
 		processAcquireBatch,
 		500,
-		env().BATCH_IN_FLIGHT
+		env().LOCK_BATCH_IN_FLIGHT
 	);
 	return batcherInstance;
 }

@@ -77,7 +77,7 @@ function batcher(): KeyedBatcher<Request, Outcome> {
 	batcherInstance ??= new KeyedBatcher<Request, Outcome>(
 		(showId, reqs) => placeBatch(showId, reqs),
 		env().ORDER_BATCH_MAX,
-		env().ORDER_BATCH_MAX === 1 ? 1 : env().BATCH_IN_FLIGHT
+		env().ORDER_BATCH_MAX === 1 ? 1 : env().ORDER_BATCH_IN_FLIGHT
 	);
 	return batcherInstance;
 }
@@ -451,7 +451,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 		const totals = [...lotTotals]
 			.sort(([a], [b]) => (a < b ? -1 : 1))
 			.map(([id, t]) => ({ id, from_locks: t.fromLocks, total: t.total }));
-		const [written] = await execRows<{ lots: unknown; fulfilments: unknown }>(
+		const writing = execRows<{ lots: unknown; fulfilments: unknown }>(
 			sql`with del as (
 				delete from orders where id in (select x.id from jsonb_to_recordset(${json(
 					refused.map((id) => ({ id }))
@@ -539,6 +539,22 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				(select coalesce(json_agg(fu), '[]') from fu) as fulfilments`,
 			tx
 		);
+		// The ledger's payment postings go out right behind the write (pipelined in this
+		// transaction, run in order by Postgres), not a round trip later.
+		const [[written]] = await Promise.all([
+			writing,
+			runHooks(orderHooks.placed, tx, {
+				showId,
+				lines: newLines,
+				orders: toPlace
+					.filter((i) => outcomes[i]?.ok && (outcomes[i] as { created: boolean }).created)
+					.map((i) => ({
+						id: orderIds[i]!,
+						paidAt: reqs[i]!.input.paidAt,
+						teamId: reqs[i]!.teamId
+					}))
+			})
+		]);
 		for (const a of fromJson<
 			{
 				id: string;
@@ -562,13 +578,6 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 		)) {
 			stored.set(f.id, { number: Number(f.number), createdAt: new Date(f.created_at) });
 		}
-		await runHooks(orderHooks.placed, tx, {
-			showId,
-			lines: newLines,
-			orders: toPlace
-				.filter((i) => outcomes[i]?.ok && (outcomes[i] as { created: boolean }).created)
-				.map((i) => ({ id: orderIds[i]!, paidAt: reqs[i]!.input.paidAt, teamId: reqs[i]!.teamId }))
-		});
 		forViews = {
 			toPlace,
 			newFulfilments,
