@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
 import {
@@ -119,23 +119,49 @@ const lotColumns = {
 	status: lots.status
 };
 
-/** Shows FOR SHARE in id order, then the lot FOR UPDATE: the lock order every stock path uses. */
+/**
+ * Shows FOR SHARE in id order, then the lot FOR UPDATE (the lock order every stock path uses),
+ * in one statement: a round trip fewer while the batch holds the lot.
+ */
 async function lockShowsAndLot(tx: Tx, showIds: string[], lotId: string) {
-	const showRows = showIds.length
-		? await tx
-				.select({
-					id: shows.id,
-					status: shows.status,
-					// drizzle leaves columns unqualified in a one-table select, so the subquery names them itself
-					inLineup: sql<boolean>`exists (select 1 from show_slots ss where ss.show_id = "shows"."id" and ss.lot_id = ${lotId})`
-				})
-				.from(shows)
-				.where(inArray(shows.id, [...showIds].sort()))
-				.orderBy(asc(shows.id))
-				.for('share', { of: shows })
-		: [];
-	const [lot] = await tx.select(lotColumns).from(lots).where(eq(lots.id, lotId)).for('update');
-	return { showRows: new Map(showRows.map((s) => [s.id, s])), lot: lot as LotRow | undefined };
+	const [r] = await execRows<{ shows: unknown; lot: unknown }>(
+		sql`with s as (
+			select sh.id, sh.status,
+				exists (select 1 from show_slots ss where ss.show_id = sh.id and ss.lot_id = ${lotId})
+					as in_lineup
+			from shows sh where sh.id = any(${`{${[...showIds].sort().join(',')}}`}::uuid[])
+			order by sh.id for share of sh
+		), l as (
+			select id, on_hand, locked, allocated, stock_version, status from lots
+			where id = ${lotId} for update
+		)
+		select (select coalesce(json_agg(s), '[]') from s) as shows, (select row_to_json(l) from l) as lot`,
+		tx
+	);
+	const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+	const showRows = json<{ id: string; status: ShowStatus; in_lineup: boolean }[]>(r!.shows);
+	const l = json<{
+		id: string;
+		on_hand: number;
+		locked: number;
+		allocated: number;
+		stock_version: string | number;
+		status: string;
+	} | null>(r!.lot);
+	const lot: LotRow | undefined = l
+		? {
+				id: l.id,
+				onHand: l.on_hand,
+				locked: l.locked,
+				allocated: l.allocated,
+				stockVersion: Number(l.stock_version),
+				status: l.status
+			}
+		: undefined;
+	return {
+		showRows: new Map(showRows.map((s) => [s.id, { status: s.status, inLineup: s.in_lineup }])),
+		lot
+	};
 }
 
 function checkShowAndLot(
