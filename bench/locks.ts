@@ -4,13 +4,13 @@
 // Postgres: first with the naive path (LOCK_STRATEGY=naive: one transaction with SELECT … FOR
 // UPDATE per request), then with per-lot batching, over HTTP; then batching over socket.io.
 // Line 1: throughput and latency. Line 2: fan-out of one counter change to 1,000 watchers.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import postgres from 'postgres';
 import { io as connect, type Socket } from 'socket.io-client';
 import { freshDatabase } from '../tests/helpers/database';
 import { apiSignIn, startServerProcess, type ServerProcess } from '../tests/helpers/processes';
 import { closeClients, request } from './lib/http';
-import { percentile, report, round } from './lib/stats';
+import { cpuSeconds, percentile, report, round } from './lib/stats';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
 const UNITS = Number(process.env.BENCH_UNITS ?? 10_000);
@@ -32,17 +32,6 @@ process.env.LOTLIVE_TEST_DATABASE_URL = base;
 const db = await freshDatabase('bench_locks');
 const sql = postgres(db.env.DATABASE_URL!, { max: 2, onnotice: () => {} });
 const log = (m: string) => process.stderr.write(m + '\n');
-
-/** CPU seconds the process has used (user + system), from /proc. */
-function cpuSeconds(pid: number | undefined): number {
-	try {
-		const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-		return (Number(fields[11]) + Number(fields[12])) / 100;
-	} catch {
-		return NaN;
-	}
-}
 
 interface Run {
 	/** Server CPU seconds over the run. */

@@ -4,12 +4,12 @@
 // earlier externalId (the live platform retrying). First the baseline (ORDER_BATCH_MAX=1: one
 // transaction per order), then per-show batching. Afterwards the database is checked: one order
 // per externalId, and no lot sold beyond what it holds.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import postgres from 'postgres';
 import { freshDatabase } from '../tests/helpers/database';
 import { apiSignIn, startServerProcess, type ServerProcess } from '../tests/helpers/processes';
 import { closeClients, request } from './lib/http';
-import { percentile, report, round } from './lib/stats';
+import { cpuSeconds, percentile, report, round } from './lib/stats';
 
 const POSTERS = Number(process.env.BENCH_POSTERS ?? 50);
 const POSTS = Number(process.env.BENCH_POSTS ?? 12_000);
@@ -74,17 +74,6 @@ async function liveShow(server: ServerProcess, cookie: string, tag: string) {
 		await call(server, `/api/v1/shows/${show.id}/locks`, { cookie }, { lotId, quantity: units });
 	}
 	return { showId: show.id, lotIds: ids };
-}
-
-/** CPU seconds the process has used (user + system), from /proc: the server's cost per order. */
-function cpuSeconds(pid: number | undefined): number {
-	try {
-		const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-		return (Number(fields[11]) + Number(fields[12])) / 100;
-	} catch {
-		return NaN;
-	}
 }
 
 interface Run {

@@ -1,3 +1,16 @@
+import { readFileSync } from 'node:fs';
+
+/** CPU seconds a process has used (user + system), from /proc: a server's cost per request. */
+export function cpuSeconds(pid: number | undefined): number {
+	try {
+		const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / 100;
+	} catch {
+		return NaN;
+	}
+}
+
 /** Percentile of a list of numbers (nearest-rank). */
 export function percentile(values: number[], p: number): number {
 	if (values.length === 0) return NaN;

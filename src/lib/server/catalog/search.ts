@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { parseQuery } from '$lib/domain/search-text';
-import { db, type DbOrTx } from '../db';
+import { db, jsonValue, type DbOrTx } from '../db';
 import { lots, orgs } from '../db/schema';
 import { AppError, parse } from '../errors';
 import { catalogActor, isOperator } from './actor';
@@ -354,8 +354,7 @@ async function estimateMatches(
 			)
 		);
 	const [row] = rowsOf(await db().execute(sql`explain (format json) ${query}`));
-	let plan = row?.['QUERY PLAN'];
-	if (typeof plan === 'string') plan = JSON.parse(plan);
+	const plan = jsonValue<unknown>(row?.['QUERY PLAN']);
 	const rows = (plan as { Plan?: { 'Plan Rows'?: number } }[] | undefined)?.[0]?.Plan?.[
 		'Plan Rows'
 	];

@@ -57,3 +57,8 @@ export async function execRows<T extends Record<string, unknown>>(
 	if (Array.isArray(r)) return r as T[];
 	return ((r as { rows?: T[] }).rows ?? []) as T[];
 }
+
+/** A json/jsonb column of a raw row: postgres.js hands it over parsed, PGlite may give the text. */
+export function jsonValue<T>(v: unknown): T {
+	return (typeof v === 'string' ? JSON.parse(v) : v) as T;
+}

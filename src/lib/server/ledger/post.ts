@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { transaction, type Posting } from '$lib/domain/ledger';
-import { execRows, type DbOrTx } from '../db';
+import { execRows, jsonValue, type DbOrTx } from '../db';
 import { accountId } from './accounts';
 
 export type TxnKind =
@@ -108,9 +108,7 @@ export async function post(tx: DbOrTx, txns: NewTransaction[]): Promise<PostResu
 		tx
 	);
 	const ids = new Map<string, number>(
-		(typeof r!.ids === 'string' ? (JSON.parse(r!.ids) as [string, number][]) : r!.ids).map(
-			([k, id]) => [k, Number(id)]
-		)
+		jsonValue<[string, number][]>(r!.ids).map(([k, id]) => [k, Number(id)])
 	);
 	return { transactions: Number(r!.transactions), entries: Number(r!.entries), ids };
 }

@@ -10,7 +10,7 @@ import {
 	type ShowStatus
 } from '$lib/domain/locks';
 import type { Actor } from '../auth/service';
-import { db, execRows, type Tx } from '../db';
+import { db, execRows, jsonValue, type Tx } from '../db';
 import { lockEvents, lots, shows, stockLocks, type StockLock } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
 import { env } from '../env';
@@ -138,9 +138,8 @@ async function lockShowsAndLot(tx: Tx, showIds: string[], lotId: string) {
 		select (select coalesce(json_agg(s), '[]') from s) as shows, (select row_to_json(l) from l) as lot`,
 		tx
 	);
-	const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
-	const showRows = json<{ id: string; status: ShowStatus; in_lineup: boolean }[]>(r!.shows);
-	const l = json<{
+	const showRows = jsonValue<{ id: string; status: ShowStatus; in_lineup: boolean }[]>(r!.shows);
+	const l = jsonValue<{
 		id: string;
 		on_hand: number;
 		locked: number;

@@ -7,7 +7,7 @@ import type { Policy } from '$lib/domain/policy';
 import type { Actor } from '../auth/service';
 import { currentPolicy } from '../catalog/policy';
 import { saleFactsInsert } from '../catalog/sales';
-import { db, execRows } from '../db';
+import { db, execRows, jsonValue } from '../db';
 import { env } from '../env';
 import { fulfilments, orderLines, orders, type ShipTo } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
@@ -119,8 +119,6 @@ function fail(
 
 /** A JSON document as a statement parameter (one parameter per table, not one per value). */
 const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
-/** JSON from a row: postgres.js parses it, PGlite may hand over the text. */
-const fromJson = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 interface ShowRow {
 	id: string;
@@ -256,7 +254,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				(select coalesce(json_agg(k), '[]') from k) as held`,
 			tx
 		);
-		const show = fromJson<ShowRow | null>(read!.show);
+		const show = jsonValue<ShowRow | null>(read!.show);
 		if (!show) {
 			reqs.forEach(
 				(_, i) =>
@@ -271,10 +269,10 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			);
 			return;
 		}
-		const claimed = new Set(fromJson<string[]>(read!.claimed));
+		const claimed = new Set(jsonValue<string[]>(read!.claimed));
 		// Repeats (in this batch or from before) are answered with the stored order.
 		const byKey = new Map(
-			fromJson<{ id: string; team_id: string; external_id: string }[]>(read!.existing).map((e) => [
+			jsonValue<{ id: string; team_id: string; external_id: string }[]>(read!.existing).map((e) => [
 				`${e.team_id}\u0000${e.external_id}`,
 				e.id
 			])
@@ -314,7 +312,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 		const toPlace = reqs.map((_, i) => i).filter((i) => claimed.has(orderIds[i]!));
 		if (toPlace.length === 0) return;
 
-		const lotRows = fromJson<LotRow[]>(read!.lots);
+		const lotRows = jsonValue<LotRow[]>(read!.lots);
 		const lotById = new Map<string, LotInfo>(
 			lotRows.map((l) => [
 				l.id,
@@ -336,7 +334,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			])
 		);
 		const locksByLot = new Map<string, HeldLock[]>();
-		for (const h of fromJson<{ id: string; lot_id: string; quantity: number; consumed: number }[]>(
+		for (const h of jsonValue<{ id: string; lot_id: string; quantity: number; consumed: number }[]>(
 			read!.held
 		)) {
 			const list = locksByLot.get(h.lot_id) ?? [];
@@ -555,7 +553,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 					}))
 			})
 		]);
-		for (const a of fromJson<
+		for (const a of jsonValue<
 			{
 				id: string;
 				on_hand: number;
@@ -573,7 +571,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			});
 		}
 		const stored = new Map<string, { number: number; createdAt: Date }>();
-		for (const f of fromJson<{ id: string; number: string | number; created_at: string }[]>(
+		for (const f of jsonValue<{ id: string; number: string | number; created_at: string }[]>(
 			written!.fulfilments
 		)) {
 			stored.set(f.id, { number: Number(f.number), createdAt: new Date(f.created_at) });
