@@ -2,10 +2,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../../src/lib/server/auth/session';
+import { SESSION_COOKIE, forgetCachedSessions } from '../../src/lib/server/auth/session';
 import { createApiToken } from '../../src/lib/server/auth/service';
 import { db } from '../../src/lib/server/db';
-import { lots, stockLocks } from '../../src/lib/server/db/schema';
+import { lots, sessions, stockLocks } from '../../src/lib/server/db/schema';
 import { createShow, transitionShow } from '../../src/lib/server/live/shows';
 import { attach, shutdown } from '../../src/lib/server/runtime';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
@@ -130,6 +130,30 @@ describe('hot API path', () => {
 		const again = await post('/api/v1/orders', JSON.stringify(order), auth);
 		expect(again.status).toBe(200);
 		expect(JSON.parse(again.text).order.id).toBe(JSON.parse(first.text).order.id);
+	});
+
+	it('re-sends the session cookie when the session’s expiry slides forward', async () => {
+		const u = await makeUser('host');
+		// Due for renewal: within the policy's renewal window.
+		await db()
+			.update(sessions)
+			.set({ expiresAt: new Date(Date.now() + 24 * 3600 * 1000) })
+			.where(eq(sessions.userId, u.userId));
+		forgetCachedSessions();
+		const r = await fetch(`${url}/api/v1/shows/${showId}/locks`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', cookie: `${SESSION_COOKIE}=${u.token}` },
+			body: JSON.stringify({ lotId, quantity: 1 })
+		});
+		// Another team's show: 403, but the cookie is renewed all the same.
+		expect(r.status).toBe(403);
+		const setCookie = r.headers.get('set-cookie') ?? '';
+		expect(setCookie).toContain(`${SESSION_COOKIE}=${u.token}`);
+		expect(setCookie).toMatch(/HttpOnly/);
+		expect(setCookie).toMatch(/SameSite=Lax/);
+		const [row] = await db().select().from(sessions).where(eq(sessions.userId, u.userId));
+		expect(setCookie).toContain(row!.expiresAt.toUTCString());
+		expect(row!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 20 * 24 * 3600 * 1000);
 	});
 
 	it('leaves to SvelteKit, unread: no caller, another content type, other paths and methods', async () => {

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { areaOf } from '$lib/domain/roles';
 import { LOCALE_COOKIE } from '$lib/i18n';
 import { authenticateHeaders, parseCookies } from './auth/request';
+import { secureFor, sessionCookieHeader } from './auth/cookies';
+import { SESSION_COOKIE } from './auth/session';
 import type { Actor } from './auth/service';
 import { apiLocaleOf, errorPayload, parseJsonText } from './http';
 import { acquireLock } from './live/locks';
@@ -50,9 +52,9 @@ const MAX_BODY = 1_000_000;
  * Response and runs every hook for each call, which costs several times what placing a lock
  * does. Here an authenticated JSON POST to one of ROUTES is answered straight from Node's
  * request, with the same authentication, the same reply function, the same validation (inside
- * the services) and the same error bodies and locale. Anything else (no or renewed session,
- * another content type, a chunked or large body, an area path) resolves to false before the body
- * is read, and the SvelteKit handler answers it exactly as before.
+ * the services) and the same error bodies, locale and renewed session cookie. Anything else (no
+ * caller, another content type, a chunked or large body, an area path) resolves to false before
+ * the body is read, and the SvelteKit handler answers it exactly as before.
  */
 export function hotApi(req: IncomingMessage, res: ServerResponse): false | Promise<boolean> {
 	if (req.method !== 'POST' || !req.url?.startsWith('/api/v1/')) return false;
@@ -70,8 +72,8 @@ export function hotApi(req: IncomingMessage, res: ServerResponse): false | Promi
 			cookie: req.headers.cookie ?? null,
 			authorization: req.headers.authorization ?? null
 		});
-		// No caller (401) and a session due for renewal (new cookie) are SvelteKit's to answer.
-		if (!auth || auth.session?.renewed) return false;
+		// No caller: SvelteKit answers the 401.
+		if (!auth) return false;
 		const cookies = parseCookies(req.headers.cookie);
 		const locale = apiLocaleOf(cookies.get(LOCALE_COOKIE), req.headers['accept-language']);
 		const started = performance.now();
@@ -82,10 +84,20 @@ export function hotApi(req: IncomingMessage, res: ServerResponse): false | Promi
 			reply = errorPayload(e, locale);
 		}
 		const text = JSON.stringify(reply.body);
-		res.writeHead(reply.status, {
+		const headers: Record<string, string | number> = {
 			'content-type': 'application/json',
 			'content-length': Buffer.byteLength(text)
-		});
+		};
+		// A session whose expiry just slid forward: the browser gets the cookie again, as the
+		// SvelteKit hook would send it.
+		if (auth.session?.renewed) {
+			headers['set-cookie'] = sessionCookieHeader(
+				cookies.get(SESSION_COOKIE)!,
+				auth.session.expiresAt,
+				secureFor(requestProtocol(req))
+			);
+		}
+		res.writeHead(reply.status, headers);
 		res.end(text);
 		logger().debug(
 			{
@@ -98,6 +110,21 @@ export function hotApi(req: IncomingMessage, res: ServerResponse): false | Promi
 		);
 		return true;
 	})();
+}
+
+/** The request's protocol as adapter-node derives it: ORIGIN, else PROTOCOL_HEADER, else https. */
+function requestProtocol(req: IncomingMessage): string {
+	const origin = process.env.ORIGIN;
+	if (origin) {
+		try {
+			return new URL(origin).protocol;
+		} catch {
+			/* adapter-node refuses to start with a bad ORIGIN */
+		}
+	}
+	const header = (process.env.PROTOCOL_HEADER ?? '').toLowerCase();
+	const value = header ? req.headers[header] : undefined;
+	return `${(Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim() || 'https'}:`;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
