@@ -39,10 +39,19 @@ const ROUTES: {
 }[] = [
 	{
 		pattern: /^\/api\/v1\/shows\/([^/]+)\/locks$/,
-		reply: (actor, m, body) => lockAcquireReply(actor, decodeURIComponent(m[1]!), body)
+		reply: (actor, m, body) => lockAcquireReply(actor, decodePart(m[1]!), body)
 	},
 	{ pattern: /^\/api\/v1\/orders$/, reply: (actor, _m, body) => orderPostReply(actor, body) }
 ];
+
+/** A path segment as SvelteKit decodes it; a malformed escape stays as it is (then: 404). */
+function decodePart(part: string): string {
+	try {
+		return decodeURIComponent(part);
+	} catch {
+		return part;
+	}
+}
 
 /** Bodies above this (or of unknown length) take the SvelteKit path. */
 const MAX_BODY = 1_000_000;
