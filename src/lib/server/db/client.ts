@@ -34,6 +34,14 @@ export interface DbHandle {
 	/** Raw postgres.js client and its URL (only for kind 'postgres'). */
 	sql?: postgres.Sql;
 	url?: string;
+	/**
+	 * Postgres only: a transaction whose BEGIN goes out together with its first statement (one
+	 * round trip instead of two), on a reserved connection; committed when `fn` resolves.
+	 */
+	beginWith?<T>(
+		first: { sql: string; params: unknown[] },
+		fn: (tx: Db, rows: Record<string, unknown>[]) => Promise<T>
+	): Promise<T>;
 	pglite?: PGlite;
 	close(): Promise<void>;
 }
@@ -70,6 +78,34 @@ export function openDatabase(opts: OpenOptions): DbHandle {
 			db,
 			sql,
 			url: opts.databaseUrl,
+			async beginWith(first, fn) {
+				const reserved = await sql.reserve();
+				let open = false;
+				try {
+					// Sent in this order on the reserved connection, answered in this order.
+					const begin = reserved.unsafe('begin').execute();
+					const rows = reserved
+						.unsafe(first.sql, first.params as never[], {
+							prepare: first.params.length > 0 && first.params.length <= PREPARE_MAX_PARAMS
+						})
+						.execute();
+					rows.catch(() => {}); // awaited below, after BEGIN
+					await begin;
+					open = true;
+					// drizzle reads the client's type options (the pool's, already set up for it).
+					const client = Object.assign(reserved, { options: sql.options });
+					const tx = drizzlePostgres(preparing(client, true)) as unknown as Db;
+					const result = await fn(tx, [...(await rows)]);
+					open = false;
+					await reserved.unsafe('commit');
+					return result;
+				} catch (e) {
+					if (open) await reserved.unsafe('rollback').catch(() => {});
+					throw e;
+				} finally {
+					reserved.release();
+				}
+			},
 			async listen(channel, fn, onListen) {
 				const sub = await sql.listen(channel, fn, onListen);
 				return async () => {

@@ -1,6 +1,7 @@
 import { env } from '../env';
 import type { SQL } from 'drizzle-orm';
-import { openDatabase, type Db, type DbHandle, type DbOrTx } from './client';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { openDatabase, type Db, type DbHandle, type DbOrTx, type Tx } from './client';
 import path from 'node:path';
 
 export * from './client';
@@ -61,4 +62,25 @@ export async function execRows<T extends Record<string, unknown>>(
 /** A json/jsonb column of a raw row: postgres.js hands it over parsed, PGlite may give the text. */
 export function jsonValue<T>(v: unknown): T {
 	return (typeof v === 'string' ? JSON.parse(v) : v) as T;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Runs `fn` in a transaction whose first statement is `first`, with that statement's rows. On
+ * Postgres BEGIN and `first` travel together, so a hot batch pays one round trip fewer while
+ * it holds its rows; on PGlite it is an ordinary transaction.
+ */
+export async function transactionFrom<R extends Record<string, unknown>, T>(
+	first: SQL,
+	fn: (tx: Tx, rows: R[]) => Promise<T>
+): Promise<T> {
+	const h = dbHandle();
+	if (h.beginWith) {
+		const q = dialect.sqlToQuery(first);
+		return h.beginWith({ sql: q.sql, params: q.params }, (tx, rows) =>
+			fn(tx as unknown as Tx, rows as R[])
+		);
+	}
+	return h.db.transaction(async (tx) => fn(tx, await execRows<R>(first, tx)));
 }

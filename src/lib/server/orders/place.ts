@@ -7,7 +7,7 @@ import type { Policy } from '$lib/domain/policy';
 import type { Actor } from '../auth/service';
 import { currentPolicy } from '../catalog/policy';
 import { saleFactsInsert } from '../catalog/sales';
-import { db, execRows, jsonValue } from '../db';
+import { execRows, jsonValue, transactionFrom } from '../db';
 import { env } from '../env';
 import { fulfilments, orderLines, orders, type ShipTo } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
@@ -202,58 +202,58 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 	});
 	const lotIds = [...new Set(reqs.flatMap((r) => r.input.lines.map((l) => l.lotId)))].sort();
 
-	await db().transaction(async (tx) => {
-		// 1. Claim and read.
-		const [read] = await execRows<{
+	// 1. Claim and read: the transaction's first statement (on Postgres it travels with BEGIN).
+	const claimAndRead = sql`with s as (
+			select sh.id, sh.team_id, sh.status, sh.commission_bp, sh.packaging, sh.title,
+				(select o.name from orgs o where o.id = sh.team_id) as team_name
+			from shows sh where sh.id = ${showId} for share
+		), ins as (
+			insert into orders (id, team_id, show_id, external_id, source, ship_to, total_fen,
+				paid_at, created_by_user, created_by_token)
+			select x.id, x.team_id, ${showId}::uuid, x.external_id, x.source, x.ship_to, x.total_fen,
+				x.paid_at, x.created_by_user, x.created_by_token
+			from jsonb_to_recordset(${json(newOrders)}) as x(n int, id uuid, team_id uuid,
+				external_id text, source order_source, ship_to jsonb, total_fen int,
+				paid_at timestamptz, created_by_user uuid, created_by_token uuid)
+			where exists (select 1 from s where s.status <> 'cancelled')
+			order by x.n
+			on conflict do nothing
+			returning id
+		), ex as (
+			select o.id, o.team_id, o.external_id from orders o
+			join jsonb_to_recordset(${json(newOrders.map((o) => ({ t: o.team_id, e: o.external_id })))})
+				as k(t uuid, e text) on o.team_id = k.t and o.external_id = k.e
+		), l as (
+			select l.id, l.supplier_id, l.warehouse_province, l.warehouse_city, l.status,
+				l.dropship_allowed, l.commission_bp, l.on_hand, l.locked, l.allocated, l.title, l.grade,
+				(select o.name from orgs o where o.id = l.supplier_id) as supplier_name,
+				-- the show's packaging instructions for this lot's slot(s)
+				(select array_agg(distinct p) from show_slots ss, unnest(ss.packaging) p
+					where ss.show_id = ${showId} and ss.lot_id = l.id) as slot_packaging
+			from lots l
+			where l.id = any(${`{${lotIds.join(',')}}`}::uuid[])
+				and exists (select 1 from ins)
+			order by l.id for update of l
+		), k as (
+			select sl.id, sl.lot_id, sl.quantity, sl.consumed from stock_locks sl
+			where sl.show_id = ${showId} and sl.lot_id in (select id from l) and sl.status = 'active'
+			order by sl.created_at, sl.id for update
+		)
+		select (select row_to_json(s) from s) as show,
+			(select coalesce(json_agg(ins.id), '[]') from ins) as claimed,
+			(select coalesce(json_agg(ex), '[]') from ex) as existing,
+			(select coalesce(json_agg(l), '[]') from l) as lots,
+			(select coalesce(json_agg(k), '[]') from k) as held`;
+	await transactionFrom<
+		{
 			show: unknown;
 			claimed: unknown;
 			existing: unknown;
 			lots: unknown;
 			held: unknown;
-		}>(
-			sql`with s as (
-				select sh.id, sh.team_id, sh.status, sh.commission_bp, sh.packaging, sh.title,
-					(select o.name from orgs o where o.id = sh.team_id) as team_name
-				from shows sh where sh.id = ${showId} for share
-			), ins as (
-				insert into orders (id, team_id, show_id, external_id, source, ship_to, total_fen,
-					paid_at, created_by_user, created_by_token)
-				select x.id, x.team_id, ${showId}::uuid, x.external_id, x.source, x.ship_to, x.total_fen,
-					x.paid_at, x.created_by_user, x.created_by_token
-				from jsonb_to_recordset(${json(newOrders)}) as x(n int, id uuid, team_id uuid,
-					external_id text, source order_source, ship_to jsonb, total_fen int,
-					paid_at timestamptz, created_by_user uuid, created_by_token uuid)
-				where exists (select 1 from s where s.status <> 'cancelled')
-				order by x.n
-				on conflict do nothing
-				returning id
-			), ex as (
-				select o.id, o.team_id, o.external_id from orders o
-				join jsonb_to_recordset(${json(newOrders.map((o) => ({ t: o.team_id, e: o.external_id })))})
-					as k(t uuid, e text) on o.team_id = k.t and o.external_id = k.e
-			), l as (
-				select l.id, l.supplier_id, l.warehouse_province, l.warehouse_city, l.status,
-					l.dropship_allowed, l.commission_bp, l.on_hand, l.locked, l.allocated, l.title, l.grade,
-					(select o.name from orgs o where o.id = l.supplier_id) as supplier_name,
-					-- the show's packaging instructions for this lot's slot(s)
-					(select array_agg(distinct p) from show_slots ss, unnest(ss.packaging) p
-						where ss.show_id = ${showId} and ss.lot_id = l.id) as slot_packaging
-				from lots l
-				where l.id = any(${`{${lotIds.join(',')}}`}::uuid[])
-					and exists (select 1 from ins)
-				order by l.id for update of l
-			), k as (
-				select sl.id, sl.lot_id, sl.quantity, sl.consumed from stock_locks sl
-				where sl.show_id = ${showId} and sl.lot_id in (select id from l) and sl.status = 'active'
-				order by sl.created_at, sl.id for update
-			)
-			select (select row_to_json(s) from s) as show,
-				(select coalesce(json_agg(ins.id), '[]') from ins) as claimed,
-				(select coalesce(json_agg(ex), '[]') from ex) as existing,
-				(select coalesce(json_agg(l), '[]') from l) as lots,
-				(select coalesce(json_agg(k), '[]') from k) as held`,
-			tx
-		);
+		},
+		void
+	>(claimAndRead, async (tx, [read]) => {
 		const show = jsonValue<ShowRow | null>(read!.show);
 		if (!show) {
 			reqs.forEach(
