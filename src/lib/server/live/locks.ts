@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
 import {
@@ -10,7 +10,7 @@ import {
 	type ShowStatus
 } from '$lib/domain/locks';
 import type { Actor } from '../auth/service';
-import { db, execRows, jsonValue, type Tx } from '../db';
+import { db, execRows, jsonValue, transactionFrom, type Tx } from '../db';
 import { lockEvents, lots, shows, stockLocks, type StockLock } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
 import { env } from '../env';
@@ -123,22 +123,24 @@ const lotColumns = {
  * Shows FOR SHARE in id order, then the lot FOR UPDATE (the lock order every stock path uses),
  * in one statement: a round trip fewer while the batch holds the lot.
  */
-async function lockShowsAndLot(tx: Tx, showIds: string[], lotId: string) {
-	const [r] = await execRows<{ shows: unknown; lot: unknown }>(
-		sql`with s as (
-			select sh.id, sh.status,
-				exists (select 1 from show_slots ss where ss.show_id = sh.id and ss.lot_id = ${lotId})
-					as in_lineup
-			from shows sh where sh.id = any(${`{${[...showIds].sort().join(',')}}`}::uuid[])
-			order by sh.id for share of sh
-		), l as (
-			select id, on_hand, locked, allocated, stock_version, status from lots
-			where id = ${lotId} for update
-		)
-		select (select coalesce(json_agg(s), '[]') from s) as shows, (select row_to_json(l) from l) as lot`,
-		tx
-	);
-	const showRows = jsonValue<{ id: string; status: ShowStatus; in_lineup: boolean }[]>(r!.shows);
+function showsAndLotQuery(showIds: string[], lotId: string): SQL {
+	return sql`with s as (
+		select sh.id, sh.status,
+			exists (select 1 from show_slots ss where ss.show_id = sh.id and ss.lot_id = ${lotId})
+				as in_lineup
+		from shows sh where sh.id = any(${`{${[...showIds].sort().join(',')}}`}::uuid[])
+		order by sh.id for share of sh
+	), l as (
+		select id, on_hand, locked, allocated, stock_version, status from lots
+		where id = ${lotId} for update
+	)
+	select (select coalesce(json_agg(s), '[]') from s) as shows, (select row_to_json(l) from l) as lot`;
+}
+
+type ShowsAndLotRow = { shows: unknown; lot: unknown };
+
+function showsAndLot(r: ShowsAndLotRow) {
+	const showRows = jsonValue<{ id: string; status: ShowStatus; in_lineup: boolean }[]>(r.shows);
 	const l = jsonValue<{
 		id: string;
 		on_hand: number;
@@ -146,7 +148,7 @@ async function lockShowsAndLot(tx: Tx, showIds: string[], lotId: string) {
 		allocated: number;
 		stock_version: string | number;
 		status: string;
-	} | null>(r!.lot);
+	} | null>(r.lot);
 	const lot: LotRow | undefined = l
 		? {
 				id: l.id,
@@ -161,6 +163,11 @@ async function lockShowsAndLot(tx: Tx, showIds: string[], lotId: string) {
 		showRows: new Map(showRows.map((s) => [s.id, { status: s.status, inLineup: s.in_lineup }])),
 		lot
 	};
+}
+
+async function lockShowsAndLot(tx: Tx, showIds: string[], lotId: string) {
+	const [r] = await execRows<ShowsAndLotRow>(showsAndLotQuery(showIds, lotId), tx);
+	return showsAndLot(r!);
 }
 
 function checkShowAndLot(
@@ -192,12 +199,10 @@ type AcquireRes = { ok: true; lock: LockView; lot: LotRow } | { ok: false; error
  * returned only after COMMIT).
  */
 async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<AcquireRes[]> {
-	const out = await db().transaction(async (tx) => {
-		const { showRows, lot } = await lockShowsAndLot(
-			tx,
-			[...new Set(reqs.map((r) => r.showId))],
-			lotId
-		);
+	// The rows are locked by the transaction's first statement (on Postgres it travels with BEGIN).
+	const first = showsAndLotQuery([...new Set(reqs.map((r) => r.showId))], lotId);
+	const out = await transactionFrom<ShowsAndLotRow, AcquireRes[]>(first, async (tx, [row]) => {
+		const { showRows, lot } = showsAndLot(row!);
 		const results: (AcquireRes | null)[] = reqs.map((r) => {
 			const err = checkShowAndLot(showRows.get(r.showId), lot);
 			return err ? { ok: false, error: err } : null;
