@@ -11,8 +11,20 @@ import { settings } from '../db/schema';
 const TTL_MS = 10_000;
 let cached: { at: number; policy: Policy } | undefined;
 
+let reading: Promise<Policy> | undefined;
+/** Bumped by forgetPolicyCache, so a read that started before a write does not cache old rules. */
+let generation = 0;
+
 export async function currentPolicy(tx: DbOrTx = db()): Promise<Policy> {
 	if (cached && Date.now() - cached.at < TTL_MS) return cached.policy;
+	// Outside a caller's transaction, concurrent callers share one read when the cache lapses.
+	if (tx !== db()) return readPolicy(tx);
+	reading ??= readPolicy(tx).finally(() => (reading = undefined));
+	return reading;
+}
+
+async function readPolicy(tx: DbOrTx): Promise<Policy> {
+	const gen = generation;
 	const rows = await tx
 		.select({ key: settings.key, value: settings.value })
 		.from(settings)
@@ -20,10 +32,12 @@ export async function currentPolicy(tx: DbOrTx = db()): Promise<Policy> {
 	const overrides: Record<string, unknown> = {};
 	for (const r of rows) overrides[r.key] = r.value;
 	const policy = resolvePolicy(overrides as PolicyOverrides);
-	cached = { at: Date.now(), policy };
+	if (gen === generation) cached = { at: Date.now(), policy };
 	return policy;
 }
 
 export function forgetPolicyCache(): void {
 	cached = undefined;
+	reading = undefined;
+	generation++;
 }

@@ -33,10 +33,26 @@ export function actorIds(actor: Actor): { userId: string | null; tokenId: string
 // A show's team never changes, so it can be remembered for the life of the process; the hot
 // lock path then authorises without a query.
 const teamCache = new Map<string, string>();
+/**
+ * Lookups under way, shared: when a flash sale opens, hundreds of requests for a show the
+ * process has not seen yet arrive at once, and one query answers them all.
+ */
+const teamLookups = new Map<string, Promise<string | undefined>>();
 
 async function showTeam(showId: string, tx: DbOrTx): Promise<string | undefined> {
 	const cached = teamCache.get(showId);
 	if (cached) return cached;
+	// Inside a caller's transaction the show may be its own uncommitted row: read it there.
+	if (tx !== db()) return readShowTeam(showId, tx);
+	let lookup = teamLookups.get(showId);
+	if (!lookup) {
+		lookup = readShowTeam(showId, tx).finally(() => teamLookups.delete(showId));
+		teamLookups.set(showId, lookup);
+	}
+	return lookup;
+}
+
+async function readShowTeam(showId: string, tx: DbOrTx): Promise<string | undefined> {
 	const [row] = await tx
 		.select({ teamId: shows.teamId })
 		.from(shows)
