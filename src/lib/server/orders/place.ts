@@ -118,7 +118,7 @@ function fail(
 }
 
 /** A JSON document as a statement parameter (one parameter per table, not one per value). */
-const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
+const json = (v: unknown) => sql`${JSON.stringify(v)}::json`;
 
 interface ShowRow {
 	id: string;
@@ -212,7 +212,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				paid_at, created_by_user, created_by_token)
 			select x.id, x.team_id, ${showId}::uuid, x.external_id, x.source, x.ship_to, x.total_fen,
 				x.paid_at, x.created_by_user, x.created_by_token
-			from jsonb_to_recordset(${json(newOrders)}) as x(n int, id uuid, team_id uuid,
+			from json_to_recordset(${json(newOrders)}) as x(n int, id uuid, team_id uuid,
 				external_id text, source order_source, ship_to jsonb, total_fen int,
 				paid_at timestamptz, created_by_user uuid, created_by_token uuid)
 			where exists (select 1 from s where s.status <> 'cancelled')
@@ -221,7 +221,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			returning id
 		), ex as (
 			select o.id, o.team_id, o.external_id from orders o
-			join jsonb_to_recordset(${json(newOrders.map((o) => ({ t: o.team_id, e: o.external_id })))})
+			join json_to_recordset(${json(newOrders.map((o) => ({ t: o.team_id, e: o.external_id })))})
 				as k(t uuid, e text) on o.team_id = k.t and o.external_id = k.e
 		), l as (
 			select l.id, l.supplier_id, l.warehouse_province, l.warehouse_city, l.status,
@@ -451,11 +451,11 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			.map(([id, t]) => ({ id, from_locks: t.fromLocks, total: t.total }));
 		const writing = execRows<{ lots: unknown; fulfilments: unknown }>(
 			sql`with del as (
-				delete from orders where id in (select x.id from jsonb_to_recordset(${json(
+				delete from orders where id in (select x.id from json_to_recordset(${json(
 					refused.map((id) => ({ id }))
 				)}) as x(id uuid))
 			), tk as (
-				select * from jsonb_to_recordset(${json(
+				select * from json_to_recordset(${json(
 					taken.map((h) => ({
 						id: h.id,
 						lot_id: h.lotId,
@@ -477,20 +477,20 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			), lt as (
 				update lots l set locked = l.locked - v.from_locks, allocated = l.allocated + v.total,
 					sales_7d = l.sales_7d + v.total, stock_version = l.stock_version + 1
-				from jsonb_to_recordset(${json(totals)}) as v(id uuid, from_locks int, total int)
+				from json_to_recordset(${json(totals)}) as v(id uuid, from_locks int, total int)
 				where l.id = v.id
 				returning l.id, l.on_hand, l.locked, l.allocated, l.stock_version
 			), sold as (
 				insert into show_lot_sales (show_id, lot_id, sold)
 				select ${showId}::uuid, v.id, v.total
-				from jsonb_to_recordset(${json(totals)}) as v(id uuid, total int)
+				from json_to_recordset(${json(totals)}) as v(id uuid, total int)
 				on conflict (show_id, lot_id) do update set sold = show_lot_sales.sold + excluded.sold
 			), fu as (
 				insert into fulfilments (id, order_id, show_id, team_id, supplier_id, warehouse_province,
 					warehouse_city, packaging, ship_to)
 				select x.id, x.order_id, ${showId}::uuid, x.team_id, x.supplier_id, x.warehouse_province,
 					x.warehouse_city, x.packaging, x.ship_to
-				from jsonb_to_recordset(${json(
+				from json_to_recordset(${json(
 					newFulfilments.map((f, n) => ({
 						n,
 						id: f.id,
@@ -509,7 +509,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			), ol as (
 				insert into order_lines (id, order_id, fulfilment_id, lot_id, supplier_id, quantity,
 					unit_price_fen, commission_bp, from_free)
-				select * from jsonb_to_recordset(${json(
+				select * from json_to_recordset(${json(
 					newLines.map((l) => ({
 						id: l.id,
 						order_id: l.orderId,
@@ -528,7 +528,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 					actor_token_id, note)
 				select x.fulfilment_id, null::fulfilment_status, 'pending'::fulfilment_status,
 					x.actor_user_id, x.actor_token_id, x.note
-				from jsonb_to_recordset(${json(events)}) as x(fulfilment_id uuid, actor_user_id uuid,
+				from json_to_recordset(${json(events)}) as x(fulfilment_id uuid, actor_user_id uuid,
 					actor_token_id uuid, note text)
 			), ls as (
 				${saleFactsInsert(sales)}
