@@ -70,6 +70,38 @@ export function openDatabase(opts: OpenOptions): DbHandle {
 			onnotice: () => {},
 			connection: { application_name: opts.applicationName ?? 'lotlive' }
 		});
+		/** BEGIN travels with the first statement (see DbHandle.beginWith). */
+		async function beginWith<T>(
+			first: { sql: string; params: unknown[] },
+			fn: (tx: Db, rows: Record<string, unknown>[]) => Promise<T>
+		): Promise<T> {
+			const reserved = await sql.reserve();
+			let open = false;
+			try {
+				// Sent in this order on the reserved connection, answered in this order.
+				const begin = reserved.unsafe('begin').execute();
+				const rows = reserved
+					.unsafe(first.sql, first.params as never[], {
+						prepare: first.params.length > 0 && first.params.length <= PREPARE_MAX_PARAMS
+					})
+					.execute();
+				rows.catch(() => {}); // awaited below, after BEGIN
+				await begin;
+				open = true;
+				const tx = drizzlePostgres(
+					transactionClient(reserved, sql) as postgres.Sql
+				) as unknown as Db;
+				const result = await fn(tx, [...(await rows)]);
+				open = false;
+				await reserved.unsafe('commit');
+				return result;
+			} catch (e) {
+				if (open) await reserved.unsafe('rollback').catch(() => {});
+				throw e;
+			} finally {
+				reserved.release();
+			}
+		}
 		const db = drizzlePostgres(opts.prepare === false ? sql : preparing(sql), {
 			schema
 		}) as unknown as Db;
@@ -78,34 +110,7 @@ export function openDatabase(opts: OpenOptions): DbHandle {
 			db,
 			sql,
 			url: opts.databaseUrl,
-			async beginWith(first, fn) {
-				const reserved = await sql.reserve();
-				let open = false;
-				try {
-					// Sent in this order on the reserved connection, answered in this order.
-					const begin = reserved.unsafe('begin').execute();
-					const rows = reserved
-						.unsafe(first.sql, first.params as never[], {
-							prepare: first.params.length > 0 && first.params.length <= PREPARE_MAX_PARAMS
-						})
-						.execute();
-					rows.catch(() => {}); // awaited below, after BEGIN
-					await begin;
-					open = true;
-					// drizzle reads the client's type options (the pool's, already set up for it).
-					const client = Object.assign(reserved, { options: sql.options });
-					const tx = drizzlePostgres(preparing(client, true)) as unknown as Db;
-					const result = await fn(tx, [...(await rows)]);
-					open = false;
-					await reserved.unsafe('commit');
-					return result;
-				} catch (e) {
-					if (open) await reserved.unsafe('rollback').catch(() => {});
-					throw e;
-				} finally {
-					reserved.release();
-				}
-			},
+			beginWith: opts.prepare === false ? undefined : beginWith,
 			async listen(channel, fn, onListen) {
 				const sub = await sql.listen(channel, fn, onListen);
 				return async () => {
@@ -144,35 +149,85 @@ const PREPARE_MAX_PARAMS = 64;
 /**
  * drizzle runs every query through `sql.unsafe(text, params, { prepare: false })` unless it was
  * named, and postgres.js then sends Parse+Describe, waits for the parameter types, and only then
- * Bind+Execute. Named statements are described once per connection and run in one round trip.
- * This wraps the client so the queries of transactions (and their savepoints) are prepared:
- * that is where round trips are paid while rows are locked. Statements with many parameters
- * stay unnamed so the per-connection cache stays bounded (postgres.js also recycles connections
- * after 30–60 minutes). Queries outside transactions are left as they are: a prepared statement
- * no longer blocks its connection while it is described, so postgres.js would pipeline more onto
- * it, including another transaction's BEGIN, which 3.4 can then run on a connection it has not
- * reserved (porsager/postgres#823, UNSAFE_TRANSACTION under load).
+ * Bind+Execute: two round trips for every query with parameters. This wraps the client so
+ * drizzle's queries are prepared (described once per connection, then one round trip each);
+ * statements with many parameters stay unnamed so the per-connection cache stays bounded
+ * (postgres.js also recycles connections after 30–60 minutes).
+ *
+ * Transactions run on a reserved connection (BEGIN … COMMIT sent by hand) instead of
+ * postgres.js's `begin`: prepared queries let postgres.js pipeline several queries onto one
+ * pooled connection, and 3.4 can then send a queued `begin` down a busy connection it has not
+ * reserved (porsager/postgres#823, UNSAFE_TRANSACTION under load). A reserved connection is
+ * never shared, so that cannot happen.
  */
-function preparing<T extends object>(client: T, inTransaction = false): T {
-	return new Proxy(client, {
+function preparing<T extends object>(client: T, pool?: postgres.Sql): T {
+	let savepoints = 0;
+	const proxy: T = new Proxy(client, {
 		get(target, prop) {
 			const value = Reflect.get(target, prop, target) as unknown;
 			if (typeof value !== 'function') return value;
 			const fn = value as (...a: unknown[]) => unknown;
-			if (prop === 'unsafe' && inTransaction) {
+			if (prop === 'unsafe') {
 				return (text: string, params?: unknown[], options?: Record<string, unknown>) =>
 					fn.call(target, text, params ?? [], {
 						...options,
 						prepare: (params?.length ?? 0) > 0 && (params?.length ?? 0) <= PREPARE_MAX_PARAMS
 					});
 			}
-			if (prop === 'begin' || prop === 'savepoint') {
+			if (prop === 'begin' && !pool) {
 				return (...args: unknown[]) => {
-					const cb = args.pop() as (c: object) => unknown;
-					return fn.call(target, ...args, (c: object) => cb(preparing(c, true)));
+					const cb = args.pop() as (c: object) => Promise<unknown>;
+					const mode = typeof args[0] === 'string' ? args[0] : '';
+					return reservedTransaction(target as unknown as postgres.Sql, mode, cb);
+				};
+			}
+			if (prop === 'savepoint' && pool) {
+				// Nested drizzle transactions on the reserved connection.
+				return async (cb: (c: object) => Promise<unknown>) => {
+					const name = `s${++savepoints}`;
+					const sql = target as unknown as postgres.ReservedSql;
+					await sql.unsafe(`savepoint ${name}`);
+					try {
+						const result = await cb(proxy);
+						await sql.unsafe(`release savepoint ${name}`);
+						return result;
+					} catch (e) {
+						await sql.unsafe(`rollback to savepoint ${name}`);
+						throw e;
+					}
 				};
 			}
 			return fn.bind(target);
 		}
 	});
+	return proxy;
+}
+
+/** A transaction's client: the reserved connection, prepared, with the pool's type options. */
+function transactionClient(reserved: postgres.ReservedSql, pool: postgres.Sql): object {
+	// drizzle reads the client's type options (the pool's, already set up for it).
+	return preparing(Object.assign(reserved, { options: pool.options }), pool);
+}
+
+/** BEGIN, `cb`, COMMIT (ROLLBACK when `cb` throws) on a connection reserved for it. */
+async function reservedTransaction<T>(
+	pool: postgres.Sql,
+	mode: string,
+	cb: (client: object) => Promise<T>
+): Promise<T> {
+	const reserved = await pool.reserve();
+	let open = false;
+	try {
+		await reserved.unsafe(`begin ${mode.replace(/[^a-z ]/gi, '')}`);
+		open = true;
+		const result = await cb(transactionClient(reserved, pool));
+		open = false;
+		await reserved.unsafe('commit');
+		return result;
+	} catch (e) {
+		if (open) await reserved.unsafe('rollback').catch(() => {});
+		throw e;
+	} finally {
+		reserved.release();
+	}
 }
