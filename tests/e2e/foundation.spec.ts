@@ -47,6 +47,7 @@ test.afterAll(async ({ request }) => {
 
 test('a wrong password shows one message for unknown and known emails', async ({ page }) => {
 	await page.goto('/sign-in');
+	await page.waitForLoadState('networkidle');
 	await page.getByLabel('邮箱').fill('host@demo.lotlive.cn');
 	await page.getByLabel('密码').fill('wrong-password');
 	await page.getByRole('button', { name: '登录' }).click();
@@ -73,6 +74,7 @@ test('sign-up form shows field errors in place', async ({ page }) => {
 
 test('a buyer opening the supplier portal gets 403', async ({ page }) => {
 	await page.goto('/sign-in');
+	await page.waitForLoadState('networkidle');
 	await page.getByLabel('邮箱').fill('buyer1@demo.lotlive.cn');
 	await page.getByLabel('密码').fill('demo1234');
 	await page.getByRole('button', { name: '登录' }).click();

@@ -51,12 +51,13 @@ export interface OpenOptions {
 	/** Directory for PGlite, or 'memory://' */
 	pgliteDir?: string;
 	poolMax?: number;
-	/** Statement timeout for postgres.js connections, in ms. */
+	/** application_name of the connections (shown in pg_stat_activity). */
 	applicationName?: string;
 	/**
-	 * Named prepared statements for drizzle's queries in transactions (default true). Off,
-	 * postgres.js describes every query with parameters before running it: two round trips each.
-	 * Turn it off behind a transaction-pooling proxy (PgBouncer) that cannot keep statements.
+	 * Named prepared statements for drizzle's queries, and transactions on reserved connections
+	 * (default true). Off, postgres.js describes every query with parameters before running it:
+	 * two round trips each. Turn it off behind a transaction-pooling proxy (PgBouncer) that
+	 * cannot keep statements per connection.
 	 */
 	prepare?: boolean;
 }
