@@ -117,21 +117,33 @@ export async function loadFulfilments(
 		)
 		.limit(opts.limit ?? 200);
 	if (rows.length === 0) return [];
-	const lineRows = await tx
-		.select({
-			l: orderLines,
-			lotTitle: lots.title,
-			grade: lots.grade
-		})
-		.from(orderLines)
-		.innerJoin(lots, eq(lots.id, orderLines.lotId))
-		.where(
-			inArray(
-				orderLines.fulfilmentId,
-				rows.map((r) => r.f.id)
+	// Lines and claims of these parcels, fetched together (pipelined).
+	const ids = rows.map((r) => r.f.id);
+	const [lineRows, claims] = await Promise.all([
+		tx
+			.select({
+				l: orderLines,
+				lotTitle: lots.title,
+				grade: lots.grade
+			})
+			.from(orderLines)
+			.innerJoin(lots, eq(lots.id, orderLines.lotId))
+			.where(
+				inArray(
+					orderLines.fulfilmentId,
+					rows.map((r) => r.f.id)
+				)
 			)
-		)
-		.orderBy(asc(orderLines.id));
+			.orderBy(asc(orderLines.id)),
+		tx
+			.select({
+				fulfilmentId: defectClaims.fulfilmentId,
+				replacementId: defectClaims.replacementId,
+				photos: defectClaims.photos
+			})
+			.from(defectClaims)
+			.where(or(inArray(defectClaims.fulfilmentId, ids), inArray(defectClaims.replacementId, ids)))
+	]);
 	const byF = new Map<string, LineView[]>();
 	for (const r of lineRows) {
 		const list = byF.get(r.l.fulfilmentId) ?? [];
@@ -159,15 +171,6 @@ export async function loadFulfilments(
 			.filter((r) => r.pieces > 0),
 		tx
 	);
-	const ids = rows.map((r) => r.f.id);
-	const claims = await tx
-		.select({
-			fulfilmentId: defectClaims.fulfilmentId,
-			replacementId: defectClaims.replacementId,
-			photos: defectClaims.photos
-		})
-		.from(defectClaims)
-		.where(or(inArray(defectClaims.fulfilmentId, ids), inArray(defectClaims.replacementId, ids)));
 	const photosOf = new Map<string, string[]>();
 	for (const c of claims) {
 		for (const id of [c.fulfilmentId, c.replacementId]) {
@@ -220,9 +223,12 @@ export async function loadFulfilments(
 }
 
 export async function orderView(orderId: string, tx: DbOrTx = db()): Promise<OrderView | null> {
-	const [o] = await tx.select().from(orders).where(eq(orders.id, orderId)).limit(1);
+	// The order and its parcels are read together (pipelined).
+	const [[o], fs] = await Promise.all([
+		tx.select().from(orders).where(eq(orders.id, orderId)).limit(1),
+		loadFulfilments(eq(fulfilments.orderId, orderId), { order: 'oldest', tx })
+	]);
 	if (!o) return null;
-	const fs = await loadFulfilments(eq(fulfilments.orderId, orderId), { order: 'oldest', tx });
 	return {
 		id: o.id,
 		externalId: o.externalId,
