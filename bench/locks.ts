@@ -1,15 +1,12 @@
 // `npm run bench:locks`: a flash sale on one lot. 200 concurrent clients (each a keep-alive
-// connection) lock 1 unit at a time
-// from a lot with 10,000 units, through the real server (server/index.js from build/) on
-// Postgres: first with the naive path (LOCK_STRATEGY=naive: one transaction with SELECT … FOR
+// connection) lock 1 unit at a time from a lot with 10,000 units, through the real server
+// (server/index.js from build/) on Postgres: first with the naive path (LOCK_STRATEGY=naive: one transaction with SELECT … FOR
 // UPDATE per request), then with per-lot batching, over HTTP; then batching over socket.io.
 // Line 1: throughput and latency. Line 2: fan-out of one counter change to 1,000 watchers.
-import { existsSync } from 'node:fs';
-import postgres from 'postgres';
 import { io as connect, type Socket } from 'socket.io-client';
-import { freshDatabase } from '../tests/helpers/database';
 import { apiSignIn, startServerProcess, type ServerProcess } from '../tests/helpers/processes';
 import { closeClients, request } from './lib/http';
+import { serverBenchDatabase } from './lib/server';
 import { cpuSeconds, percentile, report, round } from './lib/stats';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
@@ -19,18 +16,7 @@ const WATCHERS = Number(process.env.BENCH_WATCHERS ?? 1000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2000);
 const PORT = Number(process.env.BENCH_PORT ?? 4199);
 
-const base =
-	process.env.BENCH_DATABASE_URL ??
-	process.env.DATABASE_URL ??
-	'postgres://postgres@127.0.0.1:5432/postgres';
-if (!existsSync('build/handler.js')) {
-	console.error('bench:locks drives the built server: run `npm run build` first.');
-	process.exit(2);
-}
-
-process.env.LOTLIVE_TEST_DATABASE_URL = base;
-const db = await freshDatabase('bench_locks');
-const sql = postgres(db.env.DATABASE_URL!, { max: 2, onnotice: () => {} });
+const { db, sql } = await serverBenchDatabase('locks');
 const log = (m: string) => process.stderr.write(m + '\n');
 
 interface Run {

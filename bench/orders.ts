@@ -4,11 +4,9 @@
 // earlier externalId (the live platform retrying). First the baseline (ORDER_BATCH_MAX=1: one
 // transaction per order), then per-show batching. Afterwards the database is checked: one order
 // per externalId, and no lot sold beyond what it holds.
-import { existsSync } from 'node:fs';
-import postgres from 'postgres';
-import { freshDatabase } from '../tests/helpers/database';
 import { apiSignIn, startServerProcess, type ServerProcess } from '../tests/helpers/processes';
 import { closeClients, request } from './lib/http';
+import { serverBenchDatabase } from './lib/server';
 import { cpuSeconds, percentile, report, round } from './lib/stats';
 
 const POSTERS = Number(process.env.BENCH_POSTERS ?? 50);
@@ -19,17 +17,7 @@ const REPEAT = 0.2;
 const LOTS = 8;
 const PORT = Number(process.env.BENCH_PORT ?? 4198);
 
-const base =
-	process.env.BENCH_DATABASE_URL ??
-	process.env.DATABASE_URL ??
-	'postgres://postgres@127.0.0.1:5432/postgres';
-if (!existsSync('build/handler.js')) {
-	console.error('bench:orders drives the built server: run `npm run build` first.');
-	process.exit(2);
-}
-process.env.LOTLIVE_TEST_DATABASE_URL = base;
-const db = await freshDatabase('bench_orders');
-const sql = postgres(db.env.DATABASE_URL!, { max: 2, onnotice: () => {} });
+const { db, sql } = await serverBenchDatabase('orders');
 const log = (m: string) => process.stderr.write(m + '\n');
 
 async function call(

@@ -1,12 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
+import { submitSignIn } from './sign-in';
 
 async function signIn(page: Page, email: string) {
-	await page.goto('/sign-in');
-	// Hydration resets the form's inputs: fill them only once the page's scripts have settled.
-	await page.waitForLoadState('networkidle');
-	await page.getByLabel('邮箱').fill(email);
-	await page.getByLabel('密码').fill('demo1234');
-	await page.getByRole('button', { name: '登录' }).click();
+	await submitSignIn(page, email);
 	await expect(page).toHaveURL(/\/console$/);
 }
 

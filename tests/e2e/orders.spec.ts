@@ -1,15 +1,11 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { submitSignIn } from './sign-in';
 
 async function signedIn(browser: Browser, baseURL: string, email: string, home: RegExp) {
 	const context = await browser.newContext({ baseURL });
 	await context.addCookies([{ name: 'lotlive_locale', value: 'zh-CN', url: baseURL }]);
 	const page = await context.newPage();
-	await page.goto('/sign-in');
-	// Hydration resets the form's inputs: fill them only once the page's scripts have settled.
-	await page.waitForLoadState('networkidle');
-	await page.getByLabel('邮箱').fill(email);
-	await page.getByLabel('密码').fill('demo1234');
-	await page.getByRole('button', { name: '登录' }).click();
+	await submitSignIn(page, email);
 	await expect(page).toHaveURL(home);
 	return { context, page };
 }
