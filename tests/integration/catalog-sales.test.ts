@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordSale, refreshSalesStats } from '../../src/lib/server/catalog/sales';
+import {
+	recordSale,
+	refreshSalesStats,
+	saleFactsInsert
+} from '../../src/lib/server/catalog/sales';
 import { createLot, getLot, openMedia } from '../../src/lib/server/catalog/service';
 import { rowsOf, searchLots } from '../../src/lib/server/catalog/search';
 import { localDiskStorage, setMediaStorage } from '../../src/lib/server/catalog/storage';
@@ -122,6 +126,38 @@ describe('sales facts', () => {
 		) as [{ wrong: number }];
 		expect(wrong).toBe(0);
 		expect((await getLot(s.user, lot.id)).sales7d).toBe(100);
+	});
+
+	it('takes in sales an order batch wrote as facts at the next incremental run', async () => {
+		const operator = await makeOperator();
+		const s = await makeAdmittedSupplier(operator);
+		const lot = await createLot(s.user, {
+			title: '童装 卫衣',
+			categoryPath: 'apparel/kids/sets',
+			source: 'wholesaler_stock',
+			grade: 'A',
+			tagPriceFen: 19900,
+			unitPriceFen: 3500,
+			moq: 50,
+			onHand: 5000
+		});
+		await refreshSalesStats();
+		// An order batch writes facts only (the hot lot row's sort key is left alone).
+		const facts = [1, 2].map((n) => ({
+			lotId: lot.id,
+			supplierId: lot.supplierId,
+			buyerKey: `buyer-${n}`,
+			quantity: n * 3,
+			amountFen: n * 7500,
+			channel: 'dropship' as const,
+			orderRef: `batch-order:${n}`,
+			soldAt: new Date()
+		}));
+		await db().transaction((tx) => tx.execute(saleFactsInsert(facts)));
+		expect((await getLot(s.user, lot.id)).sales7d).toBe(0);
+		const r = await refreshSalesStats();
+		expect(r.full).toBe(false);
+		expect((await getLot(s.user, lot.id)).sales7d).toBe(9);
 	});
 
 	it('computes the repurchase rate from buyers who came back to the supplier', async () => {

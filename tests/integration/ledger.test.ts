@@ -409,6 +409,27 @@ describe('supplier charges and guards', () => {
 			}),
 			/not balanced/
 		);
+		// The check reads each statement's new entries: a balanced pair split over two statements
+		// is refused at the first, and a lone entry added to a balanced transaction is refused.
+		const entry = (transactionId: number, amountFen: number) => ({
+			transactionId,
+			accountId: e!.accountId,
+			accountKind: e!.accountKind,
+			amountFen,
+			at: new Date()
+		});
+		await refused(
+			db().transaction(async (tx) => {
+				const [t] = await tx
+					.insert(ledgerTransactions)
+					.values({ kind: 'payment', idempotencyKey: `split:${randomUUID()}` })
+					.returning();
+				await tx.insert(ledgerEntries).values(entry(t!.id, 100));
+				await tx.insert(ledgerEntries).values(entry(t!.id, -100));
+			}),
+			/not balanced/
+		);
+		await refused(db().insert(ledgerEntries).values(entry(e!.transactionId, 5)), /not balanced/);
 		await refused(
 			db().transaction(async (tx) => {
 				await tx

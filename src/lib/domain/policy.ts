@@ -47,7 +47,10 @@ export interface Policy {
 		salesWindowDays: number;
 		/** Repurchase rate looks at sales in this many days. */
 		repurchaseWindowDays: number;
-		/** How often the stats job rolls the windows forward, in minutes. */
+		/**
+		 * How often the stats job rolls the windows forward and takes in sales recorded since its
+		 * last run (order batches do not write `sales_7d` themselves), in minutes.
+		 */
 		statsRefreshMinutes: number;
 		/** Size profile `large`: share of large sizes at or above this (basis points). */
 		largeProfileMinBp: number;
@@ -110,7 +113,7 @@ export const DEFAULT_POLICY: Policy = {
 	catalog: {
 		salesWindowDays: 7,
 		repurchaseWindowDays: 365,
-		statsRefreshMinutes: 10,
+		statsRefreshMinutes: 1,
 		largeProfileMinBp: 5000,
 		pageSize: 24,
 		maxPageSize: 100,

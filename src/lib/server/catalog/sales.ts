@@ -177,9 +177,12 @@ export async function refreshSalesStats(
 			const crossed = (days: number) =>
 				sql`sold_at > ${new Date(lastAt!.getTime() - days * DAY).toISOString()}::timestamptz
 					and sold_at <= ${new Date(now.getTime() - days * DAY).toISOString()}::timestamptz`;
+			// Lots whose sales left the window, and lots with sales recorded since the last run
+			// (order batches write facts without touching the hot lot rows' sort key).
 			const ids = rowsOf(
 				await tx.execute(
-					sql`select distinct lot_id from ${lotSales} where ${crossed(p.catalog.salesWindowDays)}`
+					sql`select lot_id from ${lotSales} where ${crossed(p.catalog.salesWindowDays)}
+						union select lot_id from ${lotSales} where recorded_at > ${lastAt!.toISOString()}::timestamptz`
 				)
 			).map((r) => String(r.lot_id));
 			await refreshLotSales(tx, ids, p);
@@ -209,11 +212,11 @@ export async function refreshSalesStats(
 
 /**
  * The statement that writes sale facts of an order batch, for the caller to run inside its own
- * transaction (as a step of its one write statement). The caller holds the lots' rows and adds
- * the same quantities to their `sales_7d` in its own stock update, so the catalog sorts on
- * current figures; the scheduled stats job rolls the 7-day window forward and recomputes
- * repurchase rates from facts written since its last run. Every orderRef must be new (the
- * order's line id). All facts travel as one JSON parameter.
+ * transaction (as a step of its one write statement). The lots' `sales_7d` and repurchase rates
+ * follow from the scheduled stats job (every `statsRefreshMinutes`), which picks up facts
+ * recorded since its last run: `sales_7d` is a sort key of a covering index, so writing it from
+ * every batch made each stock update of a hot lot a non-HOT update of all of the lot's indexes.
+ * Every orderRef must be new (the order's line id). All facts travel as one JSON parameter.
  */
 export function saleFactsInsert(
 	facts: {

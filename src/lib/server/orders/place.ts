@@ -119,6 +119,12 @@ function fail(
 
 /** A JSON document as a statement parameter (one parameter per table, not one per value). */
 const json = (v: unknown) => sql`${JSON.stringify(v)}::json`;
+/**
+ * Ids as one uuid[] parameter. Rows joined from a JSON document are also matched with
+ * `id = any(…)`, so the row lookup is an index scan on the key: the planner guesses 100 rows
+ * for any JSON document and would otherwise hash-join over the whole table.
+ */
+const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 interface ShowRow {
 	id: string;
@@ -220,9 +226,13 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			on conflict do nothing
 			returning id
 		), ex as (
-			select o.id, o.team_id, o.external_id from orders o
-			join json_to_recordset(${json(newOrders.map((o) => ({ t: o.team_id, e: o.external_id })))})
-				as k(t uuid, e text) on o.team_id = k.t and o.external_id = k.e
+			-- one index probe per key (lateral + limit: never a hash join over all orders, whatever
+			-- the planner guesses of the JSON's size or the table's)
+			select o.id, o.team_id, o.external_id
+			from json_to_recordset(${json(newOrders.map((o) => ({ t: o.team_id, e: o.external_id })))})
+				as k(t uuid, e text)
+			cross join lateral (select o.id, o.team_id, o.external_id from orders o
+				where o.team_id = k.t and o.external_id = k.e limit 1) o
 		), l as (
 			select l.id, l.supplier_id, l.warehouse_province, l.warehouse_city, l.status,
 				l.dropship_allowed, l.commission_bp, l.on_hand, l.locked, l.allocated, l.title, l.grade,
@@ -231,7 +241,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				(select array_agg(distinct p) from show_slots ss, unnest(ss.packaging) p
 					where ss.show_id = ${showId} and ss.lot_id = l.id) as slot_packaging
 			from lots l
-			where l.id = any(${`{${lotIds.join(',')}}`}::uuid[])
+			where l.id = any(${uuidArray(lotIds)})
 				and exists (select 1 from ins)
 			order by l.id for update of l
 		), k as (
@@ -451,9 +461,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			.map(([id, t]) => ({ id, from_locks: t.fromLocks, total: t.total }));
 		const writing = execRows<{ lots: unknown; fulfilments: unknown }>(
 			sql`with del as (
-				delete from orders where id in (select x.id from json_to_recordset(${json(
-					refused.map((id) => ({ id }))
-				)}) as x(id uuid))
+				delete from orders where id = any(${uuidArray(refused)})
 			), tk as (
 				select * from json_to_recordset(${json(
 					taken.map((h) => ({
@@ -466,7 +474,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				)}) as x(id uuid, lot_id uuid, q int, c int, take int)
 			), lk as (
 				update stock_locks s set quantity = tk.q, consumed = tk.c, updated_at = now()
-				from tk where s.id = tk.id
+				from tk where s.id = tk.id and s.id = any(${uuidArray(taken.map((h) => h.id))})
 			), le as (
 				insert into lock_events (lock_id, show_id, lot_id, kind, delta, quantity_after,
 					actor_user_id, actor_token_id)
@@ -476,9 +484,9 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				from tk
 			), lt as (
 				update lots l set locked = l.locked - v.from_locks, allocated = l.allocated + v.total,
-					sales_7d = l.sales_7d + v.total, stock_version = l.stock_version + 1
+					stock_version = l.stock_version + 1
 				from json_to_recordset(${json(totals)}) as v(id uuid, from_locks int, total int)
-				where l.id = v.id
+				where l.id = v.id and l.id = any(${uuidArray(totals.map((t) => t.id))})
 				returning l.id, l.on_hand, l.locked, l.allocated, l.stock_version
 			), sold as (
 				insert into show_lot_sales (show_id, lot_id, sold)
