@@ -18,7 +18,13 @@ import { orderHooks, runHooks } from './hooks';
 import { publishFulfilmentsChanged } from './publish';
 import { OrderInput } from './schemas';
 import { freightQuotes } from './freight';
-import { orderView, type FulfilmentView, type LineView, type OrderView } from './queries';
+import {
+	orderView,
+	orderViews,
+	type FulfilmentView,
+	type LineView,
+	type OrderView
+} from './queries';
 
 export type OrderSource = 'webhook' | 'console' | 'import';
 
@@ -38,7 +44,7 @@ interface Request {
 }
 
 type Outcome =
-	| { ok: true; orderId: string; created: boolean; view?: Promise<OrderView> }
+	| { ok: true; orderId: string; created: boolean; view?: Promise<OrderView | null> }
 	| { ok: false; error: AppError };
 
 /**
@@ -624,6 +630,14 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				})
 			);
 		}
+	}
+	// Repeats (retried webhooks) are answered with the stored orders, read once for the batch.
+	const repeated = outcomes.filter(
+		(o): o is Extract<Outcome, { ok: true }> => !!o?.ok && !o.created
+	);
+	if (repeated.length) {
+		const views = orderViews(repeated.map((o) => o.orderId));
+		for (const o of repeated) o.view = views.then((m) => m.get(o.orderId) ?? null);
 	}
 	for (const lot of published.lots.values()) publishLockChanges(lot, [showId]);
 	if (forViews) {

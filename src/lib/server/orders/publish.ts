@@ -4,9 +4,9 @@ import { logger } from '../log';
 import { currentIo } from '../realtime/io';
 
 /**
- * After a commit, from the rows the caller already holds: tells the supplier's queue, the host team and the show's watchers that these
- * fulfilments appeared or moved, one message per room. Through the socket.io adapter this
- * reaches every node.
+ * After a commit, from the rows the caller already holds: tells the supplier's queue, the host
+ * team and the show's watchers that these fulfilments appeared or moved, one message per room
+ * (per ITEMS_PER_MESSAGE items). Through the socket.io adapter this reaches every node.
  */
 export function publishFulfilmentsChanged(
 	rows: Pick<
@@ -39,13 +39,35 @@ export function publishFulfilmentsChanged(
 			byAudience.set(key, [...(byAudience.get(key) ?? []), it]);
 		}
 		for (const [supplierId, list] of bySupplier) {
-			io.to(rooms.org(supplierId)).emit('FulfilmentsChangedV1', { items: list });
+			for (const part of chunks(list)) {
+				io.to(rooms.org(supplierId)).emit('FulfilmentsChangedV1', { items: part });
+			}
 		}
 		for (const [key, list] of byAudience) {
 			const [teamId, showId] = key.split('|') as [string, string];
-			io.to([rooms.org(teamId), rooms.show(showId)]).emit('FulfilmentsChangedV1', { items: list });
+			for (const part of chunks(list)) {
+				io.to([rooms.org(teamId), rooms.show(showId)]).emit('FulfilmentsChangedV1', {
+					items: part
+				});
+			}
 		}
 	} catch (err) {
 		logger().warn({ err }, 'fulfilment publish failed');
 	}
+}
+
+/**
+ * Items per message. A message of about 300 bytes an item stays under the Postgres adapter's
+ * 8,000-byte NOTIFY limit; a bigger one would be written to a table and read back by every node
+ * (an insert, its commit and a select per message), which a batch of a flash sale's orders made
+ * the common case.
+ */
+const ITEMS_PER_MESSAGE = 16;
+
+function chunks<T>(list: T[]): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < list.length; i += ITEMS_PER_MESSAGE) {
+		out.push(list.slice(i, i + ITEMS_PER_MESSAGE));
+	}
+	return out;
 }

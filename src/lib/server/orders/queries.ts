@@ -15,7 +15,6 @@ import {
 	defectClaims,
 	fulfilmentEvents,
 	fulfilments,
-	lots,
 	orderLines,
 	orders,
 	shows,
@@ -93,29 +92,37 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** Fulfilments by a condition, with their lines, names and SLA, newest first. */
 export async function loadFulfilments(
 	where: SQL | undefined,
-	opts: { limit?: number; policy?: Policy; order?: 'newest' | 'oldest'; tx?: DbOrTx } = {}
+	opts: {
+		/** At most this many parcels (200 by default); null: all that match. */
+		limit?: number | null;
+		policy?: Policy;
+		order?: 'newest' | 'oldest';
+		tx?: DbOrTx;
+	} = {}
 ): Promise<FulfilmentView[]> {
 	const tx = opts.tx ?? db();
 	const policy = opts.policy ?? (await currentPolicy(tx));
 	const supplierOrg = sql<string>`(select o.name from orgs o where o.id = "fulfilments"."supplier_id")`;
 	const teamOrg = sql<string>`(select o.name from orgs o where o.id = "fulfilments"."team_id")`;
+	// The order and show of each parcel are looked up by key (not joined), so a parcel list
+	// never hash-joins over every order whatever the planner guesses of its filter.
+	const externalId = sql<string>`(select o.external_id from orders o where o.id = "fulfilments"."order_id")`;
+	const showTitle = sql<string>`(select s.title from shows s where s.id = "fulfilments"."show_id")`;
 	const rows = await tx
 		.select({
 			f: fulfilments,
-			externalId: orders.externalId,
-			showTitle: shows.title,
+			externalId,
+			showTitle,
 			supplierName: supplierOrg,
 			teamName: teamOrg
 		})
 		.from(fulfilments)
-		.innerJoin(orders, eq(orders.id, fulfilments.orderId))
-		.innerJoin(shows, eq(shows.id, fulfilments.showId))
 		.where(where)
 		.orderBy(
 			opts.order === 'oldest' ? asc(fulfilments.createdAt) : desc(fulfilments.createdAt),
 			desc(fulfilments.number)
 		)
-		.limit(opts.limit ?? 200);
+		.limit(opts.limit === null ? Number.MAX_SAFE_INTEGER : (opts.limit ?? 200));
 	if (rows.length === 0) return [];
 	// Lines and claims of these parcels, fetched together (pipelined).
 	const ids = rows.map((r) => r.f.id);
@@ -123,11 +130,10 @@ export async function loadFulfilments(
 		tx
 			.select({
 				l: orderLines,
-				lotTitle: lots.title,
-				grade: lots.grade
+				lotTitle: sql<string>`(select l.title from lots l where l.id = "order_lines"."lot_id")`,
+				grade: sql<LineView['grade']>`(select l.grade from lots l where l.id = "order_lines"."lot_id")`
 			})
 			.from(orderLines)
-			.innerJoin(lots, eq(lots.id, orderLines.lotId))
 			.where(
 				inArray(
 					orderLines.fulfilmentId,
@@ -223,24 +229,47 @@ export async function loadFulfilments(
 }
 
 export async function orderView(orderId: string, tx: DbOrTx = db()): Promise<OrderView | null> {
-	// The order and its parcels are read together (pipelined).
-	const [[o], fs] = await Promise.all([
-		tx.select().from(orders).where(eq(orders.id, orderId)).limit(1),
-		loadFulfilments(eq(fulfilments.orderId, orderId), { order: 'oldest', tx })
+	return (await orderViews([orderId], tx)).get(orderId) ?? null;
+}
+
+/**
+ * Several orders' views in the same four queries as one (an order batch answers all its
+ * repeated webhooks at once): the orders and their parcels read together (pipelined), then the
+ * parcels' lines and claims. Orders not found are absent from the map.
+ */
+export async function orderViews(
+	orderIds: string[],
+	tx: DbOrTx = db()
+): Promise<Map<string, OrderView>> {
+	const ids = [...new Set(orderIds)];
+	if (ids.length === 0) return new Map();
+	const [os, fs] = await Promise.all([
+		tx.select().from(orders).where(inArray(orders.id, ids)),
+		loadFulfilments(inArray(fulfilments.orderId, ids), { order: 'oldest', tx, limit: null })
 	]);
-	if (!o) return null;
-	return {
-		id: o.id,
-		externalId: o.externalId,
-		showId: o.showId,
-		teamId: o.teamId,
-		source: o.source,
-		shipTo: o.shipTo,
-		totalFen: o.totalFen,
-		paidAt: o.paidAt.toISOString(),
-		createdAt: o.createdAt.toISOString(),
-		fulfilments: fs
-	};
+	const parcels = new Map<string, FulfilmentView[]>();
+	for (const f of fs) {
+		const list = parcels.get(f.orderId) ?? [];
+		list.push(f);
+		parcels.set(f.orderId, list);
+	}
+	return new Map(
+		os.map((o) => [
+			o.id,
+			{
+				id: o.id,
+				externalId: o.externalId,
+				showId: o.showId,
+				teamId: o.teamId,
+				source: o.source,
+				shipTo: o.shipTo,
+				totalFen: o.totalFen,
+				paidAt: o.paidAt.toISOString(),
+				createdAt: o.createdAt.toISOString(),
+				fulfilments: parcels.get(o.id) ?? []
+			}
+		])
+	);
 }
 
 /** Who a fulfilment's viewer is to it: its supplier, its host team, an operator, or nobody. */
