@@ -3,11 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-	recordSale,
-	refreshSalesStats,
-	saleFactsInsert
-} from '../../src/lib/server/catalog/sales';
+import { recordSale, refreshSalesStats, saleFactsInsert } from '../../src/lib/server/catalog/sales';
 import { createLot, getLot, openMedia } from '../../src/lib/server/catalog/service';
 import { rowsOf, searchLots } from '../../src/lib/server/catalog/search';
 import { localDiskStorage, setMediaStorage } from '../../src/lib/server/catalog/storage';

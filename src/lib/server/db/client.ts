@@ -36,14 +36,25 @@ export interface DbHandle {
 	url?: string;
 	/**
 	 * Postgres only: a transaction whose BEGIN goes out together with its first statement (one
-	 * round trip instead of two), on a reserved connection; committed when `fn` resolves.
+	 * round trip instead of two), on a reserved connection; committed when `fn` resolves, or by
+	 * `finish` (see transactionFrom).
 	 */
 	beginWith?<T>(
-		first: { sql: string; params: unknown[] },
-		fn: (tx: Db, rows: Record<string, unknown>[]) => Promise<T>
+		first: RawQuery,
+		fn: (
+			tx: Db,
+			rows: Record<string, unknown>[],
+			finish: (last: RawQuery[]) => Promise<Record<string, unknown>[][]>
+		) => Promise<T>
 	): Promise<T>;
 	pglite?: PGlite;
 	close(): Promise<void>;
+}
+
+/** A statement as text and parameters (drizzle's SQL, rendered). */
+export interface RawQuery {
+	sql: string;
+	params: unknown[];
 }
 
 export interface OpenOptions {
@@ -73,28 +84,57 @@ export function openDatabase(opts: OpenOptions): DbHandle {
 		});
 		/** BEGIN travels with the first statement (see DbHandle.beginWith). */
 		async function beginWith<T>(
-			first: { sql: string; params: unknown[] },
-			fn: (tx: Db, rows: Record<string, unknown>[]) => Promise<T>
+			first: RawQuery,
+			fn: (
+				tx: Db,
+				rows: Record<string, unknown>[],
+				finish: (last: RawQuery[]) => Promise<Record<string, unknown>[][]>
+			) => Promise<T>
 		): Promise<T> {
 			const reserved = await sql.reserve();
-			let open = false;
-			try {
-				// Sent in this order on the reserved connection, answered in this order.
-				const begin = reserved.unsafe('begin').execute();
-				const rows = reserved
-					.unsafe(first.sql, first.params as never[], {
-						prepare: first.params.length > 0 && first.params.length <= PREPARE_MAX_PARAMS
+			// Sent now, in this order, on the reserved connection (answered in this order).
+			const send = (q: RawQuery) =>
+				reserved
+					.unsafe(q.sql, q.params as never[], {
+						prepare: q.params.length > 0 && q.params.length <= PREPARE_MAX_PARAMS
 					})
 					.execute();
+			let open = false;
+			let finished = false;
+			// The last statements and COMMIT go out together. If one fails, Postgres answers the
+			// COMMIT with ROLLBACK (the transaction is aborted), and the failure is thrown.
+			const finish = async (last: RawQuery[]) => {
+				if (finished) throw new Error('transaction already finished');
+				finished = true;
+				const results = last.map(send);
+				results.forEach((r) => r.catch(() => {}));
+				const commit = reserved.unsafe('commit').execute();
+				commit.catch(() => {});
+				open = false;
+				try {
+					const rows = await Promise.all(results);
+					const done = await commit;
+					if (done.command !== 'COMMIT') throw new Error(`COMMIT answered ${done.command}`);
+					return rows.map((r) => [...r]);
+				} catch (e) {
+					await commit.catch(() => {});
+					throw e;
+				}
+			};
+			try {
+				const begin = reserved.unsafe('begin').execute();
+				const rows = send(first);
 				rows.catch(() => {}); // awaited below, after BEGIN
 				await begin;
 				open = true;
 				const tx = drizzlePostgres(
 					transactionClient(reserved, sql) as postgres.Sql
 				) as unknown as Db;
-				const result = await fn(tx, [...(await rows)]);
-				open = false;
-				await reserved.unsafe('commit');
+				const result = await fn(tx, [...(await rows)], finish);
+				if (!finished) {
+					open = false;
+					await reserved.unsafe('commit');
+				}
 				return result;
 			} catch (e) {
 				if (open) await reserved.unsafe('rollback').catch(() => {});

@@ -67,20 +67,36 @@ export function jsonValue<T>(v: unknown): T {
 const dialect = new PgDialect();
 
 /**
- * Runs `fn` in a transaction whose first statement is `first`, with that statement's rows. On
- * Postgres BEGIN and `first` travel together, so a hot batch pays one round trip fewer while
- * it holds its rows; on PGlite it is an ordinary transaction.
+ * A transaction that starts with `first` (on Postgres, BEGIN travels with it: one round trip)
+ * and hands its rows to `fn`. `finish(last)` is the end of the transaction: the `last`
+ * statements and COMMIT go out together (one round trip), their rows come back in order, and
+ * it throws if any of them failed (the transaction is then rolled back). After `finish`, `tx`
+ * must not be used. Without `finish`, the transaction commits when `fn` resolves. On PGlite the
+ * statements simply run in order inside an ordinary transaction.
  */
 export async function transactionFrom<R extends Record<string, unknown>, T>(
 	first: SQL,
-	fn: (tx: Tx, rows: R[]) => Promise<T>
+	fn: (
+		tx: Tx,
+		rows: R[],
+		finish: (last: SQL[]) => Promise<Record<string, unknown>[][]>
+	) => Promise<T>
 ): Promise<T> {
 	const h = dbHandle();
+	const raw = (q: SQL) => {
+		const r = dialect.sqlToQuery(q);
+		return { sql: r.sql, params: r.params };
+	};
 	if (h.beginWith) {
-		const q = dialect.sqlToQuery(first);
-		return h.beginWith({ sql: q.sql, params: q.params }, (tx, rows) =>
-			fn(tx as unknown as Tx, rows as R[])
+		return h.beginWith(raw(first), (tx, rows, finish) =>
+			fn(tx as unknown as Tx, rows as R[], (last) => finish(last.map(raw)))
 		);
 	}
-	return h.db.transaction(async (tx) => fn(tx, await execRows<R>(first, tx)));
+	return h.db.transaction(async (tx) =>
+		fn(tx, await execRows<R>(first, tx), async (last) => {
+			const out: Record<string, unknown>[][] = [];
+			for (const q of last) out.push(await execRows(q, tx));
+			return out;
+		})
+	);
 }

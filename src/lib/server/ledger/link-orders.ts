@@ -5,7 +5,12 @@ import { inArray } from 'drizzle-orm';
 import { currentPolicy } from '../catalog/policy';
 import { ledgerSales } from '../db/schema';
 import { orderHooks } from '../orders/hooks';
-import { recordDelivered, recordPayments, recordRefund, recordSupplierCharge } from './service';
+import {
+	newPaymentStatements,
+	recordDelivered,
+	recordRefund,
+	recordSupplierCharge
+} from './service';
 
 let linked = false;
 
@@ -13,10 +18,9 @@ export function linkLedgerToOrders(): void {
 	if (linked) return;
 	linked = true;
 
-	orderHooks.placed.push(async (tx, e) => {
+	orderHooks.placed.push((e) => {
 		const teamOf = new Map(e.orders.map((o) => [o.id, o]));
-		await recordPayments(
-			tx,
+		return newPaymentStatements(
 			e.orders.map((o) => ({
 				orderId: o.id,
 				paidAt: o.paidAt,
@@ -35,8 +39,7 @@ export function linkLedgerToOrders(): void {
 						commissionBp: l.commissionBp
 					}))
 			})),
-			// Placed orders' lines are new rows of this very transaction.
-			{ newLines: true }
+			e.policy
 		);
 	});
 

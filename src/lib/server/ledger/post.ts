@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { transaction, type Posting } from '$lib/domain/ledger';
 import { execRows, jsonValue, type DbOrTx } from '../db';
 import { accountId } from './accounts';
@@ -38,6 +38,31 @@ export interface PostResult {
  * caller's transaction; repeats of an idempotency key are skipped, not errors.
  */
 export async function post(tx: DbOrTx, txns: NewTransaction[]): Promise<PostResult> {
+	const statement = postStatement(txns);
+	if (!statement) return { transactions: 0, entries: 0, ids: new Map() };
+	const [r] = await execRows<PostRow>(statement, tx);
+	return postResult(r!);
+}
+
+/** The row `postStatement` returns. */
+export interface PostRow extends Record<string, unknown> {
+	transactions: number;
+	entries: number;
+	ids: unknown;
+}
+
+export function postResult(r: PostRow): PostResult {
+	const ids = new Map<string, number>(
+		jsonValue<[string, number][]>(r.ids).map(([k, id]) => [k, Number(id)])
+	);
+	return { transactions: Number(r.transactions), entries: Number(r.entries), ids };
+}
+
+/**
+ * The one statement `post` runs, for a caller that sends it itself (pipelined in its own
+ * transaction); null when there is nothing to post. Its row reads with `postResult`.
+ */
+export function postStatement(txns: NewTransaction[]): SQL | null {
 	const heads: Record<string, unknown>[] = [];
 	const entries: Record<string, unknown>[] = [];
 	const accounts = new Map<string, { id: string; kind: string; org_id: string | null }>();
@@ -68,12 +93,11 @@ export async function post(tx: DbOrTx, txns: NewTransaction[]): Promise<PostResu
 			});
 		}
 	}
-	if (heads.length === 0) return { transactions: 0, entries: 0, ids: new Map() };
+	if (heads.length === 0) return null;
 	// Accounts that exist already (nearly always) are filtered out before the insert, so concurrent
 	// postings do not wait on each other in the unique index. New accounts go in the same
 	// statement as the entries that reference them (foreign keys are checked at its end).
-	const [r] = await execRows<{ transactions: number; entries: number; ids: [string, number][] }>(
-		sql`with acc as (
+	return sql`with acc as (
 			insert into ledger_accounts (id, kind, org_id)
 			select id, kind, org_id from jsonb_to_recordset(${JSON.stringify(
 				[...accounts.values()].sort((a, b) => (a.id < b.id ? -1 : 1))
@@ -104,11 +128,5 @@ export async function post(tx: DbOrTx, txns: NewTransaction[]): Promise<PostResu
 		)
 		select (select count(*) from ins)::int as transactions,
 			(select count(*) from ent)::int as entries,
-			coalesce((select json_agg(json_build_array(idempotency_key, id)) from ins), '[]'::json) as ids`,
-		tx
-	);
-	const ids = new Map<string, number>(
-		jsonValue<[string, number][]>(r!.ids).map(([k, id]) => [k, Number(id)])
-	);
-	return { transactions: Number(r!.transactions), entries: Number(r!.entries), ids };
+			coalesce((select json_agg(json_build_array(idempotency_key, id)) from ins), '[]'::json) as ids`;
 }

@@ -1,7 +1,7 @@
 // The ledger's write side: the calls the orders service makes inside its own database
 // transaction (payment, refund, delivery, supplier charge) and the settlement job. These and
 // payouts.ts are the only writers of the ledger tables (through post.ts). docs/LEDGER.md.
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
 	commissionInBand,
@@ -15,8 +15,9 @@ import {
 import { db, execRows, type Tx } from '../db';
 import { ledgerSales, ledgerTransactions, type LedgerSale } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
+import type { Policy } from '$lib/domain/policy';
 import { currentPolicy } from '../catalog/policy';
-import { post, type NewTransaction } from './post';
+import { post, postStatement, type NewTransaction } from './post';
 
 export interface SaleLineInput {
 	/** The order line id (uuid), unique. */
@@ -115,80 +116,16 @@ export async function recordPayment(
  */
 export async function recordPayments(
 	tx: Tx,
-	raws: { orderId: string; paidAt: Date; lines: SaleLineInput[] }[],
-	opts: {
-		/**
-		 * The caller has just created these sale lines (new ids): the payment postings are sent
-		 * with the lines, without waiting to learn which lines are new, and any line found to
-		 * exist already fails the transaction.
-		 */
-		newLines?: boolean;
-	} = {}
+	raws: { orderId: string; paidAt: Date; lines: SaleLineInput[] }[]
 ): Promise<void> {
 	if (raws.length === 0) return;
 	const policy = await currentPolicy(tx);
-	const inputs = raws.map((raw) => parse(PaymentInput, raw));
-	for (const input of inputs) {
-		input.lines.forEach((l, i) => {
-			if (l.orderId !== input.orderId)
-				throw new AppError('invalid', 'invalid_input', 'A line belongs to another order.', {
-					field: `lines.${i}.orderId`
-				});
-			if (l.hostTeamId !== null && !commissionInBand(l.commissionBp, policy.money))
-				throw new AppError(
-					'rule',
-					'commission_out_of_range',
-					`Commission must be ${policy.money.commissionMinBp}–${policy.money.commissionMaxBp} bp.`,
-					{ field: `lines.${i}.commissionBp` }
-				);
-		});
-	}
-	const all = inputs.flatMap((input) => input.lines.map((l) => ({ l, paidAt: input.paidAt })));
-	// One parameter for all lines (a flash sale's batch has hundreds): no per-value binding.
-	const insertSales = () =>
-		execRows<{ sale_line_id: string }>(
-			sql`insert into ledger_sales (sale_line_id, order_id, fulfilment_id, show_id, lot_id,
-				host_team_id, supplier_org_id, quantity, gross_fen, commission_bp, fee_bp, paid_at)
-			select * from jsonb_to_recordset(${JSON.stringify(
-				all.map(({ l, paidAt }) => ({
-					sale_line_id: l.saleLineId,
-					order_id: l.orderId,
-					fulfilment_id: l.fulfilmentId,
-					show_id: l.showId,
-					lot_id: l.lotId,
-					host_team_id: l.hostTeamId,
-					supplier_org_id: l.supplierOrgId,
-					quantity: l.quantity,
-					gross_fen: l.grossFen,
-					commission_bp: l.hostTeamId === null ? 0 : l.commissionBp,
-					fee_bp: policy.money.platformFeeBp,
-					paid_at: paidAt.toISOString()
-				}))
-			)}::jsonb) as x(sale_line_id uuid, order_id uuid, fulfilment_id uuid, show_id uuid,
-				lot_id uuid, host_team_id uuid, supplier_org_id uuid, quantity int, gross_fen bigint,
-				commission_bp int, fee_bp int, paid_at timestamptz)
-			on conflict (sale_line_id) do nothing
-			returning sale_line_id`,
-			tx
-		);
-	const payment = ({ l, paidAt }: (typeof all)[number]): NewTransaction => ({
-		kind: 'payment',
-		key: `payment:${l.saleLineId}`,
-		at: paidAt,
-		...saleRefs(l),
-		postings: l.grossFen > 0 ? paymentPostings(l.grossFen) : []
-	});
-	if (opts.newLines) {
-		// Both statements go out together (pipelined in the transaction), in this order.
-		const [inserted] = await Promise.all([insertSales(), post(tx, all.map(payment))]);
-		if (inserted.length !== all.length) {
-			throw new AppError('conflict', 'sale_line_mismatch', 'A new sale line was recorded before.', {
-				field: 'lines'
-			});
-		}
-		return;
-	}
-	const fresh = new Set((await insertSales()).map((r) => r.sale_line_id));
+	const all = paymentLines(raws, policy);
+	const fresh = new Set(
+		(await execRows<{ sale_line_id: string }>(salesInsert(all, policy, true), tx)).map(
+			(r) => r.sale_line_id
+		)
+	);
 	const repeats = all.map(({ l }) => l).filter((l) => !fresh.has(l.saleLineId));
 	if (repeats.length > 0) {
 		// A retry must describe the same sale: a line id reused for different money is a bug
@@ -214,17 +151,102 @@ export async function recordPayments(
 				k.supplierOrgId !== l.supplierOrgId ||
 				k.hostTeamId !== l.hostTeamId
 			) {
-				const input = inputs.find((i) => i.orderId === l.orderId)!;
+				const raw = raws.find((r) => r.orderId === l.orderId)!;
 				throw new AppError(
 					'conflict',
 					'sale_line_mismatch',
 					'This sale line was recorded with other figures.',
-					{ field: `lines.${input.lines.indexOf(l)}.saleLineId` }
+					{
+						field: `lines.${raw.lines.findIndex((x) => x.saleLineId === l.saleLineId)}.saleLineId`
+					}
 				);
 			}
 		}
 	}
 	await post(tx, all.filter(({ l }) => fresh.has(l.saleLineId)).map(payment));
+}
+
+/**
+ * The statements that record the payments of lines created in the caller's own transaction (an
+ * order batch's new order lines), for the caller to send pipelined behind its own writes and
+ * before its COMMIT: the sale lines' insert, then their postings into escrow. A line recorded
+ * before fails the insert (unique sale_line_id) and with it the transaction.
+ */
+export function newPaymentStatements(
+	raws: { orderId: string; paidAt: Date; lines: SaleLineInput[] }[],
+	policy: Policy
+): SQL[] {
+	if (raws.length === 0) return [];
+	const all = paymentLines(raws, policy);
+	const posting = postStatement(all.map(payment));
+	return posting ? [salesInsert(all, policy, false), posting] : [salesInsert(all, policy, false)];
+}
+
+type PaymentLine = { l: SaleLineInput; paidAt: Date };
+
+/** Validated lines of several payments, each with its order's payment time. */
+function paymentLines(
+	raws: { orderId: string; paidAt: Date; lines: SaleLineInput[] }[],
+	policy: Policy
+): PaymentLine[] {
+	const inputs = raws.map((raw) => parse(PaymentInput, raw));
+	for (const input of inputs) {
+		input.lines.forEach((l, i) => {
+			if (l.orderId !== input.orderId)
+				throw new AppError('invalid', 'invalid_input', 'A line belongs to another order.', {
+					field: `lines.${i}.orderId`
+				});
+			if (l.hostTeamId !== null && !commissionInBand(l.commissionBp, policy.money))
+				throw new AppError(
+					'rule',
+					'commission_out_of_range',
+					`Commission must be ${policy.money.commissionMinBp}–${policy.money.commissionMaxBp} bp.`,
+					{ field: `lines.${i}.commissionBp` }
+				);
+		});
+	}
+	return inputs.flatMap((input) => input.lines.map((l) => ({ l, paidAt: input.paidAt })));
+}
+
+/**
+ * The sale lines' insert: one parameter for all lines (a flash sale's batch has hundreds), no
+ * per-value binding. `skipKnown`: lines recorded before are skipped (returning the new ones)
+ * instead of failing the statement.
+ */
+function salesInsert(all: PaymentLine[], policy: Policy, skipKnown: boolean): SQL {
+	return sql`insert into ledger_sales (sale_line_id, order_id, fulfilment_id, show_id, lot_id,
+			host_team_id, supplier_org_id, quantity, gross_fen, commission_bp, fee_bp, paid_at)
+		select * from jsonb_to_recordset(${JSON.stringify(
+			all.map(({ l, paidAt }) => ({
+				sale_line_id: l.saleLineId,
+				order_id: l.orderId,
+				fulfilment_id: l.fulfilmentId,
+				show_id: l.showId,
+				lot_id: l.lotId,
+				host_team_id: l.hostTeamId,
+				supplier_org_id: l.supplierOrgId,
+				quantity: l.quantity,
+				gross_fen: l.grossFen,
+				commission_bp: l.hostTeamId === null ? 0 : l.commissionBp,
+				fee_bp: policy.money.platformFeeBp,
+				paid_at: paidAt.toISOString()
+			}))
+		)}::jsonb) as x(sale_line_id uuid, order_id uuid, fulfilment_id uuid, show_id uuid,
+			lot_id uuid, host_team_id uuid, supplier_org_id uuid, quantity int, gross_fen bigint,
+			commission_bp int, fee_bp int, paid_at timestamptz)
+		${skipKnown ? sql`on conflict (sale_line_id) do nothing` : sql``}
+		returning sale_line_id`;
+}
+
+/** A line's payment posting: cash into escrow, one ledger transaction per sale line. */
+function payment({ l, paidAt }: PaymentLine): NewTransaction {
+	return {
+		kind: 'payment',
+		key: `payment:${l.saleLineId}`,
+		at: paidAt,
+		...saleRefs(l),
+		postings: l.grossFen > 0 ? paymentPostings(l.grossFen) : []
+	};
 }
 
 /**

@@ -1,10 +1,14 @@
+import type { SQL } from 'drizzle-orm';
 import type { FulfilmentStatus } from '$lib/domain/orders';
+import type { Policy } from '$lib/domain/policy';
 import type { Tx } from '../db';
 import type { orderLines } from '../db/schema';
 
 type LineRow = typeof orderLines.$inferSelect;
 
 export interface PlacedEvent {
+	/** The policy the batch decided with. */
+	policy: Policy;
 	showId: string;
 	orders: { id: string; paidAt: Date; teamId: string }[];
 	lines: (typeof orderLines.$inferInsert)[];
@@ -44,7 +48,12 @@ export interface SupplierChargedEvent {
  * same commit as the order event, without the orders module importing the ledger.
  */
 export const orderHooks = {
-	placed: [] as ((tx: Tx, e: PlacedEvent) => Promise<void>)[],
+	/**
+	 * Statements to run in an order batch's transaction: sent pipelined right behind the batch's
+	 * own write and before its COMMIT, in order. Built synchronously from the event; a statement
+	 * that fails rolls the whole batch back.
+	 */
+	placed: [] as ((e: PlacedEvent) => SQL[])[],
 	moved: [] as ((tx: Tx, e: FulfilmentMovedEvent) => Promise<void>)[],
 	supplierCharged: [] as ((tx: Tx, e: SupplierChargedEvent) => Promise<void>)[],
 	refunded: [] as ((tx: Tx, e: LineRefundedEvent) => Promise<void>)[]

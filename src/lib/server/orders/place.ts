@@ -7,14 +7,14 @@ import type { Policy } from '$lib/domain/policy';
 import type { Actor } from '../auth/service';
 import { currentPolicy } from '../catalog/policy';
 import { saleFactsInsert } from '../catalog/sales';
-import { execRows, jsonValue, transactionFrom } from '../db';
+import { jsonValue, transactionFrom } from '../db';
 import { env } from '../env';
 import { fulfilments, orderLines, orders, type ShipTo } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
 import { actorIds, authorizeShow } from '../live/access';
 import { KeyedBatcher } from '../live/batcher';
 import { publishLockChanges } from '../live/publish';
-import { orderHooks, runHooks } from './hooks';
+import { orderHooks } from './hooks';
 import { publishFulfilmentsChanged } from './publish';
 import { OrderInput } from './schemas';
 import { freightQuotes } from './freight';
@@ -269,7 +269,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			held: unknown;
 		},
 		void
-	>(claimAndRead, async (tx, [read]) => {
+	>(claimAndRead, async (tx, [read], finish) => {
 		const show = jsonValue<ShowRow | null>(read!.show);
 		if (!show) {
 			reqs.forEach(
@@ -465,8 +465,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 		const totals = [...lotTotals]
 			.sort(([a], [b]) => (a < b ? -1 : 1))
 			.map(([id, t]) => ({ id, from_locks: t.fromLocks, total: t.total }));
-		const writing = execRows<{ lots: unknown; fulfilments: unknown }>(
-			sql`with del as (
+		const write = sql`with del as (
 				delete from orders where id = any(${uuidArray(refused)})
 			), tk as (
 				select * from json_to_recordset(${json(
@@ -548,25 +547,24 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				${saleFactsInsert(sales)}
 			)
 			select (select coalesce(json_agg(lt), '[]') from lt) as lots,
-				(select coalesce(json_agg(fu), '[]') from fu) as fulfilments`,
-			tx
-		);
-		// The ledger's payment postings go out right behind the write (pipelined in this
-		// transaction, run in order by Postgres), not a round trip later.
-		const [[written]] = await Promise.all([
-			writing,
-			runHooks(orderHooks.placed, tx, {
-				showId,
-				lines: newLines,
-				orders: toPlace
-					.filter((i) => outcomes[i]?.ok && (outcomes[i] as { created: boolean }).created)
-					.map((i) => ({
-						id: orderIds[i]!,
-						paidAt: reqs[i]!.input.paidAt,
-						teamId: reqs[i]!.teamId
-					}))
-			})
-		]);
+				(select coalesce(json_agg(fu), '[]') from fu) as fulfilments`;
+		// The ledger's payment postings go out right behind the write, and COMMIT behind them:
+		// one round trip (Postgres runs them in order; a failure rolls all of it back).
+		const placed = {
+			policy: first.policy,
+			showId,
+			lines: newLines,
+			orders: toPlace
+				.filter((i) => outcomes[i]?.ok && (outcomes[i] as { created: boolean }).created)
+				.map((i) => ({
+					id: orderIds[i]!,
+					paidAt: reqs[i]!.input.paidAt,
+					teamId: reqs[i]!.teamId
+				}))
+		};
+		const [[written]] = (await finish([write, ...orderHooks.placed.flatMap((h) => h(placed))])) as [
+			{ lots: unknown; fulfilments: unknown }[]
+		];
 		for (const a of jsonValue<
 			{
 				id: string;

@@ -131,7 +131,9 @@ export async function loadFulfilments(
 			.select({
 				l: orderLines,
 				lotTitle: sql<string>`(select l.title from lots l where l.id = "order_lines"."lot_id")`,
-				grade: sql<LineView['grade']>`(select l.grade from lots l where l.id = "order_lines"."lot_id")`
+				grade: sql<
+					LineView['grade']
+				>`(select l.grade from lots l where l.id = "order_lines"."lot_id")`
 			})
 			.from(orderLines)
 			.where(
