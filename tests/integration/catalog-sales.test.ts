@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordSale, refreshSalesStats, saleFactsInsert } from '../../src/lib/server/catalog/sales';
+import { DEFAULT_POLICY } from '../../src/lib/domain/policy';
+import {
+	recordSale,
+	refreshRepurchase,
+	refreshSalesStats,
+	saleFactsInsert
+} from '../../src/lib/server/catalog/sales';
 import { createLot, getLot, openMedia } from '../../src/lib/server/catalog/service';
 import { rowsOf, searchLots } from '../../src/lib/server/catalog/search';
 import { localDiskStorage, setMediaStorage } from '../../src/lib/server/catalog/storage';
@@ -200,6 +206,16 @@ describe('sales facts', () => {
 		// the scheduled refresh agrees with the incremental figures
 		await db().update(lots).set({ repurchaseBp: 0 }).where(eq(lots.id, a.id));
 		await refreshSalesStats({ full: true });
+		expect((await getLot(s.user, a.id)).repurchaseBp).toBe(5000);
+		// A minute of a flash sale brings tens of thousands of (supplier, buyer) pairs: more than a
+		// statement takes as separate parameters. Together with the real pair, they still work.
+		await db().update(lots).set({ repurchaseBp: 0 }).where(eq(lots.id, a.id));
+		const pairs = Array.from({ length: 40_000 }, (_, n) => ({
+			supplierId: s.orgId,
+			buyerKey: `flash-${n}`
+		}));
+		pairs.push({ supplierId: s.orgId, buyerKey: 'b2' });
+		expect(await refreshRepurchase(db(), { pairs }, DEFAULT_POLICY)).toBeGreaterThanOrEqual(1);
 		expect((await getLot(s.user, a.id)).repurchaseBp).toBe(5000);
 	});
 });

@@ -53,10 +53,20 @@ export async function refreshLotSales(tx: DbOrTx, lotIds: string[], policy: Poli
 		update ${lots} l set sales_7d = coalesce((
 			select sum(s.quantity) from ${lotSales} s where s.lot_id = l.id and s.sold_at > ${since.toISOString()}::timestamptz
 		), 0)::int
-		where l.id in (${sql.join(
-			lotIds.map((id) => sql`${id}::uuid`),
-			sql`, `
-		)})`);
+		from (${lockedInOrder(sql`id = any(${uuidArray(lotIds)})`)}) lk
+		where l.id = lk.id`);
+}
+
+/** Ids as one uuid[] parameter (any number of them; no parameter per id). */
+const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+
+/**
+ * The lots a stats update will write, locked first in id order (the order every stock path
+ * locks lots in): an update that met its rows in another order could deadlock with an order
+ * batch holding some of them.
+ */
+function lockedInOrder(where: SQL): SQL {
+	return sql`select id from ${lots} where ${where} order by id for update`;
 }
 
 /**
@@ -83,18 +93,15 @@ export async function refreshRepurchase(
 	let scoped = true;
 	if (scope.lotIds) {
 		if (scope.lotIds.length === 0) return 0;
-		target = sql`select id as lot_id from ${lots} where id in (${sql.join(
-			scope.lotIds.map((id) => sql`${id}::uuid`),
-			sql`, `
-		)})`;
+		target = sql`select id as lot_id from ${lots} where id = any(${uuidArray(scope.lotIds)})`;
 	} else if (scope.pairs) {
 		if (scope.pairs.length === 0) return 0;
-		const values = sql.join(
-			scope.pairs.map((p) => sql`(${p.supplierId}::uuid, ${p.buyerKey})`),
-			sql`, `
-		);
-		target = sql`select distinct s.lot_id from ${lotSales} s join (values ${values}) as p(supplier_id, buyer_key)
-			on p.supplier_id = s.supplier_id and p.buyer_key = s.buyer_key`;
+		// One JSON parameter, however many pairs a minute of a flash sale brings (a parameter per
+		// value stops at 65,535).
+		const pairs = JSON.stringify(scope.pairs.map((p) => ({ s: p.supplierId, b: p.buyerKey })));
+		target = sql`select distinct s.lot_id from ${lotSales} s
+			join json_to_recordset(${pairs}::json) as p(s uuid, b text)
+			on p.s = s.supplier_id and p.b = s.buyer_key`;
 	} else if (scope.buyerKey && scope.supplierId) {
 		target = sql`select distinct lot_id from ${lotSales} where supplier_id = ${scope.supplierId}::uuid and buyer_key = ${scope.buyerKey}`;
 	} else if (scope.supplierId) {
@@ -125,9 +132,10 @@ export async function refreshRepurchase(
 			select lb.lot_id, (count(r.buyer_key) * 10000 / count(*))::int as bp
 			from lb left join repeaters r on r.supplier_id = lb.supplier_id and r.buyer_key = lb.buyer_key
 			group by lb.lot_id
-		)
+		),
+		lk as (${lockedInOrder(sql`id in (select lot_id from target)`)})
 		update ${lots} l set repurchase_bp = coalesce(rates.bp, 0)
-		from target left join rates on rates.lot_id = target.lot_id
+		from target join lk on lk.id = target.lot_id left join rates on rates.lot_id = target.lot_id
 		where l.id = target.lot_id and l.repurchase_bp is distinct from coalesce(rates.bp, 0)
 		returning l.id`);
 	return rowsOf(res).length;
