@@ -133,10 +133,15 @@ export async function refreshRepurchase(
 			from lb left join repeaters r on r.supplier_id = lb.supplier_id and r.buyer_key = lb.buyer_key
 			group by lb.lot_id
 		),
-		lk as (${lockedInOrder(sql`id in (select lot_id from target)`)})
-		update ${lots} l set repurchase_bp = coalesce(rates.bp, 0)
-		from target join lk on lk.id = target.lot_id left join rates on rates.lot_id = target.lot_id
-		where l.id = target.lot_id and l.repurchase_bp is distinct from coalesce(rates.bp, 0)
+		-- the lots whose rate changes, locked in id order (see lockedInOrder)
+		lk as (
+			select l.id, coalesce(rates.bp, 0) as bp
+			from ${lots} l join target on target.lot_id = l.id left join rates on rates.lot_id = l.id
+			where l.repurchase_bp is distinct from coalesce(rates.bp, 0)
+			order by l.id for update of l
+		)
+		update ${lots} l set repurchase_bp = lk.bp
+		from lk where l.id = lk.id
 		returning l.id`);
 	return rowsOf(res).length;
 }
