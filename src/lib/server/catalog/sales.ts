@@ -1,6 +1,6 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Policy } from '$lib/domain/policy';
-import { db, type DbOrTx } from '../db';
+import { db, uuidArray, type DbOrTx } from '../db';
 import { lotSales, lots, settings } from '../db/schema';
 import { AppError, parse } from '../errors';
 import { currentPolicy } from './policy';
@@ -56,9 +56,6 @@ export async function refreshLotSales(tx: DbOrTx, lotIds: string[], policy: Poli
 		from (${lockedInOrder(sql`id = any(${uuidArray(lotIds)})`)}) lk
 		where l.id = lk.id`);
 }
-
-/** Ids as one uuid[] parameter (any number of them; no parameter per id). */
-const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 /**
  * The lots a stats update will write, locked first in id order (the order every stock path

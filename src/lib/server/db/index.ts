@@ -1,5 +1,5 @@
 import { env } from '../env';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { openDatabase, type Db, type DbHandle, type DbOrTx, type Tx } from './client';
 import path from 'node:path';
@@ -57,6 +57,15 @@ export async function execRows<T extends Record<string, unknown>>(
 	const r = (await tx.execute(query)) as unknown;
 	if (Array.isArray(r)) return r as T[];
 	return ((r as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/**
+ * Ids as one uuid[] statement parameter (`id = any(${uuidArray(ids)})`): any number of ids in
+ * one parameter (not one per id), and an index scan on the key, where a join to a JSON document
+ * gets the planner's guess of 100 rows and may hash-join over the whole table.
+ */
+export function uuidArray(ids: Iterable<string>): SQL {
+	return sql`${`{${[...ids].join(',')}}`}::uuid[]`;
 }
 
 /** A json/jsonb column of a raw row: postgres.js hands it over parsed, PGlite may give the text. */

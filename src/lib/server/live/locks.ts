@@ -10,7 +10,7 @@ import {
 	type ShowStatus
 } from '$lib/domain/locks';
 import type { Actor } from '../auth/service';
-import { db, execRows, jsonValue, transactionFrom, type Tx } from '../db';
+import { db, execRows, jsonValue, transactionFrom, uuidArray, type Tx } from '../db';
 import { lockEvents, lots, shows, stockLocks, type StockLock } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
 import { env } from '../env';
@@ -128,7 +128,7 @@ function showsAndLotQuery(showIds: string[], lotId: string): SQL {
 		select sh.id, sh.status,
 			exists (select 1 from show_slots ss where ss.show_id = sh.id and ss.lot_id = ${lotId})
 				as in_lineup
-		from shows sh where sh.id = any(${`{${[...showIds].sort().join(',')}}`}::uuid[])
+		from shows sh where sh.id = any(${uuidArray([...showIds].sort())})
 		order by sh.id for share of sh
 	), l as (
 		select id, on_hand, locked, allocated, stock_version, status from lots

@@ -7,7 +7,7 @@ import type { Policy } from '$lib/domain/policy';
 import type { Actor } from '../auth/service';
 import { currentPolicy } from '../catalog/policy';
 import { saleFactsInsert } from '../catalog/sales';
-import { jsonValue, transactionFrom } from '../db';
+import { jsonValue, transactionFrom, uuidArray } from '../db';
 import { env } from '../env';
 import { fulfilments, orderLines, orders, type ShipTo } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
@@ -125,12 +125,6 @@ function fail(
 
 /** A JSON document as a statement parameter (one parameter per table, not one per value). */
 const json = (v: unknown) => sql`${JSON.stringify(v)}::json`;
-/**
- * Ids as one uuid[] parameter. Rows joined from a JSON document are also matched with
- * `id = any(…)`, so the row lookup is an index scan on the key: the planner guesses 100 rows
- * for any JSON document and would otherwise hash-join over the whole table.
- */
-const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 interface ShowRow {
 	id: string;
