@@ -71,20 +71,25 @@ describe('demo marketplace', () => {
 	});
 });
 
+/** A new admitted supplier with one grade-A kids' lot. */
+async function supplierLot(title: string) {
+	const s = await makeAdmittedSupplier(await makeOperator());
+	const lot = await createLot(s.user, {
+		title,
+		categoryPath: 'apparel/kids/sets',
+		source: 'wholesaler_stock',
+		grade: 'A',
+		tagPriceFen: 19900,
+		unitPriceFen: 3500,
+		moq: 50,
+		onHand: 5000
+	});
+	return { s, lot };
+}
+
 describe('sales facts', () => {
 	it('keeps 7-day sales current on write, counts a retried order once, and rolls old sales off', async () => {
-		const operator = await makeOperator();
-		const s = await makeAdmittedSupplier(operator);
-		const lot = await createLot(s.user, {
-			title: '童装 运动两件套',
-			categoryPath: 'apparel/kids/sets',
-			source: 'wholesaler_stock',
-			grade: 'A',
-			tagPriceFen: 19900,
-			unitPriceFen: 3500,
-			moq: 50,
-			onHand: 5000
-		});
+		const { s, lot } = await supplierLot('童装 运动两件套');
 		const sale = (o: Partial<Parameters<typeof recordSale>[1]>) =>
 			db().transaction((tx) =>
 				recordSale(tx, {
@@ -131,18 +136,7 @@ describe('sales facts', () => {
 	});
 
 	it('takes in sales an order batch wrote as facts at the next incremental run', async () => {
-		const operator = await makeOperator();
-		const s = await makeAdmittedSupplier(operator);
-		const lot = await createLot(s.user, {
-			title: '童装 卫衣',
-			categoryPath: 'apparel/kids/sets',
-			source: 'wholesaler_stock',
-			grade: 'A',
-			tagPriceFen: 19900,
-			unitPriceFen: 3500,
-			moq: 50,
-			onHand: 5000
-		});
+		const { s, lot } = await supplierLot('童装 卫衣');
 		await refreshSalesStats();
 		// An order batch writes facts only (the hot lot row's sort key is left alone).
 		const facts = [1, 2].map((n) => ({

@@ -384,33 +384,6 @@ describe('supplier charges and guards', () => {
 			/append-only/
 		);
 		const before = await counts();
-		await refused(
-			db().transaction(async (tx) => {
-				const [t] = await tx
-					.insert(ledgerTransactions)
-					.values({ kind: 'payment', idempotencyKey: `bad:${randomUUID()}` })
-					.returning();
-				await tx.insert(ledgerEntries).values([
-					{
-						transactionId: t!.id,
-						accountId: e!.accountId,
-						accountKind: e!.accountKind,
-						amountFen: 100,
-						at: new Date()
-					},
-					{
-						transactionId: t!.id,
-						accountId: e!.accountId,
-						accountKind: e!.accountKind,
-						amountFen: -99,
-						at: new Date()
-					}
-				]);
-			}),
-			/not balanced/
-		);
-		// The check reads each statement's new entries: a balanced pair split over two statements
-		// is refused at the first, and a lone entry added to a balanced transaction is refused.
 		const entry = (transactionId: number, amountFen: number) => ({
 			transactionId,
 			accountId: e!.accountId,
@@ -418,6 +391,18 @@ describe('supplier charges and guards', () => {
 			amountFen,
 			at: new Date()
 		});
+		await refused(
+			db().transaction(async (tx) => {
+				const [t] = await tx
+					.insert(ledgerTransactions)
+					.values({ kind: 'payment', idempotencyKey: `bad:${randomUUID()}` })
+					.returning();
+				await tx.insert(ledgerEntries).values([entry(t!.id, 100), entry(t!.id, -99)]);
+			}),
+			/not balanced/
+		);
+		// The check reads each statement's new entries: a balanced pair split over two statements
+		// is refused at the first, and a lone entry added to a balanced transaction is refused.
 		await refused(
 			db().transaction(async (tx) => {
 				const [t] = await tx
