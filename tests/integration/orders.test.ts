@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { db, execRows } from '../../src/lib/server/db';
+import { db, dbHandle, execRows } from '../../src/lib/server/db';
 import {
 	defectClaims,
 	freightRates,
@@ -14,6 +15,7 @@ import {
 import { AppError } from '../../src/lib/server/errors';
 import { translator } from '../../src/lib/server/http';
 import { forgetPolicyCache } from '../../src/lib/server/catalog/policy';
+import { refreshSalesStats } from '../../src/lib/server/catalog/sales';
 import { setMediaStorage } from '../../src/lib/server/catalog/storage';
 import { claimWithPhotos, openClaimPhoto } from '../../src/lib/server/orders/claim-photos';
 import { forgetFreightRates } from '../../src/lib/server/orders/freight';
@@ -593,6 +595,107 @@ describe('fulfilment', () => {
 			setMediaStorage(undefined);
 		}
 	});
+});
+
+describe('sale facts for the catalog', () => {
+	const factsOf = (refs: string[]) =>
+		execRows<{
+			order_ref: string;
+			lot_id: string;
+			buyer_key: string;
+			quantity: number;
+			amount_fen: number;
+			channel: string;
+		}>(sql`select order_ref, lot_id, buyer_key, quantity, amount_fen::int as amount_fen,
+			channel::text as channel
+			from lot_sales
+			where order_ref in (select jsonb_array_elements_text(${JSON.stringify(refs)}::jsonb))
+			order by quantity`);
+	const lineIds = (r: { order: { fulfilments: { lines: { id: string }[] }[] } }) =>
+		r.order.fulfilments.flatMap((f) => f.lines.map((l) => l.id));
+
+	it('are read from placed orders by the stats job, once each, replacement parcels left out', async () => {
+		const [a, b] = [s1Lots[11]!, s2Lots[4]!];
+		await refreshSalesStats();
+		const showId = await liveShow([a, b], 10, 50);
+		const placed = await placeOrder(
+			host.actor,
+			order(showId, [
+				{ lotId: a, quantity: 2 },
+				{ lotId: b, quantity: 3 }
+			])
+		);
+		const lines = lineIds(placed);
+		// The batch writes no facts; its parcel of b goes out, arrives and gets a replacement
+		// before the job runs.
+		expect(await factsOf(lines)).toHaveLength(0);
+		const fb = placed.order.fulfilments.find((f) => f.supplierId === supplier2.actor.user.orgId)!;
+		await transitionFulfilment(supplier2.actor, fb.id, { action: 'accept' });
+		await transitionFulfilment(supplier2.actor, fb.id, {
+			action: 'ship',
+			carrier: '韵达',
+			trackingNo: 'YD11223344'
+		});
+		await transitionFulfilment(host.actor, fb.id, { action: 'deliver' });
+		const claim = await claimDefects(host.actor, fb.id, {
+			severePieces: 3,
+			photos: ['p1.jpg', 'p2.jpg', 'p3.jpg']
+		});
+		expect(claim.replacement).not.toBeNull();
+		const before = { a: (await lot(a)).sales7d, b: (await lot(b)).sales7d };
+
+		await refreshSalesStats();
+		// A consumer is counted by a hash of the phone number's digits, never the number.
+		const buyer = 'c:' + createHash('sha256').update('13800138000').digest('hex').slice(0, 32);
+		expect(await factsOf(lines)).toEqual([
+			{
+				order_ref: expect.any(String),
+				lot_id: a,
+				buyer_key: buyer,
+				quantity: 2,
+				amount_fen: 7000,
+				channel: 'dropship'
+			},
+			{
+				order_ref: expect.any(String),
+				lot_id: b,
+				buyer_key: buyer,
+				quantity: 3,
+				amount_fen: 10500,
+				channel: 'dropship'
+			}
+		]);
+		const replacementLines = claim.replacement!.lines.map((l) => l.id);
+		expect(replacementLines.length).toBeGreaterThan(0);
+		expect(await factsOf(replacementLines)).toHaveLength(0);
+		expect(await lot(a)).toMatchObject({ sales7d: before.a + 2 });
+		expect(await lot(b)).toMatchObject({ sales7d: before.b + 3 });
+		// The next run reads nothing twice.
+		await refreshSalesStats();
+		expect(await factsOf(lines)).toHaveLength(2);
+		expect(await lot(b)).toMatchObject({ sales7d: before.b + 3 });
+	});
+
+	// Two transactions at once: PGlite has one connection.
+	it.runIf(dbHandle().kind === 'postgres')(
+		'leaves orders committed behind a transaction still running to the run after it ends',
+		async () => {
+			const a = s1Lots[11]!;
+			await refreshSalesStats();
+			const showId = await liveShow([a], 10, 50);
+			let late: string[] = [];
+			await db().transaction(async (tx) => {
+				// An older transaction (an import, say) is still open when a newer one commits an order.
+				await tx.execute(sql`select pg_current_xact_id()`);
+				late = lineIds(await placeOrder(host.actor, order(showId, [{ lotId: a, quantity: 1 }])));
+				await refreshSalesStats();
+				// The job cannot know yet what the older one will commit: it reads up to it, no further.
+				expect(await factsOf(late)).toHaveLength(0);
+			});
+			await refreshSalesStats();
+			expect(await factsOf(late)).toHaveLength(1);
+		}
+	);
 });
 
 describe('import', () => {

@@ -147,10 +147,12 @@ const MARKER = { scope: 'catalog', key: 'sales_stats_refreshed_at' } as const;
 const DAY = 86_400_000;
 
 /**
- * The scheduled refresh. Sales change the figures when they are written (recordSale updates
- * them then) and when they leave a window, so after a first full run this touches only the lots
- * whose sales crossed the 7-day or the repurchase window since the last run (a marker in
- * `settings` remembers when that was). `full` recomputes every lot.
+ * The scheduled refresh. First it copies the facts of the registered sources (dropship orders)
+ * that finished since the last run into lot_sales. Sales change the figures when they are
+ * recorded and when they leave a window, so after a first full run this touches only the lots
+ * with facts recorded since the last run and those whose sales crossed the 7-day or the
+ * repurchase window (a marker in `settings` remembers when that was, and up to which
+ * transaction the sources were read). `full` recomputes every lot.
  */
 export async function refreshSalesStats(
 	opts: { policy?: Policy; full?: boolean } = {}
@@ -164,9 +166,18 @@ export async function refreshSalesStats(
 			.where(and(eq(settings.scope, MARKER.scope), eq(settings.key, MARKER.key)))
 			.for('update')
 			.limit(1);
-		const at = (m?.value as { at?: unknown } | undefined)?.at;
+		const marker = m?.value as { at?: unknown; xact?: unknown } | undefined;
+		const at = marker?.at;
 		const lastAt = typeof at === 'string' ? new Date(at) : null;
 		const full = !!opts.full || !lastAt || Number.isNaN(lastAt.getTime()) || lastAt > now;
+		// Facts of other modules' tables, up to the oldest transaction still running. The first
+		// run reads from the first transaction (0 marks rows from before sources existed).
+		const [h] = rowsOf(
+			await tx.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`)
+		);
+		const horizon = Number(h!.horizon);
+		const from = typeof marker?.xact === 'number' ? marker.xact : 1;
+		const pulled = await pullSaleFacts(tx, from, horizon);
 		let sales: number;
 		let repurchase: number;
 		if (full) {
@@ -187,14 +198,16 @@ export async function refreshSalesStats(
 			const crossed = (days: number) =>
 				sql`sold_at > ${new Date(lastAt!.getTime() - days * DAY).toISOString()}::timestamptz
 					and sold_at <= ${new Date(now.getTime() - days * DAY).toISOString()}::timestamptz`;
-			// Lots whose sales left the window, and lots with sales recorded since the last run
-			// (order batches write facts without touching the hot lot rows' sort key).
-			const ids = rowsOf(
+			// Lots whose sales left the window, and lots with sales recorded since the last run.
+			const found = rowsOf(
 				await tx.execute(
 					sql`select lot_id from ${lotSales} where ${crossed(p.catalog.salesWindowDays)}
 						union select lot_id from ${lotSales} where recorded_at > ${lastAt!.toISOString()}::timestamptz`
 				)
 			).map((r) => String(r.lot_id));
+			// (the pulled facts are recorded now, so the query finds them too, unless the database's
+			// clock and this process's disagree)
+			const ids = [...new Set([...found, ...pulled.lotIds])];
 			await refreshLotSales(tx, ids, p);
 			sales = ids.length;
 			// Buyers whose sales left the window, and buyers who bought since the last run (their
@@ -206,9 +219,13 @@ export async function refreshSalesStats(
 						   or recorded_at > ${lastAt!.toISOString()}::timestamptz`
 				)
 			).map((r) => ({ supplierId: String(r.supplier_id), buyerKey: String(r.buyer_key) }));
+			const seen = new Set(pairs.map((q) => `${q.supplierId}\u0000${q.buyerKey}`));
+			for (const q of pulled.pairs) {
+				if (!seen.has(`${q.supplierId}\u0000${q.buyerKey}`)) pairs.push(q);
+			}
 			repurchase = await refreshRepurchase(tx, { pairs }, p);
 		}
-		const value = { at: now.toISOString() };
+		const value = { at: now.toISOString(), xact: Math.max(from, horizon) };
 		await tx
 			.insert(settings)
 			.values({ ...MARKER, value })
@@ -221,40 +238,53 @@ export async function refreshSalesStats(
 }
 
 /**
- * The statement that writes sale facts of an order batch, for the caller to run inside its own
- * transaction (as a step of its one write statement). The lots' `sales_7d` and repurchase rates
- * follow from the scheduled stats job (every `statsRefreshMinutes`), which picks up facts
- * recorded since its last run: `sales_7d` is a sort key of a covering index, so writing it from
- * every batch made each stock update of a hot lot a non-HOT update of all of the lot's indexes.
- * Every orderRef must be new (the order's line id). All facts travel as one JSON parameter.
+ * Sale facts that another module keeps in its own tables (the orders module: the lines of
+ * dropship orders), as a select of lot_sales' columns (lot_id, supplier_id, buyer_key, quantity,
+ * amount_fen, channel, order_ref, sold_at) over the rows written by the transactions whose ids
+ * are in [from, to). The stats job copies them into lot_sales, so an order batch writes no fact
+ * rows inside its critical section (the lots it holds locked): a flash sale's facts arrive in
+ * one statement a minute instead of one per batch.
  */
-export function saleFactsInsert(
-	facts: {
-		lotId: string;
-		supplierId: string;
-		buyerKey: string;
-		quantity: number;
-		amountFen: number;
-		channel: 'wholesale' | 'dropship';
-		orderRef: string;
-		soldAt: Date;
-	}[]
-): SQL {
-	const rows = facts.map((f) => ({
-		lot_id: f.lotId,
-		supplier_id: f.supplierId,
-		buyer_key: f.buyerKey,
-		quantity: f.quantity,
-		amount_fen: f.amountFen,
-		channel: f.channel,
-		order_ref: f.orderRef,
-		sold_at: f.soldAt.toISOString()
-	}));
-	return sql`insert into lot_sales (lot_id, supplier_id, buyer_key, quantity, amount_fen, channel,
-		order_ref, sold_at)
-	select x.lot_id, x.supplier_id, x.buyer_key, x.quantity, x.amount_fen, x.channel, x.order_ref,
-		x.sold_at
-	from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(lot_id uuid, supplier_id uuid,
-		buyer_key text, quantity int, amount_fen bigint, channel sale_channel, order_ref text,
-		sold_at timestamptz)`;
+export type SaleFactSource = (range: { from: number; to: number }) => SQL;
+
+const saleFactSources: SaleFactSource[] = [];
+
+export function registerSaleFactSource(source: SaleFactSource): void {
+	if (!saleFactSources.includes(source)) saleFactSources.push(source);
+}
+
+/**
+ * Copies the registered sources' facts of the transactions in [from, horizon) into lot_sales
+ * (a fact copied before is skipped by its order_ref), and returns the lots and (supplier, buyer)
+ * pairs of the new ones. `horizon` is the oldest transaction still running when the job read it,
+ * so every transaction below it has finished and its rows are visible to this statement (READ
+ * COMMITTED takes a new snapshot per statement): each run reads exactly the transactions that
+ * finished since the last, whatever order they committed in.
+ */
+async function pullSaleFacts(
+	tx: DbOrTx,
+	from: number,
+	horizon: number
+): Promise<{ lotIds: string[]; pairs: { supplierId: string; buyerKey: string }[] }> {
+	const lotIds = new Set<string>();
+	const pairs = new Map<string, { supplierId: string; buyerKey: string }>();
+	if (horizon <= from) return { lotIds: [], pairs: [] };
+	for (const source of saleFactSources) {
+		const rows = rowsOf(
+			await tx.execute(sql`insert into ${lotSales} (lot_id, supplier_id, buyer_key, quantity,
+					amount_fen, channel, order_ref, sold_at)
+				select f.lot_id, f.supplier_id, f.buyer_key, f.quantity, f.amount_fen, f.channel,
+					f.order_ref, f.sold_at
+				from (${source({ from, to: horizon })}) f
+				on conflict (channel, order_ref) do nothing
+				returning lot_id, supplier_id, buyer_key`)
+		);
+		for (const r of rows) {
+			lotIds.add(String(r.lot_id));
+			const supplierId = String(r.supplier_id);
+			const buyerKey = String(r.buyer_key);
+			pairs.set(`${supplierId}\u0000${buyerKey}`, { supplierId, buyerKey });
+		}
+	}
+	return { lotIds: [...lotIds], pairs: [...pairs.values()] };
 }

@@ -1,10 +1,14 @@
 // The orders module: consumer orders from shows, routed per supplier into fulfilments.
+import { registerSaleFactSource } from '../catalog/sales';
 import { linkLedgerToOrders } from '../ledger/link-orders';
+import { dropshipSaleFacts } from './sale-facts';
 
 // Every order event posts its money in the same transaction (payment, refunds, settlement clock).
 linkLedgerToOrders();
+// The catalog's stats job reads the sale facts of placed orders from the orders' own rows.
+registerSaleFactSource(dropshipSaleFacts);
 
-export { placeOrder, buyerKey, type PlaceResult, type OrderSource } from './place';
+export { placeOrder, type PlaceResult, type OrderSource } from './place';
 export {
 	transitionFulfilment,
 	bulkShip,

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { and, inArray, sql } from 'drizzle-orm';
 import { planConsumption } from '$lib/domain/locks';
 import { resolveCommissionBp } from '$lib/domain/ledger';
@@ -6,7 +6,6 @@ import { packagingFor, slaState, splitByShipper, type FreightQuote } from '$lib/
 import type { Policy } from '$lib/domain/policy';
 import type { Actor } from '../auth/service';
 import { currentPolicy } from '../catalog/policy';
-import { saleFactsInsert } from '../catalog/sales';
 import { jsonValue, transactionFrom, uuidArray } from '../db';
 import { env } from '../env';
 import { fulfilments, orderLines, orders, type ShipTo } from '../db/schema';
@@ -160,7 +159,8 @@ interface LotRow {
  *    the keys seen before; then the lots FOR UPDATE in id order and the show's active locks;
  * 2. each order decided in memory against what is left, whole or not at all; then one
  *    statement writes it all: refused orders' rows deleted, locks, lock events, lots, the
- *    show's sold counters, fulfilments, lines, their events and the sales facts.
+ *    show's sold counters, fulfilments, lines and their events (the sale facts for the
+ *    catalog's stats are read from these rows later, by its job: see sale-facts.ts).
  * The ledger's hooks post the payments in the same transaction.
  */
 async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
@@ -358,7 +358,6 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 		const newFulfilments: (typeof fulfilments.$inferInsert)[] = [];
 		const newLines: (typeof orderLines.$inferInsert)[] = [];
 		const events: Record<string, unknown>[] = [];
-		const sales: Parameters<typeof saleFactsInsert>[0] = [];
 		const lotTotals = new Map<string, { fromLocks: number; total: number }>();
 		for (const i of toPlace.sort((a, b) => a - b)) {
 			const r = reqs[i]!;
@@ -423,16 +422,6 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 						unitPriceFen: l.unitPrice,
 						commissionBp: verdict.commissionByLine[n]!,
 						fromFree
-					});
-					sales.push({
-						lotId: l.lotId,
-						supplierId: l.supplierId,
-						buyerKey: buyerKey(r.input.shipTo.phone),
-						quantity: l.quantity,
-						amountFen: l.quantity * l.unitPrice,
-						channel: 'dropship',
-						orderRef: `${orderId}:${n}`,
-						soldAt: r.input.paidAt
 					});
 				}
 			}
@@ -537,8 +526,6 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 					x.actor_user_id, x.actor_token_id, x.note
 				from json_to_recordset(${json(events)}) as x(fulfilment_id uuid, actor_user_id uuid,
 					actor_token_id uuid, note text)
-			), ls as (
-				${saleFactsInsert(sales)}
 			)
 			select (select coalesce(json_agg(lt), '[]') from lt) as lots,
 				(select coalesce(json_agg(fu), '[]') from fu) as fulfilments`;
@@ -757,17 +744,6 @@ function decideOrder(
 		}
 	}
 	return { ok: true, takes, freeByLine, commissionByLine };
-}
-
-/** Consumers are counted for repurchase rates by a hash of their phone number, never the number. */
-export function buyerKey(phone: string): string {
-	return (
-		'c:' +
-		createHash('sha256')
-			.update(phone.replace(/[^0-9]/g, ''))
-			.digest('hex')
-			.slice(0, 32)
-	);
 }
 
 /** The API's view of an order placed in this batch, from what the batch already holds. */

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+	bigint,
 	bigserial,
 	check,
 	index,
@@ -64,11 +65,21 @@ export const orders = pgTable(
 		createdByToken: uuid('created_by_token').references(() => apiTokens.id, {
 			onDelete: 'set null'
 		}),
-		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		/**
+		 * The id of the transaction that placed the order (its xid8, as a number). The catalog's
+		 * stats job reads the sale facts of orders whose transactions have all finished, range by
+		 * range (see `dropshipSaleFacts`); 0 marks orders from before that, whose facts were
+		 * written when they were placed.
+		 */
+		xact: bigint('xact', { mode: 'number' })
+			.notNull()
+			.default(sql`(pg_current_xact_id()::text::bigint)`)
 	},
 	(t) => [
 		uniqueIndex('orders_team_external_key').on(t.teamId, t.externalId),
 		index('orders_show_idx').on(t.showId, t.createdAt),
+		index('orders_xact_idx').on(t.xact),
 		check('orders_total_nonneg', sql`${t.totalFen} >= 0`)
 	]
 );
