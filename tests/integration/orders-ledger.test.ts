@@ -118,6 +118,35 @@ it('an order pays into escrow; delivery plus the return window settles it exactl
 	expect(await unbalanced()).toBe(0);
 });
 
+it('an order of several lines is one payment: cash in once, escrow line by line; a cancelled line refunds only its own', async () => {
+	const showId = await show();
+	const body = order(showId, lotIds[0]!, 2, 1500);
+	body.lines.push({ lotId: lotIds[1]!, quantity: 1, unitPrice: 2000 });
+	const r = await placeOrder(host.actor, body);
+	const lines = r.order.fulfilments.flatMap((f) => f.lines);
+	expect(lines).toHaveLength(2);
+	const txns = await execRows<{ kind: string; sale_line_id: string | null; entries: number }>(sql`
+		select t.kind::text as kind, t.sale_line_id, count(e.id)::int as entries
+		from ledger_transactions t join ledger_entries e on e.transaction_id = t.id
+		where t.order_id = ${r.order.id} group by t.id`);
+	expect(txns).toEqual([{ kind: 'payment', sale_line_id: null, entries: 3 }]);
+	const [a, b] = [
+		lines.find((l) => l.lotId === lotIds[0])!,
+		lines.find((l) => l.lotId === lotIds[1])!
+	];
+	expect(await byKind(a.id)).toEqual({ escrow: -3000 });
+	expect(await byKind(b.id)).toEqual({ escrow: -2000 });
+	const [cash] = await execRows<{ fen: string }>(sql`
+		select sum(e.amount_fen)::text as fen from ledger_entries e
+		where e.order_id = ${r.order.id} and e.account_kind = 'cash'`);
+	expect(Number(cash!.fen)).toBe(5000);
+	// Both lines are one supplier's parcel: cancelling it refunds each line from its own escrow.
+	await transitionFulfilment(supplier.actor, r.order.fulfilments[0]!.id, { action: 'cancel' });
+	expect((await byKind(a.id)).escrow ?? 0).toBe(0);
+	expect((await byKind(b.id)).escrow ?? 0).toBe(0);
+	expect(await unbalanced()).toBe(0);
+});
+
 it('a show deal sets the commission; cancel and out of stock refund in full; a partial refund cuts commission', async () => {
 	const showId = await show(2000);
 	const a = await placeOrder(host.actor, order(showId, lotIds[1]!, 2, 5000));

@@ -48,8 +48,33 @@ describe('rounding and splits', () => {
 		);
 	});
 
+	it('takes an order’s payment in once and holds it in escrow line by line', () => {
+		const p = paymentPostings([
+			{ saleLineId: 'l1', lotId: 'a', grossFen: 5980 },
+			{ saleLineId: 'l2', lotId: 'b', grossFen: 0 },
+			{ saleLineId: 'l3', lotId: 'b', grossFen: 2990 }
+		]);
+		expect(isBalanced(p)).toBe(true);
+		expect(p).toEqual([
+			{ account: { kind: 'cash', orgId: null }, amountFen: 8970 },
+			{
+				account: { kind: 'escrow', orgId: null },
+				amountFen: -5980,
+				line: { saleLineId: 'l1', lotId: 'a' }
+			},
+			{
+				account: { kind: 'escrow', orgId: null },
+				amountFen: -2990,
+				line: { saleLineId: 'l3', lotId: 'b' }
+			}
+		]);
+		expect(paymentPostings([{ saleLineId: 'l1', lotId: 'a', grossFen: 0 }])).toEqual([]);
+	});
+
 	it('refuses fractional amounts', () => {
-		expect(() => paymentPostings(10.5)).toThrow(RangeError);
+		expect(() => paymentPostings([{ saleLineId: 'l1', lotId: 'a', grossFen: 10.5 }])).toThrow(
+			RangeError
+		);
 	});
 });
 
@@ -176,8 +201,16 @@ class Model {
 		switch (op.t) {
 			case 'order': {
 				const order = this.orders++;
-				const total = op.lines.reduce((s, x) => s + x.gross, 0);
-				this.post(paymentPostings(total), order);
+				this.post(
+					paymentPostings(
+						op.lines.map((x, n) => ({
+							saleLineId: `${order}:${n}`,
+							lotId: 'lot',
+							grossFen: x.gross
+						}))
+					),
+					order
+				);
 				for (const x of op.lines) {
 					this.lines.push({
 						order,

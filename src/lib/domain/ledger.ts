@@ -31,6 +31,13 @@ export interface AccountKey {
 export interface Posting {
 	account: AccountKey;
 	amountFen: number;
+	/** The sale line (and its lot) this entry is about, when the transaction covers several. */
+	line?: SaleLineRef;
+}
+
+export interface SaleLineRef {
+	saleLineId: string;
+	lotId: string;
 }
 
 export const CASH: AccountKey = { kind: 'cash', orgId: null };
@@ -81,12 +88,23 @@ export function transaction(postings: Posting[]): Posting[] {
 	return out;
 }
 
-/** Consumer pays: money arrives at the provider and is held in escrow. */
-export function paymentPostings(amountFen: number): Posting[] {
-	assertFen(amountFen);
+/**
+ * Consumer pays for an order: the money arrives at the provider once and is held in escrow line
+ * by line (each escrow entry names its sale line, which refunds and settlement later draw on).
+ */
+export function paymentPostings(lines: (SaleLineRef & { grossFen: number })[]): Posting[] {
+	let total = 0;
+	for (const l of lines) {
+		assertFen(l.grossFen);
+		total += l.grossFen;
+	}
 	return transaction([
-		{ account: CASH, amountFen },
-		{ account: ESCROW, amountFen: -amountFen }
+		{ account: CASH, amountFen: total },
+		...lines.map((l) => ({
+			account: ESCROW,
+			amountFen: -l.grossFen,
+			line: { saleLineId: l.saleLineId, lotId: l.lotId }
+		}))
 	]);
 }
 

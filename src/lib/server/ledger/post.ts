@@ -89,7 +89,9 @@ export function postStatement(txns: NewTransaction[]): SQL | null {
 				account_id: id,
 				account_kind: p.account.kind,
 				org_id: p.account.orgId,
-				amount_fen: p.amountFen
+				amount_fen: p.amountFen,
+				sale_line_id: p.line?.saleLineId ?? null,
+				lot_id: p.line?.lotId ?? null
 			});
 		}
 	}
@@ -117,12 +119,15 @@ export function postStatement(txns: NewTransaction[]): SQL | null {
 			returning id, idempotency_key, at, sale_line_id, order_id, show_id, lot_id
 		), e as (
 			select * from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) as y(
-				k text, account_id uuid, account_kind ledger_account_kind, org_id uuid, amount_fen bigint)
+				k text, account_id uuid, account_kind ledger_account_kind, org_id uuid, amount_fen bigint,
+				sale_line_id uuid, lot_id uuid)
 		), ent as (
+			-- an entry names its own sale line and lot when its transaction covers several
 			insert into ledger_entries (transaction_id, account_id, account_kind, org_id, amount_fen,
 				at, sale_line_id, order_id, show_id, lot_id)
 			select ins.id, e.account_id, e.account_kind, e.org_id, e.amount_fen,
-				ins.at, ins.sale_line_id, ins.order_id, ins.show_id, ins.lot_id
+				ins.at, coalesce(e.sale_line_id, ins.sale_line_id), ins.order_id, ins.show_id,
+				coalesce(e.lot_id, ins.lot_id)
 			from e join ins on ins.idempotency_key = e.k
 			returning 1
 		)

@@ -99,7 +99,7 @@ const saleRefs = (s: Pick<LedgerSale, 'saleLineId' | 'orderId' | 'showId' | 'lot
 
 /**
  * A consumer paid for an order: each new line is recorded and its money posted into escrow
- * (cash → escrow, one transaction per line). Idempotent per saleLineId: lines already recorded
+ * (cash → escrow, one transaction for the order's new lines). Idempotent per saleLineId: lines already recorded
  * are left as they are. The commission rate must be inside the policy band when a host team
  * sold the line; without one the line carries no commission.
  */
@@ -163,7 +163,7 @@ export async function recordPayments(
 			}
 		}
 	}
-	await post(tx, all.filter(({ l }) => fresh.has(l.saleLineId)).map(payment));
+	await post(tx, payments(all.filter(({ l }) => fresh.has(l.saleLineId))));
 }
 
 /**
@@ -178,7 +178,7 @@ export function newPaymentStatements(
 ): SQL[] {
 	if (raws.length === 0) return [];
 	const all = paymentLines(raws, policy);
-	const posting = postStatement(all.map(payment));
+	const posting = postStatement(payments(all));
 	return posting ? [salesInsert(all, policy, false), posting] : [salesInsert(all, policy, false)];
 }
 
@@ -238,15 +238,34 @@ function salesInsert(all: PaymentLine[], policy: Policy, skipKnown: boolean): SQ
 		returning sale_line_id`;
 }
 
-/** A line's payment posting: cash into escrow, one ledger transaction per sale line. */
-function payment({ l, paidAt }: PaymentLine): NewTransaction {
-	return {
-		kind: 'payment',
-		key: `payment:${l.saleLineId}`,
-		at: paidAt,
-		...saleRefs(l),
-		postings: l.grossFen > 0 ? paymentPostings(l.grossFen) : []
-	};
+/**
+ * The payment postings of some new sale lines: one ledger transaction per order, cash in once and
+ * into escrow line by line (every escrow entry names its line). Keyed by the order's first new
+ * line: each line is paid once, so no two payments share it. A transaction about one line (or
+ * one lot) names it on its head as well.
+ */
+function payments(all: PaymentLine[]): NewTransaction[] {
+	const byOrder = new Map<string, PaymentLine[]>();
+	for (const x of all) {
+		const list = byOrder.get(x.l.orderId);
+		if (list) list.push(x);
+		else byOrder.set(x.l.orderId, [x]);
+	}
+	return [...byOrder.values()].map((lines) => {
+		const first = lines[0]!.l;
+		const oneLot = lines.every((x) => x.l.lotId === first.lotId);
+		return {
+			kind: 'payment',
+			key: `payment:${first.saleLineId}`,
+			at: lines[0]!.paidAt,
+			...saleRefs(first),
+			saleLineId: lines.length === 1 ? first.saleLineId : null,
+			lotId: oneLot ? first.lotId : null,
+			postings: paymentPostings(
+				lines.map(({ l }) => ({ saleLineId: l.saleLineId, lotId: l.lotId, grossFen: l.grossFen }))
+			)
+		};
+	});
 }
 
 /**

@@ -108,7 +108,7 @@ export async function statement(
 		memo: string;
 		amount_fen: string | number;
 	}>(
-		sql`select e.id, e.at, t.kind, t.order_id, t.sale_line_id, t.show_id, t.lot_id, t.ref_id,
+		sql`select e.id, e.at, t.kind, t.order_id, e.sale_line_id, t.show_id, e.lot_id, t.ref_id,
 				t.memo, e.amount_fen
 			from ledger_entries e join ledger_transactions t on t.id = e.transaction_id
 			where e.account_id = ${account}
