@@ -384,10 +384,18 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 				lotTotals.set(t.lotId, tot);
 			}
 			const orderId = orderIds[i]!;
-			const lines = r.input.lines.map((l, n) => ({ ...l, ...lotById.get(l.lotId)!, n }));
-			for (const g of splitByShipper(
-				lines.map((l) => ({ ...l, lotId: l.lotId, supplierId: l.supplierId }))
-			)) {
+			const lines = r.input.lines.map((l) => {
+				const lot = lotById.get(l.lotId)!;
+				return {
+					lotId: l.lotId,
+					quantity: l.quantity,
+					unitPrice: l.unitPrice,
+					supplierId: lot.supplierId,
+					warehouseProvince: lot.warehouseProvince,
+					warehouseCity: lot.warehouseCity
+				};
+			});
+			for (const g of splitByShipper(lines)) {
 				const fulfilmentId = randomUUID();
 				newFulfilments.push({
 					id: fulfilmentId,
