@@ -10,7 +10,7 @@ import {
 import type { Policy } from '$lib/domain/policy';
 import type { Actor } from '../auth/service';
 import { currentPolicy } from '../catalog/policy';
-import { db, type DbOrTx } from '../db';
+import { db, type Db, type DbOrTx } from '../db';
 import {
 	defectClaims,
 	fulfilmentEvents,
@@ -89,6 +89,83 @@ export interface OrderView {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+// The order and show of each parcel are looked up by key (not joined), so a parcel list never
+// hash-joins over every order whatever the planner guesses of its filter.
+const parcelColumns = {
+	f: fulfilments,
+	externalId: sql<string>`(select o.external_id from orders o where o.id = "fulfilments"."order_id")`,
+	showTitle: sql<string>`(select s.title from shows s where s.id = "fulfilments"."show_id")`,
+	supplierName: sql<string>`(select o.name from orgs o where o.id = "fulfilments"."supplier_id")`,
+	teamName: sql<string>`(select o.name from orgs o where o.id = "fulfilments"."team_id")`
+};
+const lineColumns = {
+	l: orderLines,
+	lotTitle: sql<string>`(select l.title from lots l where l.id = "order_lines"."lot_id")`,
+	grade: sql<LineView['grade']>`(select l.grade from lots l where l.id = "order_lines"."lot_id")`
+};
+const claimColumns = {
+	fulfilmentId: defectClaims.fulfilmentId,
+	replacementId: defectClaims.replacementId,
+	photos: defectClaims.photos
+};
+type ParcelRow = {
+	f: typeof fulfilments.$inferSelect;
+	externalId: string;
+	showTitle: string;
+	supplierName: string;
+	teamName: string;
+};
+
+const IDS = sql.placeholder('ids');
+/** Ids as the value of an `= any(${IDS}::uuid[])` placeholder. */
+const idList = (ids: string[]) => `{${ids.join(',')}}`;
+
+function prepareReads(d: Db) {
+	return {
+		orders: d
+			.select()
+			.from(orders)
+			.where(sql`${orders.id} = any(${IDS}::uuid[])`)
+			.prepare('orders_by_ids'),
+		parcelsOfOrders: d
+			.select(parcelColumns)
+			.from(fulfilments)
+			.where(sql`${fulfilments.orderId} = any(${IDS}::uuid[])`)
+			.orderBy(asc(fulfilments.createdAt), desc(fulfilments.number))
+			.prepare('parcels_by_orders'),
+		lines: d
+			.select(lineColumns)
+			.from(orderLines)
+			.where(sql`${orderLines.fulfilmentId} = any(${IDS}::uuid[])`)
+			.orderBy(asc(orderLines.id))
+			.prepare('lines_by_parcels'),
+		claims: d
+			.select(claimColumns)
+			.from(defectClaims)
+			.where(
+				sql`${defectClaims.fulfilmentId} = any(${IDS}::uuid[]) or ${defectClaims.replacementId} = any(${IDS}::uuid[])`
+			)
+			.prepare('claims_by_parcels')
+	};
+}
+const prepared = new WeakMap<object, ReturnType<typeof prepareReads>>();
+
+/**
+ * The reads an order's view takes, built once per database when they run outside a transaction:
+ * drizzle builds a select's SQL afresh on every call, which cost a flash sale's server more than
+ * anything else in answering the retried webhooks of each batch. Inside a transaction (whose
+ * snapshot they must see) they are built each time.
+ */
+function preparedReads(tx: DbOrTx) {
+	if (tx !== db()) return null;
+	let p = prepared.get(tx);
+	if (!p) {
+		p = prepareReads(tx);
+		prepared.set(tx, p);
+	}
+	return p;
+}
+
 /** Fulfilments by a condition, with their lines, names and SLA, newest first. */
 export async function loadFulfilments(
 	where: SQL | undefined,
@@ -101,21 +178,8 @@ export async function loadFulfilments(
 	} = {}
 ): Promise<FulfilmentView[]> {
 	const tx = opts.tx ?? db();
-	const policy = opts.policy ?? (await currentPolicy(tx));
-	const supplierOrg = sql<string>`(select o.name from orgs o where o.id = "fulfilments"."supplier_id")`;
-	const teamOrg = sql<string>`(select o.name from orgs o where o.id = "fulfilments"."team_id")`;
-	// The order and show of each parcel are looked up by key (not joined), so a parcel list
-	// never hash-joins over every order whatever the planner guesses of its filter.
-	const externalId = sql<string>`(select o.external_id from orders o where o.id = "fulfilments"."order_id")`;
-	const showTitle = sql<string>`(select s.title from shows s where s.id = "fulfilments"."show_id")`;
 	const rows = await tx
-		.select({
-			f: fulfilments,
-			externalId,
-			showTitle,
-			supplierName: supplierOrg,
-			teamName: teamOrg
-		})
+		.select(parcelColumns)
 		.from(fulfilments)
 		.where(where)
 		.orderBy(
@@ -123,34 +187,35 @@ export async function loadFulfilments(
 			desc(fulfilments.number)
 		)
 		.limit(opts.limit === null ? Number.MAX_SAFE_INTEGER : (opts.limit ?? 200));
+	return parcelViews(rows, tx, opts.policy);
+}
+
+/** The views of some parcels: their lines and claims fetched together (pipelined). */
+async function parcelViews(
+	rows: ParcelRow[],
+	tx: DbOrTx,
+	given?: Policy
+): Promise<FulfilmentView[]> {
 	if (rows.length === 0) return [];
-	// Lines and claims of these parcels, fetched together (pipelined).
+	const policy = given ?? (await currentPolicy(tx));
 	const ids = rows.map((r) => r.f.id);
+	const reads = preparedReads(tx);
 	const [lineRows, claims] = await Promise.all([
-		tx
-			.select({
-				l: orderLines,
-				lotTitle: sql<string>`(select l.title from lots l where l.id = "order_lines"."lot_id")`,
-				grade: sql<
-					LineView['grade']
-				>`(select l.grade from lots l where l.id = "order_lines"."lot_id")`
-			})
-			.from(orderLines)
-			.where(
-				inArray(
-					orderLines.fulfilmentId,
-					rows.map((r) => r.f.id)
-				)
-			)
-			.orderBy(asc(orderLines.id)),
-		tx
-			.select({
-				fulfilmentId: defectClaims.fulfilmentId,
-				replacementId: defectClaims.replacementId,
-				photos: defectClaims.photos
-			})
-			.from(defectClaims)
-			.where(or(inArray(defectClaims.fulfilmentId, ids), inArray(defectClaims.replacementId, ids)))
+		reads
+			? reads.lines.execute({ ids: idList(ids) })
+			: tx
+					.select(lineColumns)
+					.from(orderLines)
+					.where(inArray(orderLines.fulfilmentId, ids))
+					.orderBy(asc(orderLines.id)),
+		reads
+			? reads.claims.execute({ ids: idList(ids) })
+			: tx
+					.select(claimColumns)
+					.from(defectClaims)
+					.where(
+						or(inArray(defectClaims.fulfilmentId, ids), inArray(defectClaims.replacementId, ids))
+					)
 	]);
 	const byF = new Map<string, LineView[]>();
 	for (const r of lineRows) {
@@ -245,9 +310,14 @@ export async function orderViews(
 ): Promise<Map<string, OrderView>> {
 	const ids = [...new Set(orderIds)];
 	if (ids.length === 0) return new Map();
+	const reads = preparedReads(tx);
 	const [os, fs] = await Promise.all([
-		tx.select().from(orders).where(inArray(orders.id, ids)),
-		loadFulfilments(inArray(fulfilments.orderId, ids), { order: 'oldest', tx, limit: null })
+		reads
+			? reads.orders.execute({ ids: idList(ids) })
+			: tx.select().from(orders).where(inArray(orders.id, ids)),
+		reads
+			? reads.parcelsOfOrders.execute({ ids: idList(ids) }).then((rows) => parcelViews(rows, tx))
+			: loadFulfilments(inArray(fulfilments.orderId, ids), { order: 'oldest', tx, limit: null })
 	]);
 	const parcels = new Map<string, FulfilmentView[]>();
 	for (const f of fs) {
