@@ -105,6 +105,16 @@ async function lot(id: string) {
 	return l!;
 }
 
+/** The supplier accepts a parcel and ships it with 韵达. */
+async function acceptAndShip(supplier: A, fulfilmentId: string, trackingNo: string) {
+	await transitionFulfilment(supplier.actor, fulfilmentId, { action: 'accept' });
+	await transitionFulfilment(supplier.actor, fulfilmentId, {
+		action: 'ship',
+		carrier: '韵达',
+		trackingNo
+	});
+}
+
 beforeAll(async () => {
 	await seedDemoIfEmpty();
 	[host, assistant, supplier1, supplier2, buyer, operator] = await Promise.all([
@@ -485,12 +495,7 @@ describe('fulfilment', () => {
 			marketFen: 1500 + 5 * 400,
 			savingFen: 1000
 		});
-		await transitionFulfilment(supplier2.actor, f.id, { action: 'accept' });
-		await transitionFulfilment(supplier2.actor, f.id, {
-			action: 'ship',
-			carrier: '韵达',
-			trackingNo: 'YD99887766'
-		});
+		await acceptAndShip(supplier2, f.id, 'YD99887766');
 		const early = await caught(
 			claimDefects(host.actor, f.id, { severePieces: 3, photos: ['a', 'b', 'c'] })
 		);
@@ -546,12 +551,7 @@ describe('fulfilment', () => {
 		});
 		try {
 			const { f } = await oneParcel(s2Lots[5]!, 4);
-			await transitionFulfilment(supplier2.actor, f.id, { action: 'accept' });
-			await transitionFulfilment(supplier2.actor, f.id, {
-				action: 'ship',
-				carrier: '韵达',
-				trackingNo: 'YD55443322'
-			});
+			await acceptAndShip(supplier2, f.id, 'YD55443322');
 			await transitionFulfilment(host.actor, f.id, { action: 'deliver' });
 			const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 			const claim = (severePieces: number, photos: Uint8Array[], who = host) =>
@@ -648,12 +648,7 @@ describe('sale facts for the catalog', () => {
 		// before the job runs.
 		expect(await factsOf(lines)).toHaveLength(0);
 		const fb = placed.order.fulfilments.find((f) => f.supplierId === supplier2.actor.user.orgId)!;
-		await transitionFulfilment(supplier2.actor, fb.id, { action: 'accept' });
-		await transitionFulfilment(supplier2.actor, fb.id, {
-			action: 'ship',
-			carrier: '韵达',
-			trackingNo: 'YD11223344'
-		});
+		await acceptAndShip(supplier2, fb.id, 'YD11223344');
 		await transitionFulfilment(host.actor, fb.id, { action: 'deliver' });
 		const claim = await claimDefects(host.actor, fb.id, {
 			severePieces: 3,
