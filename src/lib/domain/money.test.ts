@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bpToPercentString, fenToYuanString, parsePercentBp, parseYuan } from './money';
+import {
+	bpToPercentString,
+	fenToYuanString,
+	parsePercentBp,
+	parseYuan,
+	yuanOrBlank
+} from './money';
 
 describe('parseYuan', () => {
 	it('turns typed amounts into exact fen', () => {
@@ -33,6 +39,8 @@ describe('percentages and display strings', () => {
 	it('formats fen and basis points back', () => {
 		expect(fenToYuanString(3505)).toBe('35.05');
 		expect(fenToYuanString(0)).toBe('0.00');
+		expect(yuanOrBlank(1990)).toBe('19.90');
+		expect(yuanOrBlank(null)).toBe('');
 		expect(bpToPercentString(1170)).toBe('11.7');
 		expect(bpToPercentString(1500)).toBe('15');
 		expect(bpToPercentString(1171)).toBe('11.71');

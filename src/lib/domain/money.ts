@@ -47,6 +47,11 @@ export function fenToYuanString(fen: number): string {
 	return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
 }
 
+/** The same, or '' for no amount (an empty price field, a blank spreadsheet cell). */
+export function yuanOrBlank(fen: number | null): string {
+	return fen === null ? '' : fenToYuanString(fen);
+}
+
 /** Basis points as a percentage string with up to two decimals ("11.7", "15"). */
 export function bpToPercentString(bp: number): string {
 	const whole = Math.floor(bp / 100);

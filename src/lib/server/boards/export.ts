@@ -1,3 +1,4 @@
+import { yuanOrBlank } from '$lib/domain/money';
 import { translate, type Locale } from '$lib/i18n';
 import type { Actor } from '../auth/service';
 import { lotSummaries, type LotSummary } from './lots';
@@ -54,8 +55,6 @@ export async function runOfShow(actor: Actor, boardId: string) {
 	return { board, meta, rows };
 }
 
-const yuan = (fen: number | null) => (fen === null ? '' : (fen / 100).toFixed(2));
-
 /**
  * A spreadsheet cell: quoted when needed, and a leading = + - @ (or tab/CR) is prefixed with
  * an apostrophe so Excel or WPS never runs text typed on a board as a formula.
@@ -93,8 +92,8 @@ export function runOfShowCsv(rows: RunOfShowRow[], locale: Locale): string {
 				r.title,
 				r.lotId,
 				r.grade,
-				yuan(r.livePriceFen),
-				yuan(r.tagPriceFen),
+				yuanOrBlank(r.livePriceFen),
+				yuanOrBlank(r.tagPriceFen),
 				r.lockQty,
 				r.available ?? '',
 				r.crossSell
