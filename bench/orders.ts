@@ -3,11 +3,21 @@
 // host team's API token, through the real server (build/) on Postgres; 20% of posts repeat an
 // earlier externalId (the live platform retrying). First the baseline (ORDER_BATCH_MAX=1: one
 // transaction per order), then per-show batching. Afterwards the database is checked: one order
-// per externalId, and no lot sold beyond what it holds.
+// per externalId, and no lot sold beyond what it holds. Besides throughput and latency it prints
+// the CPU per post of the server and of the database's Postgres backends (when Postgres runs on
+// this machine), and the share of CPU time the hypervisor stole during the run: on a shared VM,
+// the same build's throughput swings by a third, and these tell a slower build from a slower host.
 import { apiSignIn, startServerProcess, type ServerProcess } from '../tests/helpers/processes';
 import { closeClients, request } from './lib/http';
 import { serverBenchDatabase } from './lib/server';
-import { cpuSeconds, percentile, report, round } from './lib/stats';
+import {
+	cpuSeconds,
+	databaseCpuSeconds,
+	machineTicks,
+	percentile,
+	report,
+	round
+} from './lib/stats';
 
 const POSTERS = Number(process.env.BENCH_POSTERS ?? 50);
 const POSTS = Number(process.env.BENCH_POSTS ?? 12_000);
@@ -18,6 +28,7 @@ const LOTS = 8;
 const PORT = Number(process.env.BENCH_PORT ?? 4198);
 
 const { db, sql } = await serverBenchDatabase('orders');
+const database = (await sql<{ name: string }[]>`select current_database() as name`)[0]!.name;
 const log = (m: string) => process.stderr.write(m + '\n');
 
 async function call(
@@ -66,6 +77,10 @@ async function liveShow(server: ServerProcess, cookie: string, tag: string) {
 
 interface Run {
 	cpu: number;
+	/** CPU seconds of the database's Postgres backends (NaN when Postgres is elsewhere). */
+	pgCpu: number;
+	/** Share of the machine's CPU time the hypervisor stole meanwhile. */
+	steal: number;
 	created: number;
 	repeats: number;
 	seconds: number;
@@ -95,6 +110,8 @@ async function run(server: ServerProcess, tag: string, posts: number): Promise<R
 	const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 	const started = performance.now();
 	const cpu0 = cpuSeconds(server.proc.pid);
+	const pg0 = databaseCpuSeconds(database);
+	const ticks0 = machineTicks();
 	await Promise.all(
 		Array.from({ length: POSTERS }, async (_, p) => {
 			for (;;) {
@@ -139,6 +156,8 @@ async function run(server: ServerProcess, tag: string, posts: number): Promise<R
 	);
 	const seconds = (performance.now() - started) / 1000;
 	const cpu = cpuSeconds(server.proc.pid) - cpu0;
+	const pgCpu = databaseCpuSeconds(database) - pg0;
+	const ticks = machineTicks();
 	const [d] =
 		await sql`select count(*)::int - count(distinct external_id)::int as dup, count(*)::int as n
 		from orders where show_id = ${showId}`;
@@ -147,6 +166,8 @@ async function run(server: ServerProcess, tag: string, posts: number): Promise<R
 			from order_lines ol where ol.lot_id = l.id))`;
 	return {
 		cpu,
+		pgCpu,
+		steal: (ticks.steal - ticks0.steal) / (ticks.total - ticks0.total),
 		created,
 		repeats,
 		seconds,
@@ -184,6 +205,8 @@ try {
 		p50_ms: round(percentile(batched.latencies, 50), 1),
 		p99_ms: round(percentile(batched.latencies, 99), 1),
 		server_cpu_ms_per_post: round((batched.cpu * 1000) / POSTS, 3),
+		pg_cpu_ms_per_post: round((batched.pgCpu * 1000) / POSTS, 3),
+		steal_pct: round(batched.steal * 100, 1),
 		baseline_orders_per_s: round(baseline.created / baseline.seconds, 0),
 		baseline_p99_ms: round(percentile(baseline.latencies, 99), 1),
 		ratio: round(batched.created / batched.seconds / (baseline.created / baseline.seconds), 2),

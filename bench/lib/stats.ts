@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** CPU seconds a process has used (user + system), from /proc: a server's cost per request. */
 export function cpuSeconds(pid: number | undefined): number {
@@ -8,6 +8,51 @@ export function cpuSeconds(pid: number | undefined): number {
 		return (Number(fields[11]) + Number(fields[12])) / 100;
 	} catch {
 		return NaN;
+	}
+}
+
+/**
+ * CPU seconds used so far by the Postgres backends connected to one database, when Postgres runs
+ * on this machine (from /proc; NaN elsewhere): the database's share of a run. A backend that
+ * exits during the run takes its share with it.
+ */
+export function databaseCpuSeconds(database: string): number {
+	let total = 0;
+	let found = false;
+	try {
+		for (const pid of readdirSync('/proc')) {
+			if (!/^\d+$/.test(pid)) continue;
+			let cmd: string;
+			try {
+				cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+			} catch {
+				continue;
+			}
+			// "postgres: 15/main: <user> <database> <client> <state>"
+			if (!cmd.startsWith('postgres: ') || !cmd.split(' ').includes(database)) continue;
+			const s = cpuSeconds(Number(pid));
+			if (Number.isFinite(s)) {
+				total += s;
+				found = true;
+			}
+		}
+	} catch {
+		return NaN;
+	}
+	return found ? total : NaN;
+}
+
+/** This machine's CPU time so far (all cores, in ticks) and how much of it the hypervisor stole. */
+export function machineTicks(): { total: number; steal: number } {
+	try {
+		const cpu = readFileSync('/proc/stat', 'utf8')
+			.split('\n')[0]!
+			.split(/\s+/)
+			.slice(1)
+			.map(Number);
+		return { total: cpu.slice(0, 8).reduce((a, b) => a + b, 0), steal: cpu[7] ?? 0 };
+	} catch {
+		return { total: NaN, steal: NaN };
 	}
 }
 
