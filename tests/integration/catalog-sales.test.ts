@@ -70,10 +70,11 @@ describe('demo marketplace', () => {
 	});
 });
 
-/** A new admitted supplier with one grade-A kids' lot. */
-async function supplierLot(title: string) {
-	const s = await makeAdmittedSupplier(await makeOperator());
-	const lot = await createLot(s.user, {
+type Supplier = Awaited<ReturnType<typeof makeAdmittedSupplier>>;
+
+/** A grade-A kids' lot of this supplier. */
+function kidsLot(s: Supplier, title: string) {
+	return createLot(s.user, {
 		title,
 		categoryPath: 'apparel/kids/sets',
 		source: 'wholesaler_stock',
@@ -83,7 +84,12 @@ async function supplierLot(title: string) {
 		moq: 50,
 		onHand: 5000
 	});
-	return { s, lot };
+}
+
+/** A new admitted supplier with one grade-A kids' lot. */
+async function supplierLot(title: string) {
+	const s = await makeAdmittedSupplier(await makeOperator());
+	return { s, lot: await kidsLot(s, title) };
 }
 
 describe('sales facts', () => {
@@ -157,21 +163,9 @@ describe('sales facts', () => {
 	});
 
 	it('computes the repurchase rate from buyers who came back to the supplier', async () => {
-		const operator = await makeOperator();
-		const s = await makeAdmittedSupplier(operator);
-		const mk = (title: string) =>
-			createLot(s.user, {
-				title,
-				categoryPath: 'apparel/kids/sets',
-				source: 'wholesaler_stock',
-				grade: 'A',
-				tagPriceFen: 19900,
-				unitPriceFen: 3500,
-				moq: 50,
-				onHand: 5000
-			});
-		const a = await mk('卡通印花套装');
-		const b = await mk('纯棉家居服套装');
+		const s = await makeAdmittedSupplier(await makeOperator());
+		const a = await kidsLot(s, '卡通印花套装');
+		const b = await kidsLot(s, '纯棉家居服套装');
 		const sale = (lotId: string, buyerKey: string, ref: string) =>
 			db().transaction((tx) =>
 				recordSale(tx, {

@@ -219,11 +219,8 @@ export async function refreshSalesStats(
 						   or recorded_at > ${lastAt!.toISOString()}::timestamptz`
 				)
 			).map((r) => ({ supplierId: String(r.supplier_id), buyerKey: String(r.buyer_key) }));
-			const seen = new Set(pairs.map((q) => `${q.supplierId}\u0000${q.buyerKey}`));
-			for (const q of pulled.pairs) {
-				if (!seen.has(`${q.supplierId}\u0000${q.buyerKey}`)) pairs.push(q);
-			}
-			repurchase = await refreshRepurchase(tx, { pairs }, p);
+			// (a pair twice is harmless: the target lots are selected distinct)
+			repurchase = await refreshRepurchase(tx, { pairs: [...pairs, ...pulled.pairs] }, p);
 		}
 		const value = { at: now.toISOString(), xact: Math.max(from, horizon) };
 		await tx
