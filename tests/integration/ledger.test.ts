@@ -388,6 +388,7 @@ describe('supplier charges and guards', () => {
 			transactionId,
 			accountId: e!.accountId,
 			accountKind: e!.accountKind,
+			orgId: e!.orgId,
 			amountFen,
 			at: new Date()
 		});
@@ -424,5 +425,113 @@ describe('supplier charges and guards', () => {
 			/fewer than two entries/
 		);
 		expect(await counts()).toEqual(before);
+	});
+
+	it('refuses entries naming a missing transaction or account, or another kind or party than the account', async () => {
+		const [e] = await db().select().from(ledgerEntries).limit(1);
+		const before = await counts();
+		const pair = (over: Partial<typeof ledgerEntries.$inferInsert>) => [
+			{
+				transactionId: e!.transactionId,
+				accountId: e!.accountId,
+				accountKind: e!.accountKind,
+				orgId: e!.orgId,
+				amountFen: 100,
+				at: new Date(),
+				...over
+			},
+			{
+				transactionId: e!.transactionId,
+				accountId: e!.accountId,
+				accountKind: e!.accountKind,
+				orgId: e!.orgId,
+				amountFen: -100,
+				at: new Date(),
+				...over
+			}
+		];
+		// A balanced pair added to an existing transaction passes every check but the ones here.
+		await refused(
+			db()
+				.insert(ledgerEntries)
+				.values(pair({ transactionId: 2 ** 40 })),
+			/transaction \d+, which does not exist/
+		);
+		await refused(
+			db()
+				.insert(ledgerEntries)
+				.values(pair({ accountId: randomUUID() })),
+			/names account .* which does not exist or has another kind or party/
+		);
+		await refused(
+			db()
+				.insert(ledgerEntries)
+				.values(pair({ accountKind: e!.accountKind === 'cash' ? 'escrow' : 'cash' })),
+			/has another kind or party/
+		);
+		await refused(
+			db()
+				.insert(ledgerEntries)
+				.values(pair({ orgId: supplier })),
+			/has another kind or party/
+		);
+		expect(await counts()).toEqual(before);
+	});
+
+	it('keeps accounts append-only, and sale lines naming existing orgs that cannot be deleted', async () => {
+		const [e] = await db().select().from(ledgerEntries).limit(1);
+		await refused(
+			execRows(
+				sql`update ledger_accounts set org_id = ${supplier}::uuid where id = ${e!.accountId}`
+			),
+			/append-only/
+		);
+		await refused(
+			execRows(sql`delete from ledger_accounts where id = ${e!.accountId}`),
+			/append-only/
+		);
+		const [line] = await paidAndDelivered([{}], T0 + 900 * DAY, { deliver: false });
+		await refused(
+			db()
+				.update(ledgerSales)
+				.set({ supplierOrgId: host })
+				.where(eq(ledgerSales.saleLineId, line!.saleLineId)),
+			/append-only/
+		);
+		const orderId = randomUUID();
+		await refused(
+			db().transaction((tx) =>
+				recordPayment(tx, {
+					orderId,
+					paidAt: new Date(T0),
+					lines: [saleLine(orderId, { supplierOrgId: randomUUID(), hostTeamId: host })]
+				})
+			),
+			/names org .* which does not exist/
+		);
+		await refused(
+			db().transaction((tx) =>
+				execRows(
+					sql`insert into ledger_sales (sale_line_id, order_id, lot_id, host_team_id, supplier_org_id,
+						quantity, gross_fen, commission_bp, fee_bp, paid_at)
+					values (${randomUUID()}::uuid, ${orderId}::uuid, ${randomUUID()}::uuid, ${randomUUID()}::uuid,
+						${supplier}::uuid, 1, 100, 0, 0, now())`,
+					tx
+				)
+			),
+			/names org .* which does not exist/
+		);
+		expect((await sale(line!.saleLineId)).supplierOrgId).toBe(supplier);
+		// The orgs the sale lines name stay, whichever side of the line.
+		await refused(
+			execRows(sql`delete from orgs where id = ${supplier}::uuid`),
+			/named by ledger sale lines/
+		);
+		await refused(
+			execRows(sql`delete from orgs where id = ${host}::uuid`),
+			/named by ledger sale lines/
+		);
+		const lone = await makeOrg('supplier');
+		await execRows(sql`delete from orgs where id = ${lone}::uuid`);
 	});
 });
