@@ -37,7 +37,10 @@ export interface DbHandle {
 	/**
 	 * Postgres only: a transaction whose BEGIN goes out together with its first statement (one
 	 * round trip instead of two), on a reserved connection; committed when `fn` resolves, or by
-	 * `finish` (see transactionFrom).
+	 * `finish` (see transactionFrom). Its statements run on generic plans (plan_cache_mode, for
+	 * this transaction only): they are the same few statements every time, with JSON documents
+	 * and id arrays as parameters whose values do not change the plan, and Postgres would
+	 * otherwise plan them afresh on every execution.
 	 */
 	beginWith?<T>(
 		first: RawQuery,
@@ -122,7 +125,9 @@ export function openDatabase(opts: OpenOptions): DbHandle {
 				}
 			};
 			try {
-				const begin = reserved.unsafe('begin').execute();
+				const begin = reserved
+					.unsafe('begin; set local plan_cache_mode = force_generic_plan')
+					.execute();
 				const rows = send(first);
 				rows.catch(() => {}); // awaited below, after BEGIN
 				await begin;
