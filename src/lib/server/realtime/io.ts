@@ -10,6 +10,7 @@ import type { Actor } from '../auth/service';
 import { env } from '../env';
 import { logger } from '../log';
 import { notifyBatching } from './notify-batch';
+import { broadcastToPeersOnly } from './peers-only';
 import { writeUpgradeError } from './upgrade';
 
 export interface SocketData {
@@ -48,7 +49,8 @@ export function registerSocketModule(m: SocketModule): void {
 /**
  * socket.io bound to a standalone engine so requests are authenticated before engine.io sees
  * them: no session or token → 401 and nothing is opened. Several nodes share events through
- * the Postgres adapter when DATABASE_URL is set.
+ * the Postgres adapter when DATABASE_URL is set (broadcasts go out only while another node is
+ * alive: see peers-only.ts).
  */
 export function createRealtime() {
 	const engine = new EngineServer({
@@ -67,11 +69,13 @@ export function createRealtime() {
 		pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'lotlive-io' });
 		pool.on('error', (err) => logger().warn({ err }, 'socket.io adapter pool error'));
 		io.adapter(
-			createAdapter(notifyBatching(pool), {
-				tableName: 'socket_io_attachments',
-				channelPrefix: 'lotlive_io',
-				errorHandler: (err) => logger().warn({ err }, 'socket.io adapter error')
-			})
+			broadcastToPeersOnly(
+				createAdapter(notifyBatching(pool), {
+					tableName: 'socket_io_attachments',
+					channelPrefix: 'lotlive_io',
+					errorHandler: (err) => logger().warn({ err }, 'socket.io adapter error')
+				})
+			)
 		);
 	}
 
