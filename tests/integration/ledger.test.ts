@@ -82,6 +82,20 @@ async function refused(p: Promise<unknown>, why: RegExp) {
 	expect(`${e.message} ${e.cause?.message ?? ''}`).toMatch(why);
 }
 
+/** A new entry on the same account (kind and party) and transaction as `e`, with some fields changed. */
+const entryLike = (
+	e: typeof ledgerEntries.$inferSelect,
+	over: Partial<typeof ledgerEntries.$inferInsert>
+) => ({
+	transactionId: e.transactionId,
+	accountId: e.accountId,
+	accountKind: e.accountKind,
+	orgId: e.orgId,
+	amountFen: 100,
+	at: new Date(),
+	...over
+});
+
 const sale = async (id: string) =>
 	(await db().select().from(ledgerSales).where(eq(ledgerSales.saleLineId, id)))[0]!;
 
@@ -384,14 +398,8 @@ describe('supplier charges and guards', () => {
 			/append-only/
 		);
 		const before = await counts();
-		const entry = (transactionId: number, amountFen: number) => ({
-			transactionId,
-			accountId: e!.accountId,
-			accountKind: e!.accountKind,
-			orgId: e!.orgId,
-			amountFen,
-			at: new Date()
-		});
+		const entry = (transactionId: number, amountFen: number) =>
+			entryLike(e!, { transactionId, amountFen });
 		await refused(
 			db().transaction(async (tx) => {
 				const [t] = await tx
@@ -431,24 +439,8 @@ describe('supplier charges and guards', () => {
 		const [e] = await db().select().from(ledgerEntries).limit(1);
 		const before = await counts();
 		const pair = (over: Partial<typeof ledgerEntries.$inferInsert>) => [
-			{
-				transactionId: e!.transactionId,
-				accountId: e!.accountId,
-				accountKind: e!.accountKind,
-				orgId: e!.orgId,
-				amountFen: 100,
-				at: new Date(),
-				...over
-			},
-			{
-				transactionId: e!.transactionId,
-				accountId: e!.accountId,
-				accountKind: e!.accountKind,
-				orgId: e!.orgId,
-				amountFen: -100,
-				at: new Date(),
-				...over
-			}
+			entryLike(e!, { ...over, amountFen: 100 }),
+			entryLike(e!, { ...over, amountFen: -100 })
 		];
 		// A balanced pair added to an existing transaction passes every check but the ones here.
 		await refused(
@@ -472,7 +464,7 @@ describe('supplier charges and guards', () => {
 		await refused(
 			db()
 				.insert(ledgerEntries)
-				.values(pair({ orgId: supplier })),
+				.values(pair({ orgId: randomUUID() })),
 			/has another kind or party/
 		);
 		expect(await counts()).toEqual(before);
