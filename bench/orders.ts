@@ -3,8 +3,8 @@
 // host team's API token, through the real server (build/) on Postgres; 20% of posts repeat an
 // earlier externalId (the live platform retrying). First the baseline (ORDER_BATCH_MAX=1: one
 // transaction per order), then per-show batching, each on a fresh server that first takes
-// warm-up posts on another show (BENCH_WARMUP, not measured). Afterwards the database is checked: one order
-// per externalId, and no lot sold beyond what it holds. Besides throughput and latency it prints
+// warm-up posts on another show (BENCH_WARMUP, not measured). Afterwards the database is
+// checked: one order per externalId, and no lot sold beyond what it holds. Besides throughput and latency it prints
 // the CPU per post of the server and of the database's Postgres backends (when Postgres runs on
 // this machine), and the share of CPU time the hypervisor stole during the run: on a shared VM,
 // the same build's throughput swings by a third, and these tell a slower build from a slower host.
