@@ -10,7 +10,8 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { areaOf, mayEnter } from '$lib/domain/roles';
 import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale, negotiate } from '$lib/i18n';
 import { authenticateHeaders } from '$lib/server/auth/request';
-import { apiLocaleOf } from '$lib/server/http';
+import { apiLocaleOf, errorPayload, retryAfterHeaders } from '$lib/server/http';
+import { isDatabaseUnavailable } from '$lib/server/errors';
 import { SESSION_COOKIE } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { logger } from '$lib/server/log';
@@ -124,9 +125,54 @@ const handleLog: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(handleLog, handleAuth, handleLocale, handleApiAuth, handleGuard);
+/** Requests whose page or endpoint failed because the database was unreachable (handleError). */
+const unreachable = new WeakSet<RequestEvent>();
+
+/**
+ * While Postgres is unreachable (restart, failover) every request is answered 503 with
+ * Retry-After instead of 500: the request was not wrong and a retry succeeds once the pool has
+ * reconnected by itself. Catches failures in the hooks (the session lookup) and, through
+ * handleError, in pages and endpoints.
+ */
+const handleUnavailable: Handle = async ({ event, resolve }) => {
+	let response: Response;
+	try {
+		response = await resolve(event);
+	} catch (e) {
+		if (!isDatabaseUnavailable(e)) throw e;
+		const locale = apiLocaleOf(
+			event.cookies.get(LOCALE_COOKIE),
+			event.request.headers.get('accept-language')
+		);
+		const { status, body, headers } = errorPayload(e, locale);
+		return json(body, { status, headers });
+	}
+	if (response.status === 500 && unreachable.has(event)) {
+		const headers = new Headers(response.headers);
+		for (const [k, v] of Object.entries(retryAfterHeaders())) headers.set(k, v);
+		return new Response(response.body, { status: 503, headers });
+	}
+	return response;
+};
+
+export const handle = sequence(
+	handleUnavailable,
+	handleLog,
+	handleAuth,
+	handleLocale,
+	handleApiAuth,
+	handleGuard
+);
 
 export const handleError: HandleServerError = ({ error: err, event, status }) => {
+	if (isDatabaseUnavailable(err)) {
+		unreachable.add(event);
+		logger().warn(
+			{ reason: (err as Error).message, path: event.url.pathname },
+			'database unavailable: answering 503'
+		);
+		return { message: 'unavailable', code: '503' };
+	}
 	if (status !== 404) logger().error({ err, path: event.url.pathname, status }, 'unhandled error');
 	return { message: status === 404 ? 'not_found' : 'internal', code: String(status) };
 };

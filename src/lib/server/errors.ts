@@ -10,6 +10,7 @@ export type ErrorCode =
 	| 'email_taken'
 	| 'rule_violation'
 	| 'rate_limited'
+	| 'unavailable'
 	| 'internal'
 	| (string & {});
 
@@ -21,7 +22,8 @@ const STATUS_BY_KIND = {
 	conflict: 409,
 	rule: 422,
 	rate_limited: 429,
-	internal: 500
+	internal: 500,
+	unavailable: 503
 } as const;
 
 export type ErrorKind = keyof typeof STATUS_BY_KIND;
@@ -103,6 +105,57 @@ export const notFound = (what: string, field?: string) =>
 	new AppError('not_found', 'not_found', `${what} not found.`, { field });
 export const unauthenticated = (message = 'Sign in first.') =>
 	new AppError('unauthenticated', 'unauthenticated', message);
+
+/** Seconds a client is told to wait (Retry-After) while the database is unreachable. */
+export const UNAVAILABLE_RETRY_AFTER_S = 2;
+
+/**
+ * Errors that mean "the database cannot be reached right now" rather than "this request is
+ * wrong": refused or dropped connections (a Postgres restart, failover, network), the server
+ * shutting down (57P01–57P03) and connection-class SQLSTATEs (08xxx). Drizzle wraps driver errors
+ * (`cause`), Node's dual-stack connect reports an AggregateError (`errors`): both are searched.
+ */
+const UNAVAILABLE_CODES = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'EPIPE',
+	'ETIMEDOUT',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EAI_AGAIN',
+	// postgres.js
+	'CONNECTION_CLOSED',
+	'CONNECTION_ENDED',
+	'CONNECTION_DESTROYED',
+	'CONNECT_TIMEOUT',
+	// Postgres: admin_shutdown, crash_shutdown, cannot_connect_now
+	'57P01',
+	'57P02',
+	'57P03'
+]);
+
+export function isDatabaseUnavailable(e: unknown, depth = 0): boolean {
+	if (!e || typeof e !== 'object' || depth > 5) return false;
+	const err = e as { code?: unknown; cause?: unknown; errors?: unknown; message?: unknown };
+	if (typeof err.code === 'string' && (UNAVAILABLE_CODES.has(err.code) || /^08/.test(err.code)))
+		return true;
+	// pg (socket.io adapter) and postgres.js both say so in words when the socket just closed
+	if (
+		typeof err.message === 'string' &&
+		/Connection terminated|terminating connection due to administrator command/.test(err.message)
+	)
+		return true;
+	if (Array.isArray(err.errors) && err.errors.some((x) => isDatabaseUnavailable(x, depth + 1)))
+		return true;
+	return isDatabaseUnavailable(err.cause, depth + 1);
+}
+
+/** The AppError for an unreachable database: 503 `unavailable`, to be retried (Retry-After). */
+export function unavailable(): AppError {
+	return new AppError('unavailable', 'unavailable', 'error.503', {
+		details: { retryAfter: UNAVAILABLE_RETRY_AFTER_S }
+	});
+}
 
 /**
  * Turns zod issues into one AppError naming the first field (dot path) and listing all.

@@ -14,6 +14,8 @@ import { placeOrder } from './orders';
 export interface ApiReply {
 	status: number;
 	body: unknown;
+	/** Extra response headers (Retry-After on a 503). */
+	headers?: Record<string, string>;
 }
 
 /**
@@ -77,14 +79,21 @@ export function hotApi(req: IncomingMessage, res: ServerResponse): false | Promi
 	if (!Number.isSafeInteger(length) || length > MAX_BODY) return false;
 	const m: RegExpMatchArray = match;
 	return (async () => {
-		const auth = await authenticateHeaders({
-			cookie: req.headers.cookie ?? null,
-			authorization: req.headers.authorization ?? null
-		});
-		// No caller: SvelteKit answers the 401.
-		if (!auth) return false;
 		const cookies = parseCookies(req.headers.cookie);
 		const locale = apiLocaleOf(cookies.get(LOCALE_COOKIE), req.headers['accept-language']);
+		let auth: Awaited<ReturnType<typeof authenticateHeaders>>;
+		try {
+			auth = await authenticateHeaders({
+				cookie: req.headers.cookie ?? null,
+				authorization: req.headers.authorization ?? null
+			});
+		} catch (e) {
+			// The session lookup failed (the database is restarting): answer here, 503 + Retry-After.
+			writeReply(res, errorPayload(e, locale), {});
+			return true;
+		}
+		// No caller: SvelteKit answers the 401.
+		if (!auth) return false;
 		const started = performance.now();
 		let reply: ApiReply;
 		try {
@@ -92,11 +101,7 @@ export function hotApi(req: IncomingMessage, res: ServerResponse): false | Promi
 		} catch (e) {
 			reply = errorPayload(e, locale);
 		}
-		const text = JSON.stringify(reply.body);
-		const headers: Record<string, string | number> = {
-			'content-type': 'application/json',
-			'content-length': Buffer.byteLength(text)
-		};
+		const headers: Record<string, string | number> = {};
 		// A session whose expiry just slid forward: the browser gets the cookie again, as the
 		// SvelteKit hook would send it.
 		if (auth.session?.renewed) {
@@ -106,8 +111,7 @@ export function hotApi(req: IncomingMessage, res: ServerResponse): false | Promi
 				secureFor(requestProtocol(req))
 			);
 		}
-		res.writeHead(reply.status, headers);
-		res.end(text);
+		writeReply(res, reply, headers);
 		logger().debug(
 			{
 				method: 'POST',
@@ -119,6 +123,21 @@ export function hotApi(req: IncomingMessage, res: ServerResponse): false | Promi
 		);
 		return true;
 	})();
+}
+
+function writeReply(
+	res: ServerResponse,
+	reply: ApiReply,
+	headers: Record<string, string | number>
+): void {
+	const text = JSON.stringify(reply.body);
+	res.writeHead(reply.status, {
+		...headers,
+		...reply.headers,
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(text)
+	});
+	res.end(text);
 }
 
 /** The request's protocol as adapter-node derives it: ORIGIN, else PROTOCOL_HEADER, else https. */

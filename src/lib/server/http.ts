@@ -2,7 +2,14 @@ import { isHttpError, isRedirect, json, type RequestEvent } from '@sveltejs/kit'
 import { isLocale, isMessageKey, negotiate, translate, type Locale } from '$lib/i18n';
 import type { SessionUser } from './auth/session';
 import type { Actor } from './auth/service';
-import { AppError, unauthenticated, forbidden } from './errors';
+import {
+	AppError,
+	UNAVAILABLE_RETRY_AFTER_S,
+	forbidden,
+	isDatabaseUnavailable,
+	unauthenticated,
+	unavailable
+} from './errors';
 import { logger } from './log';
 import type { Role } from '$lib/domain/roles';
 
@@ -12,16 +19,38 @@ export function translator(locale: Locale) {
 		isMessageKey(message) ? translate(locale, message, params) : message;
 }
 
-/** The error body and status for anything a handler threw. Unknown errors are logged, not shown. */
-export function errorPayload(e: unknown, locale: Locale): { status: number; body: unknown } {
-	if (e instanceof AppError) return { status: e.status, body: e.toJSON(translator(locale)) };
+/**
+ * The error body and status for anything a handler threw. Unknown errors are logged, not shown.
+ * An unreachable database (Postgres restarting) is a 503 with Retry-After, not a 500: the
+ * request was fine and a retry will succeed once the pool has reconnected.
+ */
+export function errorPayload(
+	e: unknown,
+	locale: Locale
+): { status: number; body: unknown; headers?: Record<string, string> } {
+	if (!(e instanceof AppError) && isDatabaseUnavailable(e)) {
+		logger().warn({ reason: (e as Error).message }, 'database unavailable: answering 503');
+		e = unavailable();
+	}
+	if (e instanceof AppError) {
+		return {
+			status: e.status,
+			body: e.toJSON(translator(locale)),
+			...(e.kind === 'unavailable' ? { headers: retryAfterHeaders() } : {})
+		};
+	}
 	logger().error({ err: e }, 'unhandled error in API handler');
 	return { status: 500, body: { error: { code: 'internal', message: 'Internal error.' } } };
 }
 
+/** Retry-After for 503 answers while the database is unreachable. */
+export function retryAfterHeaders(): Record<string, string> {
+	return { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) };
+}
+
 export function errorResponse(e: unknown, locale: Locale): Response {
-	const { status, body } = errorPayload(e, locale);
-	return json(body, { status });
+	const { status, body, headers } = errorPayload(e, locale);
+	return json(body, { status, headers });
 }
 
 /** Wraps an API handler so AppErrors become `{error:{code,message,field}}` with their status. */

@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { sql } from 'drizzle-orm';
 import { dbHandle } from '$lib/server/db';
+import { retryAfterHeaders } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /** Liveness plus database reachability, for load balancers and the CI smoke test. */
@@ -16,7 +17,7 @@ export const GET: RequestHandler = async () => {
 	} catch (e) {
 		return json(
 			{ status: 'error', database: { reachable: false, error: (e as Error).message } },
-			{ status: 503 }
+			{ status: 503, headers: retryAfterHeaders() }
 		);
 	}
 };

@@ -31,6 +31,7 @@ export default {
 	'error.403': 'You do not have access to this page.',
 	'error.404': 'Page not found.',
 	'error.500': 'Server error, please try again later.',
+	'error.503': 'Briefly unavailable (the database is recovering); please retry shortly.',
 	'error.invalid_input': 'Invalid input.',
 	'error.forbidden': 'You may not do this.',
 	'error.not_found': 'Not found.',

@@ -30,6 +30,7 @@ export default {
 	'error.403': '你没有权限访问此页面。',
 	'error.404': '页面不存在。',
 	'error.500': '服务器出错，请稍后再试。',
+	'error.503': '服务暂时不可用（数据库正在恢复），请稍后重试。',
 	'error.invalid_input': '输入有误。',
 	'error.forbidden': '你没有权限执行此操作。',
 	'error.not_found': '未找到。',
