@@ -14,8 +14,22 @@ const runtime = /** @type {any} */ (globalThis)[Symbol.for('lotlive.runtime')];
 if (!runtime) throw new Error('LotLive runtime did not register; is build/ from this version?');
 await runtime.ready();
 
+// Requests being answered, so a SIGTERM can let them finish (lock and order batches included)
+// before the database is closed.
+let inFlight = 0;
+/** @type {(() => void) | undefined} */
+let onIdle;
+let stopping = false;
+
 const server = http.createServer((req, res) => {
+	// socket.io's long-polling requests are not waited for: they end when socket.io closes
 	if (attached.handleRequest(req, res)) return;
+	inFlight++;
+	res.once('close', () => {
+		if (--inFlight === 0) onIdle?.();
+	});
+	// draining: answer what arrives on kept-alive connections, then close them
+	if (stopping) res.setHeader('connection', 'close');
 	// The hot API endpoints (lock, order webhook) on a lean path; everything else is SvelteKit's.
 	const api = attached.handleApi(req, res);
 	if (api === false) return handler(req, res);
@@ -55,7 +69,6 @@ server.listen(port, host, () => {
 	);
 });
 
-let stopping = false;
 /** @param {string} signal */
 async function stop(signal) {
 	if (stopping) return;
@@ -63,11 +76,18 @@ async function stop(signal) {
 	console.log(
 		JSON.stringify({ level: 30, time: new Date().toISOString(), msg: `${signal}: shutting down` })
 	);
-	const force = setTimeout(() => process.exit(1), 10_000);
+	const force = setTimeout(() => process.exit(1), 15_000);
 	force.unref();
-	// Stop accepting, let in-flight requests finish, close sockets, then the database.
+	// Stop accepting, let in-flight requests finish (their lock and order batches commit and
+	// answer), then stop jobs, flush board saves and close sockets, then the database.
 	const closed = new Promise((r) => server.close(() => r(undefined)));
 	server.closeIdleConnections();
+	if (inFlight > 0) {
+		await new Promise((r) => {
+			onIdle = () => r(undefined);
+			setTimeout(r, 5_000).unref();
+		});
+	}
 	await runtime.shutdown();
 	server.closeAllConnections();
 	await closed;

@@ -68,6 +68,24 @@ export function createRealtime() {
 	if (url) {
 		pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'lotlive-io' });
 		pool.on('error', (err) => logger().warn({ err }, 'socket.io adapter pool error'));
+		// A Postgres restart must not take the process down. The adapter keeps its LISTEN
+		// connection checked out of the pool for good: pg's 'error' on it had no listener (the
+		// process crashed on 57P01 admin_shutdown), and once ended it stayed counted against the
+		// pool. Log the error; hand the dead client back so the adapter's own reconnection (it
+		// listens for 'end') gets a fresh connection.
+		pool.on('connect', (client) => {
+			client.on('error', (err) =>
+				logger().warn({ reason: err.message }, 'socket.io adapter connection lost')
+			);
+			client.on('end', () => {
+				if (client.listenerCount('notification') === 0) return; // pool.query's clients
+				try {
+					client.release(true);
+				} catch {
+					/* already back in the pool */
+				}
+			});
+		});
 		io.adapter(
 			broadcastToPeersOnly(
 				createAdapter(notifyBatching(pool), {
