@@ -282,3 +282,22 @@ describe('lock Idempotency-Key over HTTP (the hot path)', () => {
 		expect(await lockedOf(lotId!)).toBe(8);
 	});
 });
+
+describe('OpenAPI', () => {
+	it('documents the lock endpoint with its Idempotency-Key header and the 200/422 answers', async () => {
+		const { openApiDocument } = await import('../../src/lib/server/catalog/openapi');
+		const doc = openApiDocument('http://localhost') as {
+			paths: Record<
+				string,
+				{ post?: { parameters?: { name: string }[]; responses: Record<string, unknown> } }
+			>;
+			components: { schemas: Record<string, { required?: string[] }> };
+		};
+		const post = doc.paths['/api/v1/shows/{id}/locks']!.post!;
+		expect(post.parameters!.map((p) => p.name)).toContain('Idempotency-Key');
+		expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['200', '201', '422']));
+		expect(doc.components.schemas.LockCreate!.required).toEqual(
+			expect.arrayContaining(['lotId', 'quantity'])
+		);
+	});
+});
