@@ -26,6 +26,8 @@ export interface Policy {
 		lowStockUnits: number;
 		/** How often the background job releases expired locks, in seconds. */
 		expirySweepSeconds: number;
+		/** How long a lock request's Idempotency-Key is remembered (its retry gets the same lock). */
+		idempotencyKeyHours: number;
 	};
 	money: {
 		/** Platform fee on each settled sale, basis points of the net sale price. */
@@ -99,7 +101,8 @@ export const DEFAULT_POLICY: Policy = {
 		lockTtlMinutes: 240,
 		maxLockQuantity: 1_000_000,
 		lowStockUnits: 20,
-		expirySweepSeconds: 15
+		expirySweepSeconds: 15,
+		idempotencyKeyHours: 24
 	},
 	money: {
 		platformFeeBp: 300,

@@ -84,10 +84,14 @@ export interface ClientToServerEvents {
 	/** Watch a show (its team and operators): joins `show:<id>`, answers with every slot's counters. */
 	ShowWatchV1: (p: { showId: string }, ack: Ack<ShowStockChangedV1[]>) => void;
 	ShowUnwatchV1: (p: { showId: string }) => void;
-	/** Same as POST /api/v1/shows/:id/locks. */
+	/**
+	 * Same as POST /api/v1/shows/:id/locks. `idempotencyKey` (optional, like the HTTP
+	 * Idempotency-Key header): a retry with the same key and body acks the lock granted before
+	 * (`replayed: true`), not a second one; with another body, `idempotency_mismatch`.
+	 */
 	LockAcquireV1: (
-		p: { showId: string; lotId: string; quantity: number },
-		ack: Ack<{ lock: LockV1; counters: LotCountersV1 }>
+		p: { showId: string; lotId: string; quantity: number; idempotencyKey?: string },
+		ack: Ack<{ lock: LockV1; counters: LotCountersV1; replayed: boolean }>
 	) => void;
 }
 

@@ -25,9 +25,12 @@ export interface ApiReply {
 export async function lockAcquireReply(
 	actor: Actor,
 	showId: string,
-	body: unknown
+	body: unknown,
+	idempotencyKey?: string | null
 ): Promise<ApiReply> {
-	return { status: 201, body: await acquireLock(actor, showId, body) };
+	const r = await acquireLock(actor, showId, body, { idempotencyKey });
+	// A retry answered from its Idempotency-Key: the lock granted before, nothing new created.
+	return { status: r.replayed ? 200 : 201, body: r };
 }
 
 export async function orderPostReply(actor: Actor, body: unknown): Promise<ApiReply> {
@@ -37,11 +40,17 @@ export async function orderPostReply(actor: Actor, body: unknown): Promise<ApiRe
 
 const ROUTES: {
 	pattern: RegExp;
-	reply: (actor: Actor, m: RegExpMatchArray, body: unknown) => Promise<ApiReply>;
+	reply: (
+		actor: Actor,
+		m: RegExpMatchArray,
+		body: unknown,
+		header: (name: string) => string | undefined
+	) => Promise<ApiReply>;
 }[] = [
 	{
 		pattern: /^\/api\/v1\/shows\/([^/]+)\/locks$/,
-		reply: (actor, m, body) => lockAcquireReply(actor, decodePart(m[1]!), body)
+		reply: (actor, m, body, header) =>
+			lockAcquireReply(actor, decodePart(m[1]!), body, header('idempotency-key'))
 	},
 	{ pattern: /^\/api\/v1\/orders$/, reply: (actor, _m, body) => orderPostReply(actor, body) }
 ];
@@ -97,7 +106,10 @@ export function hotApi(req: IncomingMessage, res: ServerResponse): false | Promi
 		const started = performance.now();
 		let reply: ApiReply;
 		try {
-			reply = await route.reply(auth.actor, m, parseJsonText(await readBody(req)));
+			reply = await route.reply(auth.actor, m, parseJsonText(await readBody(req)), (name) => {
+				const v = req.headers[name];
+				return Array.isArray(v) ? v.join(', ') : v;
+			});
 		} catch (e) {
 			reply = errorPayload(e, locale);
 		}

@@ -11,6 +11,7 @@ import {
 
 import { errorResponse, toSchema, type Json } from '../openapi';
 import { ordersOpenApi } from '../orders/openapi';
+import { liveOpenApi } from '../live/openapi';
 
 const LotSummary: Json = {
 	type: 'object',
@@ -134,6 +135,7 @@ function filterParameters(): Json[] {
 export function openApiDocument(origin: string): Json {
 	const security = [{ bearer: [] }, { session: [] }];
 	const orders = ordersOpenApi();
+	const live = liveOpenApi();
 	return {
 		openapi: '3.1.0',
 		info: {
@@ -158,6 +160,7 @@ export function openApiDocument(origin: string): Json {
 				LotSummary,
 				LotDetail,
 				...orders.schemas,
+				...live.schemas,
 				Error: {
 					type: 'object',
 					required: ['error'],
@@ -204,6 +207,7 @@ export function openApiDocument(origin: string): Json {
 		security,
 		paths: {
 			...orders.paths,
+			...live.paths,
 			'/api/v1/lots': {
 				get: {
 					summary: 'Search the catalog',

@@ -5,6 +5,7 @@ import { openDatabase, type Db, type DbHandle, type DbOrTx, type Tx } from './cl
 import path from 'node:path';
 
 export * from './client';
+export * from './errors';
 export * as tables from './schema';
 
 const key = Symbol.for('lotlive.db');

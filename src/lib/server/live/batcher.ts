@@ -8,6 +8,13 @@
  * transaction then queues on the same rows in the database (which decides the order: row locks
  * are granted first come, first served, and a READ COMMITTED statement that waited sees the
  * committed result), so the round trips of starting it overlap the end of the previous one.
+ *
+ * A batch shares one transaction, so one request the database refuses (a value it will not
+ * store, a constraint, a trigger) would fail every request in it. When `isolate(err)` says the
+ * failure may be one member's, the batch is split in two halves that are retried in order, down
+ * to the single request at fault, which alone gets the error: a valid request is never refused
+ * because of its neighbour. The happy path pays nothing; a bad member among n costs about
+ * 2·log2(n) extra transactions.
  */
 export class KeyedBatcher<Req, Res> {
 	private readonly queues = new Map<
@@ -18,7 +25,8 @@ export class KeyedBatcher<Req, Res> {
 	constructor(
 		private readonly process: (key: string, items: Req[]) => Promise<Res[]>,
 		private readonly maxBatch = 500,
-		private readonly inFlight = 1
+		private readonly inFlight = 1,
+		private readonly isolate: (err: unknown) => boolean = () => false
 	) {}
 
 	submit(key: string, req: Req): Promise<Res> {
@@ -67,7 +75,14 @@ export class KeyedBatcher<Req, Res> {
 			);
 			batch.forEach((b, i) => b.resolve(results[i]!));
 		} catch (err) {
-			// The whole transaction failed (nothing was written): every request in it fails.
+			// The whole transaction failed (nothing was written). If one member may be at fault,
+			// retry the halves in arrival order until the one at fault is alone; else all fail.
+			if (batch.length > 1 && this.isolate(err)) {
+				const mid = Math.ceil(batch.length / 2);
+				await this.run(key, batch.slice(0, mid));
+				await this.run(key, batch.slice(mid));
+				return;
+			}
 			for (const b of batch) b.reject(err);
 		}
 	}

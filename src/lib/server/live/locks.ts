@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
@@ -10,8 +10,25 @@ import {
 	type ShowStatus
 } from '$lib/domain/locks';
 import type { Actor } from '../auth/service';
-import { db, execRows, jsonValue, transactionFrom, uuidArray, type Tx } from '../db';
-import { lockEvents, lots, shows, stockLocks, type StockLock } from '../db/schema';
+import {
+	constraintOf,
+	db,
+	execRows,
+	isDataRefusal,
+	jsonValue,
+	sqlState,
+	transactionFrom,
+	uuidArray,
+	type Tx
+} from '../db';
+import {
+	lockEvents,
+	lockIdempotencyKeys,
+	lots,
+	shows,
+	stockLocks,
+	type StockLock
+} from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
 import { env } from '../env';
 import { logger } from '../log';
@@ -34,6 +51,32 @@ export function quantitySchema(policy: Policy = DEFAULT_POLICY, min = 1) {
 }
 
 export const AcquireInput = z.object({ lotId: UUID, quantity: quantitySchema() });
+
+/**
+ * A lock request's `Idempotency-Key` (HTTP header, or `idempotencyKey` of the socket event):
+ * 1–255 visible ASCII characters, e.g. a UUID the client made for this request and sends again
+ * with every retry of it.
+ */
+export const IdempotencyKey = z
+	.string({ error: 'Idempotency-Key must be text.' })
+	.regex(/^[\x21-\x7e]{1,255}$/, {
+		error: 'Idempotency-Key must be 1–255 visible ASCII characters.'
+	});
+
+/** What a key remembers of its request: the same key with another body is refused. */
+function requestHash(input: { lotId: string; quantity: number }): string {
+	return createHash('sha256')
+		.update(JSON.stringify([input.lotId, input.quantity]))
+		.digest('hex');
+}
+
+const idempotencyMismatch = () =>
+	new AppError(
+		'rule',
+		'idempotency_mismatch',
+		'This Idempotency-Key was already used for a different lock request (another lot or quantity).',
+		{ field: 'idempotencyKey' }
+	);
 export const ChangeInput = z
 	.object({
 		quantity: quantitySchema(DEFAULT_POLICY, 0).optional(),
@@ -123,7 +166,22 @@ const lotColumns = {
  * Shows FOR SHARE in id order, then the lot FOR UPDATE (the lock order every stock path uses),
  * in one statement: a round trip fewer while the batch holds the lot.
  */
-function showsAndLotQuery(showIds: string[], lotId: string): SQL {
+function showsAndLotQuery(
+	showIds: string[],
+	lotId: string,
+	keys: { show_id: string; key: string }[] = []
+): SQL {
+	// Idempotency keys of the batch already answered (only when the batch has keys, so the
+	// statement of unkeyed batches stays as it was).
+	const stored =
+		keys.length === 0
+			? sql``
+			: sql`, (select coalesce(json_agg(json_build_object('show_id', k.show_id, 'key', k.key,
+				'request_hash', k.request_hash, 'lock', row_to_json(sl))), '[]')
+				from json_to_recordset(${JSON.stringify(keys)}::json) as q(show_id uuid, key text)
+				join lock_idempotency_keys k on k.show_id = q.show_id and k.key = q.key
+					and k.expires_at > now()
+				join stock_locks sl on sl.id = k.lock_id) as stored`;
 	return sql`with s as (
 		select sh.id, sh.status,
 			exists (select 1 from show_slots ss where ss.show_id = sh.id and ss.lot_id = ${lotId})
@@ -134,10 +192,35 @@ function showsAndLotQuery(showIds: string[], lotId: string): SQL {
 		select id, on_hand, locked, allocated, stock_version, status from lots
 		where id = ${lotId} for update
 	)
-	select (select coalesce(json_agg(s), '[]') from s) as shows, (select row_to_json(l) from l) as lot`;
+	select (select coalesce(json_agg(s), '[]') from s) as shows, (select row_to_json(l) from l) as lot${stored}`;
 }
 
-type ShowsAndLotRow = { shows: unknown; lot: unknown };
+type ShowsAndLotRow = { shows: unknown; lot: unknown; stored?: unknown };
+
+/** A stock_locks row as row_to_json gives it. */
+interface LockJson {
+	id: string;
+	show_id: string;
+	lot_id: string;
+	quantity: number;
+	consumed: number;
+	status: LockView['status'];
+	expires_at: string;
+	created_at: string;
+}
+
+function lockViewOfJson(l: LockJson): LockView {
+	return {
+		id: l.id,
+		showId: l.show_id,
+		lotId: l.lot_id,
+		quantity: l.quantity,
+		consumed: l.consumed,
+		status: l.status,
+		expiresAt: new Date(l.expires_at).toISOString(),
+		createdAt: new Date(l.created_at).toISOString()
+	};
+}
 
 function showsAndLot(r: ShowsAndLotRow) {
 	const showRows = jsonValue<{ id: string; status: ShowStatus; in_lineup: boolean }[]>(r.shows);
@@ -188,8 +271,11 @@ interface AcquireReq {
 	userId: string | null;
 	tokenId: string | null;
 	ttlMinutes: number;
+	/** The request's idempotency key, its body's hash and how long the key is kept. */
+	idem?: { key: string; hash: string; hours: number };
 }
-type AcquireRes = { ok: true; lock: LockView; lot: LotRow } | { ok: false; error: AppError };
+type AcquireRes =
+	{ ok: true; lock: LockView; lot: LotRow; replayed: boolean } | { ok: false; error: AppError };
 
 /**
  * One transaction for a whole batch of lock requests on one lot: lock the rows once, decide
@@ -199,16 +285,57 @@ type AcquireRes = { ok: true; lock: LockView; lot: LotRow } | { ok: false; error
  * returned only after COMMIT).
  */
 async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<AcquireRes[]> {
+	const keyOf = (r: AcquireReq) => `${r.showId}\u0000${r.idem!.key}`;
+	const keys = reqs.filter((r) => r.idem).map((r) => ({ show_id: r.showId, key: r.idem!.key }));
 	// The rows are locked by the transaction's first statement (on Postgres it travels with BEGIN).
-	const first = showsAndLotQuery([...new Set(reqs.map((r) => r.showId))], lotId);
+	const first = showsAndLotQuery([...new Set(reqs.map((r) => r.showId))], lotId, keys);
 	const out = await transactionFrom<ShowsAndLotRow, AcquireRes[]>(first, async (tx, [row]) => {
 		const { showRows, lot } = showsAndLot(row!);
-		const results: (AcquireRes | null)[] = reqs.map((r) => {
+		// Keys answered before: their retries get the stored lock (or 422 with another body).
+		const stored = new Map(
+			(row!.stored === undefined
+				? []
+				: jsonValue<{ show_id: string; key: string; request_hash: string; lock: LockJson }[]>(
+						row!.stored
+					)
+			).map((k) => [`${k.show_id}\u0000${k.key}`, k])
+		);
+		// A key repeated within the batch shares the outcome of its first request.
+		const firstWithKey = new Map<string, number>();
+		const repeats: [number, number][] = [];
+		const results: (AcquireRes | 'repeat' | null)[] = reqs.map((r, i) => {
+			if (r.idem) {
+				const prior = stored.get(keyOf(r));
+				if (prior) {
+					if (prior.request_hash !== r.idem.hash)
+						return { ok: false, error: idempotencyMismatch() };
+					if (!lot) return { ok: false, error: notFound('Lot', 'lotId') };
+					return { ok: true, lock: lockViewOfJson(prior.lock), lot, replayed: true };
+				}
+				const f = firstWithKey.get(keyOf(r));
+				if (f !== undefined) {
+					repeats.push([i, f]);
+					return 'repeat';
+				}
+				firstWithKey.set(keyOf(r), i);
+			}
 			const err = checkShowAndLot(showRows.get(r.showId), lot);
 			return err ? { ok: false, error: err } : null;
 		});
+		const settleRepeats = () => {
+			for (const [i, f] of repeats) {
+				const firstRes = results[f] as AcquireRes;
+				results[i] =
+					reqs[i]!.idem!.hash !== reqs[f]!.idem!.hash
+						? { ok: false, error: idempotencyMismatch() }
+						: firstRes.ok
+							? { ...firstRes, replayed: true }
+							: firstRes;
+			}
+			return results as AcquireRes[];
+		};
 		const eligible = reqs.map((r, i) => ({ r, i })).filter(({ i }) => results[i] === null);
-		if (!lot || eligible.length === 0) return results as AcquireRes[];
+		if (!lot || eligible.length === 0) return settleRepeats();
 		const { decisions, grantedTotal } = decideBatch(
 			available(lot),
 			eligible.map(({ r }) => r)
@@ -220,6 +347,9 @@ async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<A
 			user_id: string | null;
 			token_id: string | null;
 			ttl: number;
+			idem_key: string | null;
+			idem_hash: string | null;
+			idem_hours: number | null;
 		}[] = [];
 		eligible.forEach(({ r, i }, k) => {
 			const d = decisions[k]!;
@@ -233,11 +363,23 @@ async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<A
 				quantity: r.quantity,
 				user_id: r.userId,
 				token_id: r.tokenId,
-				ttl: r.ttlMinutes
+				ttl: r.ttlMinutes,
+				idem_key: r.idem?.key ?? null,
+				idem_hash: r.idem?.hash ?? null,
+				idem_hours: r.idem?.hours ?? null
 			});
 		});
-		if (grantedTotal === 0) return results as AcquireRes[];
+		if (grantedTotal === 0) return settleRepeats();
 		const json = JSON.stringify(rows);
+		// The keys are stored with the locks they got; a key another transaction stored meanwhile
+		// violates the primary key, and the batcher retries the others without this request.
+		const storeKeys = rows.some((r) => r.idem_key !== null)
+			? sql`, idem as (
+				insert into lock_idempotency_keys (show_id, key, request_hash, lock_id, expires_at)
+				select show_id, idem_key, idem_hash, id, now() + make_interval(hours => idem_hours)
+				from req where idem_key is not null
+			)`
+			: sql``;
 		const written = await execRows<{
 			kind: string;
 			id: string;
@@ -252,7 +394,8 @@ async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<A
 		}>(
 			sql`with req as (
 				select * from jsonb_to_recordset(${json}::jsonb)
-					as x(id uuid, show_id uuid, quantity int, user_id uuid, token_id uuid, ttl int)
+					as x(id uuid, show_id uuid, quantity int, user_id uuid, token_id uuid, ttl int,
+						idem_key text, idem_hash text, idem_hours int)
 			), upd as (
 				update lots set locked = locked + ${grantedTotal}, stock_version = stock_version + 1
 				where id = ${lotId}
@@ -264,7 +407,7 @@ async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<A
 			), ev as (
 				insert into lock_events (lock_id, show_id, lot_id, kind, delta, quantity_after, actor_user_id, actor_token_id)
 				select id, show_id, ${lotId}, 'acquire', quantity, quantity, user_id, token_id from req
-			)
+			)${storeKeys}
 			select 'lock' as kind, ins.id, ins.show_id, ins.quantity, ins.expires_at, ins.created_at,
 				null::int as on_hand, null::int as locked, null::int as allocated, null::bigint as stock_version
 			from ins
@@ -289,6 +432,7 @@ async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<A
 			const w = byId.get(row.id)!;
 			results[i] = {
 				ok: true,
+				replayed: false,
 				lot: lotRow,
 				lock: {
 					id: row.id,
@@ -302,9 +446,13 @@ async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<A
 				}
 			};
 		});
-		return results as AcquireRes[];
+		// Replays answer with the counters after this batch too.
+		for (const [i, r] of results.entries()) {
+			if (r && r !== 'repeat' && r.ok && r.replayed) results[i] = { ...r, lot: lotRow };
+		}
+		return settleRepeats();
 	});
-	const granted = out.filter((r): r is Extract<AcquireRes, { ok: true }> => r.ok);
+	const granted = out.filter((r): r is Extract<AcquireRes, { ok: true }> => r.ok && !r.replayed);
 	if (granted.length > 0) {
 		const last = granted[granted.length - 1]!.lot;
 		publishLockChanges(last, [...new Set(granted.map((g) => g.lock.showId))]);
@@ -317,7 +465,8 @@ function batcher(): KeyedBatcher<AcquireReq, AcquireRes> {
 	batcherInstance ??= new KeyedBatcher<AcquireReq, AcquireRes>(
 		processAcquireBatch,
 		500,
-		env().LOCK_BATCH_IN_FLIGHT
+		env().LOCK_BATCH_IN_FLIGHT,
+		isDataRefusal
 	);
 	return batcherInstance;
 }
@@ -368,10 +517,19 @@ async function acquireNaive(lotId: string, req: AcquireReq): Promise<AcquireRes>
 				actorUserId: req.userId,
 				actorTokenId: req.tokenId
 			});
+			if (req.idem) {
+				await tx.insert(lockIdempotencyKeys).values({
+					showId: req.showId,
+					key: req.idem.key,
+					requestHash: req.idem.hash,
+					lockId: lock!.id,
+					expiresAt: new Date(Date.now() + req.idem.hours * 3_600_000)
+				});
+			}
 			return { lock: toLockView(lock!), lot: after as LotRow };
 		});
 		publishLockChanges(res.lot, [req.showId]);
-		return { ok: true, ...res };
+		return { ok: true, replayed: false, ...res };
 	} catch (e) {
 		if (e instanceof AppError) return { ok: false, error: e };
 		throw e;
@@ -388,30 +546,115 @@ export function setLockStrategy(s: LockStrategy | undefined): void {
 	strategy = s;
 }
 
-/** Acquire N units of a lot for a show → the lock, or 409 insufficient_stock with what is free. */
+/**
+ * Acquire N units of a lot for a show → the lock, or 409 insufficient_stock with what is free.
+ *
+ * With an idempotency key, the first granted request stores key → lock for the show (for
+ * `live.idempotencyKeyHours`); a retry with the same key and body gets that lock again
+ * (`replayed: true`, HTTP 200) instead of a second one, on any node; the same key with another
+ * lot or quantity is 422 `idempotency_mismatch`. A refused request stores nothing (it changed
+ * nothing), so its retry is decided afresh.
+ */
 export async function acquireLock(
 	actor: Actor,
 	showId: string,
 	raw: unknown,
-	policy: Policy = DEFAULT_POLICY
-): Promise<{ lock: LockView; counters: LotCounters }> {
+	opts: { idempotencyKey?: unknown; policy?: Policy } = {}
+): Promise<{ lock: LockView; counters: LotCounters; replayed: boolean }> {
+	const policy = opts.policy ?? DEFAULT_POLICY;
 	const input = parse(AcquireInput, raw);
+	const key =
+		opts.idempotencyKey === undefined || opts.idempotencyKey === null
+			? undefined
+			: parseKey(opts.idempotencyKey);
 	await authorizeShow(actor, showId, 'write');
+	const ids = actorIds(actor);
 	const req: AcquireReq = {
 		showId,
 		quantity: input.quantity,
-		...(() => {
-			const ids = actorIds(actor);
-			return { userId: ids.userId, tokenId: ids.tokenId };
-		})(),
-		ttlMinutes: policy.live.lockTtlMinutes
+		userId: ids.userId,
+		tokenId: ids.tokenId,
+		ttlMinutes: policy.live.lockTtlMinutes,
+		...(key
+			? { idem: { key, hash: requestHash(input), hours: policy.live.idempotencyKeyHours } }
+			: {})
 	};
-	const res =
-		lockStrategy() === 'naive'
-			? await acquireNaive(input.lotId, req)
-			: await batcher().submit(input.lotId, req);
+	const res = await submitAcquire(input.lotId, req, true);
 	if (!res.ok) throw res.error;
-	return { lock: res.lock, counters: countersOf(res.lot) };
+	return { lock: res.lock, counters: countersOf(res.lot), replayed: res.replayed };
+}
+
+function parseKey(raw: unknown): string {
+	const r = IdempotencyKey.safeParse(raw);
+	if (!r.success) {
+		throw new AppError('invalid', 'invalid_input', r.error.issues[0]!.message, {
+			field: 'idempotencyKey'
+		});
+	}
+	return r.data;
+}
+
+async function submitAcquire(lotId: string, req: AcquireReq, retry: boolean): Promise<AcquireRes> {
+	if (req.idem && lockStrategy() === 'naive') {
+		const prior = await storedLock(req.showId, req.idem);
+		if (prior) return prior;
+	}
+	try {
+		return lockStrategy() === 'naive'
+			? await acquireNaive(lotId, req)
+			: await batcher().submit(lotId, req);
+	} catch (e) {
+		// Another request with this key (on this node or another) stored it first.
+		if (!req.idem || sqlState(e) !== '23505' || constraintOf(e) !== 'lock_idempotency_keys_pkey') {
+			throw e;
+		}
+		const prior = await storedLock(req.showId, req.idem);
+		if (prior) return prior;
+		// The key had expired: forget it and decide this request afresh (once).
+		await db()
+			.delete(lockIdempotencyKeys)
+			.where(
+				and(
+					eq(lockIdempotencyKeys.showId, req.showId),
+					eq(lockIdempotencyKeys.key, req.idem.key),
+					sql`${lockIdempotencyKeys.expiresAt} <= now()`
+				)
+			);
+		if (!retry) throw e;
+		return submitAcquire(lotId, req, false);
+	}
+}
+
+/** The answer stored for an idempotency key that has not expired, if any. */
+async function storedLock(
+	showId: string,
+	idem: { key: string; hash: string }
+): Promise<AcquireRes | undefined> {
+	const [row] = await db()
+		.select({ hash: lockIdempotencyKeys.requestHash, lock: stockLocks, lot: lotColumns })
+		.from(lockIdempotencyKeys)
+		.innerJoin(stockLocks, eq(stockLocks.id, lockIdempotencyKeys.lockId))
+		.innerJoin(lots, eq(lots.id, stockLocks.lotId))
+		.where(
+			and(
+				eq(lockIdempotencyKeys.showId, showId),
+				eq(lockIdempotencyKeys.key, idem.key),
+				sql`${lockIdempotencyKeys.expiresAt} > now()`
+			)
+		)
+		.limit(1);
+	if (!row) return undefined;
+	if (row.hash !== idem.hash) return { ok: false, error: idempotencyMismatch() };
+	return { ok: true, replayed: true, lock: toLockView(row.lock), lot: row.lot as LotRow };
+}
+
+/** Forgets idempotency keys past their time (the lock-expiry job). */
+export async function deleteExpiredLockKeys(): Promise<number> {
+	const gone = await db()
+		.delete(lockIdempotencyKeys)
+		.where(sql`${lockIdempotencyKeys.expiresAt} <= now()`)
+		.returning({ key: lockIdempotencyKeys.key });
+	return gone.length;
 }
 
 function countersOf(l: {

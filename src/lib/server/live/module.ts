@@ -7,7 +7,7 @@ import { logger } from '../log';
 import { registerSocketModule } from '../realtime/io';
 import { registerJob } from '../jobs';
 import { authorizeShow } from './access';
-import { acquireLock, expireDueLocks } from './locks';
+import { acquireLock, deleteExpiredLockKeys, expireDueLocks } from './locks';
 import { showLotCounters } from './publish';
 import { db } from '../db';
 import { showSlots } from '../db/schema';
@@ -60,7 +60,12 @@ registerSocketModule((_io, socket) => {
 		if (typeof ack !== 'function') return;
 		try {
 			const showId = typeof raw?.showId === 'string' ? raw.showId : '';
-			const res = await acquireLock(actor, showId, { lotId: raw?.lotId, quantity: raw?.quantity });
+			const res = await acquireLock(
+				actor,
+				showId,
+				{ lotId: raw?.lotId, quantity: raw?.quantity },
+				{ idempotencyKey: raw?.idempotencyKey }
+			);
 			ack({ ok: true, data: res });
 		} catch (e) {
 			ack(failure(e));
@@ -71,5 +76,9 @@ registerSocketModule((_io, socket) => {
 registerJob({
 	name: 'lock-expiry',
 	everyMs: DEFAULT_POLICY.live.expirySweepSeconds * 1000,
-	run: () => expireDueLocks()
+	run: async () => {
+		const n = await expireDueLocks();
+		await deleteExpiredLockKeys();
+		return n;
+	}
 });

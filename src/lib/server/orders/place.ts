@@ -6,7 +6,7 @@ import { packagingFor, slaState, splitByShipper, type FreightQuote } from '$lib/
 import type { Policy } from '$lib/domain/policy';
 import type { Actor } from '../auth/service';
 import { currentPolicy } from '../catalog/policy';
-import { jsonValue, transactionFrom, uuidArray } from '../db';
+import { isDataRefusal, jsonValue, transactionFrom, uuidArray } from '../db';
 import { env } from '../env';
 import { fulfilments, orderLines, orders, type ShipTo } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
@@ -82,7 +82,9 @@ function batcher(): KeyedBatcher<Request, Outcome> {
 	batcherInstance ??= new KeyedBatcher<Request, Outcome>(
 		(showId, reqs) => placeBatch(showId, reqs),
 		env().ORDER_BATCH_MAX,
-		env().ORDER_BATCH_MAX === 1 ? 1 : env().ORDER_BATCH_IN_FLIGHT
+		env().ORDER_BATCH_MAX === 1 ? 1 : env().ORDER_BATCH_IN_FLIGHT,
+		// One order the database refuses must not fail its neighbours: retried without it.
+		isDataRefusal
 	);
 	return batcherInstance;
 }

@@ -3,12 +3,38 @@ import { DEFAULT_POLICY } from '$lib/domain/policy';
 import { FULFILMENT_ACTIONS, PACKAGING } from '$lib/domain/orders';
 
 const P = DEFAULT_POLICY.orders;
+
+/**
+ * Text Postgres will store: no control characters (it refuses NUL in text and JSON) and no
+ * lone UTF-16 surrogates (JSON.stringify writes them as escapes Postgres refuses). Checked here
+ * because an order the database refuses would fail the whole batch it shares a transaction with.
+ * (Control characters are found by code point: eslint forbids them in a regex.)
+ */
+const hasControl = (v: string) => {
+	for (let i = 0; i < v.length; i++) {
+		const c = v.charCodeAt(i);
+		if (c < 0x20 || c === 0x7f) return true;
+	}
+	return false;
+};
+const storable = (v: string) => !hasControl(v) && v.isWellFormed();
+const storableError = (field: string) => ({
+	error: `${field} must not contain control or invalid characters.`
+});
+
 const text = (field: string, max: number) =>
 	z
 		.string({ error: `${field} is required.` })
 		.trim()
 		.min(1, { error: `${field} is required.` })
-		.max(max, { error: `${field} must be at most ${max} characters.` });
+		.max(max, { error: `${field} must be at most ${max} characters.` })
+		.refine(storable, storableError(field));
+
+/** Largest order total the orders table holds (a Postgres integer), in fen. */
+const MAX_ORDER_TOTAL_FEN = 2_147_483_647;
+/** paidAt within a range Postgres timestamps (and any sane clock) hold. */
+const PAID_AT_MIN = new Date('2000-01-01T00:00:00Z');
+const PAID_AT_MAX = new Date('2100-01-01T00:00:00Z');
 
 export const ShipToInput = z.object({
 	name: text('Name', 100),
@@ -18,7 +44,7 @@ export const ShipToInput = z.object({
 		.regex(/^\+?[0-9][0-9 -]{5,19}$/, { error: 'Phone must be a phone number.' }),
 	province: text('Province', 40),
 	city: text('City', 40),
-	district: z.string().trim().max(40).default(''),
+	district: z.string().trim().max(40).refine(storable, storableError('District')).default(''),
 	address: text('Address', 300)
 });
 
@@ -43,9 +69,15 @@ export const OrderInput = z.object({
 	lines: z
 		.array(OrderLineInput, { error: 'lines must be a list.' })
 		.min(1, { error: 'An order needs at least one line.' })
-		.max(P.maxLinesPerOrder, { error: `An order has at most ${P.maxLinesPerOrder} lines.` }),
+		.max(P.maxLinesPerOrder, { error: `An order has at most ${P.maxLinesPerOrder} lines.` })
+		.refine((ls) => ls.reduce((t, l) => t + l.quantity * l.unitPrice, 0) <= MAX_ORDER_TOTAL_FEN, {
+			error: `The order's total (quantity × unitPrice over its lines) must be at most ${MAX_ORDER_TOTAL_FEN} fen.`
+		}),
 	shipTo: ShipToInput,
-	paidAt: z.coerce.date({ error: 'paidAt must be a date and time.' })
+	paidAt: z.coerce
+		.date({ error: 'paidAt must be a date and time.' })
+		.min(PAID_AT_MIN, { error: 'paidAt must be a date and time after 2000.' })
+		.max(PAID_AT_MAX, { error: 'paidAt must be a date and time before 2100.' })
 });
 export type OrderInput = z.infer<typeof OrderInput>;
 

@@ -7,6 +7,7 @@ import {
 	integer,
 	pgEnum,
 	pgTable,
+	primaryKey,
 	text,
 	timestamp,
 	uniqueIndex,
@@ -148,6 +149,34 @@ export const lockEvents = pgTable(
 	(t) => [
 		index('lock_events_lock_idx').on(t.lockId),
 		index('lock_events_show_idx').on(t.showId, t.at)
+	]
+);
+
+/**
+ * Idempotency keys of lock requests (the `Idempotency-Key` header, or the socket event's
+ * `idempotencyKey`), per show: a retried request with the same key and body gets the lock the
+ * first one was granted instead of a second lock. Written in the transaction that grants the
+ * lock, so the primary key decides races between nodes; rows past `expires_at` are deleted by
+ * the lock-expiry job.
+ */
+export const lockIdempotencyKeys = pgTable(
+	'lock_idempotency_keys',
+	{
+		showId: uuid('show_id')
+			.notNull()
+			.references(() => shows.id, { onDelete: 'cascade' }),
+		key: text('key').notNull(),
+		/** SHA-256 (hex) of the request it answered (lot and quantity). */
+		requestHash: text('request_hash').notNull(),
+		lockId: uuid('lock_id')
+			.notNull()
+			.references(() => stockLocks.id, { onDelete: 'cascade' }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull()
+	},
+	(t) => [
+		primaryKey({ name: 'lock_idempotency_keys_pkey', columns: [t.showId, t.key] }),
+		index('lock_idempotency_keys_expiry_idx').on(t.expiresAt)
 	]
 );
 

@@ -9,8 +9,16 @@ export const GET: RequestHandler = api(async ({ locals, params }) => {
 	return json({ locks: s.locks, counters: s.counters });
 });
 
-/** {lotId, quantity} → 201 {lock, counters}, or 409 {error:{code:"insufficient_stock", available}}. */
+/**
+ * {lotId, quantity} → 201 {lock, counters, replayed: false}, or 409 {error:{code:"insufficient_stock",
+ * available}}. With an Idempotency-Key header, a retry gets 200 with the lock granted before.
+ */
 export const POST: RequestHandler = api(async ({ locals, params, request }) => {
-	const r = await lockAcquireReply(requireActor(locals), params.id, await readJson(request));
+	const r = await lockAcquireReply(
+		requireActor(locals),
+		params.id,
+		await readJson(request),
+		request.headers.get('idempotency-key')
+	);
 	return json(r.body, { status: r.status });
 });
