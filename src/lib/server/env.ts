@@ -20,6 +20,8 @@ const EnvSchema = z.object({
 		.enum(['true', 'false', '1', '0'])
 		.default('true')
 		.transform((v) => v === 'true' || v === '1'),
+	/** Longest pause between reconnection attempts after Postgres went away (restart, failover). */
+	DATABASE_RECONNECT_MAX_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 	DATA_DIR: z.string().default('./data'),
 	/** PGlite location when DATABASE_URL is unset: a directory, or memory:// for tests. */
 	PGLITE_DIR: z.string().optional(),

@@ -74,6 +74,12 @@ export interface OpenOptions {
 	 * cannot keep statements per connection.
 	 */
 	prepare?: boolean;
+	/**
+	 * Longest wait between reconnection attempts after the database went away (ms). postgres.js
+	 * counts failed attempts across the whole pool and backs off up to 20 s: under load, a
+	 * 10-second Postgres restart left the pool waiting another 10 s before it tried again.
+	 */
+	reconnectMaxMs?: number;
 }
 
 export function openDatabase(opts: OpenOptions): DbHandle {
@@ -82,6 +88,9 @@ export function openDatabase(opts: OpenOptions): DbHandle {
 			max: opts.poolMax ?? 20,
 			idle_timeout: 30,
 			connect_timeout: 10,
+			backoff: (retries: number) =>
+				(0.5 + Math.random() / 2) *
+				Math.min(0.05 * 2 ** retries, (opts.reconnectMaxMs ?? 1000) / 1000),
 			onnotice: () => {},
 			connection: { application_name: opts.applicationName ?? 'lotlive' }
 		});

@@ -24,7 +24,8 @@ export function dbHandle(): DbHandle {
 			databaseUrl: e.DATABASE_URL,
 			pgliteDir: e.PGLITE_DIR ?? path.join(e.DATA_DIR, 'pglite'),
 			poolMax: e.DATABASE_POOL_MAX,
-			prepare: e.DATABASE_PREPARE
+			prepare: e.DATABASE_PREPARE,
+			reconnectMaxMs: e.DATABASE_RECONNECT_MAX_MS
 		});
 	}
 	return g[key];
