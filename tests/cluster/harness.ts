@@ -15,7 +15,9 @@ const BASE = 21_000 + (E2E_PORT - 4173) * 10;
 export const PORTS = {
 	postgres: BASE,
 	lb: BASE + 1,
-	nodes: [BASE + 2, BASE + 3, BASE + 4] as const
+	nodes: [BASE + 2, BASE + 3, BASE + 4] as const,
+	/** a fourth server on the restored copy in the restore drill */
+	restored: BASE + 5
 };
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -32,7 +34,7 @@ function asPgUser(cmd: string, args: string[]): [string, string[]] {
 	return [cmd, args];
 }
 
-function pgBin(name: string): string {
+export function pgBin(name: string): string {
 	const base = '/usr/lib/postgresql';
 	if (existsSync(base)) {
 		const versions = readdirSync(base)
