@@ -471,7 +471,7 @@ test('(d) Postgres restart mid-load: 503 + Retry-After, nodes reconnect, no boar
 	const loaders = [load('read'), load('read'), load('lock'), load('lock')];
 	await sleep(1000);
 
-	summary.faults.push('Postgres restart (pg_ctl stop -m fast, 4 s down, start)');
+	summary.faults.push('Postgres restart mid-load (pg_ctl stop -m fast … start)');
 	const down = Date.now();
 	await c.pg.stop('fast');
 
