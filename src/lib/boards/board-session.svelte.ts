@@ -39,6 +39,7 @@ import {
 	isSaved,
 	withSaveTracking
 } from '$lib/collab/protocol';
+import { onePerPerson } from './peers';
 
 export type SyncState = 'saved' | 'syncing' | 'offline' | 'connecting' | 'readonly';
 export type FocusField = 'script' | 'notes' | 'fields' | 'checklist' | null;
@@ -209,7 +210,7 @@ export class BoardSession {
 	private readPeers() {
 		const p = this.provider;
 		if (!p) return;
-		const out: Peer[] = [];
+		const out: (Peer & { lastUpdated: number })[] = [];
 		for (const [clientId, state] of p.awareness.getStates()) {
 			const u = (state as { user?: { id?: unknown; name?: unknown; color?: unknown } }).user;
 			if (!u || typeof u.id !== 'string') continue;
@@ -221,11 +222,13 @@ export class BoardSession {
 				color: typeof u.color === 'string' ? u.color : colorFor(u.id),
 				slotId: typeof s.slotId === 'string' ? s.slotId : null,
 				field: (typeof s.field === 'string' ? s.field : null) as FocusField,
-				self: clientId === this.doc.clientID
+				self: clientId === this.doc.clientID,
+				lastUpdated: p.awareness.meta.get(clientId)?.lastUpdated ?? 0
 			});
 		}
-		out.sort((a, b) => (a.self === b.self ? a.name.localeCompare(b.name) : a.self ? -1 : 1));
-		this.peers = out;
+		const people: Peer[] = onePerPerson(out).map(({ lastUpdated: _, ...peer }) => peer);
+		people.sort((a, b) => (a.self === b.self ? a.name.localeCompare(b.name) : a.self ? -1 : 1));
+		this.peers = people;
 	}
 
 	/** Tells the others which slot (and field) this person is on. */

@@ -12,10 +12,14 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { db, dbHandle, type DbOrTx } from '../db';
 import { boardSnapshots, boardUpdates } from '../db/schema';
-import type { CollabPersistence, RemoteSave, StoredDoc } from '../collab/server';
+import type { CollabPersistence, PresenceMessage, RemoteSave, StoredDoc } from '../collab/server';
 import { isUuid } from '../ids';
 
 export const BOARD_CHANNEL = 'lotlive_board_saved';
+/** Presence (awareness) of boards between nodes; nothing of it is stored. */
+export const BOARD_PRESENCE_CHANNEL = 'lotlive_board_presence';
+/** Awareness bytes per presence message: base64 of it plus the envelope stays under 8000. */
+const PRESENCE_MAX_BYTES = 5000;
 /** NOTIFY payloads are limited to 8000 bytes; larger updates travel by row id. */
 const INLINE_BASE64_MAX = 6000;
 /** Rows folded per compaction pass (a later pass takes the rest). */
@@ -175,6 +179,33 @@ export async function pendingRowCount(boardId: string): Promise<number> {
 	return r?.n ?? 0;
 }
 
+/** Sends one presence message to the other nodes (NOTIFY outside any transaction). */
+export async function publishBoardPresence(m: PresenceMessage): Promise<void> {
+	const payload = JSON.stringify({
+		b: m.docId,
+		n: m.nodeId,
+		...(m.query ? { q: 1 } : {}),
+		...(m.update ? { a: Buffer.from(m.update).toString('base64') } : {})
+	});
+	await db().execute(sql`select pg_notify(${BOARD_PRESENCE_CHANNEL}, ${payload})`);
+}
+
+function readPresencePayload(payload: string): PresenceMessage | null {
+	let p: { b?: unknown; n?: unknown; q?: unknown; a?: unknown };
+	try {
+		p = JSON.parse(payload) as typeof p;
+	} catch {
+		return null;
+	}
+	if (!p || typeof p.b !== 'string' || typeof p.n !== 'string') return null;
+	return {
+		docId: p.b,
+		nodeId: p.n,
+		query: p.q === 1,
+		update: typeof p.a === 'string' ? new Uint8Array(Buffer.from(p.a, 'base64')) : undefined
+	};
+}
+
 interface NotifyPayload {
 	b: string;
 	n: string;
@@ -201,6 +232,24 @@ export function createBoardPersistence(
 			await compactBoard(docId);
 		},
 		fetchSaved: readBoardUpdate,
+		presenceMaxBytes: PRESENCE_MAX_BYTES,
+		async publishPresence(m) {
+			if (relay()) await publishBoardPresence(m);
+		},
+		async subscribePresence(onMessage, onResubscribed) {
+			if (!relay()) return async () => {};
+			let listens = 0;
+			return dbHandle().listen(
+				BOARD_PRESENCE_CHANNEL,
+				(payload) => {
+					const m = readPresencePayload(payload);
+					if (m) onMessage(m);
+				},
+				() => {
+					if (listens++ > 0) onResubscribed();
+				}
+			);
+		},
 		async subscribe(onRemote: (save: RemoteSave) => void, onResubscribed: () => void) {
 			if (!relay()) return async () => {};
 			let listens = 0;

@@ -12,6 +12,13 @@ import { authenticateHeaders } from '../auth/request';
 import type { Actor } from '../auth/service';
 import { logger } from '../log';
 import { writeUpgradeError } from '../realtime/upgrade';
+import {
+	chunkAwarenessEntries,
+	decodeAwarenessEntries,
+	encodeAwarenessEntries,
+	isRemoval,
+	type AwarenessEntry
+} from './awareness';
 
 export const COLLAB_PREFIX = '/collab/';
 /** Snapshots larger than this take the cold-load fast path (see SharedDoc.base). */
@@ -32,6 +39,17 @@ export interface RemoteSave {
 	/** Row id of the stored update, to fetch it when `update` was too large to travel inline. */
 	id: number;
 	update?: Uint8Array;
+}
+
+/**
+ * Presence (awareness) between nodes: a node announces the awareness entries of its own
+ * clients (`update`), or asks the others for theirs when it opens a document (`query`).
+ */
+export interface PresenceMessage {
+	docId: string;
+	nodeId: string;
+	update?: Uint8Array;
+	query?: boolean;
 }
 
 export interface StoredDoc {
@@ -62,6 +80,15 @@ export interface CollabPersistence {
 	): Promise<() => Promise<void>>;
 	/** One stored update by row id; null when compaction already folded it away. */
 	fetchSaved?(id: number): Promise<Uint8Array | null>;
+	/** Sends a presence message to the other nodes (multi-process deployments). */
+	publishPresence?(message: PresenceMessage): Promise<void>;
+	/** Other nodes' presence messages; resolves to an unsubscribe function. */
+	subscribePresence?(
+		onMessage: (message: PresenceMessage) => void,
+		onResubscribed: () => void
+	): Promise<() => Promise<void>>;
+	/** Largest awareness update one presence message may carry (bytes). */
+	presenceMaxBytes?: number;
 }
 
 interface Conn {
@@ -70,6 +97,15 @@ interface Conn {
 	actor: Actor;
 	/** Awareness client ids this connection controls, removed when it closes. */
 	clients: Set<number>;
+	/**
+	 * Per client id: how far this server moved the client's awareness clock forward. A client
+	 * that reconnects re-sends its state with the clock it had; when the server already removed
+	 * that client (its old connection closed) the same clock would be ignored, so the server
+	 * counts on from the removal and keeps doing so for that client's later updates.
+	 */
+	clockShift: Map<number, number>;
+	/** This connection sent its first awareness message (see applyClientAwareness). */
+	greeted: boolean;
 	/** Content messages (sync step 2 / update) received on this connection. */
 	received: number;
 	/** The highest count acknowledged as saved. */
@@ -79,6 +115,8 @@ interface Conn {
 /** Origins of document changes that must not be saved again by this node. */
 const LOAD = Symbol('collab.load');
 const RELAY = Symbol('collab.relay');
+/** Origin of awareness removals when a connection closes (announced to other nodes). */
+const CLOSED = Symbol('collab.closed');
 
 export class SharedDoc {
 	readonly doc = new Y.Doc();
@@ -168,6 +206,20 @@ export function createCollab(opts: CollabOptions) {
 				})
 				.catch((err) => log.error({ err }, 'collab relay subscription failed'))
 		: Promise.resolve();
+
+	// Presence between nodes, the same way: other nodes' clients appear in this node's awareness.
+	let unsubscribePresence: (() => Promise<void>) | undefined;
+	const presenceReady: Promise<void> = persistence?.subscribePresence
+		? persistence
+				.subscribePresence(onRemotePresence, presenceCatchUp)
+				.then((u) => {
+					unsubscribePresence = u;
+				})
+				.catch((err) => log.error({ err }, 'collab presence subscription failed'))
+		: Promise.resolve();
+	const presenceMaxBytes = persistence?.presenceMaxBytes ?? 4000;
+	/** Presence messages go out one after the other (clocks make order matter little, but keep it). */
+	let presenceChain: Promise<void> = Promise.resolve();
 
 	function broadcast(shared: SharedDoc, message: Uint8Array, except?: WebSocket) {
 		for (const ws of shared.conns.keys()) if (ws !== except) send(shared, ws, message);
@@ -335,6 +387,88 @@ export function createCollab(opts: CollabOptions) {
 		log.info({ docs: docs.size }, 'collab relay resubscribed; open documents read again');
 	}
 
+	// ------------------------------------------------------------------ presence relay
+
+	const relaysPresence = (shared: SharedDoc) =>
+		!!persistence?.publishPresence && shared.persistent && !shared.destroyed;
+
+	function publishPresence(message: PresenceMessage) {
+		const publish = persistence?.publishPresence;
+		if (!publish) return;
+		presenceChain = presenceChain
+			.then(() => publish(message))
+			.catch((err) => log.warn({ err, docId: message.docId }, 'presence publish failed'));
+	}
+
+	/** Announces these clients' current entries (state or removal) to the other nodes. */
+	function publishAwareness(shared: SharedDoc, clients: number[]) {
+		if (clients.length === 0 || !relaysPresence(shared)) return;
+		const entries = decodeAwarenessEntries(
+			awarenessProtocol.encodeAwarenessUpdate(shared.awareness, clients)
+		);
+		const { updates, dropped } = chunkAwarenessEntries(entries, presenceMaxBytes);
+		if (dropped.length > 0) {
+			log.warn({ docId: shared.id, clients: dropped.length }, 'awareness state too large to relay');
+		}
+		for (const update of updates) publishPresence({ docId: shared.id, nodeId, update });
+	}
+
+	/** The client ids this node's own connections control (with a state). */
+	function localClients(shared: SharedDoc): number[] {
+		const out: number[] = [];
+		for (const c of shared.conns.values()) {
+			for (const id of c.clients) if (shared.awareness.states.has(id)) out.push(id);
+		}
+		return out;
+	}
+
+	function connOwning(shared: SharedDoc, client: number): Conn | undefined {
+		for (const c of shared.conns.values()) if (c.clients.has(client)) return c;
+		return undefined;
+	}
+
+	function onRemotePresence(m: PresenceMessage) {
+		if (m.nodeId === nodeId) return;
+		const entry = docs.get(m.docId);
+		if (!entry) return; // nobody here has it open
+		void entry.promise
+			.then((shared) => {
+				if (shared.destroyed) return;
+				if (m.query) return publishAwareness(shared, localClients(shared));
+				if (!m.update) return;
+				const keep: AwarenessEntry[] = [];
+				for (const e of decodeAwarenessEntries(m.update)) {
+					const mine = connOwning(shared, e.client);
+					if (isRemoval(e)) {
+						// the client is connected here now: a removal from where it was must not hide it
+						if (!mine) keep.push(e);
+					} else {
+						// the client moved to that node (a reconnect through the load balancer): the
+						// connection it left here no longer speaks for it
+						mine?.clients.delete(e.client);
+						keep.push(e);
+					}
+				}
+				if (keep.length > 0) {
+					awarenessProtocol.applyAwarenessUpdate(
+						shared.awareness,
+						encodeAwarenessEntries(keep),
+						RELAY
+					);
+				}
+			})
+			.catch((err) => log.warn({ err, docId: m.docId }, 'presence relay apply failed'));
+	}
+
+	/** After a break in the presence subscription: ask again, and say again who is here. */
+	function presenceCatchUp() {
+		for (const { shared } of docs.values()) {
+			if (!shared || shared.destroyed || !relaysPresence(shared)) continue;
+			publishPresence({ docId: shared.id, nodeId, query: true });
+			publishAwareness(shared, localClients(shared));
+		}
+	}
+
 	// ------------------------------------------------------------------ documents
 
 	function getDoc(docId: string): Promise<SharedDoc> {
@@ -403,6 +537,9 @@ export function createCollab(opts: CollabOptions) {
 						for (const id of added) origin.clients.add(id);
 						for (const id of removed) origin.clients.delete(id);
 					}
+					// this node's own clients (not relayed ones, and not timeouts: every node
+					// times out the clients it has not heard from by itself)
+					if (isConn(origin) || origin === CLOSED) publishAwareness(shared, changed);
 					const enc = encoding.createEncoder();
 					encoding.writeVarUint(enc, MESSAGE_AWARENESS);
 					encoding.writeVarUint8Array(
@@ -413,6 +550,11 @@ export function createCollab(opts: CollabOptions) {
 				}
 			);
 			if (shared.rowsSinceCompact >= compactEvery) void compact(shared);
+			if (shared.persistent && persistence?.publishPresence) {
+				// who is on this document through other nodes (they answer with their clients)
+				await presenceReady;
+				publishPresence({ docId, nodeId, query: true });
+			}
 			entry.shared = shared;
 			return shared;
 		})();
@@ -440,7 +582,7 @@ export function createCollab(opts: CollabOptions) {
 		const conn = shared.conns.get(ws);
 		if (conn) {
 			shared.conns.delete(ws);
-			awarenessProtocol.removeAwarenessStates(shared.awareness, [...conn.clients], null);
+			awarenessProtocol.removeAwarenessStates(shared.awareness, [...conn.clients], CLOSED);
 			maybeUnload(shared);
 		}
 		try {
@@ -452,31 +594,59 @@ export function createCollab(opts: CollabOptions) {
 
 	/**
 	 * Awareness entries are `{clientID, clock, JSON state}`; a signed-in user may only publish
-	 * states that name themselves (`state.user.id`), so nobody can appear as someone else.
+	 * states that name themselves (`state.user.id`), so nobody can appear as someone else, and
+	 * may only remove clients their own connection controls.
+	 *
+	 * Which client ids a connection speaks for: a y-websocket client announces its own state
+	 * first thing on opening, and later echoes back every awareness change it receives (other
+	 * people's states, same clocks). So the ids of a connection's first awareness message, and
+	 * ids the server has never heard of, are the connection's own; anything else it sends about
+	 * clients it does not control is an echo and is ignored.
+	 *
+	 * An id a connection claims stops belonging to any other connection (here, or — announced
+	 * through the relay — on another node): when the older connection finally closes (a
+	 * reconnect after going offline: the old socket lingers until the ping notices) it does not
+	 * remove the person who is back, and the person is not listed twice.
 	 */
-	function filterAwareness(conn: Conn, update: Uint8Array): Uint8Array | null {
-		if (conn.actor.kind !== 'user') return update;
-		const userId = conn.actor.user.id;
-		const d = decoding.createDecoder(update);
-		const n = decoding.readVarUint(d);
-		const keep: [number, number, string][] = [];
-		for (let i = 0; i < n; i++) {
-			const client = decoding.readVarUint(d);
-			const clock = decoding.readVarUint(d);
-			const json = decoding.readVarString(d);
-			const state = JSON.parse(json) as { user?: { id?: unknown } } | null;
-			if (state === null || state?.user?.id === userId) keep.push([client, clock, json]);
+	function applyClientAwareness(shared: SharedDoc, conn: Conn, update: Uint8Array) {
+		const userId = conn.actor.kind === 'user' ? conn.actor.user.id : null;
+		const aw = shared.awareness;
+		const first = !conn.greeted;
+		conn.greeted = true;
+		const keep: AwarenessEntry[] = [];
+		/** Claimed ids whose state the server already has (no awareness event announces them). */
+		const silent: number[] = [];
+		for (const e of decodeAwarenessEntries(update)) {
+			const shift = conn.clockShift.get(e.client) ?? 0;
+			let clock = e.clock + shift;
+			const own = conn.clients.has(e.client);
+			const known = aw.meta.get(e.client)?.clock;
+			if (isRemoval(e)) {
+				if (own || !aw.states.has(e.client)) keep.push({ ...e, clock });
+				continue;
+			}
+			if (!own && !first && known !== undefined) continue; // an echo
+			if (userId !== null) {
+				const state = JSON.parse(e.json) as { user?: { id?: unknown } } | null;
+				if (state?.user?.id !== userId) continue;
+			}
+			if (known !== undefined && !aw.states.has(e.client) && clock <= known) {
+				// removed earlier (its old connection closed): count on from the removal
+				conn.clockShift.set(e.client, shift + known + 1 - clock);
+				clock = known + 1;
+			}
+			if (!own) {
+				for (const other of shared.conns.values()) other.clients.delete(e.client);
+				conn.clients.add(e.client);
+				if (known !== undefined && clock <= known) silent.push(e.client);
+			}
+			keep.push({ ...e, clock });
 		}
-		if (keep.length === n) return update;
-		if (keep.length === 0) return null;
-		const e = encoding.createEncoder();
-		encoding.writeVarUint(e, keep.length);
-		for (const [client, clock, json] of keep) {
-			encoding.writeVarUint(e, client);
-			encoding.writeVarUint(e, clock);
-			encoding.writeVarString(e, json);
+		if (keep.length > 0) {
+			awarenessProtocol.applyAwarenessUpdate(aw, encodeAwarenessEntries(keep), conn);
 		}
-		return encoding.toUint8Array(e);
+		// the other nodes must still learn that this node has these clients now
+		publishAwareness(shared, silent);
 	}
 
 	function onMessage(shared: SharedDoc, conn: Conn, data: Uint8Array) {
@@ -511,8 +681,7 @@ export function createCollab(opts: CollabOptions) {
 				ack(shared, conn, conn.received);
 			}
 		} else if (type === MESSAGE_AWARENESS) {
-			const update = filterAwareness(conn, decoding.readVarUint8Array(decoder));
-			if (update) awarenessProtocol.applyAwarenessUpdate(shared.awareness, update, conn);
+			applyClientAwareness(shared, conn, decoding.readVarUint8Array(decoder));
 		}
 	}
 
@@ -535,7 +704,16 @@ export function createCollab(opts: CollabOptions) {
 			maybeUnload(shared);
 			return;
 		}
-		const conn: Conn = { ws, access, actor, clients: new Set(), received: 0, acked: 0 };
+		const conn: Conn = {
+			ws,
+			access,
+			actor,
+			clients: new Set(),
+			clockShift: new Map(),
+			greeted: false,
+			received: 0,
+			acked: 0
+		};
 		shared.conns.set(ws, conn);
 		ws.off('message', early);
 		ws.on('message', (m: ArrayBuffer) => {
@@ -675,6 +853,13 @@ export function createCollab(opts: CollabOptions) {
 		/** Closes every connection, then saves what is unsaved (up to `timeoutMs`). */
 		async close(timeoutMs = 8000) {
 			closing = true;
+			// tell the other nodes at once that this node's people are gone
+			for (const { shared } of docs.values()) {
+				if (!shared || shared.destroyed) continue;
+				const mine = localClients(shared);
+				for (const c of shared.conns.values()) c.clients.clear();
+				awarenessProtocol.removeAwarenessStates(shared.awareness, mine, CLOSED);
+			}
 			for (const client of wss.clients) client.terminate();
 			const deadline = Date.now() + timeoutMs;
 			const all = await Promise.all(
@@ -693,7 +878,9 @@ export function createCollab(opts: CollabOptions) {
 				destroy(shared);
 			}
 			docs.clear();
+			await presenceChain;
 			await unsubscribe?.().catch(() => {});
+			await unsubscribePresence?.().catch(() => {});
 			await new Promise<void>((r) => wss.close(() => r()));
 		}
 	};
