@@ -53,6 +53,8 @@ const summary = {
 	answers500: 0,
 	outage503: 0,
 	outage503WithoutRetryAfter: 0,
+	sigtermInFlightAnswered: 0,
+	sigtermNotConnected: 0,
 	recoveryMs: null as number | null,
 	outageMs: null as number | null
 };
@@ -623,6 +625,8 @@ test('(e) SIGTERM drains in-flight lock requests and flushes board saves before 
 	client.close();
 	const answers = await Promise.all(inflight);
 	const granted = answers.filter((a) => a.status === 201).length;
+	summary.sigtermInFlightAnswered = granted;
+	summary.sigtermNotConnected = answers.filter((a) => a.status === 0).length;
 	expect(
 		answers.filter((a) => a.status !== 201 && a.status !== 0),
 		'in-flight requests answered 201'
