@@ -20,6 +20,8 @@ test.describe('locks on two processes', () => {
 	let b: ServerProcess;
 
 	test.beforeAll(async () => {
+		// two servers migrating and seeding at once: well over 30 s on a busy 2-core machine
+		test.setTimeout(120_000);
 		process.env.LOTLIVE_TEST_DATABASE_URL = pgUrl;
 		db = await freshDatabase('e2e_mp');
 		const env = { DATABASE_URL: db.env.DATABASE_URL, SEED_DEMO: 'true', PGLITE_DIR: undefined };
