@@ -13,9 +13,17 @@ export interface ConsoleSlot {
 	talkingPoints: string;
 	defectDescription: string | null;
 	supplierName: string;
+	/** The run-of-show board slot this line came from (shows started from a board). */
+	boardSlotId?: string | null;
 }
 
 export type ShowStatus = 'scheduled' | 'live' | 'ended' | 'cancelled';
+
+import { mergeHistory, type HistoryEntry } from './history';
+export { HISTORY_LINES, mergeHistory, type HistoryEntry } from './history';
+
+/** After a lock change, wait this long for more before fetching the record (a burst is one fetch). */
+const HISTORY_DEBOUNCE_MS = 150;
 
 export type Notice =
 	| { kind: 'ok'; key: 'live.locked_ok'; n: number }
@@ -33,17 +41,28 @@ export class LiveShow {
 	busy = $state(false);
 	notice = $state<Notice | null>(null);
 	readonly counters = new SvelteMap<string, ShowStockChangedV1>();
+	/** The lock record, newest first: kept current for every viewer, not only whoever locked. */
+	history = $state.raw<HistoryEntry[]>([]);
 	/** Parcels of this show a supplier could not ship (out of stock, address problem), newest first. */
 	exceptions = $state<{ number: number; status: string; at: string }[]>([]);
 	private socket: AppSocket | undefined;
 	private cleanup: (() => void) | undefined;
+	private historyTimer: ReturnType<typeof setTimeout> | undefined;
+	private historyFetch: Promise<void> | null = null;
+	private historyAgain = false;
 
 	constructor(
 		readonly showId: string,
 		readonly slots: ConsoleSlot[],
-		init: { status: ShowStatus; currentSlotId: string | null; counters: ShowStockChangedV1[] }
+		init: {
+			status: ShowStatus;
+			currentSlotId: string | null;
+			counters: ShowStockChangedV1[];
+			history?: HistoryEntry[];
+		}
 	) {
 		this.status = init.status;
+		this.history = mergeHistory([], init.history ?? []);
 		this.currentSlotId = init.currentSlotId;
 		for (const c of init.counters) this.counters.set(c.lotId, c);
 		const cur = slots.findIndex((s) => s.id === init.currentSlotId);
@@ -54,12 +73,48 @@ export class LiveShow {
 		return this.slots[this.selected];
 	}
 
-	/** Accepts a counter update unless an update with a newer lot version already arrived. */
+	/**
+	 * Accepts a counter update unless an update with a newer lot version already arrived. A
+	 * change in what this show holds locked means the lock record has new lines: fetch them.
+	 */
 	apply(c: ShowStockChangedV1): void {
 		if (c.showId !== this.showId) return;
 		const prev = this.counters.get(c.lotId);
 		if (prev && prev.version > c.version) return;
 		this.counters.set(c.lotId, c);
+		if (prev && prev.lockedInShow !== c.lockedInShow) this.scheduleHistory();
+	}
+
+	private scheduleHistory(): void {
+		if (typeof fetch === 'undefined') return;
+		clearTimeout(this.historyTimer);
+		this.historyTimer = setTimeout(() => void this.refreshHistory(), HISTORY_DEBOUNCE_MS);
+	}
+
+	/** Fetches the lock record's lines newer than the newest shown (one fetch at a time). */
+	refreshHistory(): Promise<void> {
+		if (this.historyFetch) {
+			this.historyAgain = true;
+			return this.historyFetch;
+		}
+		this.historyFetch = (async () => {
+			try {
+				do {
+					this.historyAgain = false;
+					const after = this.history[0]?.id;
+					const q = after === undefined ? '' : `?after=${after}`;
+					const res = await fetch(`/api/v1/shows/${this.showId}/history${q}`);
+					if (!res.ok) return;
+					const body = (await res.json()) as { events: HistoryEntry[] };
+					this.history = mergeHistory(this.history, body.events);
+				} while (this.historyAgain);
+			} catch {
+				/* offline: the next change or reconnect fetches again */
+			} finally {
+				this.historyFetch = null;
+			}
+		})();
+		return this.historyFetch;
 	}
 
 	connect(): void {
@@ -68,6 +123,7 @@ export class LiveShow {
 			socket.emit('ShowWatchV1', { showId: this.showId }, (res) => {
 				if (res.ok) for (const c of res.data) this.apply(c);
 			});
+			void this.refreshHistory(); // what happened while disconnected
 		};
 		const onConnect = () => {
 			this.connected = true;
@@ -88,6 +144,7 @@ export class LiveShow {
 		socket.on('ShowChangedV1', onShow);
 		if (socket.connected) onConnect();
 		this.cleanup = () => {
+			clearTimeout(this.historyTimer);
 			socket.emit('ShowUnwatchV1', { showId: this.showId });
 			socket.off('connect', onConnect);
 			socket.off('disconnect', onDisconnect);
@@ -131,6 +188,7 @@ export class LiveShow {
 				.emitWithAck('LockAcquireV1', { showId: this.showId, lotId: slot.lotId, quantity });
 			if (res.ok) {
 				this.notice = { kind: 'ok', key: 'live.locked_ok', n: quantity };
+				void this.refreshHistory();
 			} else {
 				const available = typeof res.error.available === 'number' ? res.error.available : undefined;
 				this.notice = {
@@ -166,14 +224,18 @@ export class LiveShow {
 				};
 				return false;
 			}
+			// an earlier refusal (库存不足 …) is no longer what the screen should say
+			this.notice = null;
 			return true;
 		} finally {
 			this.busy = false;
 		}
 	}
 
-	release(slot: ConsoleSlot): Promise<boolean> {
-		return this.call('DELETE', `/api/v1/shows/${this.showId}/lots/${slot.lotId}/locks`);
+	async release(slot: ConsoleSlot): Promise<boolean> {
+		const ok = await this.call('DELETE', `/api/v1/shows/${this.showId}/lots/${slot.lotId}/locks`);
+		if (ok) void this.refreshHistory();
+		return ok;
 	}
 
 	async setCurrent(slot: ConsoleSlot): Promise<void> {

@@ -55,5 +55,17 @@ export default {
 	'live.grade': 'Grade {grade}',
 	'live.defect': 'Defect',
 	'live.talking_points': 'Talking points',
-	'live.read_only': 'Read only: you are not on this show’s host team'
+	'live.read_only': 'Read only: you are not on this show’s host team',
+	'live.supplier_material': 'Supplier material',
+	'live.board.title': 'Team script (run-of-show board)',
+	'live.board.script': 'Defect script',
+	'live.board.notes': 'Notes',
+	'live.board.checklist': 'Checklist',
+	'live.board.no_script': 'No script on the board yet',
+	'live.board.no_checklist': 'No checklist items',
+	'live.board.loading': 'Connecting to the board…',
+	'live.board.missing': 'This lot is no longer on the board',
+	'live.board.offline': 'Board connection lost, reconnecting…',
+	'live.board.read_only': 'Read only',
+	'live.board.open': 'Open the board'
 } as const satisfies Record<keyof typeof zh, string>;

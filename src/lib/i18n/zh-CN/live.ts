@@ -52,5 +52,17 @@ export default {
 	'live.grade': '{grade} 品',
 	'live.defect': '瑕疵',
 	'live.talking_points': '讲解话术',
-	'live.read_only': '只读：你不是本场主播团队成员'
+	'live.read_only': '只读：你不是本场主播团队成员',
+	'live.supplier_material': '供应商素材',
+	'live.board.title': '团队话术（排品看板）',
+	'live.board.script': '瑕疵讲解话术',
+	'live.board.notes': '备注',
+	'live.board.checklist': '检查清单',
+	'live.board.no_script': '看板上还没有写话术',
+	'live.board.no_checklist': '没有清单项',
+	'live.board.loading': '正在连接看板…',
+	'live.board.missing': '看板上已没有这个商品',
+	'live.board.offline': '看板连接中断，正在重连…',
+	'live.board.read_only': '只读',
+	'live.board.open': '打开看板'
 } as const;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { canTransitionShow, type ShowStatus } from '$lib/domain/locks';
 import { PACKAGING } from '$lib/domain/orders';
@@ -179,6 +179,7 @@ export async function getShow(actor: Actor, showId: string) {
 			plannedAt: showSlots.plannedAt,
 			note: showSlots.note,
 			packaging: showSlots.packaging,
+			boardSlotId: showSlots.boardSlotId,
 			title: lots.title,
 			grade: lots.grade,
 			unitPriceFen: lots.unitPriceFen,
@@ -347,9 +348,22 @@ export async function setCurrentSlot(actor: Actor, showId: string, raw: unknown)
 	return after!;
 }
 
-/** The record of every lock change in a show: who, when, how much. */
-export async function lockHistory(actor: Actor, showId: string, limit = 200) {
+const HistoryQuery = z.object({
+	after: z.coerce
+		.number({ error: 'after must be a lock event id.' })
+		.int({ error: 'after must be a lock event id.' })
+		.min(0, { error: 'after must be a lock event id.' })
+		.optional()
+});
+
+/**
+ * The record of every lock change in a show: who, when, how much; newest first. With
+ * `{after}` (query parameters), only the events newer than that event id — what a console
+ * that already shows the record fetches when the show's locks change.
+ */
+export async function lockHistory(actor: Actor, showId: string, limit = 200, raw: unknown = {}) {
 	await authorizeShow(actor, showId, 'read');
+	const { after } = parse(HistoryQuery, raw);
 	return db()
 		.select({
 			id: lockEvents.id,
@@ -364,7 +378,9 @@ export async function lockHistory(actor: Actor, showId: string, limit = 200) {
 		})
 		.from(lockEvents)
 		.leftJoin(users, eq(users.id, lockEvents.actorUserId))
-		.where(eq(lockEvents.showId, showId))
+		.where(
+			and(eq(lockEvents.showId, showId), after !== undefined ? gt(lockEvents.id, after) : undefined)
+		)
 		.orderBy(desc(lockEvents.id))
 		.limit(limit);
 }

@@ -1,4 +1,5 @@
 import { getShow, lockHistory } from '$lib/server/live/shows';
+import { boardAccess } from '$lib/server/boards/service';
 import { requireActor } from '$lib/server/http';
 import { DEFAULT_POLICY } from '$lib/domain/policy';
 import type { PageServerLoad } from './$types';
@@ -9,7 +10,12 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 	const actor = requireActor(locals);
 	try {
 		const s = await getShow(actor, params.id);
+		// The board the show was started from, when this person may open it (the /collab
+		// endpoint checks again): its script, notes and checklist go on air beside the lot's.
+		const board =
+			s.show.boardId && (await boardAccess(actor, s.show.boardId)) ? { id: s.show.boardId } : null;
 		return {
+			board,
 			show: {
 				id: s.show.id,
 				title: s.show.title,

@@ -3,6 +3,14 @@ import { lockHistory } from '$lib/server/live/shows';
 import { api, requireActor } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
-export const GET: RequestHandler = api(async ({ locals, params }) =>
-	json({ events: await lockHistory(requireActor(locals), params.id) })
+/** ?after=<event id>: only newer events (the live console catching up). */
+export const GET: RequestHandler = api(async ({ locals, params, url }) =>
+	json({
+		events: await lockHistory(
+			requireActor(locals),
+			params.id,
+			200,
+			Object.fromEntries(url.searchParams)
+		)
+	})
 );
