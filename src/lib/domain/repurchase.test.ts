@@ -36,15 +36,19 @@ describe('wilsonLowerBoundBp', () => {
 
 	it('never exceeds the rate, grows with more evidence at the same rate, and with more repeats', () => {
 		fc.assert(
-			fc.property(fc.integer({ min: 1, max: 5000 }), fc.double({ min: 0, max: 1 }), (n, share) => {
-				const s = Math.round(share * n);
-				const lb = wilsonLowerBoundBp(s, n, Z);
-				expect(lb).toBeGreaterThanOrEqual(0);
-				expect(lb).toBeLessThanOrEqual(Math.floor((s * 10_000) / n));
-				// same rate, ten times the buyers: at least as high
-				expect(wilsonLowerBoundBp(s * 10, n * 10, Z)).toBeGreaterThanOrEqual(lb);
-				if (s < n) expect(wilsonLowerBoundBp(s + 1, n, Z)).toBeGreaterThanOrEqual(lb);
-			})
+			fc.property(
+				fc.integer({ min: 1, max: 5000 }),
+				fc.double({ min: 0, max: 1, noNaN: true }),
+				(n, share) => {
+					const s = Math.round(share * n);
+					const lb = wilsonLowerBoundBp(s, n, Z);
+					expect(lb).toBeGreaterThanOrEqual(0);
+					expect(lb).toBeLessThanOrEqual(Math.floor((s * 10_000) / n));
+					// same rate, ten times the buyers: at least as high
+					expect(wilsonLowerBoundBp(s * 10, n * 10, Z)).toBeGreaterThanOrEqual(lb);
+					if (s < n) expect(wilsonLowerBoundBp(s + 1, n, Z)).toBeGreaterThanOrEqual(lb);
+				}
+			)
 		);
 	});
 });
