@@ -50,6 +50,11 @@ export interface Policy {
 		/** Repurchase rate looks at sales in this many days. */
 		repurchaseWindowDays: number;
 		/**
+		 * The repurchase sort ranks by the Wilson lower bound of the rate at this confidence (z;
+		 * 1.96 ≈ 95%), so 100% of 3 buyers does not outrank 71% of 312.
+		 */
+		repurchaseConfidenceZ: number;
+		/**
 		 * How often the stats job rolls the windows forward and takes in sales recorded since its
 		 * last run (order batches do not write `sales_7d` themselves), in minutes.
 		 */
@@ -116,6 +121,7 @@ export const DEFAULT_POLICY: Policy = {
 	catalog: {
 		salesWindowDays: 7,
 		repurchaseWindowDays: 365,
+		repurchaseConfidenceZ: 1.96,
 		statsRefreshMinutes: 1,
 		largeProfileMinBp: 5000,
 		pageSize: 24,

@@ -107,6 +107,7 @@ export default {
 	'lot.available': '{n} available',
 	'lot.sales7d': '{n} sold in 7 days',
 	'lot.repurchase': '{pct}% repurchase',
+	'lot.repurchase_buyers': '{pct}% repurchase · {n} buyer(s)',
 	'lot.no_photo': 'No photo',
 	'lot.photo_alt': 'Photo of {title}',
 	'lot.defect': 'Defect',

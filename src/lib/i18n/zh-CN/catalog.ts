@@ -104,6 +104,7 @@ export default {
 	'lot.available': '可售 {n} 件',
 	'lot.sales7d': '近7天售出 {n} 件',
 	'lot.repurchase': '回头率 {pct}%',
+	'lot.repurchase_buyers': '回头率 {pct}% · {n} 位买家',
 	'lot.no_photo': '暂无图片',
 	'lot.photo_alt': '{title} 的图片',
 	'lot.defect': '瑕疵说明',

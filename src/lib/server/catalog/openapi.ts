@@ -58,6 +58,11 @@ const LotSummary: Json = {
 		warehouseCity: { type: 'string' },
 		sales7d: { type: 'integer', description: 'Pieces sold in the last 7 days' },
 		repurchaseBp: { type: 'integer', description: 'Repurchase rate, basis points' },
+		repurchaseBuyers: {
+			type: 'integer',
+			description:
+				'Buyers in the repurchase window (the count behind the rate; sort=repurchase ranks by the rate’s Wilson lower bound)'
+		},
 		photoUrl: { type: ['string', 'null'] },
 		defectVideoUrl: { type: ['string', 'null'] }
 	}

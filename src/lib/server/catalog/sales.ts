@@ -67,6 +67,20 @@ function lockedInOrder(where: SQL): SQL {
 }
 
 /**
+ * `wilsonLowerBoundBp(successes, n, z)` of domain/repurchase.ts as a SQL expression: the same
+ * operations in the same order on double precision (z² computed here, as there), so the stored
+ * rank is exactly the domain function's (tests/integration/catalog-sales.test.ts compares).
+ */
+export function wilsonLowerBoundSql(successes: SQL, n: SQL, z: number): SQL {
+	const zz = z * z;
+	const p = sql`(${successes}::float8 / ${n}::float8)`;
+	const nn = sql`${n}::float8`;
+	return sql`(case when ${n} = 0 then 0 else least(10000, greatest(0, floor(
+		(${p} + ${zz}::float8 / (2 * ${nn}) - ${z}::float8 * sqrt((${p} * (1 - ${p}) + ${zz}::float8 / (4 * ${nn})) / ${nn}))
+		/ (1 + ${zz}::float8 / ${nn}) * 10000))) end)::int`;
+}
+
+/**
  * Repurchase rate (回头率) of a lot: of the buyers who bought this lot in the window, the share
  * who bought from the same supplier more than once (any of its lots, separate sales). A new
  * sale by buyer b from supplier S can change the rate of every lot of S that b bought, so those
@@ -105,7 +119,7 @@ export async function refreshRepurchase(
 		target = sql`select id as lot_id from ${lots} where supplier_id = ${scope.supplierId}::uuid`;
 	} else {
 		scoped = false;
-		target = sql`select id as lot_id from ${lots} where repurchase_bp > 0
+		target = sql`select id as lot_id from ${lots} where repurchase_bp > 0 or repurchase_buyers > 0
 			union select distinct lot_id from ${lotSales} where sold_at > ${since}::timestamptz`;
 	}
 	// Window sales of the target lots; for a full run, every sale in the window.
@@ -125,19 +139,27 @@ export async function refreshRepurchase(
 		w as (${w}),
 		repeaters as (${repeaters}),
 		lb as (select distinct lot_id, supplier_id, buyer_key from w),
-		rates as (
-			select lb.lot_id, (count(r.buyer_key) * 10000 / count(*))::int as bp
+		counts as (
+			select lb.lot_id, count(r.buyer_key)::int as repeat, count(*)::int as buyers
 			from lb left join repeaters r on r.supplier_id = lb.supplier_id and r.buyer_key = lb.buyer_key
 			group by lb.lot_id
 		),
-		-- the lots whose rate changes, locked in id order (see lockedInOrder)
+		rates as (
+			select lot_id, buyers, (repeat * 10000 / buyers)::int as bp,
+				${wilsonLowerBoundSql(sql`repeat`, sql`buyers`, policy.catalog.repurchaseConfidenceZ)} as rank_bp
+			from counts
+		),
+		-- the lots whose rate, buyers or rank change, locked in id order (see lockedInOrder)
 		lk as (
-			select l.id, coalesce(rates.bp, 0) as bp
+			select l.id, coalesce(rates.bp, 0) as bp, coalesce(rates.buyers, 0) as buyers,
+				coalesce(rates.rank_bp, 0) as rank_bp
 			from ${lots} l join target on target.lot_id = l.id left join rates on rates.lot_id = l.id
-			where l.repurchase_bp is distinct from coalesce(rates.bp, 0)
+			where (l.repurchase_bp, l.repurchase_buyers, l.repurchase_rank_bp)
+				is distinct from (coalesce(rates.bp, 0), coalesce(rates.buyers, 0), coalesce(rates.rank_bp, 0))
 			order by l.id for update of l
 		)
-		update ${lots} l set repurchase_bp = lk.bp
+		update ${lots} l set repurchase_bp = lk.bp, repurchase_buyers = lk.buyers,
+			repurchase_rank_bp = lk.rank_bp
 		from lk where l.id = lk.id
 		returning l.id`);
 	return rowsOf(res).length;

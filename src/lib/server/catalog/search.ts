@@ -64,7 +64,8 @@ const SORT_SPEC: Record<
 	}
 > = {
 	sales: { col: lots.sales7d, dir: 'desc' },
-	repurchase: { col: lots.repurchaseBp, dir: 'desc' },
+	// the rate's Wilson lower bound: many buyers' 71% above a handful's 100%
+	repurchase: { col: lots.repurchaseRankBp, dir: 'desc' },
 	price_asc: { col: lots.unitPriceFen, dir: 'asc' },
 	price_desc: { col: lots.unitPriceFen, dir: 'desc' },
 	newest: { col: lots.seq, dir: 'desc' }
@@ -211,7 +212,7 @@ const FILTER_COLUMNS = {
 	unitPriceFen: lots.unitPriceFen,
 	scenarios: lots.scenarios,
 	sales7d: lots.sales7d,
-	repurchaseBp: lots.repurchaseBp,
+	repurchaseRankBp: lots.repurchaseRankBp,
 	seq: lots.seq
 };
 

@@ -782,6 +782,8 @@ export interface LotSummary {
 	warehouseCity: string;
 	sales7d: number;
 	repurchaseBp: number;
+	/** Buyers in the repurchase window: the count behind the rate. */
+	repurchaseBuyers: number;
 	photoUrl: string | null;
 	defectVideoUrl: string | null;
 }
@@ -811,6 +813,7 @@ export const summaryColumns = {
 	warehouseCity: lots.warehouseCity,
 	sales7d: lots.sales7d,
 	repurchaseBp: lots.repurchaseBp,
+	repurchaseBuyers: lots.repurchaseBuyers,
 	seq: lots.seq,
 	visible: sql<boolean>`${visibleSql}`,
 	photoKey: sql<

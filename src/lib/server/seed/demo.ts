@@ -1,6 +1,7 @@
 import { asc, count, eq } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { checkBand, deriveLotFields } from '$lib/domain/pricing';
+import { apportionSizes } from '$lib/domain/sizes';
 import { DEFAULT_POLICY, type Grade } from '$lib/domain/policy';
 import { buildSearchText, searchGrams } from '$lib/domain/search-text';
 import { db, type DbOrTx } from '../db';
@@ -299,7 +300,7 @@ function makeLot(r: Rng, ctx: LotContext, i: number): LotInsert {
 	if (unitPriceFen > 1000) unitPriceFen = Math.round(unitPriceFen / 100) * 100; // whole yuan
 	unitPriceFen = Math.min(Math.max(unitPriceFen, band.minPriceFen), band.maxPriceFen);
 	const exportHeavy = lf.sizes === 'apparel' && r.next() < 0.12;
-	const sizes = sizeBreakdown(r, lf.sizes, exportHeavy);
+	const sizeWeights = sizeBreakdown(r, lf.sizes, exportHeavy);
 	const moq = r.weighted([
 		[50, 30],
 		[100, 25],
@@ -308,6 +309,8 @@ function makeLot(r: Rng, ctx: LotContext, i: number): LotInsert {
 		[1000, 10]
 	] as const);
 	const onHand = moq * r.int(4, 30);
+	// The breakdown is in pieces: the stock on hand, in the generated proportions.
+	const sizes = apportionSizes(sizeWeights, onHand);
 	const defect = grade === 'A' ? null : r.pick(DEFECTS);
 	const item = r.pick(lf.items);
 	const title = `${brand.name} ${item} ${r.pick(ADJECTIVES)}`;
@@ -460,7 +463,9 @@ export async function seedDemoIfEmpty(): Promise<boolean> {
 			});
 			await mkUser(s.email, `${s.name} 业务员`, 'supplier_staff', org);
 		}
-		const pending = await mkOrg('supplier', '深圳新潮服饰（待审核）');
+		// A supplier awaiting review: its status is the status field (the admin page's badge),
+		// never part of its name, which stays the same once it is admitted.
+		const pending = await mkOrg('supplier', '深圳新潮服饰');
 		await tx.insert(suppliers).values({
 			orgId: pending,
 			type: 'wholesaler',

@@ -1,4 +1,6 @@
 import { desc, eq, and, inArray } from 'drizzle-orm';
+import { deriveLotFields } from '$lib/domain/pricing';
+import { apportionSizes } from '$lib/domain/sizes';
 import type { Actor } from '../auth/service';
 import { db } from '../db';
 import { freightRates, lots, orgs, users } from '../db/schema';
@@ -220,5 +222,31 @@ export async function seedDemoOrders(): Promise<void> {
 				});
 			}
 		}
+	}
+	// The picks' stock was set above and some of it shipped: their size breakdowns (pieces)
+	// follow what is on hand now, in the proportions they had.
+	const after = await db()
+		.select({
+			id: lots.id,
+			onHand: lots.onHand,
+			sizeBreakdown: lots.sizeBreakdown,
+			grade: lots.grade,
+			unitPriceFen: lots.unitPriceFen,
+			hasDefectVideo: lots.hasDefectVideo,
+			talkingPoints: lots.talkingPoints
+		})
+		.from(lots)
+		.where(
+			inArray(
+				lots.id,
+				picks.map((p) => p.id)
+			)
+		);
+	for (const l of after) {
+		const sizes = apportionSizes(l.sizeBreakdown, l.onHand);
+		await db()
+			.update(lots)
+			.set({ sizeBreakdown: sizes, ...deriveLotFields({ ...l, sizeBreakdown: sizes }) })
+			.where(eq(lots.id, l.id));
 	}
 }

@@ -166,6 +166,14 @@ export const lots = pgTable(
 		/** Derived from order data (refreshed by the catalog stats job). */
 		sales7d: integer('sales_7d').notNull().default(0),
 		repurchaseBp: integer('repurchase_bp').notNull().default(0),
+		/** Buyers of the lot in the repurchase window: the count behind `repurchase_bp`. */
+		repurchaseBuyers: integer('repurchase_buyers').notNull().default(0),
+		/**
+		 * What the repurchase sort ranks by: the Wilson lower bound of the rate (basis points,
+		 * domain/repurchase.ts), so a rate of many buyers outranks a higher one of a handful.
+		 * Its covering sort index is lots_cover_repurchase_rank_idx (custom SQL in the migration).
+		 */
+		repurchaseRankBp: integer('repurchase_rank_bp').notNull().default(0),
 		/** Text the search index covers: title, brand, category names, description. */
 		searchText: text('search_text').notNull().default(''),
 		/** Derived: the Chinese characters and character pairs of search_text, so one- and
