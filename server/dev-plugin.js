@@ -1,5 +1,6 @@
 // `vite dev` gets the same socket.io and /collab code as production: the runtime module is
 // loaded through Vite's SSR graph (the one SvelteKit uses) and attached to Vite's http server.
+import { applySecurityHeaders } from './security-headers.js';
 
 /**
  * @typedef {{ handleRequest(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): boolean }} Attached
@@ -29,6 +30,10 @@ export function lotliveRuntime() {
 			});
 			httpServer.once('close', () => {
 				void server.ssrLoadModule(RUNTIME).then((m) => /** @type {RuntimeModule} */ (m).shutdown());
+			});
+			server.middlewares.use((_req, res, next) => {
+				applySecurityHeaders(res);
+				next();
 			});
 			server.middlewares.use((req, res, next) => {
 				if (!req.url?.startsWith('/socket.io/')) return next();

@@ -3,13 +3,22 @@
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
+import { applySecurityHeaders } from './security-headers.js';
 
 process.env.BODY_SIZE_LIMIT ??= '50M';
+
+// Without ORIGIN or PROTOCOL_HEADER adapter-node takes every request for https, so a browser on
+// http://localhost:3000 (or a LAN address) got Secure cookies and a url.origin it never sends.
+// The protocol the request really arrived with goes in a header of ours that adapter-node reads;
+// whatever a client sent in that header is overwritten.
+const PROTO_HEADER = 'x-lotlive-connection-proto';
+const ownProtocolHeader = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (ownProtocolHeader) process.env.PROTOCOL_HEADER = PROTO_HEADER;
 
 const buildDir = path.resolve(process.env.LOTLIVE_BUILD_DIR ?? 'build');
 const { handler } = await import(pathToFileURL(path.join(buildDir, 'handler.js')).href);
 
-/** @type {{ ready(): Promise<void>, attach(s: http.Server): { handleRequest(req: http.IncomingMessage, res: http.ServerResponse): boolean, handleApi(req: http.IncomingMessage, res: http.ServerResponse): false | Promise<boolean> }, shutdown(): Promise<void> }} */
+/** @type {{ ready(): Promise<void>, attach(s: http.Server): { handleRequest(req: http.IncomingMessage, res: http.ServerResponse): boolean, handleApi(req: http.IncomingMessage, res: http.ServerResponse): false | Promise<boolean> }, shutdown(): Promise<void>, listeningOrigins(port: number): string[] }} */
 const runtime = /** @type {any} */ (globalThis)[Symbol.for('lotlive.runtime')];
 if (!runtime) throw new Error('LotLive runtime did not register; is build/ from this version?');
 await runtime.ready();
@@ -22,6 +31,12 @@ let onIdle;
 let stopping = false;
 
 const server = http.createServer((req, res) => {
+	applySecurityHeaders(res);
+	if (ownProtocolHeader) {
+		req.headers[PROTO_HEADER] = /** @type {import('node:tls').TLSSocket} */ (req.socket).encrypted
+			? 'https'
+			: 'http';
+	}
 	// socket.io's long-polling requests are not waited for: they end when socket.io closes
 	if (attached.handleRequest(req, res)) return;
 	inFlight++;
@@ -65,6 +80,18 @@ server.listen(port, host, () => {
 			time: new Date().toISOString(),
 			msg: `LotLive listening on ${shown}`,
 			port: typeof addr === 'object' && addr ? addr.port : port
+		})
+	);
+	// Form posts and other state-changing requests are accepted from the page's own address
+	// (the Host it was opened at) and from these origins (ORIGIN, ALLOWED_ORIGINS, this server's
+	// own addresses); see src/lib/server/origin.ts.
+	const origins = runtime.listeningOrigins(typeof addr === 'object' && addr ? addr.port : port);
+	console.log(
+		JSON.stringify({
+			level: 30,
+			time: new Date().toISOString(),
+			msg: `Allowed origins: ${origins.join(' ')}`,
+			allowedOrigins: origins
 		})
 	);
 });

@@ -15,6 +15,7 @@ import { isDatabaseUnavailable } from '$lib/server/errors';
 import { SESSION_COOKIE } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { logger } from '$lib/server/log';
+import { checkCsrf, csrfErrorBody } from '$lib/server/origin';
 import { ready } from '$lib/server/runtime';
 
 /** Migrations, demo seed and background jobs, before the first request is served. */
@@ -60,6 +61,33 @@ const handleLocale: Handle = async ({ event, resolve }) => {
 	});
 };
 
+/**
+ * Cross-site request check for every state-changing request (the one shared with the hot path,
+ * $lib/server/origin.ts; SvelteKit's own is off). A refused form post says why on the page: the
+ * app's error page for a plain form post, an ActionResult error for use:enhance (which renders
+ * that page too), JSON {error:{code:'csrf'}} for the API.
+ */
+const handleCsrf: Handle = async ({ event, resolve }) => {
+	const verdict = checkCsrf({
+		method: event.request.method,
+		header: (name) => event.request.headers.get(name),
+		protocol: event.url.protocol
+	});
+	if (verdict.ok) return resolve(event);
+	logger().warn(
+		{ method: event.request.method, path: event.url.pathname, origin: verdict.origin },
+		'cross-site request refused'
+	);
+	if (event.request.headers.get('x-sveltekit-action') === 'true') {
+		return json({ type: 'error', error: { message: 'csrf', code: 'csrf' } }, { status: 403 });
+	}
+	const accept = event.request.headers.get('accept') ?? '';
+	if (event.url.pathname.startsWith('/api/') || !accept.includes('text/html')) {
+		return json(csrfErrorBody(event.locals.apiLocale, verdict.origin), { status: 403 });
+	}
+	return errorPage(event, '/forbidden?reason=csrf');
+};
+
 const PUBLIC_API = ['/api/v1/auth/', '/api/v1/openapi.json'];
 
 /** Every /api/v1 call needs a session or a Bearer token, except signing in and the API document. */
@@ -83,17 +111,31 @@ const handleApiAuth: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/**
+ * The app's own translated 403 page, rendered at `path` and sent for this request. Asset URLs are
+ * absolute (paths.relative = false), so it loads its CSS and JS on any nested path; the page's
+ * Content-Security-Policy travels with it, since its inline script carries that policy's nonce.
+ */
+async function errorPage(event: RequestEvent, path: string): Promise<Response> {
+	const page = await event.fetch(path, {
+		headers: {
+			accept: 'text/html',
+			'accept-language': event.request.headers.get('accept-language') ?? ''
+		}
+	});
+	const headers = new Headers({ 'content-type': 'text/html; charset=utf-8' });
+	for (const name of ['content-security-policy', 'content-security-policy-report-only']) {
+		const value = page.headers.get(name);
+		if (value) headers.set(name, value);
+	}
+	return new Response(await page.text(), { status: 403, headers });
+}
+
 async function forbiddenResponse(event: RequestEvent): Promise<Response> {
 	const wantsHtml =
 		(event.request.method === 'GET' || event.request.method === 'HEAD') &&
 		(event.request.headers.get('accept') ?? '').includes('text/html');
-	if (wantsHtml) {
-		const page = await event.fetch('/forbidden', { headers: { accept: 'text/html' } });
-		return new Response(await page.text(), {
-			status: 403,
-			headers: { 'content-type': 'text/html; charset=utf-8' }
-		});
-	}
+	if (wantsHtml) return errorPage(event, '/forbidden');
 	return json(
 		{ error: { code: 'forbidden', message: 'Your role may not use this part of LotLive.' } },
 		{ status: 403 }
@@ -160,6 +202,7 @@ export const handle = sequence(
 	handleLog,
 	handleAuth,
 	handleLocale,
+	handleCsrf,
 	handleApiAuth,
 	handleGuard
 );

@@ -13,7 +13,12 @@ export interface OwnServer {
 	stop(): Promise<void>;
 }
 
-export async function startOwnServer(port: number, label: string): Promise<OwnServer> {
+/** `env` overrides the defaults below; a key set to undefined is removed (e.g. ORIGIN). */
+export async function startOwnServer(
+	port: number,
+	label: string,
+	opts: { env?: Record<string, string | undefined> } = {}
+): Promise<OwnServer> {
 	const fresh = await freshDatabase(label);
 	let tmp: string | undefined;
 	const env: Record<string, string | undefined> = { ...process.env, ...fresh.env };
@@ -31,6 +36,10 @@ export async function startOwnServer(port: number, label: string): Promise<OwnSe
 		LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 		ORIGIN: `http://127.0.0.1:${port}`
 	});
+	for (const [k, v] of Object.entries(opts.env ?? {})) {
+		if (v === undefined) delete env[k];
+		else env[k] = v;
+	}
 	const url = `http://127.0.0.1:${port}`;
 	let child: ChildProcess | undefined;
 

@@ -173,4 +173,63 @@ describe('hot API path', () => {
 		});
 		expect(forged.status).toBe(599);
 	});
+
+	it('refuses a cross-site call with the cookie: 403 csrf, nothing locked; same-origin works', async () => {
+		const body = JSON.stringify({ lotId, quantity: 3 });
+		const locksBefore = await db().select().from(stockLocks).where(eq(stockLocks.lotId, lotId));
+		const cross = await post(`/api/v1/shows/${showId}/locks`, body, {
+			...cookie(),
+			origin: 'http://evil.example'
+		});
+		expect(cross.status).toBe(403);
+		expect(JSON.parse(cross.text).error).toMatchObject({ code: 'csrf', field: 'origin' });
+		expect(JSON.parse(cross.text).error.message).toContain('http://evil.example');
+		const locksAfter = await db().select().from(stockLocks).where(eq(stockLocks.lotId, lotId));
+		expect(locksAfter.length).toBe(locksBefore.length);
+		// the request's own origin (Host over http) is accepted
+		const same = await post(`/api/v1/shows/${showId}/locks`, body, {
+			...cookie(),
+			origin: url
+		});
+		expect(same.status).toBe(201);
+	});
+
+	it('takes the media type exactly: text/plain; charset=application/json goes to SvelteKit', async () => {
+		const body = JSON.stringify({ lotId, quantity: 1 });
+		for (const type of ['text/plain; charset=application/json', 'application/jsonx']) {
+			const r = await post(`/api/v1/shows/${showId}/locks`, body, {
+				...cookie(),
+				'content-type': type,
+				origin: 'http://evil.example'
+			});
+			expect(r).toEqual({ status: 599, text: body });
+		}
+		const withCharset = await post(`/api/v1/shows/${showId}/locks`, body, {
+			...cookie(),
+			'content-type': 'application/json; charset=utf-8'
+		});
+		expect(withCharset.status).toBe(201);
+	});
+
+	it('keeps webhooks with a Bearer token and no cookie working, whatever Origin they send', async () => {
+		const r = await post(
+			'/api/v1/orders',
+			JSON.stringify({
+				externalId: 'CSRF-WEBHOOK-1',
+				showId,
+				lines: [{ lotId, quantity: 1, unitPrice: 3500 }],
+				shipTo: {
+					name: '李娜',
+					phone: '13805310001',
+					province: '山东省',
+					city: '济南市',
+					district: '历下区',
+					address: '泉城路 188 号'
+				},
+				paidAt: new Date().toISOString()
+			}),
+			{ authorization: `Bearer ${token}`, origin: 'http://evil.example' }
+		);
+		expect(r.status).toBe(201);
+	});
 });

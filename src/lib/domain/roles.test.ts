@@ -22,6 +22,13 @@ describe('roles and areas', () => {
 		expect(homeOf('host')).toBe('/console');
 		expect(homeOf('buyer')).toBe('/catalog');
 		expect(navAreas('assistant')).toEqual(['console', 'catalog']);
-		expect(navAreas('operator')).toEqual(['console', 'supplier', 'catalog', 'admin']);
+		expect(navAreas('operator')).toEqual(['console', 'catalog', 'admin']);
+		expect(navAreas('supplier_staff')).toEqual(['supplier', 'catalog']);
+	});
+
+	it('lets suppliers see the marketplace and operators reach supplier pages without a nav item', () => {
+		expect(mayEnter('supplier_staff', 'catalog')).toBe(true);
+		expect(mayEnter('operator', 'supplier')).toBe(true);
+		expect(navAreas('operator')).not.toContain('supplier');
 	});
 });

@@ -18,7 +18,11 @@ export type SelfSignupRole = (typeof SELF_SIGNUP_ROLES)[number];
 export const AREAS = {
 	console: { path: '/console', roles: ['host', 'assistant', 'operator'] },
 	supplier: { path: '/supplier', roles: ['supplier_staff', 'operator'] },
-	catalog: { path: '/catalog', roles: ['buyer', 'host', 'assistant', 'operator'] },
+	// Suppliers see the marketplace as buyers see it (their own lots' public pages included).
+	catalog: {
+		path: '/catalog',
+		roles: ['buyer', 'host', 'assistant', 'operator', 'supplier_staff']
+	},
 	admin: { path: '/admin', roles: ['operator'] },
 	account: { path: '/account', roles: [...ROLES] }
 } as const satisfies Record<string, { path: string; roles: readonly Role[] }>;
@@ -51,8 +55,15 @@ export function homeOf(role: Role): string {
 	}
 }
 
+/**
+ * Areas a role may enter but that are no home of theirs, so the navigation leaves them out: an
+ * operator reaches supplier pages (a lot's edit page) from the admin and the catalog, but has no
+ * supplier organisation whose back office the nav item could open.
+ */
+const NOT_IN_NAV: Partial<Record<Role, readonly Area[]>> = { operator: ['supplier'] };
+
 /** Areas shown in the navigation for a role, in order. */
 export function navAreas(role: Role): Area[] {
 	const order: Area[] = ['console', 'supplier', 'catalog', 'admin'];
-	return order.filter((a) => mayEnter(role, a));
+	return order.filter((a) => mayEnter(role, a) && !NOT_IN_NAV[role]?.includes(a));
 }

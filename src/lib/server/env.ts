@@ -57,6 +57,21 @@ const EnvSchema = z.object({
 	/** Collaborative boards: save this long after the last edit, but at most this late. */
 	COLLAB_SAVE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(200),
 	COLLAB_SAVE_MAX_WAIT_MS: z.coerce.number().int().min(0).max(300_000).default(1000),
+	/** The public URL (adapter-node's ORIGIN), e.g. https://lotlive.example.cn behind a proxy. */
+	ORIGIN: z
+		.string()
+		.trim()
+		.optional()
+		.transform((v) => (v ? v : undefined))
+		.refine((v) => v === undefined || URL.canParse(v), {
+			message: 'ORIGIN must be a URL such as https://lotlive.example.cn'
+		})
+		.transform((v) => (v ? new URL(v).origin : undefined)),
+	/** More origins whose form posts are accepted, comma-separated (see src/lib/server/origin.ts). */
+	ALLOWED_ORIGINS: z.string().optional(),
+	/** Headers a trusted proxy sets with the original protocol and host (adapter-node's). */
+	PROTOCOL_HEADER: z.string().optional(),
+	HOST_HEADER: z.string().optional(),
 	/** Optional Redis for the socket.io adapter; otherwise Postgres LISTEN/NOTIFY is used. */
 	REDIS_URL: z.string().optional()
 });

@@ -8,6 +8,7 @@ import type { Actor } from './auth/service';
 import { apiLocaleOf, errorPayload, parseJsonText } from './http';
 import { acquireLock } from './live/locks';
 import { logger } from './log';
+import { checkCsrf, csrfErrorBody, isJsonContentType, requestOrigin } from './origin';
 import { placeOrder } from './orders';
 
 /** What an API endpoint answers: status and JSON body. */
@@ -83,10 +84,29 @@ export function hotApi(req: IncomingMessage, res: ServerResponse): false | Promi
 	let match: RegExpMatchArray | null = null;
 	const route = ROUTES.find((r) => (match = path.match(r.pattern)));
 	if (!route || !match || areaOf(path)) return false;
-	if (!(req.headers['content-type'] ?? '').includes('application/json')) return false;
+	// The media type exactly: `text/plain; charset=application/json` is what a cross-site form
+	// sends without a preflight, and SvelteKit's path (the hooks' origin check) answers it.
+	if (!isJsonContentType(req.headers['content-type'])) return false;
 	const length = Number(req.headers['content-length']);
 	if (!Number.isSafeInteger(length) || length > MAX_BODY) return false;
 	const m: RegExpMatchArray = match;
+	const csrf = checkCsrf({
+		method: 'POST',
+		header: (name) => headerOf(req, name),
+		protocol: connectionProtocol(req)
+	});
+	if (!csrf.ok) {
+		const cookies = parseCookies(req.headers.cookie);
+		const locale = apiLocaleOf(cookies.get(LOCALE_COOKIE), req.headers['accept-language']);
+		const text = JSON.stringify(csrfErrorBody(locale, csrf.origin));
+		res.writeHead(403, {
+			'content-type': 'application/json',
+			'content-length': Buffer.byteLength(text)
+		});
+		res.end(text);
+		req.resume();
+		return Promise.resolve(true);
+	}
 	return (async () => {
 		const cookies = parseCookies(req.headers.cookie);
 		const locale = apiLocaleOf(cookies.get(LOCALE_COOKIE), req.headers['accept-language']);
@@ -152,19 +172,21 @@ function writeReply(
 	res.end(text);
 }
 
-/** The request's protocol as adapter-node derives it: ORIGIN, else PROTOCOL_HEADER, else https. */
+/** One request header as a string (repeated ones joined, as fetch's Headers does). */
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+	const v = req.headers[name.toLowerCase()];
+	return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/** How the request reached this process: TLS on the socket or not. */
+function connectionProtocol(req: IncomingMessage): string {
+	return (req.socket as { encrypted?: boolean }).encrypted ? 'https:' : 'http:';
+}
+
+/** The request's protocol as url.protocol has it on the SvelteKit side (see origin.ts). */
 function requestProtocol(req: IncomingMessage): string {
-	const origin = process.env.ORIGIN;
-	if (origin) {
-		try {
-			return new URL(origin).protocol;
-		} catch {
-			/* adapter-node refuses to start with a bad ORIGIN */
-		}
-	}
-	const header = (process.env.PROTOCOL_HEADER ?? '').toLowerCase();
-	const value = header ? req.headers[header] : undefined;
-	return `${(Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim() || 'https'}:`;
+	const own = requestOrigin((name) => headerOf(req, name), connectionProtocol(req));
+	return own ? new URL(own).protocol : connectionProtocol(req);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -20,6 +20,7 @@ import './catalog/module';
 import './ledger/module';
 import { startJobs } from './jobs';
 import { hotApi } from './hot-api';
+import { listeningOrigins } from './origin';
 import './boards/collab';
 
 export { registerCollabAccess } from './collab/registry';
@@ -132,5 +133,6 @@ export async function shutdown(): Promise<void> {
 (globalThis as Record<symbol, unknown>)[Symbol.for('lotlive.runtime')] = {
 	ready,
 	attach,
-	shutdown
+	shutdown,
+	listeningOrigins
 };

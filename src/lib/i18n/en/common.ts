@@ -32,6 +32,10 @@ export default {
 	'error.404': 'Page not found.',
 	'error.500': 'Server error, please try again later.',
 	'error.503': 'Briefly unavailable (the database is recovering); please retry shortly.',
+	'error.csrf':
+		'Submission refused: it did not come from a page of this site (cross-site request). Open the page again at this site’s address and retry; if you reach LotLive through a proxy or another address, ask the administrator to add it to ORIGIN or ALLOWED_ORIGINS.',
+	'error.csrf_origin':
+		'Submission refused: the origin {origin} is not this site (cross-site request). If it is an address of this site, ask the administrator to add it to ORIGIN or ALLOWED_ORIGINS.',
 	'error.invalid_input': 'Invalid input.',
 	'error.forbidden': 'You may not do this.',
 	'error.not_found': 'Not found.',

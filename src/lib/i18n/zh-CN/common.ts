@@ -31,6 +31,10 @@ export default {
 	'error.404': '页面不存在。',
 	'error.500': '服务器出错，请稍后再试。',
 	'error.503': '服务暂时不可用（数据库正在恢复），请稍后重试。',
+	'error.csrf':
+		'提交被拒绝：这次提交不是从本站页面发出的（跨站请求）。请用本站地址重新打开页面后再试；若通过代理或其他地址访问，请管理员把该地址写进 ORIGIN 或 ALLOWED_ORIGINS。',
+	'error.csrf_origin':
+		'提交被拒绝：来源 {origin} 不是本站地址（跨站请求）。若这是本站的访问地址，请管理员把它写进 ORIGIN 或 ALLOWED_ORIGINS。',
 	'error.invalid_input': '输入有误。',
 	'error.forbidden': '你没有权限执行此操作。',
 	'error.not_found': '未找到。',

@@ -1,3 +1,4 @@
+import { redirect } from '@sveltejs/kit';
 import {
 	addSupplierDocument,
 	catalogActor,
@@ -17,6 +18,8 @@ const STATUSES = ['active', 'draft', 'archived', 'blocked'];
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const user = requireUser(locals);
+	// Operators have no supplier organisation of their own; they admit and review suppliers in the admin.
+	if (user.role === 'operator') redirect(303, '/admin');
 	const actor = catalogActor(user);
 	if (!user.orgId || user.role !== 'supplier_staff')
 		return { supplier: null, page: null, status: null, q: '', documents: [], brands: [] };
