@@ -1,4 +1,5 @@
 import {
+	error,
 	json,
 	redirect,
 	type Handle,
@@ -15,6 +16,8 @@ import { SESSION_COOKIE } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { logger } from '$lib/server/log';
 import { ready } from '$lib/server/runtime';
+import { checkPathParams } from '$lib/server/validation';
+import { translator } from '$lib/server/http';
 
 /** Migrations, demo seed and background jobs, before the first request is served. */
 export const init: ServerInit = async () => {
@@ -124,7 +127,29 @@ const handleLog: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(handleLog, handleAuth, handleLocale, handleApiAuth, handleGuard);
+/**
+ * Every id in a route's path is checked here, once, before any handler could send it to the
+ * database: not a uuid → 400 naming the parameter (JSON for the API, the error page otherwise).
+ */
+const handlePathParams: Handle = async ({ event, resolve }) => {
+	const bad = checkPathParams(event.params);
+	if (bad) {
+		if (event.url.pathname.startsWith('/api/')) {
+			return json(bad.toJSON(translator(event.locals.apiLocale)), { status: bad.status });
+		}
+		error(bad.status, { message: bad.code, code: String(bad.status) });
+	}
+	return resolve(event);
+};
+
+export const handle = sequence(
+	handleLog,
+	handleAuth,
+	handleLocale,
+	handleApiAuth,
+	handleGuard,
+	handlePathParams
+);
 
 export const handleError: HandleServerError = ({ error: err, event, status }) => {
 	if (status !== 404) logger().error({ err, path: event.url.pathname, status }, 'unhandled error');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '$lib/server/validation';
 
 const name = z
 	.string({ error: 'boards.err.name_required' })

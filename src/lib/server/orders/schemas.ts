@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { isoDateTime, multilineText, z } from '$lib/server/validation';
 import { DEFAULT_POLICY } from '$lib/domain/policy';
 import { FULFILMENT_ACTIONS, PACKAGING } from '$lib/domain/orders';
 
@@ -45,7 +45,7 @@ export const OrderInput = z.object({
 		.min(1, { error: 'An order needs at least one line.' })
 		.max(P.maxLinesPerOrder, { error: `An order has at most ${P.maxLinesPerOrder} lines.` }),
 	shipTo: ShipToInput,
-	paidAt: z.coerce.date({ error: 'paidAt must be a date and time.' })
+	paidAt: isoDateTime()
 });
 export type OrderInput = z.infer<typeof OrderInput>;
 
@@ -58,7 +58,7 @@ export const TransitionInput = z
 			.trim()
 			.regex(/^[A-Za-z0-9-]{6,40}$/, { error: 'Tracking number must be 6–40 letters or digits.' })
 			.optional(),
-		note: z.string().trim().max(500).optional(),
+		note: multilineText().trim().max(500).optional(),
 		shipTo: ShipToInput.optional()
 	})
 	.superRefine((v, ctx) => {
@@ -85,7 +85,7 @@ export const ClaimInput = z.object({
 		.int({ error: 'severePieces must be a whole number.' })
 		.min(1, { error: 'severePieces must be at least 1.' })
 		.max(10_000),
-	description: z.string().trim().max(2000).default(''),
+	description: multilineText().trim().max(2000).default(''),
 	/** Stored media keys (uploaded photos). */
 	photos: z.array(z.string().min(1).max(300)).max(20).default([])
 });
