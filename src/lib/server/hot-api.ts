@@ -9,11 +9,13 @@ import { apiLocaleOf, errorPayload, parseJsonText } from './http';
 import { acquireLock } from './live/locks';
 import { logger } from './log';
 import { placeOrder } from './orders';
+import { webhookLimiter } from './ratelimit';
 
 /** What an API endpoint answers: status and JSON body. */
 export interface ApiReply {
 	status: number;
 	body: unknown;
+	headers?: Record<string, string>;
 }
 
 /**
@@ -29,6 +31,8 @@ export async function lockAcquireReply(
 }
 
 export async function orderPostReply(actor: Actor, body: unknown): Promise<ApiReply> {
+	// Per token (or person), counted in memory and synced across nodes each second.
+	webhookLimiter.hit(actor.kind === 'token' ? actor.tokenId : actor.user.id);
 	const r = await placeOrder(actor, body, 'webhook');
 	return { status: r.created ? 201 : 200, body: { order: r.order, created: r.created } };
 }
@@ -94,6 +98,7 @@ export function hotApi(req: IncomingMessage, res: ServerResponse): false | Promi
 		}
 		const text = JSON.stringify(reply.body);
 		const headers: Record<string, string | number> = {
+			...reply.headers,
 			'content-type': 'application/json',
 			'content-length': Buffer.byteLength(text)
 		};

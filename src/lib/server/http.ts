@@ -13,15 +13,26 @@ export function translator(locale: Locale) {
 }
 
 /** The error body and status for anything a handler threw. Unknown errors are logged, not shown. */
-export function errorPayload(e: unknown, locale: Locale): { status: number; body: unknown } {
-	if (e instanceof AppError) return { status: e.status, body: e.toJSON(translator(locale)) };
+export function errorPayload(
+	e: unknown,
+	locale: Locale
+): { status: number; body: unknown; headers?: Record<string, string> } {
+	if (e instanceof AppError) {
+		const retryAfter = e.details?.retryAfter;
+		return {
+			status: e.status,
+			body: e.toJSON(translator(locale)),
+			// 429s say when to come back
+			...(typeof retryAfter === 'number' ? { headers: { 'retry-after': String(retryAfter) } } : {})
+		};
+	}
 	logger().error({ err: e }, 'unhandled error in API handler');
 	return { status: 500, body: { error: { code: 'internal', message: 'Internal error.' } } };
 }
 
 export function errorResponse(e: unknown, locale: Locale): Response {
-	const { status, body } = errorPayload(e, locale);
-	return json(body, { status });
+	const { status, body, headers } = errorPayload(e, locale);
+	return json(body, { status, headers });
 }
 
 /** Wraps an API handler so AppErrors become `{error:{code,message,field}}` with their status. */
