@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createServer, type ViteDevServer } from 'vite';
+import { resetEnvCache } from '../../src/lib/server/env';
 import { attach, shutdown } from '../../src/lib/server/runtime';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -11,14 +12,17 @@ const root = path.resolve(import.meta.dirname, '../..');
  * (pages, form actions, /api/v1, through Vite's dev middleware: the real hooks and routes)
  * plus socket.io and /collab from the runtime. It uses the test file's database (the process
  * env set by tests/integration/setup.ts). Starting it compiles routes on first use, so the
- * first request to each route is slow.
+ * first request to each route is slow. Background jobs stay off unless `jobs` is set, so the
+ * database changes only through requests.
  */
-export async function startAppServer(): Promise<{
+export async function startAppServer(opts: { jobs?: boolean } = {}): Promise<{
 	url: string;
 	port: number;
 	vite: ViteDevServer;
 	close: () => Promise<void>;
 }> {
+	process.env.JOBS = opts.jobs ? 'true' : 'false';
+	resetEnvCache();
 	const vite = await createServer({
 		root,
 		configFile: path.join(root, 'vite.config.ts'),
