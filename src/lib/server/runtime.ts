@@ -21,6 +21,7 @@ import './ledger/module';
 import { startJobs } from './jobs';
 import { hotApi } from './hot-api';
 import { guardUpgrade, installProcessGuards } from './guard';
+import { stopRateLimits } from './ratelimit';
 import './boards/collab';
 
 export { registerCollabAccess } from './collab/registry';
@@ -123,6 +124,7 @@ export function attach(server: HttpServer): {
 
 export async function shutdown(): Promise<void> {
 	const s = state();
+	await stopRateLimits();
 	for (const stop of s.stoppers.splice(0).reverse()) {
 		try {
 			await stop();

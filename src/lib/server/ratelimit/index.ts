@@ -225,8 +225,21 @@ export function createFastLimiter(rule: () => Rule, syncEveryMs = 1000) {
 	};
 }
 
-/** The order webhook's limiter (per API token or person). */
-export const webhookLimiter = createFastLimiter(() => rules().webhook);
+export type FastLimiter = ReturnType<typeof createFastLimiter>;
+
+const WEBHOOK = Symbol.for('lotlive.webhookLimiter');
+/**
+ * The order webhook's limiter (per API token or person): one per process, shared by every copy
+ * of this module (SvelteKit's and the server entry's), stopped by the runtime's shutdown.
+ */
+export const webhookLimiter: FastLimiter = ((globalThis as Record<symbol, unknown>)[WEBHOOK] ??=
+	createFastLimiter(() => rules().webhook)) as FastLimiter;
+
+/** Adds what this process counted to the shared rows and stops syncing (shutdown). */
+export async function stopRateLimits(): Promise<void> {
+	await webhookLimiter.flush().catch(() => {});
+	webhookLimiter.stop();
+}
 
 registerJob({
 	name: 'rate-limit-cleanup',
