@@ -13,22 +13,23 @@ const VOLATILE: Record<string, string[]> = {
  * Row count and checksum of every application table: two equal fingerprints mean nothing was
  * written in between (what a refused request must leave behind).
  */
+let tables: string[] | undefined;
+
 export async function dbFingerprint(): Promise<Record<string, string>> {
-	const tables = await execRows<{ name: string }>(
-		sql`select table_name as name from information_schema.tables
-			where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`
-	);
-	const out: Record<string, string> = {};
-	for (const { name } of tables) {
-		if (SKIP.has(name)) continue;
+	tables ??= (
+		await execRows<{ name: string }>(
+			sql`select table_name as name from information_schema.tables
+				where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`
+		)
+	)
+		.map((r) => r.name)
+		.filter((n) => !SKIP.has(n));
+	// one statement for all tables (a refused request is checked after each call)
+	const parts = tables.map((name) => {
 		const drop = (VOLATILE[name] ?? []).map((c) => ` - '${c}'`).join('');
 		const row = `(to_jsonb(t)${drop})::text`;
-		const [r] = await execRows<{ n: number | string; h: string | null }>(
-			sql.raw(
-				`select count(*) as n, md5(coalesce(string_agg(${row}, '|' order by ${row}), '')) as h from "${name}" t`
-			)
-		);
-		out[name] = `${r!.n}:${r!.h}`;
-	}
-	return out;
+		return `select '${name}' as name, count(*)::text || ':' || md5(coalesce(string_agg(${row}, '|' order by ${row}), '')) as h from "${name}" t`;
+	});
+	const rows = await execRows<{ name: string; h: string }>(sql.raw(parts.join(' union all ')));
+	return Object.fromEntries(rows.map((r) => [r.name, r.h]));
 }

@@ -137,7 +137,8 @@ function issueOf(i: z.core.$ZodIssue): {
 	}
 	const p = (i as { params?: unknown }).params;
 	const params = p && typeof p === 'object' ? (p as Record<string, string | number>) : undefined;
-	return { field: path.join('.'), message: i.message, params };
+	// An issue with the input as a whole (a string where an object belongs) names the body.
+	return { field: path.length > 0 ? path.join('.') : 'body', message: i.message, params };
 }
 
 /** Parses input with a schema; throws an AppError (400, field named) on failure. */

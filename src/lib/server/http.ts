@@ -100,3 +100,18 @@ export function formObject(data: FormData): Record<string, string> {
 	for (const [k, v] of data) if (typeof v === 'string') out[k] = v;
 	return out;
 }
+
+/**
+ * The `error` member of a sheet import's 422 (`{ok:false, errors:[…rows]}`): every refusal
+ * carries `{error:{code,message,field}}`, the first problem's column as the field.
+ */
+export function importRefusal(
+	errors: { column?: string }[],
+	locale: Locale
+): { code: string; message: string; field?: string } {
+	return {
+		code: 'import_invalid',
+		message: translate(locale, 'input.err.import_rows', { count: errors.length }),
+		...(errors[0]?.column ? { field: errors[0].column } : {})
+	};
+}

@@ -8,6 +8,7 @@ export default {
 	'input.err.month': 'Enter a month as YYYY-MM between {min} and {max}.',
 	'input.err.id': 'Not a valid id.',
 	'input.err.unknown_key': 'Unknown field: {key}.',
+	'input.err.import_rows': 'The sheet has {count} problems; nothing was imported.',
 	'input.err.rate_limited': 'Too many attempts. Try again in {seconds} seconds.',
 	'input.err.sign_in_locked': 'Too many failed sign-ins. Try again in {minutes} minutes.'
 } as const satisfies Record<keyof typeof zh, string>;

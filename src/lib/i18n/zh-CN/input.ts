@@ -8,6 +8,7 @@ export default {
 	'input.err.month': '请填写 YYYY-MM 格式的月份，范围 {min} 至 {max}。',
 	'input.err.id': '编号格式不正确。',
 	'input.err.unknown_key': '不认识的字段：{key}。',
+	'input.err.import_rows': '表格有 {count} 处问题，未导入任何内容。',
 	'input.err.rate_limited': '尝试次数过多，请 {seconds} 秒后再试。',
 	'input.err.sign_in_locked': '登录失败次数过多，请 {minutes} 分钟后再试。'
 } as const;
