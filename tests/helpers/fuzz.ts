@@ -256,6 +256,22 @@ export function formActions(): FormAction[] {
 	return out;
 }
 
+/** Every page (a +page.svelte) with its path template, route groups removed. */
+export function pages(): { template: string; params: string[] }[] {
+	const files: string[] = [];
+	walk(path.join(ROOT, 'src/routes'), '+page.svelte', files);
+	return files.map((f) => {
+		const rel = path.relative(path.join(ROOT, 'src/routes'), path.dirname(f));
+		const template =
+			'/' +
+			rel
+				.split(path.sep)
+				.filter((p) => p && !/^\(.*\)$/.test(p))
+				.join('/');
+		return { template, params: [...template.matchAll(/\[(?:\.\.\.)?(\w+)\]/g)].map((m) => m[1]!) };
+	});
+}
+
 /** What every answer must be: no 5xx; a refusal is `{error:{code,message}}` (JSON answers). */
 export function checkRefusal(
 	what: string,

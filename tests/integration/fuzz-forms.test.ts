@@ -13,7 +13,7 @@ import { execRows } from '../../src/lib/server/db';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
 import { startAppServer } from '../helpers/app-server';
 import { dbFingerprint } from '../helpers/fingerprint';
-import { FUZZ_SEED, ROOT, formActions, hostileString } from '../helpers/fuzz';
+import { FUZZ_SEED, ROOT, formActions, hostileString, pages } from '../helpers/fuzz';
 import { apiSignIn } from '../helpers/processes';
 
 let app: Awaited<ReturnType<typeof startAppServer>>;
@@ -149,4 +149,54 @@ it('no form action answers 5xx; failures are {error} and write nothing', async (
 	console.log(`fuzz-forms: seed ${FUZZ_SEED}, outcomes`, outcomes);
 	expect(failures, `FUZZ_SEED=${FUZZ_SEED}\n${[...new Set(failures)].join('\n')}`).toEqual([]);
 	expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+}, 240_000);
+
+it('no page load answers 5xx, whatever its query string and path', async () => {
+	const all = pages();
+	expect(all.length).toBeGreaterThan(15);
+	const failures: string[] = [];
+	await fc.assert(
+		fc.asyncProperty(
+			fc.constantFrom(...all),
+			fc.constantFrom(...Object.keys(callers)),
+			fc.oneof(
+				{ arbitrary: fc.constantFrom(...Object.values(ids).flat()), weight: 3 },
+				{ arbitrary: hostileString, weight: 1 }
+			),
+			fc.dictionary(
+				fc.constantFrom(
+					'q',
+					'status',
+					'month',
+					'from',
+					'to',
+					'grade',
+					'sort',
+					'next',
+					'kind',
+					'ids',
+					'cursor',
+					'priceMin',
+					'template',
+					'page'
+				),
+				hostileString,
+				{ maxKeys: 3 }
+			),
+			async (page, caller, param, query) => {
+				let p = page.template;
+				for (const name of page.params) p = p.replace(`[${name}]`, encodeURIComponent(param));
+				const qs = new URLSearchParams(query).toString();
+				const r = await fetch(`${app.url}${p}${qs ? `?${qs}` : ''}`, {
+					headers: { ...callers[caller], accept: 'text/html' },
+					redirect: 'manual'
+				});
+				await r.arrayBuffer();
+				if (r.status >= 500) failures.push(`GET ${p}?${qs} as ${caller}: ${r.status}`);
+				return true;
+			}
+		),
+		{ seed: FUZZ_SEED, numRuns: Number(process.env.FUZZ_PAGE_RUNS ?? 80) }
+	);
+	expect(failures, `FUZZ_SEED=${FUZZ_SEED}\n${[...new Set(failures)].join('\n')}`).toEqual([]);
 }, 240_000);
