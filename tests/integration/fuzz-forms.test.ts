@@ -144,7 +144,7 @@ it('no form action answers 5xx; failures are {error} and write nothing', async (
 			}
 			return true;
 		}),
-		{ seed: FUZZ_SEED, numRuns: Number(process.env.FUZZ_FORM_RUNS ?? 150) }
+		{ seed: FUZZ_SEED, numRuns: Number(process.env.FUZZ_FORM_RUNS ?? 100) }
 	);
 	console.log(`fuzz-forms: seed ${FUZZ_SEED}, outcomes`, outcomes);
 	expect(failures, `FUZZ_SEED=${FUZZ_SEED}\n${[...new Set(failures)].join('\n')}`).toEqual([]);
@@ -196,7 +196,7 @@ it('no page load answers 5xx, whatever its query string and path', async () => {
 				return true;
 			}
 		),
-		{ seed: FUZZ_SEED, numRuns: Number(process.env.FUZZ_PAGE_RUNS ?? 80) }
+		{ seed: FUZZ_SEED, numRuns: Number(process.env.FUZZ_PAGE_RUNS ?? 60) }
 	);
 	expect(failures, `FUZZ_SEED=${FUZZ_SEED}\n${[...new Set(failures)].join('\n')}`).toEqual([]);
 }, 240_000);

@@ -136,7 +136,7 @@ it('no socket event crashes a handler; refusals are {ok:false,error} and write n
 				return true;
 			}
 		),
-		{ seed: FUZZ_SEED, numRuns: Number(process.env.FUZZ_SOCKET_RUNS ?? 150) }
+		{ seed: FUZZ_SEED, numRuns: Number(process.env.FUZZ_SOCKET_RUNS ?? 100) }
 	);
 	expect(failures, `FUZZ_SEED=${FUZZ_SEED}\n${[...new Set(failures)].join('\n')}`).toEqual([]);
 	expect(answered).toBeGreaterThan(0);

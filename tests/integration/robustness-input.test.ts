@@ -34,14 +34,15 @@ beforeAll(async () => {
 	]);
 	const h = await demoActor(DEMO_ACCOUNTS.host);
 	token = (await createApiToken(h.actor.user, { name: 'webhook' })).token;
-	[lotId] = await stockedLots(1, 100);
-	showId = (await createShow(h.actor, { title: '输入检查', slots: [{ lotId: lotId! }] })).id;
+	lotId = (await stockedLots(1, 100))[0]!;
+	showId = (await createShow(h.actor, { title: '输入检查', slots: [{ lotId }] })).id;
 	await transitionShow(h.actor, showId, { status: 'live' });
 	await acquireLock(h.actor, showId, { lotId, quantity: 10 });
-	[{ id: slotId }] = await db()
+	const [slot] = await db()
 		.select({ id: showSlots.id })
 		.from(showSlots)
 		.where(eq(showSlots.showId, showId));
+	slotId = slot!.id;
 	const [s] = await db().select({ id: orgs.id }).from(orgs).where(eq(orgs.kind, 'supplier'));
 	supplierOrgId = s!.id;
 }, 180_000);
