@@ -4,7 +4,8 @@ import {
 	isCalendarDate,
 	isDateInRange,
 	isMonthInRange,
-	parseIsoDateTime
+	parseIsoDateTime,
+	sheetDateTime
 } from './input';
 
 describe('control characters', () => {
@@ -51,5 +52,20 @@ describe('dates', () => {
 		expect(parseIsoDateTime('+275760-09-13T00:00:00Z')).toBeNull();
 		expect(parseIsoDateTime('9999-12-31T23:59:59Z')).toBeNull();
 		expect(parseIsoDateTime('true')).toBeNull();
+	});
+});
+
+describe('spreadsheet date-times', () => {
+	it('reads dates and times without an offset as China time', () => {
+		expect(sheetDateTime('2026-11-26 12:00')).toBe('2026-11-26T12:00:00+08:00');
+		expect(sheetDateTime('2026/11/6 8:05:09')).toBe('2026-11-06T08:05:09+08:00');
+		expect(sheetDateTime('2026-11-26')).toBe('2026-11-26T00:00:00+08:00');
+		expect(parseIsoDateTime(sheetDateTime('2026-11-26 12:00'))?.toISOString()).toBe(
+			'2026-11-26T04:00:00.000Z'
+		);
+	});
+	it('leaves values with an offset, and anything else, as they are', () => {
+		expect(sheetDateTime('2026-11-26T12:00:00Z')).toBe('2026-11-26T12:00:00Z');
+		expect(sheetDateTime('昨天')).toBe('昨天');
 	});
 });

@@ -69,3 +69,17 @@ export function parseIsoDateTime(s: string): Date | null {
 	const utcDay = d.toISOString().slice(0, 10);
 	return utcDay >= INPUT_DATE_MIN && utcDay <= INPUT_DATE_MAX ? d : null;
 }
+
+/**
+ * A date-time as people type it in a spreadsheet (`2026-11-26 12:00`, `2026/11/26 12:00:00`,
+ * `2026-11-26`), read as China time (UTC+8) when it names no offset, written as ISO 8601 with an
+ * offset. Anything else is returned as it is (and refused by the strict parser later).
+ */
+export function sheetDateTime(s: string): string {
+	const v = s.trim();
+	const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(v);
+	if (!m) return v;
+	const [, y, mo, d, h, mi, sec] = m;
+	const p2 = (x: string | undefined) => (x ?? '0').padStart(2, '0');
+	return `${y}-${p2(mo)}-${p2(d)}T${p2(h)}:${p2(mi)}:${p2(sec)}+08:00`;
+}
