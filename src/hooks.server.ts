@@ -1,4 +1,5 @@
 import {
+	error,
 	json,
 	redirect,
 	type Handle,
@@ -17,6 +18,8 @@ import { setSessionCookie } from '$lib/server/auth/cookies';
 import { logger } from '$lib/server/log';
 import { checkCsrf, csrfErrorBody } from '$lib/server/origin';
 import { ready } from '$lib/server/runtime';
+import { checkPathParams } from '$lib/server/validation';
+import { translator } from '$lib/server/http';
 
 /** Migrations, demo seed and background jobs, before the first request is served. */
 export const init: ServerInit = async () => {
@@ -197,6 +200,21 @@ const handleUnavailable: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+/**
+ * Every id in a route's path is checked here, once, before any handler could send it to the
+ * database: not a uuid → 400 naming the parameter (JSON for the API, the error page otherwise).
+ */
+const handlePathParams: Handle = async ({ event, resolve }) => {
+	const bad = checkPathParams(event.params);
+	if (bad) {
+		if (event.url.pathname.startsWith('/api/')) {
+			return json(bad.toJSON(translator(event.locals.apiLocale)), { status: bad.status });
+		}
+		error(bad.status, { message: bad.code, code: String(bad.status) });
+	}
+	return resolve(event);
+};
+
 export const handle = sequence(
 	handleUnavailable,
 	handleLog,
@@ -204,7 +222,8 @@ export const handle = sequence(
 	handleLocale,
 	handleCsrf,
 	handleApiAuth,
-	handleGuard
+	handleGuard,
+	handlePathParams
 );
 
 export const handleError: HandleServerError = ({ error: err, event, status }) => {

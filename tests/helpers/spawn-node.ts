@@ -4,12 +4,14 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '../..');
 
 /**
- * Starts tests/helpers/collab-node.ts in a child process (tsx) and resolves once it listens.
+ * Starts tests/helpers/collab-node.ts (or another node `script`) in a child process (tsx) and
+ * resolves once it listens.
  * `env` replaces the database settings of this process (DATABASE_URL / PGLITE_DIR).
  */
 export async function spawnNode(
 	env: Record<string, string>,
-	port: number
+	port: number,
+	script = 'tests/helpers/collab-node.ts'
 ): Promise<{ url: string; pid: number; child: ChildProcess; stop: () => Promise<void> }> {
 	const childEnv: Record<string, string | undefined> = { ...process.env };
 	delete childEnv.DATABASE_URL;
@@ -19,11 +21,11 @@ export async function spawnNode(
 		{ SEED_DEMO: 'false', LOG_LEVEL: process.env.NODE_LOG_LEVEL ?? 'warn', PORT: String(port) },
 		env
 	);
-	const child = spawn(
-		process.execPath,
-		['--import', 'tsx', path.join(root, 'tests/helpers/collab-node.ts')],
-		{ cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] }
-	);
+	const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, script)], {
+		cwd: root,
+		env: childEnv,
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
 	const listening = await new Promise<number>((resolve, reject) => {
 		let buf = '';
 		const timer = setTimeout(() => reject(new Error('node did not start in 60 s')), 60_000);

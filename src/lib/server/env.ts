@@ -72,6 +72,20 @@ const EnvSchema = z.object({
 	/** Headers a trusted proxy sets with the original protocol and host (adapter-node's). */
 	PROTOCOL_HEADER: z.string().optional(),
 	HOST_HEADER: z.string().optional(),
+	/**
+	 * Rate limits (shared by every node through Postgres; 0 switches one off). Sign-in counts
+	 * failures only: per account (email) and per client address, in a sliding window.
+	 */
+	RATE_LIMIT_SIGNIN_ACCOUNT: z.coerce.number().int().min(0).max(1_000_000).default(10),
+	RATE_LIMIT_SIGNIN_IP: z.coerce.number().int().min(0).max(1_000_000).default(100),
+	RATE_LIMIT_SIGNIN_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(900),
+	/** Sign-ups per client address, and API tokens created per person and per address, per window. */
+	RATE_LIMIT_SIGNUP_IP: z.coerce.number().int().min(0).max(1_000_000).default(30),
+	RATE_LIMIT_SIGNUP_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(3600),
+	RATE_LIMIT_TOKEN_ACCOUNT: z.coerce.number().int().min(0).max(1_000_000).default(30),
+	RATE_LIMIT_TOKEN_IP: z.coerce.number().int().min(0).max(1_000_000).default(100),
+	/** Order webhook calls per API token (or person) per minute; counted in memory, synced each second. */
+	RATE_LIMIT_WEBHOOK_PER_MIN: z.coerce.number().int().min(0).max(100_000_000).default(600_000),
 	/** Optional Redis for the socket.io adapter; otherwise Postgres LISTEN/NOTIFY is used. */
 	REDIS_URL: z.string().optional()
 });

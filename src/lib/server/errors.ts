@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTROL_CHARS_MESSAGE, findControlChar } from './validation/text';
 
 export type ErrorCode =
 	| 'invalid_input'
@@ -162,16 +163,35 @@ export function unavailable(): AppError {
  * `params` fills placeholders in catalogue-key messages ({min} and the like).
  */
 export function fromZod(error: z.ZodError, params?: Record<string, string | number>): AppError {
-	const issue = error.issues[0];
-	const field = issue ? issue.path.map(String).join('.') : undefined;
+	const issues = error.issues.map(issueOf);
+	const issue = issues[0];
 	return new AppError('invalid', 'invalid_input', issue?.message ?? 'Invalid input.', {
-		field: field || undefined,
-		params,
+		field: issue?.field || undefined,
+		params: { ...issue?.params, ...params },
 		issues:
-			error.issues.length > 1
-				? error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message }))
-				: undefined
+			issues.length > 1 ? issues.map((i) => ({ field: i.field, message: i.message })) : undefined
 	});
+}
+
+/**
+ * One zod issue as field + message. An unknown key in a strict object names that key as the
+ * field (zod reports it on the object itself), and a custom issue's `params` fill its
+ * message's placeholders.
+ */
+function issueOf(i: z.core.$ZodIssue): {
+	field: string;
+	message: string;
+	params?: Record<string, string | number>;
+} {
+	const path = i.path.map(String);
+	if (i.code === 'unrecognized_keys') {
+		const key = i.keys[0] ?? '';
+		return { field: [...path, key].join('.'), message: 'input.err.unknown_key', params: { key } };
+	}
+	const p = (i as { params?: unknown }).params;
+	const params = p && typeof p === 'object' ? (p as Record<string, string | number>) : undefined;
+	// An issue with the input as a whole (a string where an object belongs) names the body.
+	return { field: path.length > 0 ? path.join('.') : 'body', message: i.message, params };
 }
 
 /** Parses input with a schema; throws an AppError (400, field named) on failure. */
@@ -180,6 +200,13 @@ export function parse<S extends z.ZodType>(
 	input: unknown,
 	params?: Record<string, string | number>
 ): z.output<S> {
+	// Backstop for every schema: no control character (U+0000 above all) reaches a service.
+	const bad = findControlChar(input);
+	if (bad) {
+		throw new AppError('invalid', 'invalid_input', CONTROL_CHARS_MESSAGE, {
+			field: bad.map(String).join('.') || undefined
+		});
+	}
 	const r = schema.safeParse(input);
 	if (!r.success) throw fromZod(r.error, params);
 	return r.data;

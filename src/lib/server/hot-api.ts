@@ -10,6 +10,7 @@ import { acquireLock } from './live/locks';
 import { logger } from './log';
 import { checkCsrf, csrfErrorBody, isJsonContentType, requestOrigin } from './origin';
 import { placeOrder } from './orders';
+import { webhookLimiter } from './ratelimit';
 
 /** What an API endpoint answers: status and JSON body. */
 export interface ApiReply {
@@ -35,6 +36,8 @@ export async function lockAcquireReply(
 }
 
 export async function orderPostReply(actor: Actor, body: unknown): Promise<ApiReply> {
+	// Per token (or person), counted in memory and synced across nodes each second.
+	webhookLimiter.hit(actor.kind === 'token' ? actor.tokenId : actor.user.id);
 	const r = await placeOrder(actor, body, 'webhook');
 	return { status: r.created ? 201 : 200, body: { order: r.order, created: r.created } };
 }

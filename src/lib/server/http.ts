@@ -33,10 +33,16 @@ export function errorPayload(
 		e = unavailable();
 	}
 	if (e instanceof AppError) {
+		const retryAfter = e.details?.retryAfter;
 		return {
 			status: e.status,
 			body: e.toJSON(translator(locale)),
-			...(e.kind === 'unavailable' ? { headers: retryAfterHeaders() } : {})
+			...(e.kind === 'unavailable'
+				? { headers: retryAfterHeaders() }
+				: typeof retryAfter === 'number'
+					? // 429s say when to come back
+						{ headers: { 'retry-after': String(retryAfter) } }
+					: {})
 		};
 	}
 	logger().error({ err: e }, 'unhandled error in API handler');
@@ -117,4 +123,19 @@ export function formObject(data: FormData): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const [k, v] of data) if (typeof v === 'string') out[k] = v;
 	return out;
+}
+
+/**
+ * The `error` member of a sheet import's 422 (`{ok:false, errors:[…rows]}`): every refusal
+ * carries `{error:{code,message,field}}`, the first problem's column as the field.
+ */
+export function importRefusal(
+	errors: { column?: string }[],
+	locale: Locale
+): { code: string; message: string; field?: string } {
+	return {
+		code: 'import_invalid',
+		message: translate(locale, 'input.err.import_rows', { count: errors.length }),
+		...(errors[0]?.column ? { field: errors[0].column } : {})
+	};
 }

@@ -21,6 +21,8 @@ import './ledger/module';
 import { startJobs } from './jobs';
 import { hotApi } from './hot-api';
 import { listeningOrigins } from './origin';
+import { guardUpgrade, installProcessGuards } from './guard';
+import { stopRateLimits } from './ratelimit';
 import './boards/collab';
 
 export { registerCollabAccess } from './collab/registry';
@@ -45,6 +47,7 @@ function state(): RuntimeState {
 }
 
 export function ready(): Promise<void> {
+	installProcessGuards();
 	const s = state();
 	s.ready ??= (async () => {
 		const handle = dbHandle();
@@ -93,16 +96,27 @@ export function attach(server: HttpServer): {
 		s.jobsStarted = true;
 		onShutdown(startJobs());
 	}
+	installProcessGuards();
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-		if (rt.matches(req.url)) void rt.handleUpgrade(req, socket, head);
-		else if (collab.matches(req.url)) void collab.handleUpgrade(req, socket, head);
+		// A failure in either handler is logged and answered, never an unhandled rejection.
+		if (rt.matches(req.url)) {
+			guardUpgrade('socket.io', req.url, socket, () => rt.handleUpgrade(req, socket, head));
+		} else if (collab.matches(req.url)) {
+			guardUpgrade('collab', req.url, socket, () => collab.handleUpgrade(req, socket, head));
+		}
 		// anything else (Vite's HMR socket in dev) is left to its own listener
 	});
 	return {
 		/** Returns true when the request was taken (socket.io polling). */
 		handleRequest(req, res) {
 			if (!rt.matches(req.url)) return false;
-			void rt.handleRequest(req, res);
+			rt.handleRequest(req, res).catch((err: unknown) => {
+				logger().error({ err, url: req.url?.slice(0, 300) }, 'socket.io request failed');
+				if (!res.headersSent) {
+					res.writeHead(500, { 'content-type': 'application/json' });
+					res.end(JSON.stringify({ error: { code: 'internal', message: 'Internal error.' } }));
+				} else res.destroy();
+			});
 			return true;
 		},
 		handleApi: hotApi
@@ -111,6 +125,7 @@ export function attach(server: HttpServer): {
 
 export async function shutdown(): Promise<void> {
 	const s = state();
+	await stopRateLimits();
 	for (const stop of s.stoppers.splice(0).reverse()) {
 		try {
 			await stop();

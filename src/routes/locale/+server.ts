@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { z } from 'zod';
+import { z } from '$lib/server/validation';
 import { LOCALE_COOKIE, LOCALES } from '$lib/i18n';
 import { safeNext } from '$lib/safe-redirect';
 import { setUserLocale } from '$lib/server/auth/service';

@@ -11,15 +11,26 @@ import { invalidateSession } from './session';
 /** A form action's failure: status, translated message, the field, and the values to refill. */
 function failure(event: RequestEvent, e: unknown, values: Record<string, string>) {
 	if (!(e instanceof AppError)) throw e;
+	const retryAfter = e.details?.retryAfter;
+	if (typeof retryAfter === 'number') event.setHeaders({ 'retry-after': String(retryAfter) });
 	const { password: _pw, ...safe } = values;
 	return fail(e.status, { error: e.toJSON(translator(event.locals.locale)).error, values: safe });
+}
+
+/** The caller's address as adapter-node sees it (ADDRESS_HEADER / XFF_DEPTH behind a proxy). */
+export function clientAddress(event: Pick<RequestEvent, 'getClientAddress'>): string | undefined {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return undefined;
+	}
 }
 
 export async function signInAction(event: RequestEvent) {
 	const values = formObject(await event.request.formData());
 	let result;
 	try {
-		result = await signIn(values);
+		result = await signIn(values, undefined, { ip: clientAddress(event) });
 	} catch (e) {
 		return failure(event, e, values);
 	}
@@ -38,7 +49,7 @@ export async function signInAction(event: RequestEvent) {
 export async function signUpAction(event: RequestEvent) {
 	const values = formObject(await event.request.formData());
 	try {
-		await signUp({ ...values, locale: event.locals.locale });
+		await signUp({ ...values, locale: event.locals.locale }, { ip: clientAddress(event) });
 		const session = await signIn({ email: values.email, password: values.password });
 		setSessionCookie(event, session.token, session.expiresAt);
 		redirect(303, homeOf(session.role));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '$lib/server/validation';
 import { DEFAULT_POLICY } from '$lib/domain/policy';
 import { SELF_SIGNUP_ROLES } from '$lib/domain/roles';
 

@@ -17,6 +17,13 @@ import {
 } from './schemas';
 import { createSession, forgetCachedSessions, type SessionUser } from './session';
 import { generateToken, hashToken } from './tokens';
+import { check, clear, count, hit, rules, type Rule } from '../ratelimit';
+import { idParam } from '../validation';
+
+/** Where a request came from, for the per-address rate limits (unset for internal calls). */
+export interface RequestOrigin {
+	ip?: string;
+}
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -39,8 +46,13 @@ const emailTaken = () =>
 	new AppError('conflict', 'email_taken', 'auth.err.email_taken', { field: 'email' });
 
 /** Creates an organisation of the kind the role needs, and its first user, in one transaction. */
-export async function signUp(raw: unknown): Promise<{ userId: string; orgId: string }> {
+export async function signUp(
+	raw: unknown,
+	origin: RequestOrigin = {}
+): Promise<{ userId: string; orgId: string }> {
 	const input: SignUpInput = parse(SignUpInput, raw, { min: PASSWORD_MIN });
+	// Every well-formed attempt counts against the address (429 past RATE_LIMIT_SIGNUP_IP).
+	if (origin.ip) await hit([[rules().signUpIp, origin.ip]]);
 	const passwordHash = await hashPassword(input.password);
 	try {
 		return await db().transaction(async (tx) => {
@@ -76,16 +88,25 @@ export async function signUp(raw: unknown): Promise<{ userId: string; orgId: str
  */
 export async function signIn(
 	raw: unknown,
-	policy: Policy = DEFAULT_POLICY
+	policy: Policy = DEFAULT_POLICY,
+	origin: RequestOrigin = {}
 ): Promise<{ token: string; expiresAt: Date; userId: string; role: Role; locale: string }> {
 	const input = parse(SignInInput, raw);
+	// Lockout: too many failures for this account (known or not) or from this address → 429,
+	// before any password is checked. Only failures are counted.
+	const limits = rules();
+	const watched: [Rule, string][] = [[limits.signInAccount, input.email]];
+	if (origin.ip) watched.push([limits.signInIp, origin.ip]);
+	await check(watched);
 	const [user] = await db().select().from(users).where(eq(users.email, input.email)).limit(1);
 	const ok = user
 		? await verifyPassword(user.passwordHash, input.password)
 		: (await verifyPassword(await dummyHash(), input.password), false);
 	if (!user || !ok || user.disabledAt) {
+		await count(watched);
 		throw new AppError('unauthenticated', 'invalid_credentials', 'auth.err.credentials');
 	}
+	await clear(limits.signInAccount, input.email);
 	const session = await createSession(user.id, policy);
 	return { ...session, userId: user.id, role: user.role, locale: user.locale };
 }
@@ -225,10 +246,14 @@ export async function listTeam(actor: SessionUser) {
 
 const TOKEN_PREFIX = 'llt_';
 
-export async function createApiToken(actor: SessionUser, raw: unknown) {
+export async function createApiToken(actor: SessionUser, raw: unknown, origin: RequestOrigin = {}) {
 	if (!actor.orgId) throw forbidden('Only members of an organisation can create tokens.');
 	if (actor.role === 'assistant') throw forbidden('Ask the team host to create tokens.');
 	const { name } = parse(CreateApiTokenInput, raw);
+	const limits = rules();
+	const counted: [Rule, string][] = [[limits.tokenAccount, actor.id]];
+	if (origin.ip) counted.push([limits.tokenIp, origin.ip]);
+	await hit(counted);
 	const token = TOKEN_PREFIX + generateToken(24);
 	const [row] = await db()
 		.insert(apiTokens)
@@ -258,8 +283,9 @@ export async function listApiTokens(actor: SessionUser) {
 		.orderBy(desc(apiTokens.createdAt));
 }
 
-export async function revokeApiToken(actor: SessionUser, id: string) {
+export async function revokeApiToken(actor: SessionUser, rawId: string) {
 	if (!actor.orgId || actor.role === 'assistant') throw forbidden();
+	const id = idParam(rawId, 'id');
 	const rows = await db()
 		.update(apiTokens)
 		.set({ revokedAt: new Date() })

@@ -7,7 +7,7 @@
  * unavailable.
  */
 import { asc, inArray } from 'drizzle-orm';
-import { z } from 'zod';
+import { z } from '$lib/server/validation';
 import { db } from '../db';
 import { lotMedia } from '../db/schema';
 import { getLotSummaries, searchLots, type LotSummary as CatalogLot } from '../catalog';

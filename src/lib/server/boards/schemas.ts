@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { parseIsoDateTime } from '$lib/domain/input';
+import { z } from '$lib/server/validation';
 
 const name = z
 	.string({ error: 'boards.err.name_required' })
@@ -16,7 +17,8 @@ const broadcastAt = z
 		if (!v) return '';
 		const local = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v) ? `${v}+08:00` : v;
 		const t = Date.parse(local);
-		if (Number.isNaN(t)) {
+		// within the accepted date range (a show is later scheduled at this instant)
+		if (Number.isNaN(t) || !parseIsoDateTime(new Date(t).toISOString())) {
 			ctx.addIssue({ code: 'custom', message: 'boards.err.broadcast_at' });
 			return z.NEVER;
 		}

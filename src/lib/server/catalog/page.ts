@@ -17,8 +17,21 @@ export async function catalogPageData(url: URL, actor: CatalogActor, locale: Loc
 		const body = e.toJSON(translator(locale)).error;
 		error = `${body.field ?? ''} ${body.message}`.trim();
 	}
+	const firstPage = async () => {
+		try {
+			return await searchLots(filter, { actor });
+		} catch (e) {
+			// A cursor that does not decode (edited or stale link) is shown as an error on the
+			// first page, not a 500.
+			if (!(e instanceof AppError) || !filter.cursor) throw e;
+			const body = e.toJSON(translator(locale)).error;
+			error = `${body.field ?? ''} ${body.message}`.trim();
+			const { cursor: _c, ...rest } = filter;
+			return searchLots(rest, { actor });
+		}
+	};
 	const [page, facets, categories, brands] = await Promise.all([
-		searchLots(filter, { actor }),
+		firstPage(),
 		facetCounts(filter, { actor }),
 		listCategories(),
 		listBrands()

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { multilineText, z } from '$lib/server/validation';
 import { parseYuan } from '$lib/domain/money';
 import { SIZE_PROFILES } from '$lib/domain/pricing';
 
@@ -21,6 +21,9 @@ export type Sort = (typeof SORTS)[number];
 
 const text = (max: number) =>
 	z.string({ error: 'lot.err.required' }).trim().max(max, { error: 'lot.err.too_long' });
+/** Text that may span lines (descriptions, scripts). */
+const para = (max: number) =>
+	multilineText({ error: 'lot.err.required' }).trim().max(max, { error: 'lot.err.too_long' });
 const fen = z
 	.number({ error: 'lot.err.integer_fen' })
 	.int({ error: 'lot.err.integer_fen' })
@@ -50,14 +53,14 @@ export const SizeBreakdownSchema = z
 
 const LotFields = {
 	title: text(120).min(1, { error: 'lot.err.required' }),
-	description: text(4000),
+	description: para(4000),
 	categoryId: z.uuid({ error: 'lot.err.category' }),
 	/** Alternative to categoryId: the category's path, e.g. apparel/women/dresses. */
 	categoryPath: text(200).min(1, { error: 'lot.err.category' }),
 	brandId: z.uuid({ error: 'lot.err.brand' }).nullable(),
 	source: z.enum(LOT_SOURCES, { error: 'lot.err.source' }),
 	grade: z.enum(GRADES, { error: 'lot.err.grade' }),
-	defectDescription: text(500).nullable(),
+	defectDescription: para(500).nullable(),
 	tagPriceFen: fen.meta({ description: 'Tag price (吊牌价) in fen' }),
 	unitPriceFen: fen.meta({ description: 'Unit price in fen; or give discountBp instead' }),
 	discountBp: z
@@ -72,7 +75,7 @@ const LotFields = {
 	attributes: z.record(z.string().max(40), z.string().max(80)),
 	warehouseProvince: text(40),
 	warehouseCity: text(40),
-	talkingPoints: text(4000),
+	talkingPoints: para(4000),
 	dropshipAllowed: z.boolean({ error: 'lot.err.boolean' }),
 	commissionBp: z
 		.number({ error: 'lot.err.integer' })
@@ -256,20 +259,19 @@ export function searchParamsObject(sp: URLSearchParams): Record<string, string |
 }
 
 export const BlockInput = z.object({
-	reason: z
-		.string({ error: 'lot.err.reason' })
+	reason: multilineText({ error: 'lot.err.reason' })
 		.trim()
 		.min(2, { error: 'lot.err.reason' })
 		.max(500, { error: 'lot.err.too_long' })
 });
 export const SupplierStatusInput = z.object({
 	status: z.enum(['pending', 'admitted', 'blocked'], { error: 'lot.err.status' }),
-	reason: z.string().trim().max(500, { error: 'lot.err.too_long' }).optional()
+	reason: multilineText().trim().max(500, { error: 'lot.err.too_long' }).optional()
 });
 export const SupplierProfileInput = z.object({
 	province: text(40).optional(),
 	city: text(40).optional(),
-	description: text(2000).optional(),
+	description: para(2000).optional(),
 	type: z.enum(['brand_factory', 'brand_hq', 'wholesaler', 'ecommerce_returns']).optional()
 });
 

@@ -827,8 +827,14 @@ export function createCollab(opts: CollabOptions) {
 		},
 		async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
 			if (closing) return writeUpgradeError(socket, 503, 'shutting_down');
-			const url = new URL(req.url ?? '/', 'http://x');
-			const docId = decodeURIComponent(url.pathname.slice(COLLAB_PREFIX.length));
+			let docId: string;
+			try {
+				const url = new URL(req.url ?? '/', 'http://x');
+				docId = decodeURIComponent(url.pathname.slice(COLLAB_PREFIX.length));
+			} catch {
+				// A malformed escape (/collab/%E0%A4%A) names no document.
+				return writeUpgradeError(socket, 400, 'invalid_input');
+			}
 			if (!docId || docId.length > 200 || docId.includes('/')) {
 				return writeUpgradeError(socket, 404, 'not_found');
 			}
@@ -847,7 +853,10 @@ export function createCollab(opts: CollabOptions) {
 			if (access === undefined) return writeUpgradeError(socket, 404, 'not_found');
 			if (access === null) return writeUpgradeError(socket, 403, 'forbidden');
 			wss.handleUpgrade(req, socket, head, (ws) => {
-				void setup(ws, docId, auth.actor, access);
+				setup(ws, docId, auth.actor, access).catch((err: unknown) => {
+					log.error({ err, docId }, 'collab connection setup failed');
+					ws.close(1011, 'internal error');
+				});
 			});
 		},
 		/** Closes every connection, then saves what is unsaved (up to `timeoutMs`). */

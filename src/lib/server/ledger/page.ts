@@ -1,11 +1,12 @@
 import { error } from '@sveltejs/kit';
 import { chinaMonth } from '$lib/domain/ledger';
+import { isMonthInRange } from '$lib/domain/input';
 import { AppError } from '../errors';
 
 /** The statement month a page shows: ?month=YYYY-MM when valid, else the current China month. */
 export function pageMonth(url: URL, now: Date = new Date()): string {
 	const m = url.searchParams.get('month') ?? '';
-	return /^\d{4}-(0[1-9]|1[0-2])$/.test(m) ? m : chinaMonth(now);
+	return isMonthInRange(m) ? m : chinaMonth(now);
 }
 
 /** For page loads: an AppError becomes the app's error page with the same status. */

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { z } from '$lib/server/validation';
 import { payoutPostings } from '$lib/domain/ledger';
 import { db, execRows, type DbOrTx } from '../db';
 import { ledgerPayouts, orgs, type LedgerPayout } from '../db/schema';

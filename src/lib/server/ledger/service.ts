@@ -2,7 +2,7 @@
 // transaction (payment, refund, delivery, supplier charge) and the settlement job. These and
 // payouts.ts are the only writers of the ledger tables (through post.ts). docs/LEDGER.md.
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
+import { z } from '$lib/server/validation';
 import {
 	commissionInBand,
 	paymentPostings,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { isoDay, isoMonth, z } from '$lib/server/validation';
 import {
 	chinaDay,
 	chinaDayStart,
@@ -18,12 +18,10 @@ const DAY = 86_400_000;
 /** `?month=YYYY-MM` (China time), or `?from=YYYY-MM-DD&to=YYYY-MM-DD` (both days included). */
 export const PeriodQuery = z
 	.object({
-		month: z
-			.string()
-			.regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'ledger.err.month' })
-			.optional(),
-		from: z.iso.date({ error: 'ledger.err.date' }).optional(),
-		to: z.iso.date({ error: 'ledger.err.date' }).optional()
+		// Within INPUT_DATE_MIN…MAX: year 0001 or month 0000-01 must not silently read as 1900.
+		month: isoMonth('ledger.err.month').optional(),
+		from: isoDay('ledger.err.date').optional(),
+		to: isoDay('ledger.err.date').optional()
 	})
 	.refine((q) => !q.from || !q.to || q.from <= q.to, {
 		error: 'ledger.err.range',

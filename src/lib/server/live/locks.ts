@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
+import { z } from '$lib/server/validation';
 import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
 import {
 	available,

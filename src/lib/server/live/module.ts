@@ -1,5 +1,5 @@
 // Wires the live module into the running server: socket.io events and the lock expiry job.
-import { z } from 'zod';
+import { z } from '$lib/server/validation';
 import { DEFAULT_POLICY } from '$lib/domain/policy';
 import { rooms, type AckResult } from '$lib/realtime/events';
 import { AppError } from '../errors';

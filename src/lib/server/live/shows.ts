@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { isoDateTime, multilineText, z } from '$lib/server/validation';
 import { canTransitionShow, type ShowStatus } from '$lib/domain/locks';
 import { PACKAGING } from '$lib/domain/orders';
 import { DEFAULT_POLICY } from '$lib/domain/policy';
@@ -25,15 +25,15 @@ const SlotInput = z.object({
 	lotId: z.uuid({ error: 'Must be a lot id (uuid).' }),
 	livePriceFen: z.number().int().min(1).max(100_000_000).optional(),
 	plannedLockQty: z.number().int().min(0).max(1_000_000).optional(),
-	plannedAt: z.iso.datetime({ offset: true }).optional(),
-	note: z.string().max(2000).optional(),
+	plannedAt: isoDateTime().optional(),
+	note: multilineText().max(2000).optional(),
 	boardSlotId: z.string().max(100).optional()
 });
 export type SlotInput = z.infer<typeof SlotInput>;
 
 export const CreateShowInput = z.object({
 	title: z.string().trim().min(1, { error: 'A show needs a title.' }).max(120),
-	scheduledAt: z.iso.datetime({ offset: true }).optional(),
+	scheduledAt: isoDateTime().optional(),
 	boardId: z.uuid().optional(),
 	slots: z.array(SlotInput).min(1, { error: 'A show needs at least one lot.' }).max(500)
 });
@@ -250,7 +250,7 @@ export async function transitionShow(actor: Actor, showId: string, raw: unknown)
 const UpdateShowInput = z
 	.object({
 		title: z.string().trim().min(1).max(120).optional(),
-		scheduledAt: z.iso.datetime({ offset: true }).nullable().optional(),
+		scheduledAt: isoDateTime().nullable().optional(),
 		/** The show's commission deal in basis points (within the policy band), or null for each lot's own. */
 		commissionBp: z
 			.number({ error: 'commissionBp must be a whole number of basis points.' })

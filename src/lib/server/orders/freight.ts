@@ -5,7 +5,7 @@ import { db, type DbOrTx } from '../db';
 import { freightRates } from '../db/schema';
 import { forbidden, parse } from '../errors';
 import { FreightQuoteInput } from './schemas';
-import { z } from 'zod';
+import { z } from '$lib/server/validation';
 
 /** Partner vs market freight for a route and piece count; null when no partner serves it. */
 export async function freightQuote(

@@ -1,3 +1,4 @@
+import { sheetDateTime } from '$lib/domain/input';
 import type { Actor } from '../auth/service';
 import { readSheet } from '../catalog/import';
 import { AppError } from '../errors';
@@ -90,7 +91,8 @@ export async function importOrders(
 				input: {
 					externalId,
 					showId,
-					paidAt: get('paidAt') || new Date().toISOString(),
+					// a sheet's 2026-11-26 12:00 is China time; the schema takes ISO 8601 with offset
+					paidAt: sheetDateTime(get('paidAt')) || new Date().toISOString(),
 					shipTo: {
 						name: get('name'),
 						phone: get('phone'),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { isoDateTime, multilineText, z } from '$lib/server/validation';
 import { DEFAULT_POLICY } from '$lib/domain/policy';
 import { FULFILMENT_ACTIONS, PACKAGING } from '$lib/domain/orders';
 
@@ -32,9 +32,6 @@ const text = (field: string, max: number) =>
 
 /** Largest order total the orders table holds (a Postgres integer), in fen. */
 const MAX_ORDER_TOTAL_FEN = 2_147_483_647;
-/** paidAt within a range Postgres timestamps (and any sane clock) hold. */
-const PAID_AT_MIN = new Date('2000-01-01T00:00:00Z');
-const PAID_AT_MAX = new Date('2100-01-01T00:00:00Z');
 
 export const ShipToInput = z.object({
 	name: text('Name', 100),
@@ -74,10 +71,7 @@ export const OrderInput = z.object({
 			error: `The order's total (quantity × unitPrice over its lines) must be at most ${MAX_ORDER_TOTAL_FEN} fen.`
 		}),
 	shipTo: ShipToInput,
-	paidAt: z.coerce
-		.date({ error: 'paidAt must be a date and time.' })
-		.min(PAID_AT_MIN, { error: 'paidAt must be a date and time after 2000.' })
-		.max(PAID_AT_MAX, { error: 'paidAt must be a date and time before 2100.' })
+	paidAt: isoDateTime()
 });
 export type OrderInput = z.infer<typeof OrderInput>;
 
@@ -90,7 +84,7 @@ export const TransitionInput = z
 			.trim()
 			.regex(/^[A-Za-z0-9-]{6,40}$/, { error: 'Tracking number must be 6–40 letters or digits.' })
 			.optional(),
-		note: z.string().trim().max(500).optional(),
+		note: multilineText().trim().max(500).optional(),
 		shipTo: ShipToInput.optional()
 	})
 	.superRefine((v, ctx) => {
@@ -117,7 +111,7 @@ export const ClaimInput = z.object({
 		.int({ error: 'severePieces must be a whole number.' })
 		.min(1, { error: 'severePieces must be at least 1.' })
 		.max(10_000),
-	description: z.string().trim().max(2000).default(''),
+	description: multilineText().trim().max(2000).default(''),
 	/** Stored media keys (uploaded photos). */
 	photos: z.array(z.string().min(1).max(300)).max(20).default([])
 });

@@ -12,6 +12,7 @@ import { logger } from '../log';
 import { notifyBatching } from './notify-batch';
 import { broadcastToPeersOnly } from './peers-only';
 import { writeUpgradeError } from './upgrade';
+import { guardListener } from '../guard';
 
 export interface SocketData {
 	actor: Actor;
@@ -44,6 +45,25 @@ export type SocketModule = (io: Io, socket: IoSocket) => void;
 const modules: SocketModule[] = [];
 export function registerSocketModule(m: SocketModule): void {
 	modules.push(m);
+}
+
+/**
+ * Every listener a module adds with `socket.on` is wrapped once here: a listener that throws or
+ * rejects is logged with the event's name and the caller's id, and its ack (when sent) gets
+ * `{ok:false, error:{code:'internal'}}`. No module can leave an unhandled rejection behind.
+ */
+function guardSocketListeners(socket: IoSocket): void {
+	const on = socket.on.bind(socket) as (
+		event: string,
+		listener: (...args: unknown[]) => unknown
+	) => IoSocket;
+	const actor = socket.data.actor;
+	const context = {
+		socketId: socket.id,
+		actor: actor.kind === 'user' ? actor.user.id : actor.tokenId
+	};
+	(socket as unknown as { on: typeof on }).on = (event, listener) =>
+		on(event, guardListener(event, context, listener));
 }
 
 /**
@@ -105,6 +125,7 @@ export function createRealtime() {
 	});
 
 	io.on('connection', (socket) => {
+		guardSocketListeners(socket);
 		const actor = socket.data.actor;
 		const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
 		if (orgId) void socket.join(rooms.org(orgId));

@@ -1,5 +1,5 @@
 import { and, eq, inArray, or } from 'drizzle-orm';
-import { z } from 'zod';
+import { z } from '$lib/server/validation';
 import { rooms, type StockChangedV1 } from '$lib/realtime/events';
 import { db } from '../db';
 import { lots } from '../db/schema';

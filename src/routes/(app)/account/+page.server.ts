@@ -10,6 +10,7 @@ import {
 import { DEFAULT_POLICY } from '$lib/domain/policy';
 import { AppError } from '$lib/server/errors';
 import { formObject, requireUser, translator } from '$lib/server/http';
+import { clientAddress } from '$lib/server/auth/actions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
@@ -38,10 +39,13 @@ export const actions: Actions = {
 			return failWith(locals.locale, 'invite', e);
 		}
 	},
-	createToken: async ({ locals, request }) => {
+	createToken: async (event) => {
+		const { locals, request } = event;
 		const user = requireUser(locals);
 		try {
-			const tok = await createApiToken(user, formObject(await request.formData()));
+			const tok = await createApiToken(user, formObject(await request.formData()), {
+				ip: clientAddress(event)
+			});
 			return { action: 'createToken', token: tok.token };
 		} catch (e) {
 			return failWith(locals.locale, 'createToken', e);

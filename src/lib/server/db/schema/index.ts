@@ -7,3 +7,4 @@ export * from './live';
 export * from './boards';
 export * from './orders';
 export * from './ledger';
+export * from './ratelimit';

@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { createApiToken, listApiTokens } from '$lib/server/auth/service';
+import { clientAddress } from '$lib/server/auth/actions';
 import { api, readJson, requireUser } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
@@ -9,6 +10,11 @@ export const GET: RequestHandler = api(async ({ locals }) =>
 );
 
 /** {name} → 201 {id, token}: the only time the token is shown. Hosts and suppliers; not assistants. */
-export const POST: RequestHandler = api(async ({ locals, request }) =>
-	json(await createApiToken(requireUser(locals), await readJson(request)), { status: 201 })
+export const POST: RequestHandler = api(async (event) =>
+	json(
+		await createApiToken(requireUser(event.locals), await readJson(event.request), {
+			ip: clientAddress(event)
+		}),
+		{ status: 201 }
+	)
 );

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { importLots, type ImportProgress } from '$lib/server/catalog';
 import { readUpload, translateImport } from '$lib/server/catalog/http';
-import { api, errorResponse } from '$lib/server/http';
+import { api, errorResponse, importRefusal } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /**
@@ -15,7 +15,8 @@ export const POST: RequestHandler = api(async ({ locals, request }) => {
 	const locale = locals.apiLocale;
 	if (!(request.headers.get('accept') ?? '').includes('application/x-ndjson')) {
 		const r = translateImport(await importLots(locals.actor, { bytes }), locale);
-		return json(r, { status: r.ok ? 200 : 422 });
+		if (!r.ok) return json({ ...r, error: importRefusal(r.errors, locale) }, { status: 422 });
+		return json(r);
 	}
 	const enc = new TextEncoder();
 	const stream = new ReadableStream<Uint8Array>({
