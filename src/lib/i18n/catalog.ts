@@ -8,6 +8,7 @@ import zhBoards from './zh-CN/boards';
 import zhCatalog from './zh-CN/catalog';
 import zhLedger from './zh-CN/ledger';
 import zhOrders from './zh-CN/orders';
+import zhValidation from './zh-CN/validation';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -16,6 +17,7 @@ import enBoards from './en/boards';
 import enCatalog from './en/catalog';
 import enLedger from './en/ledger';
 import enOrders from './en/orders';
+import enValidation from './en/validation';
 
 export const zhCN = {
 	...zhCommon,
@@ -25,7 +27,8 @@ export const zhCN = {
 	...zhBoards,
 	...zhCatalog,
 	...zhLedger,
-	...zhOrders
+	...zhOrders,
+	...zhValidation
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -35,7 +38,8 @@ export const en: Record<MessageKey, string> = {
 	...enBoards,
 	...enCatalog,
 	...enLedger,
-	...enOrders
+	...enOrders,
+	...enValidation
 };
 
 export type MessageKey = keyof typeof zhCN;

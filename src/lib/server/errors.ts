@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { installZodMessages, zodIssueParams } from './zod-messages';
+
+// Every zod issue's message is a catalogue key from here on (see zod-messages.ts).
+installZodMessages();
 
 export type ErrorCode =
 	| 'invalid_input'
@@ -38,7 +42,7 @@ export class AppError extends Error {
 	/** Placeholder values when `message` is a catalogue key. */
 	readonly params: Record<string, string | number> | undefined;
 	/** Every problem found when validation found several (the first is the main one). */
-	readonly issues: { field: string; message: string }[] | undefined;
+	readonly issues: ErrorIssue[] | undefined;
 
 	/**
 	 * `message` is either a message-catalogue key (translated for the caller at the HTTP edge)
@@ -52,7 +56,7 @@ export class AppError extends Error {
 			field?: string;
 			details?: Record<string, unknown>;
 			params?: Record<string, string | number>;
-			issues?: { field: string; message: string }[];
+			issues?: ErrorIssue[];
 		} = {}
 	) {
 		super(message);
@@ -82,13 +86,20 @@ export class AppError extends Error {
 					? {
 							issues: this.issues.map((i) => ({
 								field: i.field,
-								message: translate(i.message, this.params)
+								message: translate(i.message, i.params ?? this.params)
 							}))
 						}
 					: {})
 			}
 		};
 	}
+}
+
+/** One of several problems; `params` fill its own message's placeholders (else the error's). */
+export interface ErrorIssue {
+	field: string;
+	message: string;
+	params?: Record<string, string | number>;
 }
 
 export interface ErrorBody {
@@ -111,12 +122,16 @@ export const unauthenticated = (message = 'Sign in first.') =>
 export function fromZod(error: z.ZodError, params?: Record<string, string | number>): AppError {
 	const issue = error.issues[0];
 	const field = issue ? issue.path.map(String).join('.') : undefined;
-	return new AppError('invalid', 'invalid_input', issue?.message ?? 'Invalid input.', {
+	return new AppError('invalid', 'invalid_input', issue?.message ?? 'v.invalid', {
 		field: field || undefined,
-		params,
+		params: { ...(issue ? zodIssueParams(issue) : {}), ...params },
 		issues:
 			error.issues.length > 1
-				? error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message }))
+				? error.issues.map((i) => ({
+						field: i.path.map(String).join('.'),
+						message: i.message,
+						params: { ...zodIssueParams(i), ...params }
+					}))
 				: undefined
 	});
 }

@@ -38,12 +38,9 @@ export interface SaleLineInput {
 
 export type RefundReason = 'cancel' | 'out_of_stock' | 'return' | 'partial' | 'defect';
 
-const UUID = z.uuid({ error: 'Must be an id (uuid).' });
-const Fen = z
-	.number({ error: 'Must be an amount in fen.' })
-	.int({ error: 'Must be a whole number of fen.' })
-	.max(Number.MAX_SAFE_INTEGER);
-const RefId = z.string().trim().min(1, { error: 'Required.' }).max(200);
+const UUID = z.uuid({ error: 'v.id' });
+const Fen = z.number({ error: 'v.fen' }).int({ error: 'v.fen' }).max(Number.MAX_SAFE_INTEGER);
+const RefId = z.string().trim().min(1, { error: 'v.required' }).max(200);
 
 const SaleLine = z.object({
 	saleLineId: UUID,
@@ -53,18 +50,18 @@ const SaleLine = z.object({
 	lotId: UUID,
 	hostTeamId: UUID.nullable(),
 	supplierOrgId: UUID,
-	quantity: z.number().int().min(1, { error: 'quantity must be at least 1.' }),
-	grossFen: Fen.min(0, { error: 'grossFen must not be negative.' }),
+	quantity: z.number().int().min(1, { error: 'v.too_small' }),
+	grossFen: Fen.min(0, { error: 'v.too_small' }),
 	commissionBp: z.number().int().min(0).max(10_000)
 });
 const PaymentInput = z.object({
 	orderId: UUID,
 	paidAt: z.date(),
-	lines: z.array(SaleLine).min(1, { error: 'An order has at least one line.' })
+	lines: z.array(SaleLine).min(1, { error: 'v.order_lines' })
 });
 const RefundInput = z.object({
 	saleLineId: UUID,
-	amountFen: Fen.min(1, { error: 'amountFen must be at least 1 fen.' }),
+	amountFen: Fen.min(1, { error: 'v.too_small' }),
 	reason: z.enum(['cancel', 'out_of_stock', 'return', 'partial', 'defect']),
 	refId: RefId,
 	at: z.date().optional()
@@ -76,7 +73,7 @@ const DeliveredInput = z.object({
 });
 const ChargeInput = z.object({
 	supplierOrgId: UUID,
-	amountFen: Fen.min(1, { error: 'amountFen must be at least 1 fen.' }),
+	amountFen: Fen.min(1, { error: 'v.too_small' }),
 	reason: z.string().trim().min(1).max(500),
 	refId: RefId
 });

@@ -19,18 +19,14 @@ import { actorIds, authorizeShow } from './access';
 import { KeyedBatcher } from './batcher';
 import { publishLockChanges } from './publish';
 
-const UUID = z.uuid({ error: 'Must be an id (uuid).' });
+const UUID = z.uuid({ error: 'v.id' });
 
 export function quantitySchema(policy: Policy = DEFAULT_POLICY, min = 1) {
 	return z
-		.number({ error: 'quantity must be a whole number.' })
-		.int({ error: 'quantity must be a whole number of units.' })
-		.min(min, {
-			error: min === 1 ? 'quantity must be at least 1.' : 'quantity must not be negative.'
-		})
-		.max(policy.live.maxLockQuantity, {
-			error: `quantity must be at most ${policy.live.maxLockQuantity}.`
-		});
+		.number({ error: 'v.integer' })
+		.int({ error: 'v.integer' })
+		.min(min)
+		.max(policy.live.maxLockQuantity);
 }
 
 export const AcquireInput = z.object({ lotId: UUID, quantity: quantitySchema() });
@@ -46,7 +42,7 @@ export const ChangeInput = z
 			.optional()
 	})
 	.refine((v) => v.quantity !== undefined || v.extendMinutes !== undefined, {
-		error: 'Send quantity or extendMinutes.',
+		error: 'v.lock_change',
 		path: ['quantity']
 	});
 

@@ -22,7 +22,7 @@ import { releaseShowLocks, toLockView, type LockView } from './locks';
 import { publishLockChanges, publishShowChanged, showLotCounters } from './publish';
 
 const SlotInput = z.object({
-	lotId: z.uuid({ error: 'Must be a lot id (uuid).' }),
+	lotId: z.uuid({ error: 'v.id' }),
 	livePriceFen: z.number().int().min(1).max(100_000_000).optional(),
 	plannedLockQty: z.number().int().min(0).max(1_000_000).optional(),
 	plannedAt: z.iso.datetime({ offset: true }).optional(),
@@ -32,10 +32,10 @@ const SlotInput = z.object({
 export type SlotInput = z.infer<typeof SlotInput>;
 
 export const CreateShowInput = z.object({
-	title: z.string().trim().min(1, { error: 'A show needs a title.' }).max(120),
+	title: z.string().trim().min(1, { error: 'v.required' }).max(120),
 	scheduledAt: z.iso.datetime({ offset: true }).optional(),
 	boardId: z.uuid().optional(),
-	slots: z.array(SlotInput).min(1, { error: 'A show needs at least one lot.' }).max(500)
+	slots: z.array(SlotInput).min(1, { error: 'v.show_lots' }).max(500)
 });
 
 /** Creates a show for the actor's team from an explicit line-up (a board supplies one the same way). */
@@ -109,7 +109,7 @@ export async function createShow(actor: Actor, raw: unknown): Promise<{ id: stri
 }
 
 const FromBoardInput = z.object({
-	boardId: z.uuid({ error: 'Must be a board id (uuid).' }),
+	boardId: z.uuid({ error: 'v.id' }),
 	title: z.string().trim().min(1).max(120).optional()
 });
 
@@ -251,14 +251,10 @@ const UpdateShowInput = z
 		title: z.string().trim().min(1).max(120).optional(),
 		scheduledAt: z.iso.datetime({ offset: true }).nullable().optional(),
 		/** The show's commission deal in basis points (within the policy band), or null for each lot's own. */
-		commissionBp: z
-			.number({ error: 'commissionBp must be a whole number of basis points.' })
-			.int({ error: 'commissionBp must be a whole number of basis points.' })
-			.nullable()
-			.optional(),
+		commissionBp: z.number({ error: 'v.bp' }).int({ error: 'v.bp' }).nullable().optional(),
 		/** Packaging instructions for every parcel of this show. */
 		packaging: z
-			.array(z.enum(PACKAGING, { error: 'Unknown packaging instruction.' }))
+			.array(z.enum(PACKAGING, { error: 'v.packaging' }))
 			.max(3)
 			.optional()
 	})
@@ -268,7 +264,7 @@ const UpdateShowInput = z
 			v.scheduledAt !== undefined ||
 			v.commissionBp !== undefined ||
 			v.packaging !== undefined,
-		{ error: 'Send title, scheduledAt, commissionBp or packaging.', path: ['title'] }
+		{ error: 'v.nothing_to_change', path: ['title'] }
 	);
 
 /** Rename or (re)schedule a show that has not ended. */
@@ -310,7 +306,7 @@ export async function updateShow(actor: Actor, showId: string, raw: unknown) {
 }
 
 const SlotPackagingInput = z.object({
-	packaging: z.array(z.enum(PACKAGING, { error: 'Unknown packaging instruction.' })).max(3)
+	packaging: z.array(z.enum(PACKAGING, { error: 'v.packaging' })).max(3)
 });
 
 /** Packaging instructions for one slot's lot (added to the show's on each parcel). */

@@ -3,60 +3,49 @@ import { DEFAULT_POLICY } from '$lib/domain/policy';
 import { FULFILMENT_ACTIONS, PACKAGING } from '$lib/domain/orders';
 
 const P = DEFAULT_POLICY.orders;
-const text = (field: string, max: number) =>
-	z
-		.string({ error: `${field} is required.` })
-		.trim()
-		.min(1, { error: `${field} is required.` })
-		.max(max, { error: `${field} must be at most ${max} characters.` });
+// Messages are catalogue keys: the process's zod error map (zod-messages.ts) gives the generic
+// ones (v.required, v.too_long with {maximum} …); the rules below name their own.
+const text = (max: number) => z.string().trim().min(1).max(max);
+const wholeNumber = () => z.number({ error: 'v.integer' }).int({ error: 'v.integer' });
+const fen = () => z.number({ error: 'v.fen' }).int({ error: 'v.fen' });
 
 export const ShipToInput = z.object({
-	name: text('Name', 100),
+	name: text(100),
 	phone: z
-		.string({ error: 'Phone is required.' })
+		.string()
 		.trim()
-		.regex(/^\+?[0-9][0-9 -]{5,19}$/, { error: 'Phone must be a phone number.' }),
-	province: text('Province', 40),
-	city: text('City', 40),
+		.min(1)
+		.regex(/^\+?[0-9][0-9 -]{5,19}$/, { error: 'v.phone' }),
+	province: text(40),
+	city: text(40),
 	district: z.string().trim().max(40).default(''),
-	address: text('Address', 300)
+	address: text(300)
 });
 
 export const OrderLineInput = z.object({
-	lotId: z.uuid({ error: 'lotId must be an id (uuid).' }),
-	quantity: z
-		.number({ error: 'quantity must be a whole number.' })
-		.int({ error: 'quantity must be a whole number of units.' })
-		.min(1, { error: 'quantity must be at least 1.' })
-		.max(P.maxQuantityPerLine, { error: `quantity must be at most ${P.maxQuantityPerLine}.` }),
+	lotId: z.uuid(),
+	quantity: wholeNumber().min(1).max(P.maxQuantityPerLine),
 	/** What the consumer paid per unit, integer fen. */
-	unitPrice: z
-		.number({ error: 'unitPrice must be a whole number of fen.' })
-		.int({ error: 'unitPrice must be a whole number of fen.' })
-		.min(1, { error: 'unitPrice must be at least 1 fen.' })
-		.max(100_000_000, { error: 'unitPrice is too large.' })
+	unitPrice: fen().min(1).max(100_000_000)
 });
 
 export const OrderInput = z.object({
-	externalId: text('externalId', 100),
-	showId: z.uuid({ error: 'showId must be an id (uuid).' }),
-	lines: z
-		.array(OrderLineInput, { error: 'lines must be a list.' })
-		.min(1, { error: 'An order needs at least one line.' })
-		.max(P.maxLinesPerOrder, { error: `An order has at most ${P.maxLinesPerOrder} lines.` }),
+	externalId: text(100),
+	showId: z.uuid(),
+	lines: z.array(OrderLineInput).min(1, { error: 'v.order_lines' }).max(P.maxLinesPerOrder),
 	shipTo: ShipToInput,
-	paidAt: z.coerce.date({ error: 'paidAt must be a date and time.' })
+	paidAt: z.coerce.date({ error: 'v.datetime' })
 });
 export type OrderInput = z.infer<typeof OrderInput>;
 
 export const TransitionInput = z
 	.object({
-		action: z.enum(FULFILMENT_ACTIONS, { error: 'Unknown action.' }),
+		action: z.enum(FULFILMENT_ACTIONS, { error: 'v.action' }),
 		carrier: z.string().trim().min(1).max(40).optional(),
 		trackingNo: z
 			.string()
 			.trim()
-			.regex(/^[A-Za-z0-9-]{6,40}$/, { error: 'Tracking number must be 6–40 letters or digits.' })
+			.regex(/^[A-Za-z0-9-]{6,40}$/, { error: 'v.tracking_no' })
 			.optional(),
 		note: z.string().trim().max(500).optional(),
 		shipTo: ShipToInput.optional()
@@ -64,40 +53,30 @@ export const TransitionInput = z
 	.superRefine((v, ctx) => {
 		if (v.action === 'ship') {
 			if (!v.carrier)
-				ctx.addIssue({ code: 'custom', path: ['carrier'], message: 'Carrier is required.' });
+				ctx.addIssue({ code: 'custom', path: ['carrier'], message: 'v.carrier_required' });
 			if (!v.trackingNo)
 				ctx.addIssue({
 					code: 'custom',
 					path: ['trackingNo'],
-					message: 'Tracking number is required.'
+					message: 'v.tracking_required'
 				});
 		}
 	});
 export type TransitionInput = z.infer<typeof TransitionInput>;
 
-export const PackagingInput = z
-	.array(z.enum(PACKAGING, { error: 'Unknown packaging instruction.' }))
-	.max(3);
+export const PackagingInput = z.array(z.enum(PACKAGING, { error: 'v.packaging' })).max(3);
 
 export const ClaimInput = z.object({
-	severePieces: z
-		.number({ error: 'severePieces must be a whole number.' })
-		.int({ error: 'severePieces must be a whole number.' })
-		.min(1, { error: 'severePieces must be at least 1.' })
-		.max(10_000),
+	severePieces: wholeNumber().min(1).max(10_000),
 	description: z.string().trim().max(2000).default(''),
 	/** Stored media keys (uploaded photos). */
 	photos: z.array(z.string().min(1).max(300)).max(20).default([])
 });
 
 export const FreightQuoteInput = z.object({
-	origin: text('origin', 40),
-	dest: text('dest', 40),
-	pieces: z.coerce
-		.number({ error: 'pieces must be a whole number.' })
-		.int({ error: 'pieces must be a whole number.' })
-		.min(1, { error: 'pieces must be at least 1.' })
-		.max(1_000_000)
+	origin: text(40),
+	dest: text(40),
+	pieces: z.coerce.number({ error: 'v.integer' }).int({ error: 'v.integer' }).min(1).max(1_000_000)
 });
 
 export const QueueQuery = z.object({
@@ -118,12 +97,9 @@ export const QueueQuery = z.object({
 });
 
 export const RefundLineInput = z.object({
-	lineId: z.uuid({ error: 'lineId must be an id (uuid).' }),
-	amountFen: z
-		.number({ error: 'amountFen must be a whole number of fen.' })
-		.int({ error: 'amountFen must be a whole number of fen.' })
-		.min(1, { error: 'amountFen must be at least 1 fen.' }),
+	lineId: z.uuid(),
+	amountFen: fen().min(1),
 	reason: z.enum(['partial', 'defect']).default('partial'),
 	/** The live platform's refund number: the same one twice refunds once. */
-	refId: z.string().trim().min(1, { error: 'refId is required.' }).max(100)
+	refId: z.string().trim().min(1).max(100)
 });

@@ -4,6 +4,7 @@ import { Server as EngineServer } from 'engine.io';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
+import { negotiate, translate } from '$lib/i18n';
 import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '$lib/realtime/events';
 import { authenticateHeaders } from '../auth/request';
 import type { Actor } from '../auth/service';
@@ -119,7 +120,9 @@ export function createRealtime() {
 			const actor = await authenticate(req).catch(() => null);
 			if (!actor) {
 				res.writeHead(401, { 'content-type': 'application/json' });
-				res.end(JSON.stringify({ error: { code: 'unauthenticated', message: 'Sign in first.' } }));
+				const locale = negotiate(req.headers['accept-language']) ?? 'en';
+				const message = translate(locale, 'error.unauthenticated');
+				res.end(JSON.stringify({ error: { code: 'unauthenticated', message } }));
 				return;
 			}
 			(req as AuthedRequest).lotliveActor = actor;

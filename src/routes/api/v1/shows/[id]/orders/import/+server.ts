@@ -1,11 +1,19 @@
 import { json } from '@sveltejs/kit';
 import { importOrders } from '$lib/server/orders';
 import { readUpload } from '$lib/server/catalog/http';
-import { api, requireActor } from '$lib/server/http';
+import { api, requireActor, translator } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /** Orders from a CSV/XLSX (one row per line); an invalid sheet places nothing (422 with rows). */
 export const POST: RequestHandler = api(async ({ locals, params, request }) => {
 	const r = await importOrders(requireActor(locals), params.id, await readUpload(request));
-	return json(r, { status: r.errors.length ? 422 : 200 });
+	const t = translator(locals.apiLocale);
+	const body = {
+		...r,
+		errors: r.errors.map(({ params, ...e }) => ({ ...e, message: t(e.message, params) })),
+		orders: r.orders.map(({ params, ...o }) =>
+			o.message === undefined ? o : { ...o, message: t(o.message, params) }
+		)
+	};
+	return json(body, { status: r.errors.length ? 422 : 200 });
 });
