@@ -9,6 +9,7 @@ import zhCatalog from './zh-CN/catalog';
 import zhLedger from './zh-CN/ledger';
 import zhOrders from './zh-CN/orders';
 import zhValidation from './zh-CN/validation';
+import zhLotImport from './zh-CN/lot-import';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -18,6 +19,7 @@ import enCatalog from './en/catalog';
 import enLedger from './en/ledger';
 import enOrders from './en/orders';
 import enValidation from './en/validation';
+import enLotImport from './en/lot-import';
 
 export const zhCN = {
 	...zhCommon,
@@ -28,7 +30,8 @@ export const zhCN = {
 	...zhCatalog,
 	...zhLedger,
 	...zhOrders,
-	...zhValidation
+	...zhValidation,
+	...zhLotImport
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -39,7 +42,8 @@ export const en: Record<MessageKey, string> = {
 	...enCatalog,
 	...enLedger,
 	...enOrders,
-	...enValidation
+	...enValidation,
+	...enLotImport
 };
 
 export type MessageKey = keyof typeof zhCN;
