@@ -64,11 +64,11 @@ export function zodIssueParams(issue: z.core.$ZodIssue): Record<string, string |
 	const out: Record<string, string | number> = {};
 	if ('minimum' in issue && issue.minimum !== undefined) {
 		const v = issue.minimum;
-		out.minimum = typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v;
+		out.minimum = Number(v);
 	}
 	if ('maximum' in issue && issue.maximum !== undefined) {
 		const v = issue.maximum;
-		out.maximum = typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v;
+		out.maximum = Number(v);
 	}
 	// Older keys name them {min} and {max}.
 	if (out.minimum !== undefined) out.min = out.minimum;
