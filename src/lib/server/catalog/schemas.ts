@@ -304,11 +304,7 @@ export const LotImportQuery = z.object({
 		description:
 			'upsert (default): rows whose 货号 matches a lot update it; create: such rows are refused'
 	}),
-	token: z
-		.string()
-		.max(200)
-		.optional()
-		.meta({
-			description: 'The preview’s token: the apply is refused (409) if the lots moved since'
-		})
+	token: z.string().max(200).optional().meta({
+		description: 'The preview’s token: the apply is refused (409) if the lots moved since'
+	})
 });
