@@ -10,6 +10,7 @@ import zhLedger from './zh-CN/ledger';
 import zhOrders from './zh-CN/orders';
 import zhValidation from './zh-CN/validation';
 import zhLotImport from './zh-CN/lot-import';
+import zhErrors from './zh-CN/errors';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -20,6 +21,7 @@ import enLedger from './en/ledger';
 import enOrders from './en/orders';
 import enValidation from './en/validation';
 import enLotImport from './en/lot-import';
+import enErrors from './en/errors';
 
 export const zhCN = {
 	...zhCommon,
@@ -31,7 +33,8 @@ export const zhCN = {
 	...zhLedger,
 	...zhOrders,
 	...zhValidation,
-	...zhLotImport
+	...zhLotImport,
+	...zhErrors
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -43,7 +46,8 @@ export const en: Record<MessageKey, string> = {
 	...enLedger,
 	...enOrders,
 	...enValidation,
-	...enLotImport
+	...enLotImport,
+	...enErrors
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -108,11 +108,31 @@ export interface ErrorBody {
 
 export const invalid = (field: string, message: string, code: ErrorCode = 'invalid_input') =>
 	new AppError('invalid', code, message, { field });
-export const forbidden = (message = 'You may not do this.') =>
+export const forbidden = (message = 'err.forbidden') =>
 	new AppError('forbidden', 'forbidden', message);
-export const notFound = (what: string, field?: string) =>
-	new AppError('not_found', 'not_found', `${what} not found.`, { field });
-export const unauthenticated = (message = 'Sign in first.') =>
+
+/** What can be missing; each has its own catalogue text. */
+const NOT_FOUND = {
+	Board: 'err.not_found.board',
+	Fulfilment: 'err.not_found.fulfilment',
+	'Host team': 'err.not_found.host_team',
+	Line: 'err.not_found.line',
+	Lock: 'err.not_found.lock',
+	Lot: 'err.not_found.lot',
+	Media: 'err.not_found.media',
+	Order: 'err.not_found.order',
+	Organisation: 'err.not_found.organisation',
+	Payout: 'err.not_found.payout',
+	'Sale line': 'err.not_found.sale_line',
+	Show: 'err.not_found.show',
+	Slot: 'err.not_found.slot',
+	Supplier: 'err.not_found.supplier',
+	Token: 'err.not_found.token',
+	Viewer: 'err.not_found.viewer'
+} as const;
+export const notFound = (what: keyof typeof NOT_FOUND, field?: string) =>
+	new AppError('not_found', 'not_found', NOT_FOUND[what], { field });
+export const unauthenticated = (message = 'err.sign_in') =>
 	new AppError('unauthenticated', 'unauthenticated', message);
 
 /**

@@ -149,14 +149,9 @@ export async function recordPayments(
 				k.hostTeamId !== l.hostTeamId
 			) {
 				const raw = raws.find((r) => r.orderId === l.orderId)!;
-				throw new AppError(
-					'conflict',
-					'sale_line_mismatch',
-					'This sale line was recorded with other figures.',
-					{
-						field: `lines.${raw.lines.findIndex((x) => x.saleLineId === l.saleLineId)}.saleLineId`
-					}
-				);
+				throw new AppError('conflict', 'sale_line_mismatch', 'err.sale_line_mismatch', {
+					field: `lines.${raw.lines.findIndex((x) => x.saleLineId === l.saleLineId)}.saleLineId`
+				});
 			}
 		}
 	}
@@ -190,16 +185,14 @@ function paymentLines(
 	for (const input of inputs) {
 		input.lines.forEach((l, i) => {
 			if (l.orderId !== input.orderId)
-				throw new AppError('invalid', 'invalid_input', 'A line belongs to another order.', {
+				throw new AppError('invalid', 'invalid_input', 'err.line_other_order', {
 					field: `lines.${i}.orderId`
 				});
 			if (l.hostTeamId !== null && !commissionInBand(l.commissionBp, policy.money))
-				throw new AppError(
-					'rule',
-					'commission_out_of_range',
-					`Commission must be ${policy.money.commissionMinBp}–${policy.money.commissionMaxBp} bp.`,
-					{ field: `lines.${i}.commissionBp` }
-				);
+				throw new AppError('rule', 'commission_out_of_range', 'err.commission_bp', {
+					field: `lines.${i}.commissionBp`,
+					params: { min: policy.money.commissionMinBp, max: policy.money.commissionMaxBp }
+				});
 		});
 	}
 	return inputs.flatMap((input) => input.lines.map((l) => ({ l, paidAt: input.paidAt })));
@@ -290,15 +283,16 @@ export async function recordRefund(
 		.where(eq(ledgerTransactions.idempotencyKey, key));
 	if (seen) {
 		if (seen.saleLineId !== sale.saleLineId)
-			throw new AppError('conflict', 'conflict', 'This refund id was used for another line.', {
+			throw new AppError('conflict', 'conflict', 'err.refund_id_reused', {
 				field: 'refId'
 			});
 		return;
 	}
 	const refundable = sale.grossFen - sale.refundedFen;
 	if (input.amountFen > refundable)
-		throw new AppError('rule', 'refund_too_large', `At most ${refundable} fen can be refunded.`, {
+		throw new AppError('rule', 'refund_too_large', 'err.refund_too_large', {
 			field: 'amountFen',
+			params: { fen: refundable },
 			details: { refundableFen: refundable }
 		});
 	const settled = sale.settledAt !== null;

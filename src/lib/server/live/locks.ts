@@ -79,21 +79,22 @@ export function toLockView(l: StockLock): LockView {
 }
 
 export const insufficient = (avail: number) =>
-	new AppError('conflict', 'insufficient_stock', `Only ${avail} units are free for this lot.`, {
+	new AppError('conflict', 'insufficient_stock', 'err.lock_free', {
 		field: 'quantity',
+		params: { n: avail },
 		details: { available: avail }
 	});
 
 const showClosed = () =>
-	new AppError('conflict', 'show_closed', 'This show has ended; its locks can no longer change.', {
+	new AppError('conflict', 'show_closed', 'err.lock_show_closed', {
 		field: 'showId'
 	});
 const notInShow = () =>
-	new AppError('rule', 'lot_not_in_show', 'This lot is not on the show’s line-up.', {
+	new AppError('rule', 'lot_not_in_show', 'err.lot_not_in_show', {
 		field: 'lotId'
 	});
 const lotUnavailable = () =>
-	new AppError('rule', 'lot_unavailable', 'This lot is not on sale (blocked, archived or draft).', {
+	new AppError('rule', 'lot_unavailable', 'err.lot_unavailable', {
 		field: 'lotId'
 	});
 
@@ -461,14 +462,9 @@ export async function changeLock(
 		if (input.quantity !== undefined) {
 			const change = lockChange(current, input.quantity);
 			if (!change.ok) {
-				throw new AppError(
-					'conflict',
-					'lock_not_active',
-					'This lock was already released or expired.',
-					{
-						field: 'lockId'
-					}
-				);
+				throw new AppError('conflict', 'lock_not_active', 'err.lock_inactive', {
+					field: 'lockId'
+				});
 			}
 			if (change.delta > 0) {
 				if (lot!.status !== 'active') throw lotUnavailable();
@@ -527,14 +523,9 @@ export async function changeLock(
 				actorTokenId: tokenId
 			});
 		} else if (input.extendMinutes !== undefined) {
-			throw new AppError(
-				'conflict',
-				'lock_not_active',
-				'This lock was already released or expired.',
-				{
-					field: 'lockId'
-				}
-			);
+			throw new AppError('conflict', 'lock_not_active', 'err.lock_inactive', {
+				field: 'lockId'
+			});
 		}
 		return { lock: toLockView(current), lot: lotAfter };
 	});

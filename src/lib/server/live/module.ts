@@ -32,7 +32,7 @@ registerSocketModule((_io, socket) => {
 		try {
 			const parsed = ShowRef.safeParse(raw);
 			if (!parsed.success) {
-				throw new AppError('invalid', 'invalid_input', 'showId must be a uuid.', {
+				throw new AppError('invalid', 'invalid_input', 'v.id', {
 					field: 'showId'
 				});
 			}

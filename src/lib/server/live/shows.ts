@@ -45,7 +45,7 @@ export async function createShow(actor: Actor, raw: unknown): Promise<{ id: stri
 	const ids = input.slots.map((s) => s.lotId);
 	const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
 	if (dup >= 0) {
-		throw new AppError('invalid', 'duplicate_lot', 'Each lot can be on the line-up once.', {
+		throw new AppError('invalid', 'duplicate_lot', 'err.lot_twice', {
 			field: `slots.${dup}.lotId`
 		});
 	}
@@ -65,19 +65,14 @@ export async function createShow(actor: Actor, raw: unknown): Promise<{ id: stri
 		const l = byId.get(s.lotId);
 		if (!l) throw notFound('Lot', `slots.${i}.lotId`);
 		if (l.status !== 'active' || l.supplierStatus !== 'admitted') {
-			throw new AppError('rule', 'lot_unavailable', 'This lot is not on sale.', {
+			throw new AppError('rule', 'lot_unavailable', 'err.lot_not_on_sale', {
 				field: `slots.${i}.lotId`
 			});
 		}
 		if (!l.dropshipAllowed) {
-			throw new AppError(
-				'rule',
-				'dropship_not_allowed',
-				'The supplier does not dropship this lot.',
-				{
-					field: `slots.${i}.lotId`
-				}
-			);
+			throw new AppError('rule', 'dropship_not_allowed', 'err.no_dropship', {
+				field: `slots.${i}.lotId`
+			});
 		}
 	});
 	const { userId } = actorIds(actor);
@@ -123,11 +118,11 @@ export async function createShowFromBoard(actor: Actor, raw: unknown): Promise<{
 	const board = await getBoard(actor, input.boardId);
 	const team = actorTeam(actor);
 	if (board.access !== 'write' || board.orgId !== team.orgId || !team.mayWrite) {
-		throw forbidden('Only the board’s host team can start a show from it.');
+		throw forbidden('err.board_team_only');
 	}
 	const lineup = await readBoardLineup(board.id);
 	if (lineup.slots.length === 0) {
-		throw new AppError('rule', 'board_empty', 'Add lots to the board before starting a show.', {
+		throw new AppError('rule', 'board_empty', 'err.board_empty', {
 			field: 'boardId'
 		});
 	}
@@ -220,14 +215,10 @@ export async function transitionShow(actor: Actor, showId: string, raw: unknown)
 	const res = await db().transaction(async (tx) => {
 		const [show] = await tx.select().from(shows).where(eq(shows.id, showId)).for('update');
 		if (!canTransitionShow(show!.status as ShowStatus, status)) {
-			throw new AppError(
-				'rule',
-				'illegal_transition',
-				`A ${show!.status} show cannot become ${status}.`,
-				{
-					field: 'status'
-				}
-			);
+			throw new AppError('rule', 'illegal_transition', 'err.show_transition', {
+				params: { from: show!.status, to: status },
+				field: 'status'
+			});
 		}
 		const now = new Date();
 		const [after] = await tx
@@ -274,18 +265,17 @@ export async function updateShow(actor: Actor, showId: string, raw: unknown) {
 	if (input.commissionBp !== undefined && input.commissionBp !== null) {
 		const { commissionMinBp: lo, commissionMaxBp: hi } = DEFAULT_POLICY.money;
 		if (input.commissionBp < lo || input.commissionBp > hi) {
-			throw new AppError(
-				'rule',
-				'commission_out_of_band',
-				`The commission must be between ${lo / 100}% and ${hi / 100}%.`,
-				{ field: 'commissionBp', details: { minBp: lo, maxBp: hi } }
-			);
+			throw new AppError('rule', 'commission_out_of_band', 'err.show_commission', {
+				field: 'commissionBp',
+				details: { minBp: lo, maxBp: hi },
+				params: { min: lo / 100, max: hi / 100 }
+			});
 		}
 	}
 	return db().transaction(async (tx) => {
 		const [show] = await tx.select().from(shows).where(eq(shows.id, showId)).for('update');
 		if (show!.status === 'ended' || show!.status === 'cancelled') {
-			throw new AppError('rule', 'show_closed', 'An ended show cannot change.', {
+			throw new AppError('rule', 'show_closed', 'err.show_closed', {
 				field: 'status'
 			});
 		}

@@ -1,5 +1,5 @@
 import { getShow, lockHistory } from '$lib/server/live/shows';
-import { requireActor } from '$lib/server/http';
+import { requireActor, translator } from '$lib/server/http';
 import { DEFAULT_POLICY } from '$lib/domain/policy';
 import type { PageServerLoad } from './$types';
 import { AppError } from '$lib/server/errors';
@@ -30,7 +30,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			lowStockUnits: DEFAULT_POLICY.live.lowStockUnits
 		};
 	} catch (e) {
-		if (e instanceof AppError) error(e.status, { message: e.message, code: e.code });
+		if (e instanceof AppError)
+			error(e.status, {
+				message: translator(locals.locale)(e.message, e.params),
+				code: e.code
+			});
 		throw e;
 	}
 };
