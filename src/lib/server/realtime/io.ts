@@ -4,7 +4,7 @@ import { Server as EngineServer } from 'engine.io';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
-import { negotiate, translate } from '$lib/i18n';
+import { LOCALE_COOKIE, negotiate, translate, type Locale } from '$lib/i18n';
 import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '$lib/realtime/events';
 import { authenticateHeaders } from '../auth/request';
 import type { Actor } from '../auth/service';
@@ -38,6 +38,14 @@ let current: Io | undefined;
 /** The process's socket.io server once the http server is up (undefined in tools and tests without one). */
 export function currentIo(): Io | undefined {
 	return current;
+}
+
+/** The language of a socket's error messages: its locale cookie, else Accept-Language, else English. */
+export function socketLocale(socket: IoSocket): Locale {
+	const h = socket.handshake.headers;
+	const cookie = new RegExp(`(?:^|;\\s*)${LOCALE_COOKIE}=([^;]+)`).exec(h.cookie ?? '')?.[1];
+	if (cookie === 'zh-CN' || cookie === 'en') return cookie;
+	return negotiate(h['accept-language']) ?? 'en';
 }
 
 /** Connection handlers added by modules (shows, orders, …) once the server is up. */
