@@ -39,7 +39,7 @@ export interface SaleLineInput {
 export type RefundReason = 'cancel' | 'out_of_stock' | 'return' | 'partial' | 'defect';
 
 const UUID = z.uuid({ error: 'v.id' });
-const Fen = z.number({ error: 'v.fen' }).int({ error: 'v.fen' }).max(Number.MAX_SAFE_INTEGER);
+const Fen = z.number().int({ error: 'v.fen' }).max(Number.MAX_SAFE_INTEGER);
 const RefId = z.string().trim().min(1, { error: 'v.required' }).max(200);
 
 const SaleLine = z.object({

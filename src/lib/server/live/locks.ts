@@ -22,11 +22,7 @@ import { publishLockChanges } from './publish';
 const UUID = z.uuid({ error: 'v.id' });
 
 export function quantitySchema(policy: Policy = DEFAULT_POLICY, min = 1) {
-	return z
-		.number({ error: 'v.integer' })
-		.int({ error: 'v.integer' })
-		.min(min)
-		.max(policy.live.maxLockQuantity);
+	return z.number().int({ error: 'v.integer' }).min(min).max(policy.live.maxLockQuantity);
 }
 
 export const AcquireInput = z.object({ lotId: UUID, quantity: quantitySchema() });

@@ -6,8 +6,9 @@ const P = DEFAULT_POLICY.orders;
 // Messages are catalogue keys: the process's zod error map (zod-messages.ts) gives the generic
 // ones (v.required, v.too_long with {maximum} …); the rules below name their own.
 const text = (max: number) => z.string().trim().min(1).max(max);
-const wholeNumber = () => z.number({ error: 'v.integer' }).int({ error: 'v.integer' });
-const fen = () => z.number({ error: 'v.fen' }).int({ error: 'v.fen' });
+// An error given to z.number() itself would also word its min/max refusals: only .int() has one.
+const wholeNumber = () => z.number().int({ error: 'v.integer' });
+const fen = () => z.number().int({ error: 'v.fen' });
 
 export const ShipToInput = z.object({
 	name: text(100),
@@ -76,7 +77,7 @@ export const ClaimInput = z.object({
 export const FreightQuoteInput = z.object({
 	origin: text(40),
 	dest: text(40),
-	pieces: z.coerce.number({ error: 'v.integer' }).int({ error: 'v.integer' }).min(1).max(1_000_000)
+	pieces: z.coerce.number().int({ error: 'v.integer' }).min(1).max(1_000_000)
 });
 
 export const QueueQuery = z.object({
