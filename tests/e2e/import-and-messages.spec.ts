@@ -4,6 +4,9 @@ import { submitSignIn } from './sign-in';
 // Issue 15 points 5, 6 and 13: Chinese validation messages on the show's order entry, every
 // import problem listed at once, and a re-imported sheet that updates lots by their 货号.
 
+// Each test walks several pages as two users; on a busy shared host the default 30 s is tight.
+test.describe.configure({ timeout: 90_000 });
+
 async function signIn(page: Page, email: string) {
 	await submitSignIn(page, email);
 	await expect(page.getByTestId('page-title')).toBeVisible();
