@@ -103,7 +103,7 @@ test('an import with a bad row writes nothing and lists the problem by row and c
 	await page
 		.getByLabel('表格文件')
 		.setInputFiles({ name: 'lots.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-	await page.getByRole('button', { name: '开始导入' }).click();
+	await page.getByRole('button', { name: '上传并预览' }).click();
 	await expect(page.getByTestId('import-result')).toContainText('未写入任何数据');
 	const row = page.getByRole('row').filter({ hasText: '瑕疵说明' });
 	await expect(row).toContainText('3');

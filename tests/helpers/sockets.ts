@@ -8,10 +8,12 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 export function socketClients(url: () => string) {
 	const open: Client[] = [];
 	return {
-		async connect(token: string): Promise<Client> {
+		/** `locale` sets the locale cookie, the language of the acks' error messages. */
+		async connect(token: string, locale?: 'zh-CN' | 'en'): Promise<Client> {
+			const cookie = `${SESSION_COOKIE}=${token}` + (locale ? `; lotlive_locale=${locale}` : '');
 			const s: Client = connect(url(), {
 				transports: ['websocket'],
-				extraHeaders: { Cookie: `${SESSION_COOKIE}=${token}` },
+				extraHeaders: { Cookie: cookie },
 				reconnection: false
 			});
 			open.push(s);

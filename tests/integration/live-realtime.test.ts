@@ -49,7 +49,20 @@ describe('live show over socket.io', () => {
 			.emitWithAck('LockAcquireV1', { showId, lotId: lotId!, quantity: 2 });
 		expect(refused).toMatchObject({
 			ok: false,
-			error: { code: 'insufficient_stock', available: 1 }
+			error: {
+				code: 'insufficient_stock',
+				available: 1,
+				message: 'Only 1 units are free for this lot.'
+			}
+		});
+		// An ack's message is in the socket's language (its locale cookie).
+		const zhLocker = await clients.connect(assistant.token, 'zh-CN');
+		const zhRefused = await zhLocker
+			.timeout(3000)
+			.emitWithAck('LockAcquireV1', { showId, lotId: lotId!, quantity: 2 });
+		expect(zhRefused).toMatchObject({
+			ok: false,
+			error: { code: 'insufficient_stock', message: '该货品只剩 1 件可锁定。' }
 		});
 		const bad = await locker
 			.timeout(3000)

@@ -9,6 +9,9 @@ import zhCatalog from './zh-CN/catalog';
 import zhLedger from './zh-CN/ledger';
 import zhOrders from './zh-CN/orders';
 import zhInput from './zh-CN/input';
+import zhValidation from './zh-CN/validation';
+import zhLotImport from './zh-CN/lot-import';
+import zhErrors from './zh-CN/errors';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -18,6 +21,9 @@ import enCatalog from './en/catalog';
 import enLedger from './en/ledger';
 import enOrders from './en/orders';
 import enInput from './en/input';
+import enValidation from './en/validation';
+import enLotImport from './en/lot-import';
+import enErrors from './en/errors';
 
 export const zhCN = {
 	...zhCommon,
@@ -28,7 +34,10 @@ export const zhCN = {
 	...zhCatalog,
 	...zhLedger,
 	...zhOrders,
-	...zhInput
+	...zhInput,
+	...zhValidation,
+	...zhLotImport,
+	...zhErrors
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -39,7 +48,10 @@ export const en: Record<MessageKey, string> = {
 	...enCatalog,
 	...enLedger,
 	...enOrders,
-	...enInput
+	...enInput,
+	...enValidation,
+	...enLotImport,
+	...enErrors
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { CONTROL_CHARS_MESSAGE, findControlChar } from './validation/text';
+import { installZodMessages, zodIssueParams } from './zod-messages';
+
+// Every zod issue's message is a catalogue key from here on (see zod-messages.ts).
+installZodMessages();
 
 export type ErrorCode =
 	| 'invalid_input'
@@ -41,7 +45,7 @@ export class AppError extends Error {
 	/** Placeholder values when `message` is a catalogue key. */
 	readonly params: Record<string, string | number> | undefined;
 	/** Every problem found when validation found several (the first is the main one). */
-	readonly issues: { field: string; message: string }[] | undefined;
+	readonly issues: ErrorIssue[] | undefined;
 
 	/**
 	 * `message` is either a message-catalogue key (translated for the caller at the HTTP edge)
@@ -55,7 +59,7 @@ export class AppError extends Error {
 			field?: string;
 			details?: Record<string, unknown>;
 			params?: Record<string, string | number>;
-			issues?: { field: string; message: string }[];
+			issues?: ErrorIssue[];
 		} = {}
 	) {
 		super(message);
@@ -85,7 +89,7 @@ export class AppError extends Error {
 					? {
 							issues: this.issues.map((i) => ({
 								field: i.field,
-								message: translate(i.message, this.params)
+								message: translate(i.message, i.params ?? this.params)
 							}))
 						}
 					: {})
@@ -94,17 +98,44 @@ export class AppError extends Error {
 	}
 }
 
+/** One of several problems; `params` fill its own message's placeholders (else the error's). */
+export interface ErrorIssue {
+	field: string;
+	message: string;
+	params?: Record<string, string | number>;
+}
+
 export interface ErrorBody {
 	error: { code: string; message: string; field?: string; [k: string]: unknown };
 }
 
 export const invalid = (field: string, message: string, code: ErrorCode = 'invalid_input') =>
 	new AppError('invalid', code, message, { field });
-export const forbidden = (message = 'You may not do this.') =>
+export const forbidden = (message = 'err.forbidden') =>
 	new AppError('forbidden', 'forbidden', message);
-export const notFound = (what: string, field?: string) =>
-	new AppError('not_found', 'not_found', `${what} not found.`, { field });
-export const unauthenticated = (message = 'Sign in first.') =>
+
+/** What can be missing; each has its own catalogue text. */
+const NOT_FOUND = {
+	Board: 'err.not_found.board',
+	Fulfilment: 'err.not_found.fulfilment',
+	'Host team': 'err.not_found.host_team',
+	Line: 'err.not_found.line',
+	Lock: 'err.not_found.lock',
+	Lot: 'err.not_found.lot',
+	Media: 'err.not_found.media',
+	Order: 'err.not_found.order',
+	Organisation: 'err.not_found.organisation',
+	Payout: 'err.not_found.payout',
+	'Sale line': 'err.not_found.sale_line',
+	Show: 'err.not_found.show',
+	Slot: 'err.not_found.slot',
+	Supplier: 'err.not_found.supplier',
+	Token: 'err.not_found.token',
+	Viewer: 'err.not_found.viewer'
+} as const;
+export const notFound = (what: keyof typeof NOT_FOUND, field?: string) =>
+	new AppError('not_found', 'not_found', NOT_FOUND[what], { field });
+export const unauthenticated = (message = 'err.sign_in') =>
 	new AppError('unauthenticated', 'unauthenticated', message);
 
 /** Seconds a client is told to wait (Retry-After) while the database is unreachable. */
@@ -165,11 +196,11 @@ export function unavailable(): AppError {
 export function fromZod(error: z.ZodError, params?: Record<string, string | number>): AppError {
 	const issues = error.issues.map(issueOf);
 	const issue = issues[0];
-	return new AppError('invalid', 'invalid_input', issue?.message ?? 'Invalid input.', {
+	return new AppError('invalid', 'invalid_input', issue?.message ?? 'v.invalid', {
 		field: issue?.field || undefined,
 		params: { ...issue?.params, ...params },
 		issues:
-			issues.length > 1 ? issues.map((i) => ({ field: i.field, message: i.message })) : undefined
+			issues.length > 1 ? issues.map((i) => ({ field: i.field, message: i.message, params: { ...i.params, ...params } })) : undefined
 	});
 }
 
@@ -189,7 +220,10 @@ function issueOf(i: z.core.$ZodIssue): {
 		return { field: [...path, key].join('.'), message: 'input.err.unknown_key', params: { key } };
 	}
 	const p = (i as { params?: unknown }).params;
-	const params = p && typeof p === 'object' ? (p as Record<string, string | number>) : undefined;
+	const params = {
+		...zodIssueParams(i),
+		...(p && typeof p === 'object' ? (p as Record<string, string | number>) : {})
+	};
 	// An issue with the input as a whole (a string where an object belongs) names the body.
 	return { field: path.length > 0 ? path.join('.') : 'body', message: i.message, params };
 }

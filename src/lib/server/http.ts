@@ -75,14 +75,9 @@ export function api<E extends RequestEvent>(fn: (event: E) => Promise<Response> 
 export async function readJson(request: Request): Promise<unknown> {
 	const type = request.headers.get('content-type') ?? '';
 	if (!type.includes('application/json')) {
-		throw new AppError(
-			'invalid',
-			'invalid_input',
-			'Expected a JSON body (Content-Type: application/json).',
-			{
-				field: 'body'
-			}
-		);
+		throw new AppError('invalid', 'invalid_input', 'err.json_expected', {
+			field: 'body'
+		});
 	}
 	return parseJsonText(await request.text());
 }
@@ -92,7 +87,7 @@ export function parseJsonText(text: string): unknown {
 	try {
 		return JSON.parse(text) as unknown;
 	} catch {
-		throw new AppError('invalid', 'invalid_input', 'The body is not valid JSON.', {
+		throw new AppError('invalid', 'invalid_input', 'err.json_invalid', {
 			field: 'body'
 		});
 	}

@@ -119,7 +119,7 @@ export async function setUserLocale(userId: string, locale: 'zh-CN' | 'en'): Pro
 // ---------------------------------------------------------------- team invitations
 
 function requireHost(actor: SessionUser): string {
-	if (actor.role !== 'host' || !actor.orgId) throw forbidden('Only the team host can invite.');
+	if (actor.role !== 'host' || !actor.orgId) throw forbidden('err.host_only_invite');
 	return actor.orgId;
 }
 
@@ -247,8 +247,8 @@ export async function listTeam(actor: SessionUser) {
 const TOKEN_PREFIX = 'llt_';
 
 export async function createApiToken(actor: SessionUser, raw: unknown, origin: RequestOrigin = {}) {
-	if (!actor.orgId) throw forbidden('Only members of an organisation can create tokens.');
-	if (actor.role === 'assistant') throw forbidden('Ask the team host to create tokens.');
+	if (!actor.orgId) throw forbidden('err.token_org');
+	if (actor.role === 'assistant') throw forbidden('err.token_host');
 	const { name } = parse(CreateApiTokenInput, raw);
 	const limits = rules();
 	const counted: [Rule, string][] = [[limits.tokenAccount, actor.id]];

@@ -19,6 +19,7 @@ export function lotFormToInput(
 	};
 	[
 		'title',
+		'supplierSku',
 		'description',
 		'source',
 		'grade',
@@ -28,6 +29,11 @@ export function lotFormToInput(
 		'talkingPoints',
 		'status'
 	].forEach(text);
+	// An emptied 货号 clears it on an edit; a new lot simply has none.
+	if (out.supplierSku === '') {
+		if (opts.patch) out.supplierSku = null;
+		else delete out.supplierSku;
+	}
 	if (form.categoryId) out.categoryId = form.categoryId;
 	if ('brandId' in form) out.brandId = form.brandId || null;
 	const money = (k: string, key: string) => {

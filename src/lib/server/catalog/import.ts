@@ -1,18 +1,26 @@
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import { eq } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, eq, inArray } from 'drizzle-orm';
 import { bpToPercentString, fenToYuanString, parsePercentBp, parseYuan } from '$lib/domain/money';
 import { parseSizeList } from '$lib/catalog/sizes';
-import { db } from '../db';
-import { brands, lots } from '../db/schema';
+import { db, type DbOrTx } from '../db';
+import { brands, lots, type Lot } from '../db/schema';
 import { AppError } from '../errors';
+import { publishStock } from '../realtime/stock';
+import { zodIssueParams } from '../zod-messages';
 import { catalogActor, isOperator } from './actor';
-import { LotCreateInput } from './schemas';
+import { LotCreateInput, LotPatchInput } from './schemas';
 import {
+	checkDraft,
 	derivedColumns,
 	draftFromCreate,
+	draftFromPatch,
 	getSupplier,
 	loadLotContext,
+	skuTaken,
+	stockIssue,
+	writeLotDraft,
 	type CategoryNode,
 	type LotContext,
 	type LotDraft
@@ -28,15 +36,6 @@ export interface ImportError {
 	code: string;
 	message: string;
 	params?: Record<string, string | number>;
-}
-
-export interface ImportResult {
-	ok: boolean;
-	rows: number;
-	created: number;
-	errors: ImportError[];
-	/** Ids of the lots created, in row order. */
-	ids: string[];
 }
 
 export interface ImportProgress {
@@ -66,9 +65,21 @@ export const IMPORT_COLUMNS = {
 	commission: ['佣金', 'commission', '佣金比例'],
 	description: ['描述', 'description', '商品描述'],
 	attributes: ['属性', 'attributes'],
-	status: ['状态', 'status']
+	status: ['状态', 'status'],
+	sku: ['货号', 'sku', 'supplier_sku', '商家编码', '款号']
 } as const;
 type Col = keyof typeof IMPORT_COLUMNS;
+
+/** Columns a sheet needs when some row creates a lot (a price column too: 批发价 or 折扣). */
+const REQUIRED_FOR_CREATE: Col[] = [
+	'title',
+	'category',
+	'grade',
+	'source',
+	'tagPrice',
+	'moq',
+	'onHand'
+];
 
 /** Which import column a LotCreateInput field's problem belongs to. */
 const COLUMN_OF_FIELD: Record<string, Col> = {
@@ -92,7 +103,8 @@ const COLUMN_OF_FIELD: Record<string, Col> = {
 	commissionBp: 'commission',
 	description: 'description',
 	attributes: 'attributes',
-	status: 'status'
+	status: 'status',
+	supplierSku: 'sku'
 };
 
 const SOURCE_LABELS: Record<string, string> = {
@@ -325,25 +337,260 @@ function rowToInput(
 
 // ------------------------------------------------------------------ the import
 
+/** Columns a row that matches an existing lot by its supplier code (货号) may change. */
+const UPDATE_COLUMNS = ['onHand', 'unitPrice', 'discount', 'status', 'description'] as const;
+/** The lot fields an update row may change, as the preview compares them. */
+const UPDATE_FIELDS = ['onHand', 'unitPriceFen', 'status', 'description'] as const;
+type UpdateField = (typeof UPDATE_FIELDS)[number];
+
+/** Which import columns a catalog rule's problem depends on (a rule is checked only if all parsed). */
+const RULE_DEPENDS: Record<string, readonly string[]> = {
+	unitPriceFen: ['grade', 'tagPriceFen', 'unitPriceFen', 'discountBp'],
+	defectDescription: ['grade', 'defectDescription'],
+	attributes: ['categoryPath', 'attributes'],
+	categoryId: ['categoryPath'],
+	categoryPath: ['categoryPath'],
+	commissionBp: ['commissionBp'],
+	brandId: ['brandId']
+};
+
+/** What importing a row does (or would do): the preview lists one per data row. */
+export type ImportRow =
+	| { row: number; kind: 'added'; sku: string | null; title: string }
+	| {
+			row: number;
+			kind: 'changed';
+			sku: string;
+			title: string;
+			lotId: string;
+			changes: { field: UpdateField; before: string | number; after: string | number }[];
+	  }
+	| { row: number; kind: 'unchanged'; sku: string; title: string; lotId: string }
+	| { row: number; kind: 'refused'; sku: string | null; title: string };
+
+export interface ImportResult {
+	/** Every row passed its checks (and, unless a dry run, was written). */
+	ok: boolean;
+	/** A dry run: what would happen, nothing written. */
+	dryRun: boolean;
+	rows: number;
+	created: number;
+	updated: number;
+	unchanged: number;
+	/** Every problem of every row, found in one pass. */
+	errors: ImportError[];
+	/** Ids of the lots created, in row order. */
+	ids: string[];
+	/** One entry per data row, in sheet order. */
+	preview: ImportRow[];
+	/**
+	 * Fingerprint of the plan and of the lots it touches (their counters, prices, status). Send
+	 * it back with the apply: if anything moved since the preview, the apply refuses (stale).
+	 */
+	token: string;
+	/** The apply was refused because the lots changed since the preview that gave `token`. */
+	stale?: boolean;
+}
+
+export interface ImportOptions {
+	onProgress?: (p: ImportProgress) => void;
+	supplierId?: string;
+	/** Check and preview only; write nothing. */
+	dryRun?: boolean;
+	/** `upsert` (default): rows whose 货号 matches a lot update it; `create`: such rows are refused. */
+	mode?: 'upsert' | 'create';
+	/** The token of the preview this apply confirms. */
+	expectToken?: string;
+}
+
+/** Placeholder values for fields that failed, so the rules on the other fields can still run. */
+function placeholders(ctx: LotContext): Record<string, unknown> {
+	const leaf = [...ctx.categoriesByPath.values()].find((c) => c.isLeaf);
+	return {
+		title: 'x',
+		source: 'factory_overrun',
+		grade: 'A',
+		tagPriceFen: 10000,
+		unitPriceFen: 1800,
+		moq: 1,
+		onHand: 0,
+		categoryPath: leaf?.path
+	};
+}
+
+type RowProblem = {
+	col: Col;
+	code: string;
+	message: string;
+	params?: Record<string, string | number>;
+};
+
+/** Every problem of a row that would create a lot: cells, field types and catalog rules at once. */
+function checkCreateRow(
+	input: Record<string, unknown>,
+	cellErrors: RowProblem[],
+	missingCols: Set<Col>,
+	ctx: RowContext,
+	sup: { province: string; city: string },
+	operator: boolean
+): { draft: LotDraft | null; problems: RowProblem[] } {
+	const problems: RowProblem[] = [...cellErrors];
+	const badCols = new Set<Col>([...cellErrors.map((e) => e.col), ...missingCols]);
+	const failed = new Set<string>();
+	for (const [field, col] of Object.entries(COLUMN_OF_FIELD))
+		if (badCols.has(col)) failed.add(field);
+	const r = LotCreateInput.safeParse(input);
+	if (r.success && badCols.size === 0) {
+		const { draft, issues } = draftFromCreate(r.data, ctx, sup, operator);
+		for (const i of issues)
+			problems.push({
+				col: COLUMN_OF_FIELD[i.field.split('.')[0]!] ?? 'title',
+				code: i.code,
+				message: i.message,
+				params: i.params
+			});
+		return { draft: issues.length ? null : draft, problems };
+	}
+	for (const issue of r.success ? [] : r.error.issues) {
+		const field = String(issue.path[0] ?? 'title');
+		failed.add(field);
+		const col = COLUMN_OF_FIELD[field] ?? 'title';
+		if (badCols.has(col)) continue;
+		problems.push({
+			col,
+			code: 'invalid_input',
+			message: issue.message,
+			params: zodIssueParams(issue)
+		});
+	}
+	// The rules on the fields that did parse still run, on placeholders for the rest.
+	const fill = placeholders(ctx);
+	const patched: Record<string, unknown> = { ...input };
+	for (const f of failed) {
+		if (f in fill) patched[f] = fill[f];
+		else delete patched[f];
+	}
+	if (failed.has('unitPriceFen') || failed.has('discountBp')) {
+		delete patched.discountBp;
+		patched.unitPriceFen = fill.unitPriceFen;
+	}
+	const again = LotCreateInput.safeParse(patched);
+	if (again.success) {
+		const { issues } = draftFromCreate(again.data, ctx, sup, operator);
+		for (const i of issues) {
+			const top = i.field.split('.')[0]!;
+			const deps = RULE_DEPENDS[top] ?? [top];
+			if (deps.some((d) => failed.has(d))) continue;
+			if (problems.some((p) => p.col === COLUMN_OF_FIELD[top])) continue;
+			problems.push({
+				col: COLUMN_OF_FIELD[top] ?? 'title',
+				code: i.code,
+				message: i.message,
+				params: i.params
+			});
+		}
+	}
+	return { draft: null, problems };
+}
+
+/** A row that updates an existing lot: its patch, the lot after it, and every problem. */
+function checkUpdateRow(
+	lot: Lot,
+	input: Record<string, unknown>,
+	cellErrors: RowProblem[],
+	ctx: RowContext,
+	operator: boolean
+): { draft: LotDraft | null; problems: RowProblem[] } {
+	const problems = cellErrors.filter(
+		(e) => (UPDATE_COLUMNS as readonly string[]).includes(e.col) && e.message !== 'lot.err.required'
+	);
+	const patch: Record<string, unknown> = {};
+	for (const k of ['onHand', 'unitPriceFen', 'discountBp', 'status', 'description'])
+		if (input[k] !== undefined) patch[k] = input[k];
+	const r = LotPatchInput.safeParse(patch);
+	if (!r.success) {
+		for (const issue of r.error.issues) {
+			const col = COLUMN_OF_FIELD[String(issue.path[0])] ?? 'title';
+			if (problems.some((p) => p.col === col)) continue;
+			problems.push({
+				col,
+				code: 'invalid_input',
+				message: issue.message,
+				params: zodIssueParams(issue)
+			});
+		}
+		return { draft: null, problems };
+	}
+	if (problems.length) return { draft: null, problems };
+	let draft: LotDraft;
+	try {
+		draft = draftFromPatch(lot, r.data, ctx, operator);
+	} catch (e) {
+		if (!(e instanceof AppError)) throw e;
+		problems.push({
+			col: COLUMN_OF_FIELD[e.field ?? ''] ?? 'status',
+			code: e.code,
+			message: e.message,
+			params: e.params
+		});
+		return { draft: null, problems };
+	}
+	const issues = checkDraft(draft, ctx);
+	const stock = stockIssue(lot, draft.onHand);
+	if (stock) issues.push(stock);
+	for (const i of issues)
+		problems.push({
+			col: COLUMN_OF_FIELD[i.field.split('.')[0]!] ?? 'title',
+			code: i.code,
+			message: i.message,
+			params: i.params
+		});
+	return { draft: problems.length ? null : draft, problems };
+}
+
+/** The lot's values a preview shows and a stale check compares. */
+function lotFingerprint(l: Lot) {
+	return [
+		l.id,
+		l.onHand,
+		l.locked,
+		l.allocated,
+		Number(l.stockVersion),
+		l.unitPriceFen,
+		l.tagPriceFen,
+		l.grade,
+		l.status,
+		l.description,
+		l.priceOverride,
+		l.updatedAt.toISOString()
+	];
+}
+
 /**
- * Imports lots from a CSV (UTF-8 or GB18030) or XLSX sheet for the acting supplier. Every row is
- * checked first; if any row has a problem nothing is written and the result lists each problem
- * by row, column and message. Otherwise all rows are written in one transaction.
+ * Imports lots from a CSV (UTF-8 or GB18030) or XLSX sheet for the acting supplier. A row whose
+ * 货号 (supplier SKU) matches one of the supplier's lots updates that lot's stock, price (within
+ * its grade's band), status and description, through the same rules and write as editing the
+ * lot; any other row creates a lot. Every row is checked first and every problem of every row is
+ * listed (row, column, message); if there is any, nothing is written. With `dryRun` nothing is
+ * written either way and the result previews each row (added / changed / unchanged / refused);
+ * an apply with the preview's `expectToken` is refused as stale if the lots moved since.
  */
 export async function importLots(
 	actorLike: ActorLike,
 	file: { bytes: Uint8Array },
-	opts: { onProgress?: (p: ImportProgress) => void; supplierId?: string } = {}
+	opts: ImportOptions = {}
 ): Promise<ImportResult> {
 	const actor = catalogActor(actorLike);
-	const supplierId = isOperator(actor) ? opts.supplierId : actor.orgId;
-	if (!(actor.role === 'supplier_staff' || isOperator(actor)) || !supplierId)
+	const operator = isOperator(actor);
+	const supplierId = operator ? opts.supplierId : actor.orgId;
+	if (!(actor.role === 'supplier_staff' || operator) || !supplierId)
 		throw new AppError('forbidden', 'forbidden', 'lot.err.supplier_only');
 	const sup = await getSupplier(supplierId);
 	if (!sup) throw new AppError('forbidden', 'forbidden', 'lot.err.no_supplier_profile');
-	if (sup.status === 'blocked' && !isOperator(actor))
+	if (sup.status === 'blocked' && !operator)
 		throw new AppError('forbidden', 'forbidden', 'lot.err.supplier_blocked');
 	const progress = opts.onProgress ?? (() => {});
+	const mode = opts.mode ?? 'upsert';
 	const sheet = await readSheet(file.bytes);
 	const header = (sheet[0] ?? []).map((h) => str(h));
 	const cols: Partial<Record<Col, number>> = {};
@@ -355,7 +602,18 @@ export async function importLots(
 		for (const [col, names] of Object.entries(IMPORT_COLUMNS) as [Col, readonly string[]][])
 			if (cols[col] === undefined && names.includes(k)) cols[col] = i;
 	});
+	const dataRows = sheet
+		.slice(1)
+		.map((cells, i) => ({ cells, row: i + 2 }))
+		.filter((r) => r.cells.some((c) => str(c) !== ''));
+	const total = dataRows.length;
+	progress({ phase: 'read', done: total, total });
 	const base = await loadLotContext();
+	if (total > base.policy.catalog.importMaxRows)
+		throw new AppError('rule', 'too_many_rows', 'import.err.too_many_rows', {
+			field: 'file',
+			params: { max: base.policy.catalog.importMaxRows }
+		});
 	const ctx: RowContext = {
 		...base,
 		brandsByName: new Map(
@@ -371,108 +629,188 @@ export async function importLots(
 		for (const n of [c.nameZh, c.nameEn.toLowerCase()])
 			ctx.categoryByName.set(n, ctx.categoryByName.has(n) ? null : c.path);
 	}
-	const errors: ImportError[] = [];
-	const headerName = (col: Col) =>
-		cols[col] !== undefined ? header[cols[col]!]! : IMPORT_COLUMNS[col][0];
-	const cellRef = (col: Col, row: number) =>
-		cols[col] !== undefined ? `${columnLetter(cols[col]!)}${row}` : '';
-	const push = (
-		row: number,
-		col: Col,
-		e: { code: string; message: string; params?: Record<string, string | number> }
-	) => errors.push({ row, column: headerName(col), cell: cellRef(col, row), ...e });
+	const skuOf = (cells: Cell[]) => (cols.sku === undefined ? '' : str(cells[cols.sku]));
+	const skus = [...new Set(dataRows.map((r) => skuOf(r.cells)).filter(Boolean))];
 
-	for (const required of [
-		'title',
-		'category',
-		'grade',
-		'source',
-		'tagPrice',
-		'moq',
-		'onHand'
-	] as Col[])
-		if (cols[required] === undefined)
+	/** Checks every row against the lots as `tx` sees them: the plan, with every problem. */
+	const plan = async (tx: DbOrTx, lock: boolean) => {
+		const existing = new Map<string, Lot>();
+		if (skus.length) {
+			const q = tx
+				.select()
+				.from(lots)
+				.where(and(eq(lots.supplierId, supplierId), inArray(lots.supplierSku, skus)))
+				.orderBy(lots.id);
+			for (const l of await (lock ? q.for('update') : q)) existing.set(l.supplierSku!, l);
+		}
+		const errors: ImportError[] = [];
+		const headerName = (col: Col) =>
+			cols[col] !== undefined ? header[cols[col]!]! : IMPORT_COLUMNS[col][0];
+		const cellRef = (col: Col, row: number) =>
+			cols[col] !== undefined ? `${columnLetter(cols[col]!)}${row}` : '';
+		const push = (row: number, p: RowProblem) =>
 			errors.push({
-				row: 1,
-				column: IMPORT_COLUMNS[required][0],
-				cell: '',
-				code: 'missing_column',
-				message: 'import.err.missing_column',
-				params: { column: IMPORT_COLUMNS[required][0] }
+				row,
+				column: headerName(p.col),
+				cell: cellRef(p.col, row),
+				code: p.code,
+				message: p.message,
+				params: p.params
 			});
-	if (cols.unitPrice === undefined && cols.discount === undefined)
-		errors.push({
-			row: 1,
-			column: IMPORT_COLUMNS.unitPrice[0],
-			cell: '',
-			code: 'missing_column',
-			message: 'import.err.missing_column',
-			params: { column: IMPORT_COLUMNS.unitPrice[0] }
-		});
+		const creating = dataRows.filter((r) => mode === 'create' || !existing.has(skuOf(r.cells)));
+		const missing = new Set<Col>();
+		if (creating.length || total === 0) {
+			for (const required of REQUIRED_FOR_CREATE)
+				if (cols[required] === undefined) missing.add(required);
+			if (cols.unitPrice === undefined && cols.discount === undefined) missing.add('unitPrice');
+			for (const col of missing)
+				errors.push({
+					row: 1,
+					column: IMPORT_COLUMNS[col][0],
+					cell: '',
+					code: 'missing_column',
+					message: 'import.err.missing_column',
+					params: { column: IMPORT_COLUMNS[col][0] }
+				});
+		}
+		if (total === 0 && errors.length === 0)
+			errors.push({ row: 2, column: '', cell: '', code: 'empty', message: 'import.err.empty' });
 
-	const dataRows = sheet
-		.slice(1)
-		.map((cells, i) => ({ cells, row: i + 2 }))
-		.filter((r) => r.cells.some((c) => str(c) !== ''));
-	const total = dataRows.length;
-	progress({ phase: 'read', done: total, total });
-	if (total === 0 && errors.length === 0)
-		errors.push({ row: 2, column: '', cell: '', code: 'empty', message: 'import.err.empty' });
-	if (total > base.policy.catalog.importMaxRows)
-		throw new AppError('rule', 'too_many_rows', 'import.err.too_many_rows', {
-			field: 'file',
-			params: { max: base.policy.catalog.importMaxRows }
-		});
-
-	const drafts: LotDraft[] = [];
-	if (errors.length === 0) {
+		const preview: ImportRow[] = [];
+		const creates: { row: number; draft: LotDraft }[] = [];
+		const updates: { row: number; lot: Lot; draft: LotDraft }[] = [];
+		const fingerprint: unknown[] = [mode, supplierId];
+		const firstRowOfSku = new Map<string, number>();
 		for (const [k, { cells, row }] of dataRows.entries()) {
+			const sku = skuOf(cells) || null;
+			const title = str(cols.title === undefined ? null : cells[cols.title]);
 			const { input, errors: cellErrors } = rowToInput(cells, cols, ctx);
-			for (const e of cellErrors) push(row, e.col, e);
-			if (cellErrors.length === 0) {
-				const r = LotCreateInput.safeParse(input);
-				if (!r.success) {
-					for (const issue of r.error.issues) {
-						const field = String(issue.path[0] ?? 'title');
-						push(row, COLUMN_OF_FIELD[field] ?? 'title', {
-							code: 'invalid_input',
-							message: issue.message
-						});
+			if (sku) input.supplierSku = sku;
+			const lot = sku ? existing.get(sku) : undefined;
+			let problems: RowProblem[];
+			if (sku && firstRowOfSku.has(sku)) {
+				problems = [
+					{
+						col: 'sku',
+						code: 'duplicate_sku',
+						message: 'import.err.sku_duplicate',
+						params: { row: firstRowOfSku.get(sku)!, sku }
 					}
-				} else {
-					const { draft, issues } = draftFromCreate(r.data, base, sup, isOperator(actor));
-					for (const i of issues)
-						push(row, COLUMN_OF_FIELD[i.field.split('.')[0]!] ?? 'title', {
-							code: i.code,
-							message: i.message,
-							params: i.params
+				];
+			} else if (lot && mode === 'create') {
+				problems = [
+					{ col: 'sku', code: 'sku_taken', message: 'import.err.sku_exists', params: { sku: sku! } }
+				];
+			} else if (lot) {
+				const r = checkUpdateRow(lot, input, cellErrors, ctx, operator);
+				problems = r.problems;
+				fingerprint.push(row, lotFingerprint(lot));
+				if (r.draft) {
+					const changes = UPDATE_FIELDS.filter((f) => r.draft![f] !== lot[f]).map((f) => ({
+						field: f,
+						before: lot[f],
+						after: r.draft![f]
+					}));
+					fingerprint.push(changes);
+					if (changes.length) {
+						updates.push({ row, lot, draft: r.draft });
+						preview.push({
+							row,
+							kind: 'changed',
+							sku: sku!,
+							title: lot.title,
+							lotId: lot.id,
+							changes
 						});
-					if (issues.length === 0) drafts.push(draft);
+					} else
+						preview.push({ row, kind: 'unchanged', sku: sku!, title: lot.title, lotId: lot.id });
 				}
+			} else {
+				const r = checkCreateRow(input, cellErrors, missing, ctx, sup, operator);
+				problems = r.problems;
+				if (r.draft) {
+					creates.push({ row, draft: r.draft });
+					preview.push({ row, kind: 'added', sku, title });
+					fingerprint.push(row, r.draft);
+				}
+			}
+			if (sku && !firstRowOfSku.has(sku)) firstRowOfSku.set(sku, row);
+			if (problems.length) {
+				for (const p of problems) push(row, p);
+				preview.push({ row, kind: 'refused', sku, title: lot?.title ?? title });
 			}
 			if ((k + 1) % 500 === 0) progress({ phase: 'check', done: k + 1, total });
 		}
 		progress({ phase: 'check', done: total, total });
-	}
-	if (errors.length) return { ok: false, rows: total, created: 0, errors, ids: [] };
+		const token = createHash('sha256').update(JSON.stringify(fingerprint)).digest('base64url');
+		return { errors, preview, creates, updates, token };
+	};
 
-	const ids = await db().transaction(async (tx) => {
-		const out: string[] = [];
-		const BATCH = 500;
-		for (let k = 0; k < drafts.length; k += BATCH) {
-			const batch = drafts.slice(k, k + BATCH).map((d) => ({
-				...d,
-				supplierId: sup.orgId,
-				...derivedColumns(d, base, { hasDefectVideo: false, supplierName: sup.name })
-			}));
-			const rows = await tx.insert(lots).values(batch).returning({ id: lots.id });
-			out.push(...rows.map((r) => r.id));
-			progress({ phase: 'write', done: Math.min(k + BATCH, drafts.length), total });
-		}
-		return out;
+	const result = (
+		p: Awaited<ReturnType<typeof plan>>,
+		extra: Partial<ImportResult> = {}
+	): ImportResult => ({
+		ok: p.errors.length === 0,
+		dryRun: !!opts.dryRun,
+		rows: total,
+		created: 0,
+		updated: 0,
+		unchanged: p.preview.filter((r) => r.kind === 'unchanged').length,
+		errors: p.errors,
+		ids: [],
+		preview: p.preview,
+		token: p.token,
+		...extra
 	});
+
+	if (opts.dryRun) {
+		const p = await plan(db(), false);
+		progress({ phase: 'done', done: total, total });
+		return result(p);
+	}
+
+	const outcome = await db()
+		.transaction(async (tx) => {
+			const p = await plan(tx, true);
+			if (p.errors.length) return { r: result(p), stockChanged: [] as string[] };
+			if (opts.expectToken !== undefined && opts.expectToken !== p.token)
+				return {
+					r: result(p, {
+						ok: false,
+						stale: true,
+						errors: [
+							{ row: 1, column: '', cell: '', code: 'import_stale', message: 'import.err.stale' }
+						]
+					}),
+					stockChanged: [] as string[]
+				};
+			const ids: string[] = [];
+			const BATCH = 500;
+			for (let k = 0; k < p.creates.length; k += BATCH) {
+				const batch = p.creates.slice(k, k + BATCH).map(({ draft: d }) => ({
+					...d,
+					supplierId: sup.orgId,
+					...derivedColumns(d, base, { hasDefectVideo: false, supplierName: sup.name })
+				}));
+				const rows = await tx.insert(lots).values(batch).returning({ id: lots.id });
+				ids.push(...rows.map((r) => r.id));
+				progress({ phase: 'write', done: Math.min(k + BATCH, p.creates.length), total });
+			}
+			const stockChanged: string[] = [];
+			for (const u of p.updates)
+				if (await writeLotDraft(tx, u.lot, u.draft, base, sup.name)) stockChanged.push(u.lot.id);
+			progress({ phase: 'write', done: total, total });
+			return {
+				r: result(p, { created: ids.length, updated: p.updates.length, ids }),
+				stockChanged
+			};
+		})
+		.catch((e: unknown) => {
+			throw skuTaken(e) ?? e;
+		});
+	if (outcome.stockChanged.length) await publishStock(outcome.stockChanged);
 	progress({ phase: 'done', done: total, total });
-	return { ok: true, rows: total, created: ids.length, errors: [], ids };
+	return outcome.r;
 }
 
 // ------------------------------------------------------------------ export
@@ -514,6 +852,7 @@ export async function exportLotsXlsx(
 	ws.columns = [
 		{ header: '编号', key: 'id', width: 38 },
 		{ header: IMPORT_COLUMNS.title[0], key: 'title', width: 30 },
+		{ header: IMPORT_COLUMNS.sku[0], key: 'sku', width: 16 },
 		{ header: IMPORT_COLUMNS.category[0], key: 'category', width: 26 },
 		{ header: IMPORT_COLUMNS.brand[0], key: 'brand', width: 10 },
 		{ header: IMPORT_COLUMNS.source[0], key: 'source', width: 14 },
@@ -542,6 +881,7 @@ export async function exportLotsXlsx(
 	const sample: Partial<(typeof rows)[number]> | null = opts.template
 		? {
 				title: '衣尚 纯棉圆领T恤 夏季新款',
+				supplierSku: 'YS-T-0001',
 				categoryPath: 'apparel/women/tshirts',
 				source: 'factory_overrun',
 				grade: 'B',
@@ -562,6 +902,7 @@ export async function exportLotsXlsx(
 	for (const l of sample ? [sample] : rows) {
 		ws.addRow({
 			id: l.id ?? '',
+			sku: l.supplierSku ?? '',
 			title: l.title,
 			category: l.categoryPath,
 			brand: l.brandId ? (brandName.get(l.brandId) ?? '') : '',

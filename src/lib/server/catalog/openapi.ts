@@ -189,9 +189,46 @@ export function openApiDocument(origin: string): Json {
 					type: 'object',
 					properties: {
 						ok: { type: 'boolean' },
+						dryRun: { type: 'boolean', description: 'A preview: nothing was written' },
+						stale: {
+							type: 'boolean',
+							description: 'The apply was refused: the lots changed since the preview'
+						},
 						rows: { type: 'integer' },
 						created: { type: 'integer' },
+						updated: { type: 'integer' },
+						unchanged: { type: 'integer' },
+						token: {
+							type: 'string',
+							description: 'Fingerprint of the plan; pass it as ?token= to apply this preview'
+						},
 						ids: { type: 'array', items: { type: 'string', format: 'uuid' } },
+						preview: {
+							type: 'array',
+							description: 'What each data row does (or would do), in sheet order',
+							items: {
+								type: 'object',
+								required: ['row', 'kind'],
+								properties: {
+									row: { type: 'integer' },
+									kind: { enum: ['added', 'changed', 'unchanged', 'refused'] },
+									sku: { type: ['string', 'null'], description: 'The row’s 货号' },
+									title: { type: 'string' },
+									lotId: { type: 'string', format: 'uuid' },
+									changes: {
+										type: 'array',
+										items: {
+											type: 'object',
+											properties: {
+												field: { enum: ['onHand', 'unitPriceFen', 'status', 'description'] },
+												before: { type: ['string', 'integer'] },
+												after: { type: ['string', 'integer'] }
+											}
+										}
+									}
+								}
+							}
+						},
 						errors: {
 							type: 'array',
 							items: {
@@ -299,7 +336,31 @@ export function openApiDocument(origin: string): Json {
 			},
 			'/api/v1/lots/import': {
 				post: {
-					summary: 'Import lots from CSV or XLSX: all rows or none',
+					summary:
+						'Import lots from CSV or XLSX: add lots, update lots matched by 货号 (supplier SKU); all rows or none',
+					parameters: [
+						{
+							name: 'dryRun',
+							in: 'query',
+							schema: { enum: ['1', '0', 'true', 'false'] },
+							description:
+								'Check and preview only (added / changed / unchanged / refused); write nothing'
+						},
+						{
+							name: 'mode',
+							in: 'query',
+							schema: { enum: ['upsert', 'create'] },
+							description:
+								'upsert (default): a row whose 货号 matches a lot updates its stock, price, status and description; create: such rows are refused'
+						},
+						{
+							name: 'token',
+							in: 'query',
+							schema: { type: 'string' },
+							description:
+								'The token of the preview being confirmed: if the lots changed since, nothing is written (409, stale)'
+						}
+					],
 					requestBody: {
 						required: true,
 						content: {
@@ -331,6 +392,14 @@ export function openApiDocument(origin: string): Json {
 								'application/json': { schema: { $ref: '#/components/schemas/ImportResult' } }
 							}
 						},
+						'409': {
+							description:
+								'Nothing written: the lots changed since the preview whose token was sent; the body is the fresh preview',
+							content: {
+								'application/json': { schema: { $ref: '#/components/schemas/ImportResult' } }
+							}
+						},
+						'400': errorResponse('Unreadable file or bad query parameter'),
 						'403': errorResponse('Not a supplier')
 					}
 				}

@@ -2,7 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Policy } from '$lib/domain/policy';
 import { db, uuidArray, type DbOrTx } from '../db';
 import { lotSales, lots, settings } from '../db/schema';
-import { AppError, parse } from '../errors';
+import { notFound, parse } from '../errors';
 import { currentPolicy } from './policy';
 import { SaleInput } from './schemas';
 import { rowsOf } from './search';
@@ -21,7 +21,7 @@ export async function recordSale(tx: DbOrTx, raw: SaleInput, policy?: Policy): P
 		.from(lots)
 		.where(eq(lots.id, input.lotId))
 		.limit(1);
-	if (!lot) throw new AppError('not_found', 'not_found', 'Lot not found.', { field: 'lotId' });
+	if (!lot) throw notFound('Lot', 'lotId');
 	const inserted = await tx
 		.insert(lotSales)
 		.values({

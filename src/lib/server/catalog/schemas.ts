@@ -53,6 +53,14 @@ export const SizeBreakdownSchema = z
 
 const LotFields = {
 	title: text(120).min(1, { error: 'lot.err.required' }),
+	/** The supplier's own SKU code (货号), unique per supplier; '' or null clears it. */
+	supplierSku: text(64)
+		.regex(/^[^\s,，;；]*$/, { error: 'lot.err.sku' })
+		.nullable()
+		.meta({
+			description: 'The supplier’s own SKU code, unique per supplier',
+			example: 'YS-T-0001'
+		}),
 	description: para(4000),
 	categoryId: z.uuid({ error: 'lot.err.category' }),
 	/** Alternative to categoryId: the category's path, e.g. apparel/women/dresses. */
@@ -93,6 +101,7 @@ const LotFields = {
 export const LotCreateInput = z
 	.object({
 		...LotFields,
+		supplierSku: LotFields.supplierSku.optional(),
 		description: LotFields.description.optional(),
 		categoryId: LotFields.categoryId.optional(),
 		categoryPath: LotFields.categoryPath.optional(),
@@ -285,3 +294,19 @@ export const SaleInput = z.object({
 	soldAt: z.date().optional()
 });
 export type SaleInput = z.input<typeof SaleInput>;
+
+/** Query parameters of POST /api/v1/lots/import. */
+export const LotImportQuery = z.object({
+	dryRun: z
+		.enum(['1', '0', 'true', 'false'], { error: 'v.choice' })
+		.optional()
+		.transform((v) => v === '1' || v === 'true')
+		.meta({ description: '1: check and preview only, write nothing' }),
+	mode: z.enum(['upsert', 'create'], { error: 'v.choice' }).optional().meta({
+		description:
+			'upsert (default): rows whose 货号 matches a lot update it; create: such rows are refused'
+	}),
+	token: z.string().max(200).optional().meta({
+		description: 'The preview’s token: the apply is refused (409) if the lots moved since'
+	})
+});

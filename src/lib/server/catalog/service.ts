@@ -219,6 +219,7 @@ export async function addSupplierDocument(
 /** Every user-set field of a lot after defaults and merging. */
 export interface LotDraft {
 	title: string;
+	supplierSku: string | null;
 	description: string;
 	categoryId: string;
 	brandId: string | null;
@@ -444,6 +445,7 @@ export function draftFromCreate(
 		});
 	const draft: LotDraft = {
 		title: input.title,
+		supplierSku: input.supplierSku?.trim() || null,
 		description: input.description ?? '',
 		categoryId: categoryId ?? '',
 		brandId: input.brandId ?? null,
@@ -503,25 +505,163 @@ function throwIssues(issues: Issue[]): never {
 export async function createLot(actorLike: ActorLike, raw: unknown): Promise<LotDetail> {
 	const actor = catalogActor(actorLike);
 	const input = parse(LotCreateInput, raw);
-	const id = await db().transaction(async (tx) => {
-		const sup = await writableSupplier(tx, actor, input.supplierId);
-		const ctx = await loadLotContext(tx);
-		const { draft, issues } = draftFromCreate(input, ctx, sup, isOperator(actor));
-		if (issues.length) throwIssues(issues);
-		const [row] = await tx
-			.insert(lots)
-			.values({
-				...draft,
-				supplierId: sup.orgId,
-				...derivedColumns(draft, ctx, { hasDefectVideo: false, supplierName: sup.name })
-			})
-			.returning({ id: lots.id });
-		return row!.id;
-	});
+	const id = await db()
+		.transaction(async (tx) => {
+			const sup = await writableSupplier(tx, actor, input.supplierId);
+			const ctx = await loadLotContext(tx);
+			const { draft, issues } = draftFromCreate(input, ctx, sup, isOperator(actor));
+			if (issues.length) throwIssues(issues);
+			const [row] = await tx
+				.insert(lots)
+				.values({
+					...draft,
+					supplierId: sup.orgId,
+					...derivedColumns(draft, ctx, { hasDefectVideo: false, supplierName: sup.name })
+				})
+				.returning({ id: lots.id });
+			return row!.id;
+		})
+		.catch((e: unknown) => {
+			throw skuTaken(e) ?? e;
+		});
 	return (await getLot(actor, id))!;
 }
 
 const PRICE_FIELDS = ['unitPriceFen', 'tagPriceFen', 'discountBp', 'grade'] as const;
+
+/**
+ * A lot after a patch: the draft every rule is checked on. Throws for what the patch may not do
+ * at all (a supplier setting a price override, a blocked lot's status, an unknown category).
+ */
+export function draftFromPatch(
+	lot: Lot,
+	patch: LotPatchInput,
+	ctx: LotContext,
+	operator: boolean
+): LotDraft {
+	if (patch.priceOverride !== undefined && !operator)
+		throw new AppError('forbidden', 'forbidden', 'lot.err.operator_only', {
+			field: 'priceOverride'
+		});
+	if (lot.status === 'blocked' && patch.status !== undefined && !operator)
+		throw new AppError('conflict', 'lot_blocked', 'lot.err.lot_blocked', {
+			field: 'status',
+			params: { reason: lot.statusReason ?? '' }
+		});
+	let categoryId = patch.categoryId ?? lot.categoryId;
+	if (!patch.categoryId && patch.categoryPath) {
+		const c = ctx.categoriesByPath.get(patch.categoryPath);
+		if (!c)
+			throw new AppError('invalid', 'invalid_input', 'lot.err.category', {
+				field: 'categoryPath'
+			});
+		categoryId = c.id;
+	}
+	const tag = patch.tagPriceFen ?? lot.tagPriceFen;
+	let unit = patch.unitPriceFen ?? lot.unitPriceFen;
+	if (patch.unitPriceFen === undefined && patch.discountBp !== undefined)
+		unit = Math.max(1, priceFromDiscount(tag, patch.discountBp));
+	const priceTouched = PRICE_FIELDS.some((f) => patch[f] !== undefined);
+	return {
+		title: patch.title ?? lot.title,
+		supplierSku:
+			patch.supplierSku !== undefined ? patch.supplierSku?.trim() || null : lot.supplierSku,
+		description: patch.description ?? lot.description,
+		categoryId,
+		brandId: patch.brandId !== undefined ? patch.brandId : lot.brandId,
+		source: patch.source ?? lot.source,
+		grade: patch.grade ?? lot.grade,
+		defectDescription:
+			patch.defectDescription !== undefined
+				? patch.defectDescription?.trim() || null
+				: lot.defectDescription,
+		tagPriceFen: tag,
+		unitPriceFen: unit,
+		moq: patch.moq ?? lot.moq,
+		onHand: patch.onHand ?? lot.onHand,
+		sizeBreakdown: patch.sizeBreakdown ?? lot.sizeBreakdown,
+		attributes: patch.attributes ?? (categoryId === lot.categoryId ? lot.attributes : {}),
+		warehouseProvince: patch.warehouseProvince ?? lot.warehouseProvince,
+		warehouseCity: patch.warehouseCity ?? lot.warehouseCity,
+		talkingPoints: patch.talkingPoints ?? lot.talkingPoints,
+		dropshipAllowed: patch.dropshipAllowed ?? lot.dropshipAllowed,
+		commissionBp: patch.commissionBp ?? lot.commissionBp,
+		status: patch.status ?? lot.status,
+		// An operator's allowance is for the price it saw; a supplier's new price is checked again.
+		priceOverride: operator
+			? (patch.priceOverride ?? lot.priceOverride)
+			: priceTouched
+				? false
+				: lot.priceOverride
+	};
+}
+
+/** The stock problem of setting a lot's on-hand count, if any: never below what is reserved. */
+export function stockIssue(lot: Pick<Lot, 'locked' | 'allocated'>, onHand: number): Issue | null {
+	const reserved = lot.locked + lot.allocated;
+	if (onHand >= reserved) return null;
+	return {
+		kind: 'rule',
+		code: 'stock_below_reserved',
+		field: 'onHand',
+		message: 'lot.err.stock_below_reserved',
+		params: { reserved, locked: lot.locked, allocated: lot.allocated }
+	};
+}
+
+/**
+ * Writes a changed lot (its row locked `for update` by the caller): the one path by which a
+ * supplier's edit, API patch or sheet import changes a lot and its on-hand stock. on_hand never
+ * drops below locked + allocated, and a stock change bumps stock_version; the caller publishes
+ * the stock of the lots whose on-hand changed (`publishStock`) once its transaction commits.
+ * Returns whether on-hand changed.
+ */
+export async function writeLotDraft(
+	tx: DbOrTx,
+	lot: Lot,
+	draft: LotDraft,
+	ctx: LotContext,
+	supplierName: string
+): Promise<boolean> {
+	const stock = stockIssue(lot, draft.onHand);
+	if (stock)
+		throw new AppError('conflict', stock.code, stock.message, {
+			field: stock.field,
+			params: stock.params
+		});
+	const onHandChanged = draft.onHand !== lot.onHand;
+	await tx
+		.update(lots)
+		.set({
+			...draft,
+			...derivedColumns(draft, ctx, {
+				hasDefectVideo: lot.hasDefectVideo,
+				supplierName
+			}),
+			updatedAt: new Date(),
+			...(onHandChanged ? { stockVersion: sql`${lots.stockVersion} + 1` } : {})
+		})
+		.where(eq(lots.id, lot.id));
+	return onHandChanged;
+}
+
+/** A supplier code another lot of the same supplier already has: 409 naming the field. */
+export function skuTaken(e: unknown): AppError | null {
+	let cur: unknown = e;
+	for (let i = 0; i < 4 && cur; i++) {
+		const c = cur as {
+			code?: unknown;
+			cause?: unknown;
+			constraint_name?: unknown;
+			constraint?: unknown;
+		};
+		const constraint = String(c.constraint_name ?? c.constraint ?? '');
+		if (c.code === '23505' && constraint.includes('supplier_sku'))
+			return new AppError('conflict', 'sku_taken', 'lot.err.sku_taken', { field: 'supplierSku' });
+		cur = c.cause;
+	}
+	return null;
+}
 
 export async function updateLot(
 	actorLike: ActorLike,
@@ -532,91 +672,24 @@ export async function updateLot(
 	if (!isUuid(id)) throw notFound('Lot', 'id');
 	const patch = parse(LotPatchInput, raw);
 	const operator = isOperator(actor);
-	const stockChanged = await db().transaction(async (tx) => {
-		const [lot] = await tx.select().from(lots).where(eq(lots.id, id)).for('update').limit(1);
-		if (!lot) throw notFound('Lot', 'id');
-		if (!operator) {
-			if (actor.role !== 'supplier_staff') throw forbidden('lot.err.supplier_only');
-			if (lot.supplierId !== actor.orgId) throw forbidden('lot.err.not_your_lot');
-		}
-		const sup = await writableSupplier(tx, actor, lot.supplierId);
-		if (patch.priceOverride !== undefined && !operator)
-			throw new AppError('forbidden', 'forbidden', 'lot.err.operator_only', {
-				field: 'priceOverride'
-			});
-		if (lot.status === 'blocked' && patch.status !== undefined && !operator)
-			throw new AppError('conflict', 'lot_blocked', 'lot.err.lot_blocked', {
-				field: 'status',
-				params: { reason: lot.statusReason ?? '' }
-			});
-		const ctx = await loadLotContext(tx);
-		let categoryId = patch.categoryId ?? lot.categoryId;
-		if (!patch.categoryId && patch.categoryPath) {
-			const c = ctx.categoriesByPath.get(patch.categoryPath);
-			if (!c)
-				throw new AppError('invalid', 'invalid_input', 'lot.err.category', {
-					field: 'categoryPath'
-				});
-			categoryId = c.id;
-		}
-		const tag = patch.tagPriceFen ?? lot.tagPriceFen;
-		let unit = patch.unitPriceFen ?? lot.unitPriceFen;
-		if (patch.unitPriceFen === undefined && patch.discountBp !== undefined)
-			unit = Math.max(1, priceFromDiscount(tag, patch.discountBp));
-		const priceTouched = PRICE_FIELDS.some((f) => patch[f] !== undefined);
-		const draft: LotDraft = {
-			title: patch.title ?? lot.title,
-			description: patch.description ?? lot.description,
-			categoryId,
-			brandId: patch.brandId !== undefined ? patch.brandId : lot.brandId,
-			source: patch.source ?? lot.source,
-			grade: patch.grade ?? lot.grade,
-			defectDescription:
-				patch.defectDescription !== undefined
-					? patch.defectDescription?.trim() || null
-					: lot.defectDescription,
-			tagPriceFen: tag,
-			unitPriceFen: unit,
-			moq: patch.moq ?? lot.moq,
-			onHand: patch.onHand ?? lot.onHand,
-			sizeBreakdown: patch.sizeBreakdown ?? lot.sizeBreakdown,
-			attributes: patch.attributes ?? (categoryId === lot.categoryId ? lot.attributes : {}),
-			warehouseProvince: patch.warehouseProvince ?? lot.warehouseProvince,
-			warehouseCity: patch.warehouseCity ?? lot.warehouseCity,
-			talkingPoints: patch.talkingPoints ?? lot.talkingPoints,
-			dropshipAllowed: patch.dropshipAllowed ?? lot.dropshipAllowed,
-			commissionBp: patch.commissionBp ?? lot.commissionBp,
-			status: patch.status ?? lot.status,
-			// An operator's allowance is for the price it saw; a supplier's new price is checked again.
-			priceOverride: operator
-				? (patch.priceOverride ?? lot.priceOverride)
-				: priceTouched
-					? false
-					: lot.priceOverride
-		};
-		const issues = checkDraft(draft, ctx);
-		if (issues.length) throwIssues(issues);
-		const reserved = lot.locked + lot.allocated;
-		if (draft.onHand < reserved)
-			throw new AppError('conflict', 'stock_below_reserved', 'lot.err.stock_below_reserved', {
-				field: 'onHand',
-				params: { reserved, locked: lot.locked, allocated: lot.allocated }
-			});
-		const onHandChanged = draft.onHand !== lot.onHand;
-		await tx
-			.update(lots)
-			.set({
-				...draft,
-				...derivedColumns(draft, ctx, {
-					hasDefectVideo: lot.hasDefectVideo,
-					supplierName: sup.name
-				}),
-				updatedAt: new Date(),
-				...(onHandChanged ? { stockVersion: sql`${lots.stockVersion} + 1` } : {})
-			})
-			.where(eq(lots.id, id));
-		return onHandChanged;
-	});
+	const stockChanged = await db()
+		.transaction(async (tx) => {
+			const [lot] = await tx.select().from(lots).where(eq(lots.id, id)).for('update').limit(1);
+			if (!lot) throw notFound('Lot', 'id');
+			if (!operator) {
+				if (actor.role !== 'supplier_staff') throw forbidden('lot.err.supplier_only');
+				if (lot.supplierId !== actor.orgId) throw forbidden('lot.err.not_your_lot');
+			}
+			const sup = await writableSupplier(tx, actor, lot.supplierId);
+			const ctx = await loadLotContext(tx);
+			const draft = draftFromPatch(lot, patch, ctx, operator);
+			const issues = checkDraft(draft, ctx);
+			if (issues.length) throwIssues(issues);
+			return writeLotDraft(tx, lot, draft, ctx, sup.name);
+		})
+		.catch((e: unknown) => {
+			throw skuTaken(e) ?? e;
+		});
 	if (stockChanged) await publishStock([id]);
 	return (await getLot(actor, id))!;
 }

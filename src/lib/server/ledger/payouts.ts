@@ -17,7 +17,7 @@ import { post } from './post';
 import { isUuid } from '../ids';
 
 export const CreatePayoutInput = z.object({
-	orgId: z.uuid({ error: 'Must be an id (uuid).' }),
+	orgId: z.uuid({ error: 'v.id' }),
 	/** Defaults to everything the party is owed that no pending payout already covers. */
 	amountFen: z
 		.number({ error: 'ledger.err.amount' })

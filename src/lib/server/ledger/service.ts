@@ -38,12 +38,9 @@ export interface SaleLineInput {
 
 export type RefundReason = 'cancel' | 'out_of_stock' | 'return' | 'partial' | 'defect';
 
-const UUID = z.uuid({ error: 'Must be an id (uuid).' });
-const Fen = z
-	.number({ error: 'Must be an amount in fen.' })
-	.int({ error: 'Must be a whole number of fen.' })
-	.max(Number.MAX_SAFE_INTEGER);
-const RefId = z.string().trim().min(1, { error: 'Required.' }).max(200);
+const UUID = z.uuid({ error: 'v.id' });
+const Fen = z.number().int({ error: 'v.fen' }).max(Number.MAX_SAFE_INTEGER);
+const RefId = z.string().trim().min(1, { error: 'v.required' }).max(200);
 
 const SaleLine = z.object({
 	saleLineId: UUID,
@@ -53,18 +50,18 @@ const SaleLine = z.object({
 	lotId: UUID,
 	hostTeamId: UUID.nullable(),
 	supplierOrgId: UUID,
-	quantity: z.number().int().min(1, { error: 'quantity must be at least 1.' }),
-	grossFen: Fen.min(0, { error: 'grossFen must not be negative.' }),
+	quantity: z.number().int().min(1, { error: 'v.too_small' }),
+	grossFen: Fen.min(0, { error: 'v.too_small' }),
 	commissionBp: z.number().int().min(0).max(10_000)
 });
 const PaymentInput = z.object({
 	orderId: UUID,
 	paidAt: z.date(),
-	lines: z.array(SaleLine).min(1, { error: 'An order has at least one line.' })
+	lines: z.array(SaleLine).min(1, { error: 'v.order_lines' })
 });
 const RefundInput = z.object({
 	saleLineId: UUID,
-	amountFen: Fen.min(1, { error: 'amountFen must be at least 1 fen.' }),
+	amountFen: Fen.min(1, { error: 'v.too_small' }),
 	reason: z.enum(['cancel', 'out_of_stock', 'return', 'partial', 'defect']),
 	refId: RefId,
 	at: z.date().optional()
@@ -76,7 +73,7 @@ const DeliveredInput = z.object({
 });
 const ChargeInput = z.object({
 	supplierOrgId: UUID,
-	amountFen: Fen.min(1, { error: 'amountFen must be at least 1 fen.' }),
+	amountFen: Fen.min(1, { error: 'v.too_small' }),
 	reason: z.string().trim().min(1).max(500),
 	refId: RefId
 });
@@ -152,14 +149,9 @@ export async function recordPayments(
 				k.hostTeamId !== l.hostTeamId
 			) {
 				const raw = raws.find((r) => r.orderId === l.orderId)!;
-				throw new AppError(
-					'conflict',
-					'sale_line_mismatch',
-					'This sale line was recorded with other figures.',
-					{
-						field: `lines.${raw.lines.findIndex((x) => x.saleLineId === l.saleLineId)}.saleLineId`
-					}
-				);
+				throw new AppError('conflict', 'sale_line_mismatch', 'err.sale_line_mismatch', {
+					field: `lines.${raw.lines.findIndex((x) => x.saleLineId === l.saleLineId)}.saleLineId`
+				});
 			}
 		}
 	}
@@ -193,16 +185,14 @@ function paymentLines(
 	for (const input of inputs) {
 		input.lines.forEach((l, i) => {
 			if (l.orderId !== input.orderId)
-				throw new AppError('invalid', 'invalid_input', 'A line belongs to another order.', {
+				throw new AppError('invalid', 'invalid_input', 'err.line_other_order', {
 					field: `lines.${i}.orderId`
 				});
 			if (l.hostTeamId !== null && !commissionInBand(l.commissionBp, policy.money))
-				throw new AppError(
-					'rule',
-					'commission_out_of_range',
-					`Commission must be ${policy.money.commissionMinBp}–${policy.money.commissionMaxBp} bp.`,
-					{ field: `lines.${i}.commissionBp` }
-				);
+				throw new AppError('rule', 'commission_out_of_range', 'err.commission_bp', {
+					field: `lines.${i}.commissionBp`,
+					params: { min: policy.money.commissionMinBp, max: policy.money.commissionMaxBp }
+				});
 		});
 	}
 	return inputs.flatMap((input) => input.lines.map((l) => ({ l, paidAt: input.paidAt })));
@@ -293,15 +283,16 @@ export async function recordRefund(
 		.where(eq(ledgerTransactions.idempotencyKey, key));
 	if (seen) {
 		if (seen.saleLineId !== sale.saleLineId)
-			throw new AppError('conflict', 'conflict', 'This refund id was used for another line.', {
+			throw new AppError('conflict', 'conflict', 'err.refund_id_reused', {
 				field: 'refId'
 			});
 		return;
 	}
 	const refundable = sale.grossFen - sale.refundedFen;
 	if (input.amountFen > refundable)
-		throw new AppError('rule', 'refund_too_large', `At most ${refundable} fen can be refunded.`, {
+		throw new AppError('rule', 'refund_too_large', 'err.refund_too_large', {
 			field: 'amountFen',
+			params: { fen: refundable },
 			details: { refundableFen: refundable }
 		});
 	const settled = sale.settledAt !== null;

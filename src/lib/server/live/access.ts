@@ -81,13 +81,13 @@ export async function authorizeShow(
 	const a = actorTeam(actor);
 	if (a.orgId === teamId && a.mayWrite) return { teamId };
 	if (need === 'read' && (a.isOperator || a.orgId === teamId)) return { teamId };
-	throw forbidden('Only the host team of this show may do this.');
+	throw forbidden('err.show_team_only');
 }
 
 export function requireTeamWriter(actor: Actor): string {
 	const a = actorTeam(actor);
 	if (!a.mayWrite || !a.orgId) {
-		throw new AppError('forbidden', 'forbidden', 'Only a host team can run shows.');
+		throw new AppError('forbidden', 'forbidden', 'err.host_team_only');
 	}
 	return a.orgId;
 }

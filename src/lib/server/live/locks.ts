@@ -36,18 +36,10 @@ import { actorIds, authorizeShow } from './access';
 import { KeyedBatcher } from './batcher';
 import { publishLockChanges } from './publish';
 
-const UUID = z.uuid({ error: 'Must be an id (uuid).' });
+const UUID = z.uuid({ error: 'v.id' });
 
 export function quantitySchema(policy: Policy = DEFAULT_POLICY, min = 1) {
-	return z
-		.number({ error: 'quantity must be a whole number.' })
-		.int({ error: 'quantity must be a whole number of units.' })
-		.min(min, {
-			error: min === 1 ? 'quantity must be at least 1.' : 'quantity must not be negative.'
-		})
-		.max(policy.live.maxLockQuantity, {
-			error: `quantity must be at most ${policy.live.maxLockQuantity}.`
-		});
+	return z.number().int({ error: 'v.integer' }).min(min).max(policy.live.maxLockQuantity);
 }
 
 export const AcquireInput = z.object({ lotId: UUID, quantity: quantitySchema() });
@@ -89,7 +81,7 @@ export const ChangeInput = z
 			.optional()
 	})
 	.refine((v) => v.quantity !== undefined || v.extendMinutes !== undefined, {
-		error: 'Send quantity or extendMinutes.',
+		error: 'v.lock_change',
 		path: ['quantity']
 	});
 
@@ -126,21 +118,22 @@ export function toLockView(l: StockLock): LockView {
 }
 
 export const insufficient = (avail: number) =>
-	new AppError('conflict', 'insufficient_stock', `Only ${avail} units are free for this lot.`, {
+	new AppError('conflict', 'insufficient_stock', 'err.lock_free', {
 		field: 'quantity',
+		params: { n: avail },
 		details: { available: avail }
 	});
 
 const showClosed = () =>
-	new AppError('conflict', 'show_closed', 'This show has ended; its locks can no longer change.', {
+	new AppError('conflict', 'show_closed', 'err.lock_show_closed', {
 		field: 'showId'
 	});
 const notInShow = () =>
-	new AppError('rule', 'lot_not_in_show', 'This lot is not on the show’s line-up.', {
+	new AppError('rule', 'lot_not_in_show', 'err.lot_not_in_show', {
 		field: 'lotId'
 	});
 const lotUnavailable = () =>
-	new AppError('rule', 'lot_unavailable', 'This lot is not on sale (blocked, archived or draft).', {
+	new AppError('rule', 'lot_unavailable', 'err.lot_unavailable', {
 		field: 'lotId'
 	});
 
@@ -708,14 +701,9 @@ export async function changeLock(
 		if (input.quantity !== undefined) {
 			const change = lockChange(current, input.quantity);
 			if (!change.ok) {
-				throw new AppError(
-					'conflict',
-					'lock_not_active',
-					'This lock was already released or expired.',
-					{
-						field: 'lockId'
-					}
-				);
+				throw new AppError('conflict', 'lock_not_active', 'err.lock_inactive', {
+					field: 'lockId'
+				});
 			}
 			if (change.delta > 0) {
 				if (lot!.status !== 'active') throw lotUnavailable();
@@ -774,14 +762,9 @@ export async function changeLock(
 				actorTokenId: tokenId
 			});
 		} else if (input.extendMinutes !== undefined) {
-			throw new AppError(
-				'conflict',
-				'lock_not_active',
-				'This lock was already released or expired.',
-				{
-					field: 'lockId'
-				}
-			);
+			throw new AppError('conflict', 'lock_not_active', 'err.lock_inactive', {
+				field: 'lockId'
+			});
 		}
 		return { lock: toLockView(current), lot: lotAfter };
 	});

@@ -1,10 +1,12 @@
 // Wires the live module into the running server: socket.io events and the lock expiry job.
 import { z } from '$lib/server/validation';
 import { DEFAULT_POLICY } from '$lib/domain/policy';
+import type { Locale } from '$lib/i18n';
 import { rooms, type AckResult } from '$lib/realtime/events';
 import { AppError } from '../errors';
 import { logger } from '../log';
-import { registerSocketModule } from '../realtime/io';
+import { translator } from '../http';
+import { registerSocketModule, socketLocale } from '../realtime/io';
 import { registerJob } from '../jobs';
 import { authorizeShow } from './access';
 import { acquireLock, deleteExpiredLockKeys, expireDueLocks } from './locks';
@@ -13,9 +15,9 @@ import { db } from '../db';
 import { showSlots } from '../db/schema';
 import { eq } from 'drizzle-orm';
 
-function failure(e: unknown): AckResult<never> {
+function failure(e: unknown, locale: Locale): AckResult<never> {
 	if (e instanceof AppError) {
-		const body = e.toJSON().error;
+		const body = e.toJSON(translator(locale)).error;
 		return { ok: false, error: body };
 	}
 	logger().error({ err: e }, 'socket handler failed');
@@ -32,7 +34,7 @@ registerSocketModule((_io, socket) => {
 		try {
 			const parsed = ShowRef.safeParse(raw);
 			if (!parsed.success) {
-				throw new AppError('invalid', 'invalid_input', 'showId must be a uuid.', {
+				throw new AppError('invalid', 'invalid_input', 'v.id', {
 					field: 'showId'
 				});
 			}
@@ -47,7 +49,7 @@ registerSocketModule((_io, socket) => {
 			).map((r) => r.lotId);
 			ack({ ok: true, data: await showLotCounters(showId, lotIds) });
 		} catch (e) {
-			ack(failure(e));
+			ack(failure(e, socketLocale(socket)));
 		}
 	});
 
@@ -68,7 +70,7 @@ registerSocketModule((_io, socket) => {
 			);
 			ack({ ok: true, data: res });
 		} catch (e) {
-			ack(failure(e));
+			ack(failure(e, socketLocale(socket)));
 		}
 	});
 });

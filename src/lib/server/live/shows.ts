@@ -22,7 +22,7 @@ import { releaseShowLocks, toLockView, type LockView } from './locks';
 import { publishLockChanges, publishShowChanged, showLotCounters } from './publish';
 
 const SlotInput = z.object({
-	lotId: z.uuid({ error: 'Must be a lot id (uuid).' }),
+	lotId: z.uuid({ error: 'v.id' }),
 	livePriceFen: z.number().int().min(1).max(100_000_000).optional(),
 	plannedLockQty: z.number().int().min(0).max(1_000_000).optional(),
 	plannedAt: isoDateTime().optional(),
@@ -32,10 +32,10 @@ const SlotInput = z.object({
 export type SlotInput = z.infer<typeof SlotInput>;
 
 export const CreateShowInput = z.object({
-	title: z.string().trim().min(1, { error: 'A show needs a title.' }).max(120),
+	title: z.string().trim().min(1, { error: 'v.required' }).max(120),
 	scheduledAt: isoDateTime().optional(),
 	boardId: z.uuid().optional(),
-	slots: z.array(SlotInput).min(1, { error: 'A show needs at least one lot.' }).max(500)
+	slots: z.array(SlotInput).min(1, { error: 'v.show_lots' }).max(500)
 });
 
 /** Creates a show for the actor's team from an explicit line-up (a board supplies one the same way). */
@@ -45,7 +45,7 @@ export async function createShow(actor: Actor, raw: unknown): Promise<{ id: stri
 	const ids = input.slots.map((s) => s.lotId);
 	const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
 	if (dup >= 0) {
-		throw new AppError('invalid', 'duplicate_lot', 'Each lot can be on the line-up once.', {
+		throw new AppError('invalid', 'duplicate_lot', 'err.lot_twice', {
 			field: `slots.${dup}.lotId`
 		});
 	}
@@ -65,19 +65,14 @@ export async function createShow(actor: Actor, raw: unknown): Promise<{ id: stri
 		const l = byId.get(s.lotId);
 		if (!l) throw notFound('Lot', `slots.${i}.lotId`);
 		if (l.status !== 'active' || l.supplierStatus !== 'admitted') {
-			throw new AppError('rule', 'lot_unavailable', 'This lot is not on sale.', {
+			throw new AppError('rule', 'lot_unavailable', 'err.lot_not_on_sale', {
 				field: `slots.${i}.lotId`
 			});
 		}
 		if (!l.dropshipAllowed) {
-			throw new AppError(
-				'rule',
-				'dropship_not_allowed',
-				'The supplier does not dropship this lot.',
-				{
-					field: `slots.${i}.lotId`
-				}
-			);
+			throw new AppError('rule', 'dropship_not_allowed', 'err.no_dropship', {
+				field: `slots.${i}.lotId`
+			});
 		}
 	});
 	const { userId } = actorIds(actor);
@@ -109,7 +104,7 @@ export async function createShow(actor: Actor, raw: unknown): Promise<{ id: stri
 }
 
 const FromBoardInput = z.object({
-	boardId: z.uuid({ error: 'Must be a board id (uuid).' }),
+	boardId: z.uuid({ error: 'v.id' }),
 	title: z.string().trim().min(1).max(120).optional()
 });
 
@@ -123,11 +118,11 @@ export async function createShowFromBoard(actor: Actor, raw: unknown): Promise<{
 	const board = await getBoard(actor, input.boardId);
 	const team = actorTeam(actor);
 	if (board.access !== 'write' || board.orgId !== team.orgId || !team.mayWrite) {
-		throw forbidden('Only the board’s host team can start a show from it.');
+		throw forbidden('err.board_team_only');
 	}
 	const lineup = await readBoardLineup(board.id);
 	if (lineup.slots.length === 0) {
-		throw new AppError('rule', 'board_empty', 'Add lots to the board before starting a show.', {
+		throw new AppError('rule', 'board_empty', 'err.board_empty', {
 			field: 'boardId'
 		});
 	}
@@ -221,14 +216,10 @@ export async function transitionShow(actor: Actor, showId: string, raw: unknown)
 	const res = await db().transaction(async (tx) => {
 		const [show] = await tx.select().from(shows).where(eq(shows.id, showId)).for('update');
 		if (!canTransitionShow(show!.status as ShowStatus, status)) {
-			throw new AppError(
-				'rule',
-				'illegal_transition',
-				`A ${show!.status} show cannot become ${status}.`,
-				{
-					field: 'status'
-				}
-			);
+			throw new AppError('rule', 'illegal_transition', 'err.show_transition', {
+				params: { from: show!.status, to: status },
+				field: 'status'
+			});
 		}
 		const now = new Date();
 		const [after] = await tx
@@ -252,14 +243,10 @@ const UpdateShowInput = z
 		title: z.string().trim().min(1).max(120).optional(),
 		scheduledAt: isoDateTime().nullable().optional(),
 		/** The show's commission deal in basis points (within the policy band), or null for each lot's own. */
-		commissionBp: z
-			.number({ error: 'commissionBp must be a whole number of basis points.' })
-			.int({ error: 'commissionBp must be a whole number of basis points.' })
-			.nullable()
-			.optional(),
+		commissionBp: z.number({ error: 'v.bp' }).int({ error: 'v.bp' }).nullable().optional(),
 		/** Packaging instructions for every parcel of this show. */
 		packaging: z
-			.array(z.enum(PACKAGING, { error: 'Unknown packaging instruction.' }))
+			.array(z.enum(PACKAGING, { error: 'v.packaging' }))
 			.max(3)
 			.optional()
 	})
@@ -269,7 +256,7 @@ const UpdateShowInput = z
 			v.scheduledAt !== undefined ||
 			v.commissionBp !== undefined ||
 			v.packaging !== undefined,
-		{ error: 'Send title, scheduledAt, commissionBp or packaging.', path: ['title'] }
+		{ error: 'v.nothing_to_change', path: ['title'] }
 	);
 
 /** Rename or (re)schedule a show that has not ended. */
@@ -279,18 +266,17 @@ export async function updateShow(actor: Actor, showId: string, raw: unknown) {
 	if (input.commissionBp !== undefined && input.commissionBp !== null) {
 		const { commissionMinBp: lo, commissionMaxBp: hi } = DEFAULT_POLICY.money;
 		if (input.commissionBp < lo || input.commissionBp > hi) {
-			throw new AppError(
-				'rule',
-				'commission_out_of_band',
-				`The commission must be between ${lo / 100}% and ${hi / 100}%.`,
-				{ field: 'commissionBp', details: { minBp: lo, maxBp: hi } }
-			);
+			throw new AppError('rule', 'commission_out_of_band', 'err.show_commission', {
+				field: 'commissionBp',
+				details: { minBp: lo, maxBp: hi },
+				params: { min: lo / 100, max: hi / 100 }
+			});
 		}
 	}
 	return db().transaction(async (tx) => {
 		const [show] = await tx.select().from(shows).where(eq(shows.id, showId)).for('update');
 		if (show!.status === 'ended' || show!.status === 'cancelled') {
-			throw new AppError('rule', 'show_closed', 'An ended show cannot change.', {
+			throw new AppError('rule', 'show_closed', 'err.show_closed', {
 				field: 'status'
 			});
 		}
@@ -311,7 +297,7 @@ export async function updateShow(actor: Actor, showId: string, raw: unknown) {
 }
 
 const SlotPackagingInput = z.object({
-	packaging: z.array(z.enum(PACKAGING, { error: 'Unknown packaging instruction.' })).max(3)
+	packaging: z.array(z.enum(PACKAGING, { error: 'v.packaging' })).max(3)
 });
 
 /** Packaging instructions for one slot's lot (added to the show's on each parcel). */

@@ -98,7 +98,7 @@ const RateInput = z.object({
 /** Operator: add or replace a rate tier of a route. */
 export async function upsertRate(actor: Actor, raw: unknown) {
 	if (!(actor.kind === 'user' && actor.user.role === 'operator')) {
-		throw forbidden('Only an operator sets partner freight rates.');
+		throw forbidden('err.operator_freight');
 	}
 	const r = parse(RateInput, raw);
 	const [row] = await db()

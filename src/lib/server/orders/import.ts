@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import { authorizeShow } from '../live/access';
 import { bulkShip, readShipSheet, type BulkShipReport } from './fulfil';
 import { placeOrder } from './place';
+import { zodIssueParams } from '../zod-messages';
 import { OrderInput } from './schemas';
 
 type Cell = string | number | boolean | null;
@@ -38,7 +39,13 @@ const HEADERS: Record<string, string[]> = {
 
 export interface OrderImportReport {
 	ok: boolean;
-	errors: { row: number; column: string; message: string }[];
+	/** Messages are catalogue keys until the HTTP edge translates them (`params` fill them). */
+	errors: {
+		row: number;
+		column: string;
+		message: string;
+		params?: Record<string, string | number>;
+	}[];
 	orders: {
 		row: number;
 		externalId: string;
@@ -46,6 +53,7 @@ export interface OrderImportReport {
 		orderId?: string;
 		created?: boolean;
 		message?: string;
+		params?: Record<string, string | number>;
 	}[];
 }
 
@@ -71,7 +79,12 @@ export async function importOrders(
 	for (const [key, names] of Object.entries(HEADERS)) {
 		col[key] = norm.findIndex((h) => names.includes(h));
 		if (col[key]! < 0 && key !== 'district' && key !== 'paidAt') {
-			errors.push({ row: 1, column: key, message: `Missing column ${key}.` });
+			errors.push({
+				row: 1,
+				column: key,
+				message: 'import.err.missing_column',
+				params: { column: names[names.length - 1]! }
+			});
 		}
 	}
 	if (errors.length) return { ok: false, errors, orders: [] };
@@ -115,11 +128,14 @@ export async function importOrders(
 		const check = OrderInput.safeParse({ ...g.input, lines: [line] });
 		if (!check.success) {
 			for (const issue of check.error.issues) {
+				// An order's address and payment time are read from its first row only.
+				if (g.row !== row && issue.path[0] !== 'lines') continue;
 				const path = issue.path.filter((p) => p !== 0 && p !== 'lines' && p !== 'shipTo');
 				errors.push({
 					row,
 					column: String(path[path.length - 1] ?? 'row'),
-					message: issue.message
+					message: issue.message,
+					params: zodIssueParams(issue)
 				});
 			}
 		}
@@ -139,7 +155,13 @@ export async function importOrders(
 		} catch (e) {
 			if (!(e instanceof AppError)) throw e;
 			report.ok = false;
-			report.orders.push({ row: g.row, externalId, ok: false, message: e.message });
+			report.orders.push({
+				row: g.row,
+				externalId,
+				ok: false,
+				message: e.message,
+				params: e.params
+			});
 		}
 	}
 	return report;

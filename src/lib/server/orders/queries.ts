@@ -391,7 +391,7 @@ export function supplierOf(actor: Actor): string {
 	const orgKind = actor.kind === 'token' ? actor.orgKind : null;
 	const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
 	if (!orgId || !(role === 'supplier_staff' || orgKind === 'supplier')) {
-		throw forbidden('Only a supplier’s staff can work its fulfilment queue.');
+		throw forbidden('err.supplier_queue');
 	}
 	return orgId;
 }

@@ -4,6 +4,7 @@ import { Server as EngineServer } from 'engine.io';
 import { Server, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import pg from 'pg';
+import { LOCALE_COOKIE, negotiate, translate, type Locale } from '$lib/i18n';
 import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '$lib/realtime/events';
 import { authenticateHeaders } from '../auth/request';
 import type { Actor } from '../auth/service';
@@ -38,6 +39,14 @@ let current: Io | undefined;
 /** The process's socket.io server once the http server is up (undefined in tools and tests without one). */
 export function currentIo(): Io | undefined {
 	return current;
+}
+
+/** The language of a socket's error messages: its locale cookie, else Accept-Language, else English. */
+export function socketLocale(socket: IoSocket): Locale {
+	const h = socket.handshake.headers;
+	const cookie = new RegExp(`(?:^|;\\s*)${LOCALE_COOKIE}=([^;]+)`).exec(h.cookie ?? '')?.[1];
+	if (cookie === 'zh-CN' || cookie === 'en') return cookie;
+	return negotiate(h['accept-language']) ?? 'en';
 }
 
 /** Connection handlers added by modules (shows, orders, …) once the server is up. */
@@ -158,7 +167,9 @@ export function createRealtime() {
 			const actor = await authenticate(req).catch(() => null);
 			if (!actor) {
 				res.writeHead(401, { 'content-type': 'application/json' });
-				res.end(JSON.stringify({ error: { code: 'unauthenticated', message: 'Sign in first.' } }));
+				const locale = negotiate(req.headers['accept-language']) ?? 'en';
+				const message = translate(locale, 'error.unauthenticated');
+				res.end(JSON.stringify({ error: { code: 'unauthenticated', message } }));
 				return;
 			}
 			(req as AuthedRequest).lotliveActor = actor;

@@ -5,7 +5,8 @@ import { db } from '../db';
 import { lots } from '../db/schema';
 import { fromZod } from '../errors';
 import { logger } from '../log';
-import { currentIo, registerSocketModule } from './io';
+import { translator } from '../http';
+import { currentIo, registerSocketModule, socketLocale } from './io';
 
 function toEvent(r: {
 	id: string;
@@ -64,7 +65,8 @@ registerSocketModule((_io, socket) => {
 		const parsed = WatchInput.safeParse(raw);
 		if (!parsed.success) {
 			const e = fromZod(parsed.error);
-			return ack({ ok: false, error: { code: e.code, message: e.message, field: e.field } });
+			const message = translator(socketLocale(socket))(e.message, e.params);
+			return ack({ ok: false, error: { code: e.code, message, field: e.field } });
 		}
 		try {
 			const actor = socket.data.actor;

@@ -128,6 +128,8 @@ export const lots = pgTable(
 		/** Copy of the category's path for prefix filtering without a join. */
 		categoryPath: text('category_path').notNull(),
 		title: text('title').notNull(),
+		/** The supplier's own SKU code (货号); a re-imported sheet updates the lot by it. */
+		supplierSku: text('supplier_sku'),
 		description: text('description').notNull().default(''),
 		source: lotSource('source').notNull(),
 		grade: lotGrade('grade').notNull(),
@@ -206,7 +208,10 @@ export const lots = pgTable(
 		index('lots_province_idx').on(t.warehouseProvince),
 		index('lots_scenarios_idx').using('gin', t.scenarios),
 		index('lots_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
-		index('lots_search_grams_idx').using('gin', t.searchGrams)
+		index('lots_search_grams_idx').using('gin', t.searchGrams),
+		uniqueIndex('lots_supplier_sku_idx')
+			.on(t.supplierId, t.supplierSku)
+			.where(sql`${t.supplierSku} is not null`)
 	]
 );
 

@@ -1,6 +1,6 @@
 import { getShow, lockHistory } from '$lib/server/live/shows';
 import { boardAccess } from '$lib/server/boards/service';
-import { requireActor } from '$lib/server/http';
+import { requireActor, translator } from '$lib/server/http';
 import { DEFAULT_POLICY } from '$lib/domain/policy';
 import type { PageServerLoad } from './$types';
 import { AppError } from '$lib/server/errors';
@@ -36,7 +36,11 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			lowStockUnits: DEFAULT_POLICY.live.lowStockUnits
 		};
 	} catch (e) {
-		if (e instanceof AppError) error(e.status, { message: e.message, code: e.code });
+		if (e instanceof AppError)
+			error(e.status, {
+				message: translator(locals.locale)(e.message, e.params),
+				code: e.code
+			});
 		throw e;
 	}
 };

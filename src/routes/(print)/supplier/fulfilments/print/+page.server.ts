@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { AppError } from '$lib/server/errors';
-import { requireUser } from '$lib/server/http';
+import { requireUser, translator } from '$lib/server/http';
 import { supplierFulfilments } from '$lib/server/orders';
 import type { PageServerLoad } from './$types';
 
@@ -17,7 +17,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		const fulfilments = await supplierFulfilments({ kind: 'user', user }, ids);
 		return { kind, fulfilments, generatedAt: new Date().toISOString() } as const;
 	} catch (e) {
-		if (e instanceof AppError) error(e.status, { message: e.message, code: e.code });
+		if (e instanceof AppError)
+			error(e.status, {
+				message: translator(locals.locale)(e.message, e.params),
+				code: e.code
+			});
 		throw e;
 	}
 };

@@ -1,0 +1,2 @@
+ALTER TABLE "lots" ADD COLUMN "supplier_sku" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "lots_supplier_sku_idx" ON "lots" USING btree ("supplier_id","supplier_sku") WHERE "lots"."supplier_sku" is not null;
