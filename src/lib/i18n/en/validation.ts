@@ -30,7 +30,8 @@ export default {
 	'v.tracking_no': 'Tracking number must be 6–40 letters or digits.',
 	'v.carrier_required': 'Carrier is required.',
 	'v.tracking_required': 'Tracking number is required.',
-	'v.order_total': 'The order’s total (quantity × unit price over its lines) must be at most {maximum} fen.',
+	'v.order_total':
+		'The order’s total (quantity × unit price over its lines) must be at most {maximum} fen.',
 	'v.order_lines': 'An order needs at least one line.',
 	'v.action': 'Unknown action.',
 	'v.packaging': 'Unknown packaging instruction.',

@@ -50,9 +50,9 @@ export const AcquireInput = z.object({ lotId: UUID, quantity: quantitySchema() }
  * with every retry of it.
  */
 export const IdempotencyKey = z
-	.string({ error: 'Idempotency-Key must be text.' })
+	.string({ error: 'input.err.idempotency_key' })
 	.regex(/^[\x21-\x7e]{1,255}$/, {
-		error: 'Idempotency-Key must be 1–255 visible ASCII characters.'
+		error: 'input.err.idempotency_key'
 	});
 
 /** What a key remembers of its request: the same key with another body is refused. */
@@ -63,12 +63,9 @@ function requestHash(input: { lotId: string; quantity: number }): string {
 }
 
 const idempotencyMismatch = () =>
-	new AppError(
-		'rule',
-		'idempotency_mismatch',
-		'This Idempotency-Key was already used for a different lock request (another lot or quantity).',
-		{ field: 'idempotencyKey' }
-	);
+	new AppError('rule', 'idempotency_mismatch', 'input.err.idempotency_mismatch', {
+		field: 'idempotencyKey'
+	});
 export const ChangeInput = z
 	.object({
 		quantity: quantitySchema(DEFAULT_POLICY, 0).optional(),

@@ -336,9 +336,9 @@ export async function setCurrentSlot(actor: Actor, showId: string, raw: unknown)
 
 const HistoryQuery = z.object({
 	after: z.coerce
-		.number({ error: 'after must be a lock event id.' })
-		.int({ error: 'after must be a lock event id.' })
-		.min(0, { error: 'after must be a lock event id.' })
+		.number({ error: 'input.err.after' })
+		.int({ error: 'input.err.after' })
+		.min(0, { error: 'input.err.after' })
 		.optional()
 });
 

@@ -15,7 +15,7 @@ import { AppError } from '../errors';
 export { z };
 export { text, multilineText, findControlChar, CONTROL_CHARS_MESSAGE } from './text';
 
-/** Placeholders of the date messages ({min}, {max}). */
+/** The accepted range (the catalogue's date messages spell it out, since a type error carries no params). */
 const RANGE = { min: INPUT_DATE_MIN, max: INPUT_DATE_MAX };
 
 /**
