@@ -619,7 +619,8 @@ test('(e) SIGTERM drains in-flight lock requests and flushes board saves before 
 			body: JSON.stringify({ lotId, quantity: 1 })
 		})
 	);
-	await sleep(30);
+	// the first answer: node 2 is granting, the other requests are connected and in flight
+	await Promise.race(inflight);
 	summary.faults.push('SIGTERM node2 with lock requests and a board save in flight');
 	await c.kill(1, 'SIGTERM');
 	client.close();
