@@ -66,6 +66,7 @@ test('the board’s script, notes and checklist are on air beside the supplier�
 
 	// ticking in the console during the broadcast reaches the board …
 	await items.nth(1).check();
+	await expect(items.nth(1)).toBeFocused();
 	const boardItem = boardPage.getByTestId('slot-detail').getByLabel('特写瑕疵位置');
 	await expect(boardItem).toBeChecked({ timeout: 5000 });
 	// … and unticking on the board reaches the console
@@ -80,6 +81,11 @@ test('the board’s script, notes and checklist are on air beside the supplier�
 			return slots[0]!.checklist.map((c) => c.done);
 		})
 		.toEqual([false, true]);
+
+	// the keyboard shortcuts keep working from a ticked box (the focus stays on it)
+	await items.nth(1).focus();
+	await consolePage.keyboard.press('ArrowDown');
+	await expect(material.getByTestId('board-script')).toContainText('加绒卫衣');
 
 	// an operator reads the team's material but cannot tick anything
 	const ops = await signedInContext(browser, baseURL!, OPERATOR);
