@@ -15,4 +15,4 @@ export default {
 	'input.err.idempotency_mismatch':
 		'This Idempotency-Key was already used for a different lock request (another lot or quantity).',
 	'input.err.after': 'after must be a lock event id.'
-};
+} as const satisfies Record<keyof typeof zh, string>;

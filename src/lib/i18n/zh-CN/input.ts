@@ -14,4 +14,4 @@ export default {
 	'input.err.idempotency_key': 'Idempotency-Key 须为 1–255 个可见 ASCII 字符。',
 	'input.err.idempotency_mismatch': '这个 Idempotency-Key 已用于另一次锁定请求（商品或数量不同）。',
 	'input.err.after': 'after 须为锁定记录的编号。'
-};
+} as const;
