@@ -200,7 +200,13 @@ export function fromZod(error: z.ZodError, params?: Record<string, string | numb
 		field: issue?.field || undefined,
 		params: { ...issue?.params, ...params },
 		issues:
-			issues.length > 1 ? issues.map((i) => ({ field: i.field, message: i.message, params: { ...i.params, ...params } })) : undefined
+			issues.length > 1
+				? issues.map((i) => ({
+						field: i.field,
+						message: i.message,
+						params: { ...i.params, ...params }
+					}))
+				: undefined
 	});
 }
 

@@ -28,7 +28,12 @@ export const ShipToInput = z.object({
 		.regex(/^\+?[0-9][0-9 -]{5,19}$/, { error: 'v.phone' }),
 	province: text(40),
 	city: text(40),
-	district: z.string().trim().max(40).refine(wellFormed, { error: 'input.err.control_chars' }).default(''),
+	district: z
+		.string()
+		.trim()
+		.max(40)
+		.refine(wellFormed, { error: 'input.err.control_chars' })
+		.default(''),
 	address: text(300)
 });
 
