@@ -30,7 +30,7 @@ export default defineConfig({
 	fullyParallel: false,
 	workers: 1,
 	retries: 0,
-	timeout: 30_000,
+	timeout: 60_000,
 	expect: { timeout: 7_000 },
 	reporter: process.env.CI ? [['list']] : [['list']],
 	use: {
@@ -50,7 +50,7 @@ export default defineConfig({
 	webServer: {
 		command: 'npm run build && tsx tests/e2e/serve.ts',
 		url: `http://127.0.0.1:${port}/healthz`,
-		timeout: 180_000,
+		timeout: 300_000,
 		reuseExistingServer: false,
 		stdout: 'pipe',
 		stderr: 'pipe',
