@@ -11,13 +11,21 @@ import { spawnNode } from '../helpers/spawn-node';
 import { makeUser } from '../helpers/users';
 
 /** Sends a raw websocket upgrade request and returns the status line of the answer. */
-function rawUpgrade(port: number, path: string): Promise<string> {
+function rawUpgrade(
+	port: number,
+	path: string,
+	headers: Record<string, string> = {}
+): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const s = net.connect(port, '127.0.0.1', () => {
 			s.write(
 				`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\n` +
 					'Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' +
-					'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'
+					'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
+					Object.entries(headers)
+						.map(([k, v]) => `${k}: ${v}\r\n`)
+						.join('') +
+					'\r\n'
 			);
 		});
 		let buf = '';
@@ -62,6 +70,26 @@ describe('in this process', () => {
 		);
 		const r = await fetch(`${srv.url}/socket.io/?EIO=4&transport=polling`);
 		expect(r.status).toBe(401);
+	});
+
+	it('refuses socket.io and /collab from another site’s page carrying cookies, not from its own', async () => {
+		const board = '/collab/11111111-1111-4111-8111-111111111111';
+		const io = '/socket.io/?EIO=4&transport=websocket';
+		const foreign = { Origin: 'http://evil.example', Cookie: 'lotlive_session=x' };
+		expect(await rawUpgrade(srv.port, board, foreign)).toMatch(/^HTTP\/1\.1 403/);
+		expect(await rawUpgrade(srv.port, io, foreign)).toMatch(/^HTTP\/1\.1 403/);
+		const polling = await fetch(`${srv.url}/socket.io/?EIO=4&transport=polling`, {
+			headers: foreign
+		});
+		expect(polling.status).toBe(403);
+		expect(await polling.json()).toMatchObject({ error: { code: 'csrf' } });
+		// the page's own origin goes on to the socket's authentication (a bad session: 401)
+		const own = { Origin: `http://127.0.0.1:${srv.port}`, Cookie: 'lotlive_session=x' };
+		expect(await rawUpgrade(srv.port, board, own)).toMatch(/^HTTP\/1\.1 401/);
+		// no Origin (a script or server): authentication decides, as before
+		expect(await rawUpgrade(srv.port, board, { Cookie: 'lotlive_session=x' })).toMatch(
+			/^HTTP\/1\.1 401/
+		);
 	});
 
 	it('answers a socket listener that throws with an internal error ack, and stays up', async () => {

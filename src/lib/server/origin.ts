@@ -208,3 +208,14 @@ export function csrfErrorBody(locale: Locale, origin: string | null) {
 		}
 	};
 }
+
+/**
+ * Whether a websocket upgrade or socket.io request comes from a page of another site carrying
+ * this site's cookies (cross-site websocket hijacking): it has an Origin that the same check as
+ * form posts refuses. Clients that send no Origin (servers, scripts) or no cookie are not a
+ * browser riding on a session and pass to the socket's own authentication.
+ */
+export function crossSiteSocket(header: HeaderGetter, connectionProtocol: string): boolean {
+	if (!header('origin') || !header('cookie')) return false;
+	return !checkCsrf({ method: 'POST', header, protocol: connectionProtocol }).ok;
+}

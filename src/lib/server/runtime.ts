@@ -20,7 +20,9 @@ import './catalog/module';
 import './ledger/module';
 import { startJobs } from './jobs';
 import { hotApi } from './hot-api';
-import { listeningOrigins } from './origin';
+import { crossSiteSocket, csrfErrorBody, listeningOrigins } from './origin';
+import { apiLocaleOf } from './http';
+import { writeUpgradeError } from './realtime/upgrade';
 import { guardUpgrade, installProcessGuards } from './guard';
 import { stopRateLimits } from './ratelimit';
 import './boards/collab';
@@ -98,6 +100,9 @@ export function attach(server: HttpServer): {
 	}
 	installProcessGuards();
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+		if ((rt.matches(req.url) || collab.matches(req.url)) && fromOtherSite(req)) {
+			return writeUpgradeError(socket, 403, 'csrf');
+		}
 		// A failure in either handler is logged and answered, never an unhandled rejection.
 		if (rt.matches(req.url)) {
 			guardUpgrade('socket.io', req.url, socket, () => rt.handleUpgrade(req, socket, head));
@@ -110,6 +115,12 @@ export function attach(server: HttpServer): {
 		/** Returns true when the request was taken (socket.io polling). */
 		handleRequest(req, res) {
 			if (!rt.matches(req.url)) return false;
+			if (fromOtherSite(req)) {
+				res.writeHead(403, { 'content-type': 'application/json' });
+				const locale = apiLocaleOf(undefined, req.headers['accept-language']);
+				res.end(JSON.stringify(csrfErrorBody(locale, req.headers.origin ?? null)));
+				return true;
+			}
 			rt.handleRequest(req, res).catch((err: unknown) => {
 				logger().error({ err, url: req.url?.slice(0, 300) }, 'socket.io request failed');
 				if (!res.headersSent) {
@@ -121,6 +132,18 @@ export function attach(server: HttpServer): {
 		},
 		handleApi: hotApi
 	};
+}
+
+/** A socket.io or /collab request from another site's page with this site's cookies (see origin.ts). */
+function fromOtherSite(req: IncomingMessage): boolean {
+	const header = (name: string) => {
+		const v = req.headers[name.toLowerCase()];
+		return Array.isArray(v) ? v.join(', ') : v;
+	};
+	return crossSiteSocket(
+		header,
+		(req.socket as { encrypted?: boolean }).encrypted ? 'https:' : 'http:'
+	);
 }
 
 export async function shutdown(): Promise<void> {
