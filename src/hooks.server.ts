@@ -170,8 +170,12 @@ const handleLog: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-/** Requests whose page or endpoint failed because the database was unreachable (handleError). */
-const unreachable = new WeakSet<RequestEvent>();
+/**
+ * Requests whose page or endpoint failed because the database was unreachable (handleError).
+ * Keyed by the Request: the event handleError is given for a page load is not always the object
+ * the handles saw, the request is.
+ */
+const unreachable = new WeakSet<Request>();
 
 /**
  * While Postgres is unreachable (restart, failover) every request is answered 503 with
@@ -192,7 +196,7 @@ const handleUnavailable: Handle = async ({ event, resolve }) => {
 		const { status, body, headers } = errorPayload(e, locale);
 		return json(body, { status, headers });
 	}
-	if (response.status === 500 && unreachable.has(event)) {
+	if (response.status === 500 && unreachable.has(event.request)) {
 		const headers = new Headers(response.headers);
 		for (const [k, v] of Object.entries(retryAfterHeaders())) headers.set(k, v);
 		return new Response(response.body, { status: 503, headers });
@@ -228,7 +232,7 @@ export const handle = sequence(
 
 export const handleError: HandleServerError = ({ error: err, event, status }) => {
 	if (isDatabaseUnavailable(err)) {
-		unreachable.add(event);
+		unreachable.add(event.request);
 		logger().warn(
 			{ reason: (err as Error).message, path: event.url.pathname },
 			'database unavailable: answering 503'
