@@ -1,6 +1,9 @@
+import { afterAll, beforeAll } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/realtime/events';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/session';
+import { seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
+import { startRealtimeServer } from './server';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -27,4 +30,22 @@ export function socketClients(url: () => string) {
 			for (const s of open.splice(0)) s.close();
 		}
 	};
+}
+
+/**
+ * A realtime server on the file's demo-seeded database for the whole file, with socket.io clients
+ * that are closed after it (beforeAll/afterAll registered here).
+ */
+export function demoSocketServer() {
+	let srv: Awaited<ReturnType<typeof startRealtimeServer>>;
+	const clients = socketClients(() => srv.url);
+	beforeAll(async () => {
+		await seedDemoIfEmpty();
+		srv = await startRealtimeServer();
+	});
+	afterAll(async () => {
+		clients.closeAll();
+		await srv.close();
+	});
+	return clients;
 }

@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ShowStockChangedV1 } from '../../src/lib/realtime/events';
 import { createShow } from '../../src/lib/server/live/shows';
-import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
+import { DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
 import { demoActor, stockedLots } from '../helpers/demo';
-import { startRealtimeServer } from '../helpers/server';
-import { socketClients } from '../helpers/sockets';
+import { demoSocketServer } from '../helpers/sockets';
 import { makeUser } from '../helpers/users';
 
-let srv: Awaited<ReturnType<typeof startRealtimeServer>>;
-const clients = socketClients(() => srv.url);
+const clients = demoSocketServer();
 const client = (token: string) => clients.connect(token);
-
-beforeAll(async () => {
-	await seedDemoIfEmpty();
-	srv = await startRealtimeServer();
-});
-afterAll(async () => {
-	clients.closeAll();
-	await srv.close();
-});
 
 describe('live show over socket.io', () => {
 	it('locks with an acknowledgement and pushes show counters to watchers', async () => {

@@ -1,24 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
 import { stockLocks } from '../../src/lib/server/db/schema';
 import { createShow } from '../../src/lib/server/live/shows';
-import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
+import { DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
 import { demoActor, stockedLots } from '../helpers/demo';
-import { startRealtimeServer } from '../helpers/server';
-import { socketClients } from '../helpers/sockets';
+import { demoSocketServer } from '../helpers/sockets';
 
-let srv: Awaited<ReturnType<typeof startRealtimeServer>>;
-const clients = socketClients(() => srv.url);
-
-beforeAll(async () => {
-	await seedDemoIfEmpty();
-	srv = await startRealtimeServer();
-});
-afterAll(async () => {
-	clients.closeAll();
-	await srv.close();
-});
+const clients = demoSocketServer();
 
 describe('LockAcquireV1 with an idempotencyKey', () => {
 	it('a re-sent event (same key, same body) acks the same lock; another body is idempotency_mismatch', async () => {
