@@ -62,10 +62,13 @@ async function selectSlot(page: Page, n: number) {
 	);
 }
 
-async function typeAtEnd(page: Page, text: string) {
-	const box = page.getByTestId('script');
-	await box.click();
+async function caretAtEnd(page: Page) {
+	await page.getByTestId('script').click();
 	await page.keyboard.press('Control+End');
+}
+
+async function typeAtEnd(page: Page, text: string) {
+	await caretAtEnd(page);
 	await page.keyboard.type(text, { delay: 25 });
 }
 
@@ -97,7 +100,15 @@ test('two people type into the same slot script at once and both end with the sa
 	).toBeVisible();
 	await expect(pb.getByTestId('presence-peer')).toHaveCount(2);
 
-	await Promise.all([typeAtEnd(pa, '【主播：先讲面料】'), typeAtEnd(pb, '【场控：提醒上链接】')]);
+	// Both carets are placed before either types. Were one to start first, the other's caret
+	// would land inside the first one's half-typed words and the CRDT would rightly keep the
+	// second run there (what a real editor does too), so the words would look interleaved.
+	await caretAtEnd(pa);
+	await caretAtEnd(pb);
+	await Promise.all([
+		pa.keyboard.type('【主播：先讲面料】', { delay: 25 }),
+		pb.keyboard.type('【场控：提醒上链接】', { delay: 25 })
+	]);
 
 	const sa = pa.getByTestId('script');
 	const sb = pb.getByTestId('script');
