@@ -1,6 +1,12 @@
 import { SvelteMap } from 'svelte/reactivity';
 import { appSocket, type AppSocket } from '$lib/realtime/client';
-import type { FulfilmentsChangedV1, ShowStockChangedV1 } from '$lib/realtime/events';
+import type {
+	AckResult,
+	FulfilmentsChangedV1,
+	LockV1,
+	LotCountersV1,
+	ShowStockChangedV1
+} from '$lib/realtime/events';
 
 export interface ConsoleSlot {
 	id: string;
@@ -24,6 +30,20 @@ export { HISTORY_LINES, mergeHistory, type HistoryEntry } from './history';
 
 /** After a lock change, wait this long for more before fetching the record (a burst is one fetch). */
 const HISTORY_DEBOUNCE_MS = 150;
+/** How long a lock press waits for the server's answer before sending the same request again. */
+export const LOCK_ACK_MS = 4_000;
+/** Sends of one lock press (the first and its retries, all under one Idempotency-Key). */
+export const LOCK_SENDS = 3;
+
+/**
+ * A fresh Idempotency-Key for a lock press. `crypto.randomUUID` exists only in secure contexts,
+ * and the console is also used over plain http on a shop's LAN address; getRandomValues is not
+ * restricted.
+ */
+export function newIdempotencyKey(): string {
+	const b = crypto.getRandomValues(new Uint8Array(16));
+	return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
 
 export type Notice =
 	| { kind: 'ok'; key: 'live.locked_ok'; n: number }
@@ -50,6 +70,12 @@ export class LiveShow {
 	private historyTimer: ReturnType<typeof setTimeout> | undefined;
 	private historyFetch: Promise<void> | null = null;
 	private historyAgain = false;
+	/**
+	 * A lock press whose answer never came: it may have locked. Pressing again for the same lot
+	 * and quantity sends the same key, so the server answers with that lock instead of taking
+	 * the stock a second time.
+	 */
+	private unsettled: { lotId: string; quantity: number; key: string } | null = null;
 
 	constructor(
 		readonly showId: string,
@@ -180,12 +206,25 @@ export class LiveShow {
 	}
 
 	async lock(slot: ConsoleSlot, quantity: number): Promise<void> {
-		if (!this.socket || this.busy) return;
+		const socket = this.socket;
+		if (!socket || this.busy) return;
 		this.busy = true;
+		const u = this.unsettled;
+		const key =
+			u && u.lotId === slot.lotId && u.quantity === quantity ? u.key : newIdempotencyKey();
+		this.unsettled = { lotId: slot.lotId, quantity, key };
+		const request = { showId: this.showId, lotId: slot.lotId, quantity, idempotencyKey: key };
 		try {
-			const res = await this.socket
-				.timeout(10_000)
-				.emitWithAck('LockAcquireV1', { showId: this.showId, lotId: slot.lotId, quantity });
+			let res: AckResult<{ lock: LockV1; counters: LotCountersV1; replayed: boolean }> | undefined;
+			// A lost answer (slow network, a reconnect) is retried with the same key: one lock.
+			for (let send = 1; res === undefined; send++) {
+				try {
+					res = await socket.timeout(LOCK_ACK_MS).emitWithAck('LockAcquireV1', request);
+				} catch (e) {
+					if (send >= LOCK_SENDS) throw e;
+				}
+			}
+			this.unsettled = null;
 			if (res.ok) {
 				this.notice = { kind: 'ok', key: 'live.locked_ok', n: quantity };
 				void this.refreshHistory();

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FulfilmentChangedV1, ShowStockChangedV1 } from '$lib/realtime/events';
-import { HISTORY_LINES, LiveShow, mergeHistory, type HistoryEntry } from './live-show.svelte';
+import {
+	HISTORY_LINES,
+	LOCK_SENDS,
+	LiveShow,
+	mergeHistory,
+	newIdempotencyKey,
+	type HistoryEntry
+} from './live-show.svelte';
 
 const showId = '11111111-1111-4111-8111-111111111111';
 const item = (over: Partial<FulfilmentChangedV1>): FulfilmentChangedV1 => ({
@@ -108,5 +115,87 @@ describe('LiveShow lock record', () => {
 		live.notice = { kind: 'error', code: 'insufficient_stock', message: 'x', available: 3 };
 		await live.transition('ended');
 		expect(live.notice).toBeNull();
+	});
+});
+
+describe('LiveShow lock presses', () => {
+	const slot = {
+		id: 'slot-1',
+		position: 1,
+		lotId: '22222222-2222-4222-8222-222222222222',
+		title: '连衣裙',
+		grade: 'B' as const,
+		livePriceFen: 3500,
+		plannedLockQty: 10,
+		talkingPoints: '',
+		defectDescription: null,
+		supplierName: '供应商'
+	};
+	const granted = {
+		ok: true as const,
+		data: {
+			lock: {} as never,
+			counters: {} as never,
+			replayed: false
+		}
+	};
+
+	/** A socket whose acks follow `script`: 'lost' rejects like socket.io's timeout. */
+	function fakeSocket(script: ('lost' | 'ok')[]) {
+		const sent: { idempotencyKey?: string; quantity: number }[] = [];
+		const socket = {
+			timeout: () => ({
+				emitWithAck: async (_event: string, p: { idempotencyKey?: string; quantity: number }) => {
+					sent.push(p);
+					const step = script.shift() ?? 'lost';
+					if (step === 'lost') throw new Error('operation has timed out');
+					return granted;
+				}
+			})
+		};
+		return { socket, sent };
+	}
+	const liveWith = (socket: unknown) => {
+		const live = new LiveShow(showId, [slot], {
+			status: 'live',
+			currentSlotId: null,
+			counters: []
+		});
+		(live as unknown as { socket: unknown }).socket = socket;
+		(live as unknown as { refreshHistory: () => Promise<void> }).refreshHistory = async () => {};
+		return live;
+	};
+
+	it('retries a lost answer with the same key, so the server grants one lock', async () => {
+		const { socket, sent } = fakeSocket(['lost', 'ok']);
+		const live = liveWith(socket);
+		await live.lock(slot, 5);
+		expect(sent).toHaveLength(2);
+		expect(sent[0]!.idempotencyKey).toMatch(/^[0-9a-f]{32}$/);
+		expect(sent[1]!.idempotencyKey).toBe(sent[0]!.idempotencyKey);
+		expect(live.notice).toEqual({ kind: 'ok', key: 'live.locked_ok', n: 5 });
+	});
+
+	it('after every send is lost, pressing again for the same lot and quantity re-sends that key', async () => {
+		const { socket, sent } = fakeSocket(['lost', 'lost', 'lost', 'ok', 'ok']);
+		const live = liveWith(socket);
+		await live.lock(slot, 5);
+		expect(live.notice).toMatchObject({ kind: 'error', code: 'timeout' });
+		expect(sent).toHaveLength(LOCK_SENDS);
+		await live.lock(slot, 5);
+		expect(sent[LOCK_SENDS]!.idempotencyKey).toBe(sent[0]!.idempotencyKey);
+		expect(live.notice).toMatchObject({ kind: 'ok' });
+		// the answer came: the next press is a new lock with a new key
+		await live.lock(slot, 5);
+		expect(sent[LOCK_SENDS + 1]!.idempotencyKey).not.toBe(sent[0]!.idempotencyKey);
+	});
+
+	it('a different quantity after a lost answer is a new request with a new key', async () => {
+		const { socket, sent } = fakeSocket(['lost', 'lost', 'lost', 'ok']);
+		const live = liveWith(socket);
+		await live.lock(slot, 5);
+		await live.lock(slot, 6);
+		expect(sent[LOCK_SENDS]!.idempotencyKey).not.toBe(sent[0]!.idempotencyKey);
+		expect(newIdempotencyKey()).not.toBe(newIdempotencyKey());
 	});
 });
