@@ -6,7 +6,7 @@ import { AppError, parse } from '../errors';
 import { catalogActor, isOperator } from './actor';
 import { currentPolicy } from './policy';
 import { LotFilterInput, toLotFilter, type LotFilter, type Sort } from './schemas';
-import { summaryColumns, toSummary, visibleSql, type LotSummary } from './service';
+import { summaryColumns, toSummary, visibleSql, type LotSummary } from './lots-read';
 
 type ActorLike = Parameters<typeof catalogActor>[0];
 

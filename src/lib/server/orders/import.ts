@@ -1,6 +1,6 @@
 import { sheetDateTime } from '$lib/domain/input';
 import type { Actor } from '../auth/service';
-import { readSheet } from '../catalog/import';
+import { readSheet } from '../catalog/import-sheet';
 import { AppError } from '../errors';
 import { authorizeShow } from '../live/access';
 import { bulkShip, readShipSheet, type BulkShipReport } from './fulfil';
