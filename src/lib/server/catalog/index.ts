@@ -8,8 +8,7 @@ export {
 	getSupplier,
 	listSupplierDocuments,
 	listSuppliers,
-	setSupplierStatus,
-	updateSupplierProfile
+	setSupplierStatus
 } from './suppliers';
 export { createSupplierProfile } from './profile';
 export { blockLot, createLot, unblockLot, updateLot } from './lots';

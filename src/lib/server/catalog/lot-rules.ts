@@ -145,7 +145,7 @@ export function checkDraft(d: LotDraft, ctx: LotContext): Issue[] {
 	return issues;
 }
 
-export function issueError(i: Issue, all?: Issue[]): AppError {
+function issueError(i: Issue, all?: Issue[]): AppError {
 	const details =
 		i.code === 'price_out_of_band' && i.params
 			? { band: { grade: i.params.grade, min: i.params.min, max: i.params.max } }

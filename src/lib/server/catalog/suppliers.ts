@@ -5,7 +5,7 @@ import { db, type DbOrTx } from '../db';
 import { brands, lots, orgs, supplierDocuments, suppliers } from '../db/schema';
 import { AppError, forbidden, notFound, parse } from '../errors';
 import { catalogActor, isOperator, requireOperator } from './actor';
-import { SupplierProfileInput, SupplierStatusInput } from './schemas';
+import { SupplierStatusInput } from './schemas';
 import { EXT_BY_MIME, mediaStorage, mediaUrl, sniffMime } from './storage';
 
 type ActorLike = Parameters<typeof catalogActor>[0];
@@ -79,13 +79,6 @@ export async function setSupplierStatus(actorLike: ActorLike, orgId: string, raw
 		.where(eq(suppliers.orgId, orgId))
 		.returning({ orgId: suppliers.orgId });
 	if (rows.length === 0) throw notFound('Supplier');
-}
-
-export async function updateSupplierProfile(actorLike: ActorLike, raw: unknown) {
-	const actor = catalogActor(actorLike);
-	if (actor.role !== 'supplier_staff' || !actor.orgId) throw forbidden('lot.err.supplier_only');
-	const input = parse(SupplierProfileInput, raw);
-	await db().update(suppliers).set(input).where(eq(suppliers.orgId, actor.orgId));
 }
 
 export async function listSupplierDocuments(actorLike: ActorLike, orgId: string) {
