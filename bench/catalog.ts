@@ -10,7 +10,7 @@ import { db } from '../src/lib/server/db';
 import { facetCounts, searchLots } from '../src/lib/server/catalog/search';
 import { refreshSalesStats } from '../src/lib/server/catalog/sales';
 import type { LotFilter } from '../src/lib/server/catalog/schemas';
-import { listBrands } from '../src/lib/server/catalog/service';
+import { listBrands } from '../src/lib/server/catalog';
 import { generateLots } from '../src/lib/server/seed/demo';
 import { rng } from '../src/lib/server/seed/random';
 import { benchDatabase } from './lib/database';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { db } from '../../src/lib/server/db';
 import { brands, categories, orgs, users } from '../../src/lib/server/db/schema';
 import type { CatalogActor } from '../../src/lib/server/catalog/actor';
-import { setSupplierStatus } from '../../src/lib/server/catalog/service';
+import { setSupplierStatus } from '../../src/lib/server/catalog';
 import { DEMO_CATEGORIES } from '../../src/lib/server/seed/demo';
 import { makeUser } from './users';
 

@@ -1,7 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importLots, type ImportResult } from '../../src/lib/server/catalog/import';
-import { createLot, updateLot } from '../../src/lib/server/catalog/service';
+import { createLot, updateLot } from '../../src/lib/server/catalog';
 import { db } from '../../src/lib/server/db';
 import { lots } from '../../src/lib/server/db/schema';
 import { translator } from '../../src/lib/server/http';

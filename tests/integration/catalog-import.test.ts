@@ -1,11 +1,8 @@
 import ExcelJS from 'exceljs';
 import { count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-	exportLotsXlsx,
-	importLots,
-	type ImportProgress
-} from '../../src/lib/server/catalog/import';
+import { exportLotsXlsx } from '../../src/lib/server/catalog/export-sheet';
+import { importLots, type ImportProgress } from '../../src/lib/server/catalog/import';
 import { db } from '../../src/lib/server/db';
 import { lots } from '../../src/lib/server/db/schema';
 import { translator } from '../../src/lib/server/http';

@@ -9,7 +9,7 @@ import { DEFAULT_POLICY } from '../../src/lib/domain/policy';
 import { wilsonLowerBoundBp } from '../../src/lib/domain/repurchase';
 import { refreshSalesStats } from '../../src/lib/server/catalog/sales';
 import { pageKeysQuery, rowsOf, searchLots } from '../../src/lib/server/catalog/search';
-import { createLot } from '../../src/lib/server/catalog/service';
+import { createLot } from '../../src/lib/server/catalog';
 import { localDiskStorage, setMediaStorage } from '../../src/lib/server/catalog/storage';
 import { db } from '../../src/lib/server/db';
 import { lotSales, lots } from '../../src/lib/server/db/schema';

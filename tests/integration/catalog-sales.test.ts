@@ -9,7 +9,7 @@ import {
 	refreshRepurchase,
 	refreshSalesStats
 } from '../../src/lib/server/catalog/sales';
-import { createLot, getLot, openMedia } from '../../src/lib/server/catalog/service';
+import { createLot, getLot, openMedia } from '../../src/lib/server/catalog';
 import { rowsOf, searchLots } from '../../src/lib/server/catalog/search';
 import { localDiskStorage, setMediaStorage } from '../../src/lib/server/catalog/storage';
 import { db } from '../../src/lib/server/db';

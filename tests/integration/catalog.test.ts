@@ -14,7 +14,7 @@ import {
 	setSupplierStatus,
 	unblockLot,
 	updateLot
-} from '../../src/lib/server/catalog/service';
+} from '../../src/lib/server/catalog';
 import { facetCounts, searchLots } from '../../src/lib/server/catalog/search';
 import { localDiskStorage, setMediaStorage } from '../../src/lib/server/catalog/storage';
 import type { CatalogActor } from '../../src/lib/server/catalog/actor';

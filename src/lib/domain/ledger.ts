@@ -40,13 +40,13 @@ export interface SaleLineRef {
 	lotId: string;
 }
 
-export const CASH: AccountKey = { kind: 'cash', orgId: null };
-export const ESCROW: AccountKey = { kind: 'escrow', orgId: null };
-export const REVENUE: AccountKey = { kind: 'platform_revenue', orgId: null };
+const CASH: AccountKey = { kind: 'cash', orgId: null };
+const ESCROW: AccountKey = { kind: 'escrow', orgId: null };
+const REVENUE: AccountKey = { kind: 'platform_revenue', orgId: null };
 export const supplierPayable = (orgId: string): AccountKey => ({ kind: 'supplier_payable', orgId });
 export const hostPayable = (orgId: string): AccountKey => ({ kind: 'host_payable', orgId });
 
-export function assertFen(n: number, what = 'amount'): void {
+function assertFen(n: number, what = 'amount'): void {
 	if (!Number.isSafeInteger(n))
 		throw new RangeError(`${what} must be a whole number of fen, got ${n}`);
 }
@@ -126,12 +126,12 @@ export interface SaleParties {
 }
 
 /** The commission rate that applies: none when no host team sold the line. */
-export function effectiveCommissionBp(p: Pick<SaleParties, 'hostOrgId' | 'commissionBp'>): number {
+function effectiveCommissionBp(p: Pick<SaleParties, 'hostOrgId' | 'commissionBp'>): number {
 	return p.hostOrgId === null ? 0 : p.commissionBp;
 }
 
 /** How a sale line's net divides, with its parties' rates. */
-export function saleSplit(netFen: number, p: SaleParties): Split {
+function saleSplit(netFen: number, p: SaleParties): Split {
 	return split(netFen, effectiveCommissionBp(p), p.feeBp);
 }
 

@@ -33,7 +33,7 @@ export const FULFILMENT_ACTIONS = [
 export type FulfilmentAction = (typeof FULFILMENT_ACTIONS)[number];
 
 /** Which side may take an action: the shipping supplier, the selling host team, or either. */
-export type ActionSide = 'supplier' | 'team' | 'either';
+type ActionSide = 'supplier' | 'team' | 'either';
 
 interface Transition {
 	from: readonly FulfilmentStatus[];
@@ -104,27 +104,12 @@ export function availableActions(
 	});
 }
 
-/** Statuses in which the fulfilment's units are still allocated (not shipped, not given back). */
-export function holdsStock(status: FulfilmentStatus): boolean {
-	return (
-		status === 'pending' ||
-		status === 'accepted' ||
-		status === 'packed' ||
-		status === 'address_problem'
-	);
-}
-
-/** Statuses after which nothing more happens to the fulfilment. */
-export function isClosed(status: FulfilmentStatus): boolean {
-	return status === 'returned' || status === 'cancelled' || status === 'out_of_stock';
-}
-
 /** Units go back to free stock (or the show's lock, while the show is live) on these moves. */
 export function returnsUnits(to: FulfilmentStatus): boolean {
 	return to === 'cancelled' || to === 'out_of_stock';
 }
 
-export function returnWindowClosesAt(deliveredAt: Date | null, policy: Policy): Date | null {
+function returnWindowClosesAt(deliveredAt: Date | null, policy: Policy): Date | null {
 	if (!deliveredAt) return null;
 	return new Date(deliveredAt.getTime() + policy.orders.returnWindowDays * 86_400_000);
 }

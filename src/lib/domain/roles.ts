@@ -1,5 +1,5 @@
 /** Who uses LotLive. Each role belongs to at most one organisation of the matching kind. */
-export const ROLES = ['operator', 'supplier_staff', 'host', 'assistant', 'buyer'] as const;
+const ROLES = ['operator', 'supplier_staff', 'host', 'assistant', 'buyer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ORG_KIND_BY_ROLE = {
@@ -12,7 +12,6 @@ export const ORG_KIND_BY_ROLE = {
 
 /** Roles a person may choose when signing up; assistants join by invitation, operators are made. */
 export const SELF_SIGNUP_ROLES = ['buyer', 'supplier_staff', 'host'] as const;
-export type SelfSignupRole = (typeof SELF_SIGNUP_ROLES)[number];
 
 /** The parts of the product; each has a home path and the roles allowed in. */
 export const AREAS = {

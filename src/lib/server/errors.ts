@@ -109,8 +109,6 @@ export interface ErrorBody {
 	error: { code: string; message: string; field?: string; [k: string]: unknown };
 }
 
-export const invalid = (field: string, message: string, code: ErrorCode = 'invalid_input') =>
-	new AppError('invalid', code, message, { field });
 export const forbidden = (message = 'err.forbidden') =>
 	new AppError('forbidden', 'forbidden', message);
 

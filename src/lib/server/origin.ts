@@ -33,7 +33,7 @@ const FORM_MEDIA_TYPES = new Set([
 ]);
 
 /** The media type of a Content-Type header, lower-case, without parameters. */
-export function mediaTypeOf(contentType: string | null | undefined): string {
+function mediaTypeOf(contentType: string | null | undefined): string {
 	return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
 }
 
@@ -158,7 +158,7 @@ function state() {
 }
 
 /** The origin configuration of this process (cached; listening() sets the real port). */
-export function originConfig(): OriginConfig {
+function originConfig(): OriginConfig {
 	const s = state();
 	if (!s.cfg) {
 		const e = env();
@@ -187,13 +187,6 @@ export function listeningOrigins(port: number): string[] {
 	s.cfg = undefined;
 	const cfg = originConfig();
 	return [...new Set([...(cfg.origin ? [cfg.origin] : []), ...cfg.allowed])];
-}
-
-/** Tests change the environment; this forgets the cached configuration. */
-export function resetOriginConfig(): void {
-	const s = state();
-	s.cfg = undefined;
-	s.port = undefined;
 }
 
 /** The 403 body of a refused cross-site request, in the caller's language. */

@@ -131,9 +131,4 @@ export async function invalidateSession(sessionId: string): Promise<void> {
 	await db().delete(sessions).where(eq(sessions.id, sessionId));
 }
 
-export async function invalidateUserSessions(userId: string): Promise<void> {
-	forgetCachedSessions(userId);
-	await db().delete(sessions).where(eq(sessions.userId, userId));
-}
-
 export const SESSION_COOKIE = 'lotlive_session';

@@ -41,13 +41,6 @@ function fromUser(u: SessionUser): CatalogActor {
 }
 
 export const isOperator = (a: CatalogActor) => a.role === 'operator';
-export const isSupplier = (a: CatalogActor) => a.role === 'supplier_staff' && !!a.orgId;
-
-/** The supplier organisation an actor writes for; operators may name one. */
-export function requireSupplierOrg(a: CatalogActor): string {
-	if (!isSupplier(a)) throw forbidden('lot.err.supplier_only');
-	return a.orgId!;
-}
 
 export function requireOperator(a: CatalogActor): void {
 	if (!isOperator(a)) throw forbidden('lot.err.operator_only');

@@ -2,7 +2,8 @@ import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { AppError } from '../errors';
 import { formObject, requireUser, translator } from '../http';
 import { formField, lotFormToInput } from './forms';
-import { addLotMedia, createLot, removeLotMedia, updateLot } from './service';
+import { createLot, updateLot } from './lots';
+import { addLotMedia, removeLotMedia } from './media';
 
 /** A form action's failure: status, the error translated, its form field, the values to refill. */
 export function formFailure(

@@ -2,30 +2,24 @@
 // only this module writes the catalog tables.
 export { catalogActor, type CatalogActor } from './actor';
 export { currentPolicy } from './policy';
+export { listBrands, listCategories, type CategoryNode } from './reference';
 export {
-	addLotMedia,
 	addSupplierDocument,
-	blockLot,
-	createLot,
-	createSupplierProfile,
-	getLot,
-	getLotSummaries,
 	getSupplier,
-	listBrands,
-	listCategories,
 	listSupplierDocuments,
 	listSuppliers,
-	openMedia,
-	removeLotMedia,
-	setSupplierStatus,
-	unblockLot,
-	updateLot,
-	updateSupplierProfile,
-	type CategoryNode,
+	setSupplierStatus
+} from './suppliers';
+export { createSupplierProfile } from './profile';
+export { blockLot, createLot, unblockLot, updateLot } from './lots';
+export {
+	getLot,
+	getLotSummaries,
 	type LotDetail,
 	type LotSummary,
 	type MediaItem
-} from './service';
+} from './lots-read';
+export { addLotMedia, openMedia, removeLotMedia } from './media';
 export {
 	facetCounts,
 	parseLotFilter,
@@ -36,11 +30,6 @@ export {
 } from './search';
 export { recordSale, refreshSalesStats } from './sales';
 export type { LotFilter } from './schemas';
-export {
-	exportLotsXlsx,
-	importLots,
-	IMPORT_COLUMNS,
-	type ImportError,
-	type ImportProgress,
-	type ImportResult
-} from './import';
+export { importLots, type ImportError, type ImportProgress, type ImportResult } from './import';
+export { IMPORT_COLUMNS } from './import-sheet';
+export { exportLotsXlsx } from './export-sheet';

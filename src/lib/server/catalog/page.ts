@@ -2,7 +2,7 @@ import type { Locale } from '$lib/i18n';
 import { AppError } from '../errors';
 import { translator } from '../http';
 import { facetCounts, parseLotFilter, searchLots } from './search';
-import { listBrands, listCategories } from './service';
+import { listBrands, listCategories } from './reference';
 import { searchParamsObject, type LotFilter } from './schemas';
 import type { CatalogActor } from './actor';
 

@@ -1,8 +1,8 @@
 import type { DbOrTx } from '../db';
 import { suppliers } from '../db/schema';
 
-// Kept apart from service.ts so sign-up can import it without pulling in the realtime modules
-// (auth → catalog/service → realtime → auth would be an import cycle).
+// Kept apart from suppliers.ts and lots.ts so sign-up can import it without pulling in the realtime
+// modules (auth → catalog/lots → realtime → auth would be an import cycle).
 
 /**
  * The supplier profile of a new supplier organisation, waiting for admission. Called by sign-up

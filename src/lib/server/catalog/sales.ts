@@ -71,7 +71,7 @@ function lockedInOrder(where: SQL): SQL {
  * operations in the same order on double precision (z² computed here, as there), so the stored
  * rank is exactly the domain function's (tests/integration/catalog-sales.test.ts compares).
  */
-export function wilsonLowerBoundSql(successes: SQL, n: SQL, z: number): SQL {
+function wilsonLowerBoundSql(successes: SQL, n: SQL, z: number): SQL {
 	const zz = z * z;
 	const p = sql`(${successes}::float8 / ${n}::float8)`;
 	const nn = sql`${n}::float8`;

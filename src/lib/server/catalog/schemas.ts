@@ -277,12 +277,6 @@ export const SupplierStatusInput = z.object({
 	status: z.enum(['pending', 'admitted', 'blocked'], { error: 'lot.err.status' }),
 	reason: multilineText().trim().max(500, { error: 'lot.err.too_long' }).optional()
 });
-export const SupplierProfileInput = z.object({
-	province: text(40).optional(),
-	city: text(40).optional(),
-	description: para(2000).optional(),
-	type: z.enum(['brand_factory', 'brand_hq', 'wholesaler', 'ecommerce_returns']).optional()
-});
 
 export const SaleInput = z.object({
 	lotId: z.uuid(),

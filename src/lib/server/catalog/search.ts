@@ -6,7 +6,7 @@ import { AppError, parse } from '../errors';
 import { catalogActor, isOperator } from './actor';
 import { currentPolicy } from './policy';
 import { LotFilterInput, toLotFilter, type LotFilter, type Sort } from './schemas';
-import { summaryColumns, toSummary, visibleSql, type LotSummary } from './service';
+import { summaryColumns, toSummary, visibleSql, type LotSummary } from './lots-read';
 
 type ActorLike = Parameters<typeof catalogActor>[0];
 
@@ -30,11 +30,11 @@ interface Cursor {
 	id: string;
 }
 
-export function encodeCursor(c: Cursor): string {
+function encodeCursor(c: Cursor): string {
 	return Buffer.from(JSON.stringify([c.s, c.v, c.id])).toString('base64url');
 }
 
-export function decodeCursor(raw: string, sort: Sort): Cursor {
+function decodeCursor(raw: string, sort: Sort): Cursor {
 	const bad = () => new AppError('invalid', 'invalid_input', 'lot.err.cursor', { field: 'cursor' });
 	let parsed: unknown;
 	try {
@@ -655,11 +655,4 @@ async function scenarioCounts(where: SQL | undefined, into: Record<string, numbe
 export function rowsOf(res: unknown): Record<string, unknown>[] {
 	if (Array.isArray(res)) return res as Record<string, unknown>[];
 	return ((res as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
-}
-
-/** Parses and runs a catalog search in one call (API and page loaders). */
-export async function searchCatalog(raw: unknown, actor: ActorLike) {
-	catalogActor(actor);
-	const filter = parseLotFilter(raw);
-	return { filter, ...(await searchLots(filter)) };
 }

@@ -7,7 +7,7 @@ import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import postgres from 'postgres';
 import type { DbHandle } from './client';
 
-export function migrationsFolder(): string {
+function migrationsFolder(): string {
 	const candidates = [
 		process.env.MIGRATIONS_DIR,
 		path.resolve('drizzle'),

@@ -31,7 +31,6 @@ import {
 } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
 import { env } from '../env';
-import { logger } from '../log';
 import { actorIds, authorizeShow } from './access';
 import { KeyedBatcher } from './batcher';
 import { publishLockChanges } from './publish';
@@ -885,7 +884,3 @@ export async function releaseShowLocks(tx: Tx, showId: string): Promise<LotRow[]
 }
 
 export { countersOf, lotColumns, type LotRow };
-
-export function logLockError(err: unknown) {
-	logger().error({ err }, 'lock job failed');
-}

@@ -1,6 +1,6 @@
 import { sheetDateTime } from '$lib/domain/input';
 import type { Actor } from '../auth/service';
-import { readSheet } from '../catalog/import';
+import { readSheet } from '../catalog/import-sheet';
 import { AppError } from '../errors';
 import { authorizeShow } from '../live/access';
 import { bulkShip, readShipSheet, type BulkShipReport } from './fulfil';
@@ -11,7 +11,7 @@ import { OrderInput } from './schemas';
 type Cell = string | number | boolean | null;
 const str = (c: Cell | undefined) => (c === null || c === undefined ? '' : String(c)).trim();
 
-export async function sheetRows(bytes: Uint8Array): Promise<string[][]> {
+async function sheetRows(bytes: Uint8Array): Promise<string[][]> {
 	const rows = await readSheet(bytes);
 	return rows.map((r) => r.map((c) => str(c)));
 }

@@ -1,6 +1,6 @@
 import { isoDateTime, multilineText, z } from '$lib/server/validation';
 import { DEFAULT_POLICY } from '$lib/domain/policy';
-import { FULFILMENT_ACTIONS, PACKAGING } from '$lib/domain/orders';
+import { FULFILMENT_ACTIONS } from '$lib/domain/orders';
 
 const P = DEFAULT_POLICY.orders;
 
@@ -85,8 +85,6 @@ export const TransitionInput = z
 		}
 	});
 export type TransitionInput = z.infer<typeof TransitionInput>;
-
-export const PackagingInput = z.array(z.enum(PACKAGING, { error: 'v.packaging' })).max(3);
 
 export const ClaimInput = z.object({
 	severePieces: wholeNumber().min(1).max(10_000),

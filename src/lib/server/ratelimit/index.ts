@@ -50,10 +50,8 @@ export function rules() {
 	} satisfies Record<string, Rule>;
 }
 
-export type RuleName = keyof ReturnType<typeof rules>;
-
 /** A refusal: 429 rate_limited with the seconds to wait (the HTTP edge sends Retry-After). */
-export function rateLimited(rule: Rule, waitMs: number): AppError {
+function rateLimited(rule: Rule, waitMs: number): AppError {
 	const seconds = Math.max(1, Math.ceil(waitMs / 1000));
 	return new AppError('rate_limited', 'rate_limited', rule.message ?? 'input.err.rate_limited', {
 		params: { seconds, minutes: Math.max(1, Math.ceil(seconds / 60)) },

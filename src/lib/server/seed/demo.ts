@@ -28,7 +28,7 @@ import { seedDemoOrders } from './orders';
 import { seedDemoLedger } from './ledger';
 
 export const DEMO_PASSWORD = 'demo1234';
-export const DEMO_DOMAIN = 'demo.lotlive.cn';
+const DEMO_DOMAIN = 'demo.lotlive.cn';
 
 /** The demo accounts the README lists. */
 export const DEMO_ACCOUNTS = {

@@ -31,7 +31,7 @@ const DESTS: [string, number][] = [
  * Partner freight rates for every demo route, in two tiers: parcels (1+ pieces) and bulk
  * (100+ pieces; Guangzhou → Shandong 500 pieces: market ¥2000, partner ¥1600, as in DOMAIN.md).
  */
-export function demoFreightRates() {
+function demoFreightRates() {
 	const rows: (typeof freightRates.$inferInsert)[] = [];
 	for (const origin of ORIGINS) {
 		for (const [dest, f] of DESTS) {

@@ -138,7 +138,7 @@ function chunk(type: string, data: Uint8Array): Buffer {
 }
 
 /** Encodes RGB pixels (row-major, 3 bytes each) as a PNG. */
-export function encodePng(width: number, height: number, rgb: Uint8Array): Buffer {
+function encodePng(width: number, height: number, rgb: Uint8Array): Buffer {
 	const raw = Buffer.alloc((width * 3 + 1) * height);
 	for (let y = 0; y < height; y++) {
 		raw[y * (width * 3 + 1)] = 0; // filter: none
