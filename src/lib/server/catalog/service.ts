@@ -20,7 +20,7 @@ import { AppError, forbidden, notFound, parse } from '../errors';
 import { publishStock } from '../realtime/stock';
 import { catalogActor, isOperator, requireOperator, type CatalogActor } from './actor';
 export { createSupplierProfile } from './profile';
-import { currentPolicy } from './policy';
+import { currentPolicy } from '../platform/policy';
 import {
 	BlockInput,
 	LotCreateInput,
@@ -28,7 +28,7 @@ import {
 	SupplierProfileInput,
 	SupplierStatusInput
 } from './schemas';
-import { EXT_BY_MIME, mediaStorage, mediaUrl, sniffMime } from './storage';
+import { EXT_BY_MIME, mediaStorage, mediaUrl, sniffMime } from '../platform/storage';
 import { isUuid } from '../ids';
 
 type ActorLike = Parameters<typeof catalogActor>[0];
@@ -259,7 +259,7 @@ export interface LotContext {
 
 export async function loadLotContext(tx: DbOrTx = db()): Promise<LotContext> {
 	const [policy, cats, brandRows] = await Promise.all([
-		currentPolicy(tx),
+		currentPolicy(),
 		listCategories(tx),
 		listBrands(tx)
 	]);
@@ -949,7 +949,7 @@ export async function addLotMedia(
 ): Promise<MediaItem> {
 	const actor = catalogActor(actorLike);
 	if (!isUuid(lotId)) throw notFound('Lot', 'id');
-	const policy = await currentPolicy();
+	const policy = currentPolicy();
 	const mime = sniffMime(input.bytes);
 	const photo = input.kind === 'photo';
 	const allowed = photo ? ['image/png', 'image/jpeg', 'image/webp'] : ['video/webm', 'video/mp4'];
@@ -1012,7 +1012,7 @@ export async function removeLotMedia(
 ): Promise<void> {
 	const actor = catalogActor(actorLike);
 	if (!isUuid(lotId) || !isUuid(mediaId)) throw notFound('Media', 'id');
-	const policy = await currentPolicy();
+	const policy = currentPolicy();
 	const key = await db().transaction(async (tx) => {
 		const lot = await ownedLotForUpdate(tx, actor, lotId);
 		const [m] = await tx

@@ -8,3 +8,4 @@ export * from './boards';
 export * from './orders';
 export * from './ledger';
 export * from './ratelimit';
+export * from './platform';
