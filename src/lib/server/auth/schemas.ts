@@ -14,9 +14,19 @@ export const emailSchema = z
 
 export const passwordSchema = z
 	.string({ error: 'auth.err.required' })
-	// the minimum in force when the password is checked, not when this module loaded
-	.refine((s) => s.length >= passwordMin(), {
-		error: 'auth.err.password_short'
+	// the minimum in force when the password is checked, not when this module loaded; reported
+	// as zod's own too_small so the message gets its {min}
+	.superRefine((s, ctx) => {
+		const minimum = passwordMin();
+		if (s.length < minimum)
+			ctx.addIssue({
+				code: 'too_small',
+				minimum,
+				origin: 'string',
+				inclusive: true,
+				input: s,
+				message: 'auth.err.password_short'
+			});
 	})
 	.max(256, { error: 'auth.err.password_long' });
 
