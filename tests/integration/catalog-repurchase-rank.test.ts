@@ -10,7 +10,7 @@ import { wilsonLowerBoundBp } from '../../src/lib/domain/repurchase';
 import { refreshSalesStats } from '../../src/lib/server/catalog/sales';
 import { pageKeysQuery, rowsOf, searchLots } from '../../src/lib/server/catalog/search';
 import { createLot } from '../../src/lib/server/catalog';
-import { localDiskStorage, setMediaStorage } from '../../src/lib/server/catalog/storage';
+import { localDiskStorage, setMediaStorage } from '../../src/lib/server/platform/storage';
 import { db } from '../../src/lib/server/db';
 import { lotSales, lots } from '../../src/lib/server/db/schema';
 import { generateLots, seedDemoIfEmpty } from '../../src/lib/server/seed/demo';

@@ -11,7 +11,7 @@ import {
 } from '../../src/lib/server/catalog/sales';
 import { createLot, getLot, openMedia } from '../../src/lib/server/catalog';
 import { rowsOf, searchLots } from '../../src/lib/server/catalog/search';
-import { localDiskStorage, setMediaStorage } from '../../src/lib/server/catalog/storage';
+import { localDiskStorage, setMediaStorage } from '../../src/lib/server/platform/storage';
 import { db } from '../../src/lib/server/db';
 import { lotMedia, lotSales, lots, settings } from '../../src/lib/server/db/schema';
 import { DEMO_LOT_COUNT, DEMO_VIDEO_LOTS, seedDemoIfEmpty } from '../../src/lib/server/seed/demo';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageKeysQuery, searchLots, searchPlan } from '../../src/lib/server/catalog/search';
 import type { LotFilter } from '../../src/lib/server/catalog/schemas';
 import { listBrands } from '../../src/lib/server/catalog';
-import { localDiskStorage, setMediaStorage } from '../../src/lib/server/catalog/storage';
+import { localDiskStorage, setMediaStorage } from '../../src/lib/server/platform/storage';
 import { db } from '../../src/lib/server/db';
 import { generateLots, seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
 import { rng } from '../../src/lib/server/seed/random';

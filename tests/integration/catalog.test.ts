@@ -16,7 +16,7 @@ import {
 	updateLot
 } from '../../src/lib/server/catalog';
 import { facetCounts, searchLots } from '../../src/lib/server/catalog/search';
-import { localDiskStorage, setMediaStorage } from '../../src/lib/server/catalog/storage';
+import { localDiskStorage, setMediaStorage } from '../../src/lib/server/platform/storage';
 import type { CatalogActor } from '../../src/lib/server/catalog/actor';
 import { db } from '../../src/lib/server/db';
 import { lots, suppliers } from '../../src/lib/server/db/schema';

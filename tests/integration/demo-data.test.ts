@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sizeBreakdownMatchesStock, sizeBreakdownTotal } from '../../src/lib/domain/sizes';
 import { deriveLotFields } from '../../src/lib/domain/pricing';
-import { localDiskStorage, setMediaStorage } from '../../src/lib/server/catalog/storage';
+import { localDiskStorage, setMediaStorage } from '../../src/lib/server/platform/storage';
 import { db } from '../../src/lib/server/db';
 import { lots, orgs, suppliers } from '../../src/lib/server/db/schema';
 import { generateLots, seedDemoIfEmpty } from '../../src/lib/server/seed/demo';

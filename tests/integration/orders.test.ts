@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db, dbHandle, execRows } from '../../src/lib/server/db';
@@ -9,14 +9,13 @@ import {
 	fulfilments,
 	lots,
 	orders,
-	orgs,
-	settings
+	orgs
 } from '../../src/lib/server/db/schema';
 import { AppError } from '../../src/lib/server/errors';
 import { translator } from '../../src/lib/server/http';
-import { forgetPolicyCache } from '../../src/lib/server/catalog/policy';
+import { savePolicy } from '../../src/lib/server/platform/policy';
 import { refreshSalesStats } from '../../src/lib/server/catalog/sales';
-import { setMediaStorage } from '../../src/lib/server/catalog/storage';
+import { setMediaStorage } from '../../src/lib/server/platform/storage';
 import { claimWithPhotos, openClaimPhoto } from '../../src/lib/server/orders/claim-photos';
 import { forgetFreightRates } from '../../src/lib/server/orders/freight';
 import { acquireLock } from '../../src/lib/server/live/locks';
@@ -221,14 +220,11 @@ describe('placing orders', () => {
 		expect(await lot(a)).toMatchObject({ locked: 3, allocated: 0 });
 		expect(await lot(b)).toMatchObject({ locked: before.locked, allocated: 0 });
 
-		await db()
-			.insert(settings)
-			.values({ scope: 'policy', key: 'orders', value: { allowFreeStock: true } })
-			.onConflictDoUpdate({
-				target: [settings.scope, settings.key],
-				set: { value: { allowFreeStock: true } }
-			});
-		forgetPolicyCache();
+		const { actor: operator } = await demoActor(DEMO_ACCOUNTS.operator);
+		await savePolicy(operator.user, {
+			changes: { 'orders.allowFreeStock': true },
+			reason: 'test: free stock'
+		});
 		try {
 			const ok = await placeOrder(host.actor, order(showId, [{ lotId: b, quantity: 5 }]));
 			expect(ok.order.fulfilments[0]!.lines[0]).toMatchObject({ quantity: 5, fromFree: 2 });
@@ -237,10 +233,10 @@ describe('placing orders', () => {
 			const e2 = await caught(placeOrder(host.actor, order(showId, [{ lotId: b, quantity: 6 }])));
 			expect(e2.toJSON().error).toMatchObject({ code: 'insufficient_stock', available: 5 });
 		} finally {
-			await db()
-				.delete(settings)
-				.where(and(eq(settings.scope, 'policy'), eq(settings.key, 'orders')));
-			forgetPolicyCache();
+			await savePolicy(operator.user, {
+				changes: { 'orders.allowFreeStock': false },
+				reason: 'test: back to locks only'
+			});
 		}
 	});
 
@@ -747,7 +743,7 @@ describe('import', () => {
 
 describe('OpenAPI', () => {
 	it('documents the orders API from the same schemas the API validates with', async () => {
-		const { openApiDocument } = await import('../../src/lib/server/catalog/openapi');
+		const { openApiDocument } = await import('../../src/lib/server/platform/openapi');
 		const doc = openApiDocument('http://localhost') as {
 			paths: Record<string, unknown>;
 			components: { schemas: Record<string, { required?: string[] }> };

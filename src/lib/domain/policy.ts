@@ -149,17 +149,113 @@ export const DEFAULT_POLICY: Policy = {
 	}
 };
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = {
+	[K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
 export type PolicyOverrides = DeepPartial<Policy>;
 
-/** Merges operator overrides over the defaults (two levels deep, which is all the policy has). */
-export function resolvePolicy(overrides: PolicyOverrides = {}): Policy {
-	const out = structuredClone(DEFAULT_POLICY) as unknown as Record<string, Record<string, unknown>>;
-	for (const [section, values] of Object.entries(overrides)) {
-		if (!values || !(section in out)) continue;
-		for (const [k, v] of Object.entries(values)) {
-			if (v !== undefined && k in out[section]!) out[section]![k] = v;
+const isPlain = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Merges operator overrides over the defaults, at any depth (a new nested field such as a
+ * per-grade table needs no change here). Keys the defaults do not have, and values of another
+ * kind than the default's (an object for a number, a string for a boolean), are ignored: an
+ * override stored under an older shape of the policy never breaks the one in force.
+ */
+export function resolvePolicy(
+	overrides: PolicyOverrides = {},
+	base: Policy = DEFAULT_POLICY
+): Policy {
+	const out = structuredClone(base) as unknown as Record<string, unknown>;
+	return mergeInto(out, overrides) as unknown as Policy;
+}
+
+function mergeInto(target: Record<string, unknown>, over: unknown): Record<string, unknown> {
+	if (!isPlain(over)) return target;
+	for (const [k, v] of Object.entries(over)) {
+		if (v === undefined || !Object.hasOwn(target, k)) continue;
+		const cur = target[k];
+		if (isPlain(cur)) mergeInto(cur, v);
+		else if (Array.isArray(cur)) {
+			if (Array.isArray(v)) target[k] = structuredClone(v);
+		} else if (typeof v === typeof cur) target[k] = v;
+	}
+	return target;
+}
+
+/** One difference between two policies: the dotted path of a leaf and both values. */
+export interface PolicyChange {
+	path: string;
+	from: unknown;
+	to: unknown;
+}
+
+/** Every leaf that differs (arrays compared whole), in the policy's own key order. */
+export function diffPolicy(before: Policy, after: Policy): PolicyChange[] {
+	const out: PolicyChange[] = [];
+	const walk = (a: unknown, b: unknown, path: string) => {
+		if (isPlain(a) && isPlain(b)) {
+			for (const k of Object.keys(a)) walk(a[k], b[k], path ? `${path}.${k}` : k);
+		} else if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path, from: a, to: b });
+	};
+	walk(before, after, '');
+	return out;
+}
+
+/** The overrides that turn `DEFAULT_POLICY` (or `base`) into `policy`: only the leaves that differ. */
+export function overridesOf(policy: Policy, base: Policy = DEFAULT_POLICY): PolicyOverrides {
+	const out: Record<string, unknown> = {};
+	for (const { path, to } of diffPolicy(base, policy)) {
+		const keys = path.split('.');
+		let at = out;
+		for (const k of keys.slice(0, -1)) at = (at[k] ??= {}) as Record<string, unknown>;
+		at[keys.at(-1)!] = to;
+	}
+	return out as PolicyOverrides;
+}
+
+/** A rule between fields that a per-field bound cannot say; `message` is a catalogue key. */
+export interface PolicyProblem {
+	field: string;
+	message: string;
+	params?: Record<string, string | number>;
+}
+
+const GRADES: Grade[] = ['A', 'B', 'C'];
+
+/**
+ * The rules that tie fields together: each grade band has min ≤ max and no two bands overlap
+ * (touching ends, as A 15–20% and B 10–15%, is allowed: the bounds are inclusive and a price at
+ * 15% fits both); the host commission range has min ≤ default ≤ max. Empty: consistent.
+ */
+export function policyProblems(p: Policy): PolicyProblem[] {
+	const out: PolicyProblem[] = [];
+	const bands = p.pricing.bands;
+	for (const g of GRADES) {
+		if (bands[g].minBp > bands[g].maxBp)
+			out.push({ field: `pricing.bands.${g}.maxBp`, message: 'policy.err.band_min_max' });
+	}
+	for (const [i, g] of GRADES.entries()) {
+		for (const h of GRADES.slice(i + 1)) {
+			const a = bands[g];
+			const b = bands[h];
+			if (a.minBp < b.maxBp && b.minBp < a.maxBp)
+				out.push({
+					field: `pricing.bands.${h}.maxBp`,
+					message: 'policy.err.band_overlap',
+					params: { a: g, b: h }
+				});
 		}
 	}
-	return out as unknown as Policy;
+	const m = p.money;
+	if (m.commissionMinBp > m.commissionMaxBp)
+		out.push({ field: 'money.commissionMaxBp', message: 'policy.err.commission_min_max' });
+	else if (m.defaultCommissionBp < m.commissionMinBp || m.defaultCommissionBp > m.commissionMaxBp)
+		out.push({ field: 'money.defaultCommissionBp', message: 'policy.err.commission_default' });
+	if (p.auth.sessionRenewWithinDays > p.auth.sessionDays)
+		out.push({ field: 'auth.sessionRenewWithinDays', message: 'policy.err.renew_within' });
+	if (p.catalog.pageSize > p.catalog.maxPageSize)
+		out.push({ field: 'catalog.pageSize', message: 'policy.err.page_size' });
+	return out;
 }

@@ -12,6 +12,7 @@ import zhInput from './zh-CN/input';
 import zhValidation from './zh-CN/validation';
 import zhLotImport from './zh-CN/lot-import';
 import zhErrors from './zh-CN/errors';
+import zhPlatform from './zh-CN/platform';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -24,6 +25,7 @@ import enInput from './en/input';
 import enValidation from './en/validation';
 import enLotImport from './en/lot-import';
 import enErrors from './en/errors';
+import enPlatform from './en/platform';
 
 export const zhCN = {
 	...zhCommon,
@@ -37,7 +39,8 @@ export const zhCN = {
 	...zhInput,
 	...zhValidation,
 	...zhLotImport,
-	...zhErrors
+	...zhErrors,
+	...zhPlatform
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -51,7 +54,8 @@ export const en: Record<MessageKey, string> = {
 	...enInput,
 	...enValidation,
 	...enLotImport,
-	...enErrors
+	...enErrors,
+	...enPlatform
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -44,6 +44,8 @@ export async function orderPostReply(actor: Actor, body: unknown): Promise<ApiRe
 
 const ROUTES: {
 	pattern: RegExp;
+	/** The same path as the OpenAPI document names it (openapi.test.ts holds them together). */
+	openapi: string;
 	reply: (
 		actor: Actor,
 		m: RegExpMatchArray,
@@ -53,11 +55,23 @@ const ROUTES: {
 }[] = [
 	{
 		pattern: /^\/api\/v1\/shows\/([^/]+)\/locks$/,
+		openapi: '/api/v1/shows/{id}/locks',
 		reply: (actor, m, body, header) =>
 			lockAcquireReply(actor, decodePart(m[1]!), body, header('idempotency-key'))
 	},
-	{ pattern: /^\/api\/v1\/orders$/, reply: (actor, _m, body) => orderPostReply(actor, body) }
+	{
+		pattern: /^\/api\/v1\/orders$/,
+		openapi: '/api/v1/orders',
+		reply: (actor, _m, body) => orderPostReply(actor, body)
+	}
 ];
+
+/** The operations the lean path answers (all POST), for the OpenAPI coverage test. */
+export const HOT_API_OPERATIONS = ROUTES.map((r) => ({
+	method: 'POST',
+	path: r.openapi,
+	pattern: r.pattern
+}));
 
 /** A path segment as SvelteKit decodes it; a malformed escape stays as it is (then: 404). */
 function decodePart(part: string): string {

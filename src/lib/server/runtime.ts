@@ -13,6 +13,7 @@ import {
 	setCurrentCollab
 } from './collab/registry';
 import { seedDemoIfEmpty } from './seed/demo';
+import { startPolicySync } from './platform/policy';
 // Modules that register socket.io handlers or collab access resolvers on import.
 import './realtime/stock';
 import './live/module';
@@ -57,6 +58,8 @@ export function ready(): Promise<void> {
 		await migrateAndInit(handle, async () => {
 			if (env().SEED_DEMO) await seedDemoIfEmpty();
 		});
+		// The operator's policy, kept current on this node (NOTIFY + periodic re-read).
+		onShutdown(await startPolicySync());
 		logger().info(
 			{ db: handle.kind, ms: Math.round(performance.now() - started) },
 			'database ready'

@@ -1,4 +1,5 @@
-import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
+import type { Policy } from '$lib/domain/policy';
+import { currentPolicy } from '../platform/policy';
 import { authenticateApiToken, type Actor } from './service';
 import { SESSION_COOKIE, validateSessionToken, type ValidSession } from './session';
 
@@ -33,7 +34,7 @@ export function bearerToken(header: string | null | undefined): string | undefin
  */
 export async function authenticateHeaders(
 	headers: { cookie?: string | null; authorization?: string | null },
-	policy: Policy = DEFAULT_POLICY
+	policy: Policy = currentPolicy()
 ): Promise<{ actor: Actor; session?: ValidSession } | null> {
 	const bearer = bearerToken(headers.authorization);
 	if (bearer) {

@@ -1,9 +1,8 @@
 import { z } from '$lib/server/validation';
-import { DEFAULT_POLICY } from '$lib/domain/policy';
+import { currentPolicy } from '../platform/policy';
 import { SELF_SIGNUP_ROLES } from '$lib/domain/roles';
 
 // Messages are catalogue keys; the HTTP edge translates them for the caller.
-const min = DEFAULT_POLICY.auth.passwordMinLength;
 
 export const emailSchema = z
 	.string({ error: 'auth.err.required' })
@@ -15,7 +14,20 @@ export const emailSchema = z
 
 export const passwordSchema = z
 	.string({ error: 'auth.err.required' })
-	.min(min, { error: 'auth.err.password_short' })
+	// the minimum in force when the password is checked, not when this module loaded; reported
+	// as zod's own too_small so the message gets its {min}
+	.superRefine((s, ctx) => {
+		const minimum = passwordMin();
+		if (s.length < minimum)
+			ctx.addIssue({
+				code: 'too_small',
+				minimum,
+				origin: 'string',
+				inclusive: true,
+				input: s,
+				message: 'auth.err.password_short'
+			});
+	})
 	.max(256, { error: 'auth.err.password_long' });
 
 const name = z
@@ -53,4 +65,5 @@ export const AcceptInvitationInput = z.object({
 
 export const CreateApiTokenInput = z.object({ name });
 
-export { min as PASSWORD_MIN };
+/** The shortest password the policy in force accepts. */
+export const passwordMin = () => currentPolicy().auth.passwordMinLength;

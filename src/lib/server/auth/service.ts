@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
-import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
+import type { Policy } from '$lib/domain/policy';
+import { currentPolicy } from '../platform/policy';
 import { ORG_KIND_BY_ROLE } from '$lib/domain/roles';
 import { db } from '../db';
 import { env } from '../env';
@@ -11,7 +12,7 @@ import {
 	AcceptInvitationInput,
 	CreateApiTokenInput,
 	InviteInput,
-	PASSWORD_MIN,
+	passwordMin,
 	SignInInput,
 	SignUpInput
 } from './schemas';
@@ -50,7 +51,7 @@ export async function signUp(
 	raw: unknown,
 	origin: RequestOrigin = {}
 ): Promise<{ userId: string; orgId: string }> {
-	const input: SignUpInput = parse(SignUpInput, raw, { min: PASSWORD_MIN });
+	const input: SignUpInput = parse(SignUpInput, raw, { min: passwordMin() });
 	// Every well-formed attempt counts against the address (429 past RATE_LIMIT_SIGNUP_IP).
 	if (origin.ip) await hit([[rules().signUpIp, origin.ip]]);
 	const passwordHash = await hashPassword(input.password);
@@ -88,7 +89,7 @@ export async function signUp(
  */
 export async function signIn(
 	raw: unknown,
-	policy: Policy = DEFAULT_POLICY,
+	policy: Policy = currentPolicy(),
 	origin: RequestOrigin = {}
 ): Promise<{ token: string; expiresAt: Date; userId: string; role: Role; locale: string }> {
 	const input = parse(SignInInput, raw);
@@ -126,7 +127,7 @@ function requireHost(actor: SessionUser): string {
 export async function inviteAssistant(
 	actor: SessionUser,
 	raw: unknown,
-	policy: Policy = DEFAULT_POLICY
+	policy: Policy = currentPolicy()
 ): Promise<{ id: string; token: string; expiresAt: Date }> {
 	const orgId = requireHost(actor);
 	const { email } = parse(InviteInput, raw);
@@ -183,8 +184,8 @@ export async function findInvitation(token: string) {
 }
 
 /** Creates the assistant's account in the inviting team and signs them in. */
-export async function acceptInvitation(raw: unknown, policy: Policy = DEFAULT_POLICY) {
-	const input = parse(AcceptInvitationInput, raw, { min: PASSWORD_MIN });
+export async function acceptInvitation(raw: unknown, policy: Policy = currentPolicy()) {
+	const input = parse(AcceptInvitationInput, raw, { min: passwordMin() });
 	const passwordHash = await hashPassword(input.password);
 	try {
 		return await db().transaction(async (tx) => {

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { db, type DbOrTx } from '../db';
 import { orgs, sessions, users, type Role } from '../db/schema';
-import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
+import type { Policy } from '$lib/domain/policy';
+import { currentPolicy } from '../platform/policy';
 import { generateToken, hashToken } from './tokens';
 import { env } from '../env';
 
@@ -29,7 +30,7 @@ export const generateSessionToken = () => generateToken();
 
 export async function createSession(
 	userId: string,
-	policy: Policy = DEFAULT_POLICY,
+	policy: Policy = currentPolicy(),
 	tx: DbOrTx = db()
 ): Promise<{ token: string; expiresAt: Date }> {
 	const token = generateSessionToken();
@@ -78,7 +79,7 @@ export function forgetCachedSessions(userId?: string): void {
  */
 export async function validateSessionToken(
 	token: string,
-	policy: Policy = DEFAULT_POLICY
+	policy: Policy = currentPolicy()
 ): Promise<Validated | null> {
 	if (!token || token.length > 200) return null;
 	const id = hashToken(token);

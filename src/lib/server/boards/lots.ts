@@ -11,7 +11,7 @@ import { z } from '$lib/server/validation';
 import { db } from '../db';
 import { lotMedia } from '../db/schema';
 import { getLotSummaries, searchLots, type LotSummary as CatalogLot } from '../catalog';
-import { mediaUrl as catalogMediaUrl } from '../catalog/storage';
+import { mediaUrl as catalogMediaUrl } from '../platform/storage';
 
 import type { LotMediaView, LotSummary } from '$lib/boards/types';
 

@@ -1,7 +1,7 @@
 // The catalog module's public surface. Other modules (boards, live shows, orders) use these;
 // only this module writes the catalog tables.
 export { catalogActor, type CatalogActor } from './actor';
-export { currentPolicy } from './policy';
+export { currentPolicy } from '../platform/policy';
 export { listBrands, listCategories, type CategoryNode } from './reference';
 export {
 	addSupplierDocument,

@@ -7,7 +7,7 @@ import { buildSearchText, searchGrams } from '$lib/domain/search-text';
 import { db, type DbOrTx } from '../db';
 import type { Lot } from '../db/schema';
 import { AppError } from '../errors';
-import { currentPolicy } from './policy';
+import { currentPolicy } from '../platform/policy';
 import { listBrands, listCategories, type CategoryNode } from './reference';
 import type { LotCreateInput, LotPatchInput } from './schemas';
 
@@ -54,7 +54,7 @@ export interface LotContext {
 
 export async function loadLotContext(tx: DbOrTx = db()): Promise<LotContext> {
 	const [policy, cats, brandRows] = await Promise.all([
-		currentPolicy(tx),
+		currentPolicy(),
 		listCategories(tx),
 		listBrands(tx)
 	]);

@@ -7,7 +7,7 @@ import { brands, categories, lotMedia, lots, orgs, suppliers, type Lot } from '.
 import { notFound } from '../errors';
 import { isUuid } from '../ids';
 import { catalogActor, isOperator, type CatalogActor } from './actor';
-import { mediaUrl } from './storage';
+import { mediaUrl } from '../platform/storage';
 
 type ActorLike = Parameters<typeof catalogActor>[0];
 

@@ -10,8 +10,8 @@ import { isUuid } from '../ids';
 import { catalogActor, isOperator, type CatalogActor } from './actor';
 import { writableSupplier } from './lots';
 import { maySee, visibleSql, type MediaItem } from './lots-read';
-import { currentPolicy } from './policy';
-import { EXT_BY_MIME, mediaStorage, mediaUrl, sniffMime } from './storage';
+import { currentPolicy } from '../platform/policy';
+import { EXT_BY_MIME, mediaStorage, mediaUrl, sniffMime } from '../platform/storage';
 
 type ActorLike = Parameters<typeof catalogActor>[0];
 
@@ -26,7 +26,7 @@ export async function addLotMedia(
 ): Promise<MediaItem> {
 	const actor = catalogActor(actorLike);
 	if (!isUuid(lotId)) throw notFound('Lot', 'id');
-	const policy = await currentPolicy();
+	const policy = currentPolicy();
 	const mime = sniffMime(input.bytes);
 	const photo = input.kind === 'photo';
 	const allowed = photo ? ['image/png', 'image/jpeg', 'image/webp'] : ['video/webm', 'video/mp4'];
@@ -89,7 +89,7 @@ export async function removeLotMedia(
 ): Promise<void> {
 	const actor = catalogActor(actorLike);
 	if (!isUuid(lotId) || !isUuid(mediaId)) throw notFound('Media', 'id');
-	const policy = await currentPolicy();
+	const policy = currentPolicy();
 	const key = await db().transaction(async (tx) => {
 		const lot = await ownedLotForUpdate(tx, actor, lotId);
 		const [m] = await tx

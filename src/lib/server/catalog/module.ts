@@ -1,4 +1,4 @@
-import { DEFAULT_POLICY } from '$lib/domain/policy';
+import { currentPolicy } from '../platform/policy';
 import { registerJob } from '../jobs';
 import { logger } from '../log';
 import { refreshSalesStats } from './sales';
@@ -8,7 +8,10 @@ import { refreshSalesStats } from './sales';
 // several nodes at once: each run locks the marker row in `settings`.
 registerJob({
 	name: 'catalog-sales-stats',
-	everyMs: DEFAULT_POLICY.catalog.statsRefreshMinutes * 60_000,
+	// read when the jobs start (after ready() took in the operator's policy)
+	get everyMs() {
+		return currentPolicy().catalog.statsRefreshMinutes * 60_000;
+	},
 	run: async () => {
 		const r = await refreshSalesStats();
 		if (r.sales || r.repurchase) logger().info(r, 'catalog sales stats refreshed');

@@ -3,7 +3,7 @@ import type { Policy } from '$lib/domain/policy';
 import { db, uuidArray, type DbOrTx } from '../db';
 import { lotSales, lots, settings } from '../db/schema';
 import { notFound, parse } from '../errors';
-import { currentPolicy } from './policy';
+import { currentPolicy } from '../platform/policy';
 import { SaleInput } from './schemas';
 import { rowsOf } from './search';
 
@@ -15,7 +15,7 @@ import { rowsOf } from './search';
  */
 export async function recordSale(tx: DbOrTx, raw: SaleInput, policy?: Policy): Promise<boolean> {
 	const input = parse(SaleInput, raw);
-	const p = policy ?? (await currentPolicy(tx));
+	const p = policy ?? currentPolicy();
 	const [lot] = await tx
 		.select({ supplierId: lots.supplierId })
 		.from(lots)
@@ -179,7 +179,7 @@ const DAY = 86_400_000;
 export async function refreshSalesStats(
 	opts: { policy?: Policy; full?: boolean } = {}
 ): Promise<{ sales: number; repurchase: number; full: boolean }> {
-	const p = opts.policy ?? (await currentPolicy());
+	const p = opts.policy ?? currentPolicy();
 	const now = new Date();
 	return db().transaction(async (tx) => {
 		const [m] = await tx

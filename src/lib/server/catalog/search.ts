@@ -4,7 +4,7 @@ import { db, jsonValue, type DbOrTx } from '../db';
 import { lots, orgs } from '../db/schema';
 import { AppError, parse } from '../errors';
 import { catalogActor, isOperator } from './actor';
-import { currentPolicy } from './policy';
+import { currentPolicy } from '../platform/policy';
 import { LotFilterInput, toLotFilter, type LotFilter, type Sort } from './schemas';
 import { summaryColumns, toSummary, visibleSql, type LotSummary } from './lots-read';
 
@@ -522,7 +522,7 @@ export async function searchLots(
 	opts: { scope?: SearchScope; actor?: ActorLike } = {}
 ): Promise<SearchResult> {
 	const scope = resolveScope(opts);
-	const policy = await currentPolicy();
+	const policy = currentPolicy();
 	const sort = filter.sort ?? 'sales';
 	const limit = Math.min(filter.limit ?? policy.catalog.pageSize, policy.catalog.maxPageSize);
 	const keys = await pageKeys(filter, scope, limit);

@@ -6,7 +6,7 @@ import { brands, lots, orgs, supplierDocuments, suppliers } from '../db/schema';
 import { AppError, forbidden, notFound, parse } from '../errors';
 import { catalogActor, isOperator, requireOperator } from './actor';
 import { SupplierStatusInput } from './schemas';
-import { EXT_BY_MIME, mediaStorage, mediaUrl, sniffMime } from './storage';
+import { EXT_BY_MIME, mediaStorage, mediaUrl, sniffMime } from '../platform/storage';
 
 type ActorLike = Parameters<typeof catalogActor>[0];
 

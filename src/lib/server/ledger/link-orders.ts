@@ -2,7 +2,7 @@
 // escrow when orders are placed, refunds when parcels are cancelled, out of stock or returned,
 // the settlement clock when they are delivered, and charges to suppliers (replacement freight).
 import { inArray } from 'drizzle-orm';
-import { currentPolicy } from '../catalog/policy';
+import { currentPolicy } from '../platform/policy';
 import { ledgerSales } from '../db/schema';
 import { orderHooks } from '../orders/hooks';
 import {
@@ -48,7 +48,7 @@ export function linkLedgerToOrders(): void {
 		if (e.kind === 'replacement' || e.lines.length === 0) return;
 		const ids = e.lines.map((l) => l.id);
 		if (e.to === 'delivered') {
-			const policy = await currentPolicy(tx);
+			const policy = currentPolicy();
 			await recordDelivered(tx, {
 				saleLineIds: ids,
 				deliveredAt: e.at,

@@ -16,7 +16,7 @@ import { db, execRows, type Tx } from '../db';
 import { ledgerSales, ledgerTransactions, type LedgerSale } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
 import type { Policy } from '$lib/domain/policy';
-import { currentPolicy } from '../catalog/policy';
+import { currentPolicy } from '../platform/policy';
 import { post, postStatement, type NewTransaction } from './post';
 
 export interface SaleLineInput {
@@ -116,7 +116,7 @@ export async function recordPayments(
 	raws: { orderId: string; paidAt: Date; lines: SaleLineInput[] }[]
 ): Promise<void> {
 	if (raws.length === 0) return;
-	const policy = await currentPolicy(tx);
+	const policy = currentPolicy();
 	const all = paymentLines(raws, policy);
 	const fresh = new Set(
 		(await execRows<{ sale_line_id: string }>(salesInsert(all, policy, true), tx)).map(
@@ -428,7 +428,7 @@ export async function settleDue(
 	now: Date = new Date(),
 	limit: number = Number.POSITIVE_INFINITY
 ): Promise<{ settled: number; entries: number }> {
-	const { settleBatchSize: batch, settleWorkers } = (await currentPolicy()).money;
+	const { settleBatchSize: batch, settleWorkers } = currentPolicy().money;
 	let settled = 0;
 	let claimed = 0;
 	let entries = 0;

@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from '$lib/server/validation';
-import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
+import type { Policy } from '$lib/domain/policy';
+import { currentPolicy } from '../platform/policy';
+import { policyMax } from '../platform/policy-schema';
 import {
 	available,
 	decideBatch,
@@ -37,8 +39,12 @@ import { publishLockChanges } from './publish';
 
 const UUID = z.uuid({ error: 'v.id' });
 
-export function quantitySchema(policy: Policy = DEFAULT_POLICY, min = 1) {
-	return z.number().int({ error: 'v.integer' }).min(min).max(policy.live.maxLockQuantity);
+/** A lock quantity; its maximum is the given policy's, else the one in force at each check. */
+export function quantitySchema(policy?: Policy, min = 1) {
+	const n = z.number().int({ error: 'v.integer' }).min(min);
+	return policy
+		? n.max(policy.live.maxLockQuantity)
+		: n.superRefine(policyMax((p) => p.live.maxLockQuantity));
 }
 
 export const AcquireInput = z.object({ lotId: UUID, quantity: quantitySchema() });
@@ -67,7 +73,7 @@ const idempotencyMismatch = () =>
 	});
 export const ChangeInput = z
 	.object({
-		quantity: quantitySchema(DEFAULT_POLICY, 0).optional(),
+		quantity: quantitySchema(undefined, 0).optional(),
 		/** Push the expiry to this many minutes from now. */
 		extendMinutes: z
 			.number()
@@ -550,7 +556,7 @@ export async function acquireLock(
 	raw: unknown,
 	opts: { idempotencyKey?: unknown; policy?: Policy } = {}
 ): Promise<{ lock: LockView; counters: LotCounters; replayed: boolean }> {
-	const policy = opts.policy ?? DEFAULT_POLICY;
+	const policy = opts.policy ?? currentPolicy();
 	const input = parse(AcquireInput, raw);
 	const key =
 		opts.idempotencyKey === undefined || opts.idempotencyKey === null
@@ -677,7 +683,7 @@ export async function changeLock(
 	actor: Actor,
 	lockId: string,
 	raw: unknown,
-	policy: Policy = DEFAULT_POLICY
+	policy: Policy = currentPolicy()
 ): Promise<{ lock: LockView; counters: LotCounters }> {
 	const input = parse(ChangeInput, raw, { max: policy.live.maxLockQuantity });
 	const { showId, lotId } = await findLock(lockId);

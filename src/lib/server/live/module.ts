@@ -1,6 +1,6 @@
 // Wires the live module into the running server: socket.io events and the lock expiry job.
 import { z } from '$lib/server/validation';
-import { DEFAULT_POLICY } from '$lib/domain/policy';
+import { currentPolicy } from '../platform/policy';
 import type { Locale } from '$lib/i18n';
 import { rooms, type AckResult } from '$lib/realtime/events';
 import { AppError } from '../errors';
@@ -77,7 +77,10 @@ registerSocketModule((_io, socket) => {
 
 registerJob({
 	name: 'lock-expiry',
-	everyMs: DEFAULT_POLICY.live.expirySweepSeconds * 1000,
+	// read when the jobs start (after ready() took in the operator's policy)
+	get everyMs() {
+		return currentPolicy().live.expirySweepSeconds * 1000;
+	},
 	run: async () => {
 		const n = await expireDueLocks();
 		await deleteExpiredLockKeys();

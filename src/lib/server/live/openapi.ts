@@ -1,5 +1,23 @@
-import { errorResponse, toSchema, type Json } from '../openapi';
-import { AcquireInput } from './locks';
+import {
+	commonErrors,
+	errorResponse,
+	jsonBody,
+	jsonResponse,
+	queryParam,
+	toSchema,
+	uuidParam,
+	type Json,
+	type OpenApiPart
+} from '../openapi';
+import { AcquireInput, ChangeInput } from './locks';
+import {
+	CreateShowInput,
+	CurrentSlotInput,
+	FromBoardInput,
+	SlotPackagingInput,
+	TransitionInput,
+	UpdateShowInput
+} from './shows';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const ok = (description: string, schema: Json) => ({
@@ -8,7 +26,7 @@ const ok = (description: string, schema: Json) => ({
 });
 
 /** Schemas and paths of the live module's lock API, merged into /api/v1/openapi.json. */
-export function liveOpenApi(): { schemas: Json; paths: Json } {
+export function liveOpenApi(): OpenApiPart {
 	const lockResult = {
 		type: 'object',
 		properties: {
@@ -23,6 +41,10 @@ export function liveOpenApi(): { schemas: Json; paths: Json } {
 	return {
 		schemas: {
 			LockCreate: toSchema(AcquireInput),
+			LockChange: toSchema(ChangeInput),
+			ShowCreate: toSchema(CreateShowInput),
+			ShowFromBoard: toSchema(FromBoardInput),
+			ShowPatch: toSchema(UpdateShowInput),
 			Lock: {
 				type: 'object',
 				properties: {
@@ -48,10 +70,149 @@ export function liveOpenApi(): { schemas: Json; paths: Json } {
 			}
 		},
 		paths: {
+			'/api/v1/shows': {
+				get: {
+					summary: 'The caller’s team’s shows (operators: every show)',
+					responses: { '200': jsonResponse('{shows}'), ...commonErrors() }
+				},
+				post: {
+					summary:
+						'Create a show from a line-up ({title, scheduledAt?, slots}) or from a run-of-show board ({boardId, title?})',
+					requestBody: jsonBody({ oneOf: [ref('ShowCreate'), ref('ShowFromBoard')] }),
+					responses: {
+						'201': jsonResponse('{id}'),
+						...commonErrors('Not a host team writer'),
+						'404': errorResponse('Unknown board or lot'),
+						'422': errorResponse('A lot is not for sale')
+					}
+				}
+			},
+			'/api/v1/shows/{id}': {
+				parameters: [uuidParam()],
+				get: {
+					summary: 'A show with its line-up, locks and counters',
+					responses: {
+						'200': jsonResponse('{show, slots, locks, counters, canWrite}'),
+						...commonErrors('Not this show’s host team'),
+						'404': errorResponse('Unknown show')
+					}
+				},
+				patch: {
+					summary: 'Title, schedule, commission deal (within the policy band) or packaging',
+					requestBody: jsonBody(ref('ShowPatch')),
+					responses: {
+						'200': jsonResponse('{show}'),
+						...commonErrors('Not this show’s host team'),
+						'404': errorResponse('Unknown show'),
+						'422': errorResponse('Commission outside the policy band')
+					}
+				}
+			},
+			'/api/v1/shows/{id}/status': {
+				parameters: [uuidParam()],
+				post: {
+					summary: 'Go live, end or cancel; ending releases every remaining lock',
+					requestBody: jsonBody(toSchema(TransitionInput)),
+					responses: {
+						'200': jsonResponse('{show}'),
+						...commonErrors('Not this show’s host team'),
+						'404': errorResponse('Unknown show'),
+						'409': errorResponse('Not allowed from the show’s status')
+					}
+				}
+			},
+			'/api/v1/shows/{id}/current-slot': {
+				parameters: [uuidParam()],
+				put: {
+					summary: 'The slot on air now (null: none)',
+					requestBody: jsonBody(toSchema(CurrentSlotInput)),
+					responses: {
+						'200': jsonResponse('{show}'),
+						...commonErrors('Not this show’s host team'),
+						'404': errorResponse('Unknown show or slot')
+					}
+				}
+			},
+			'/api/v1/shows/{id}/slots/{slotId}': {
+				parameters: [uuidParam(), uuidParam('slotId')],
+				patch: {
+					summary: 'Packaging instructions for one slot’s parcels',
+					requestBody: jsonBody(toSchema(SlotPackagingInput)),
+					responses: {
+						'200': jsonResponse('{slot}'),
+						...commonErrors('Not this show’s host team'),
+						'404': errorResponse('Unknown show or slot')
+					}
+				}
+			},
+			'/api/v1/shows/{id}/history': {
+				parameters: [uuidParam()],
+				get: {
+					summary: 'Lock events of the show, newest last (the live console catching up)',
+					parameters: [queryParam('after', { type: 'string' }, 'Only events after this id')],
+					responses: {
+						'200': jsonResponse('{events}'),
+						...commonErrors('Not this show’s host team'),
+						'404': errorResponse('Unknown show')
+					}
+				}
+			},
+			'/api/v1/shows/{id}/lots/{lotId}/locks': {
+				parameters: [uuidParam(), uuidParam('lotId')],
+				delete: {
+					summary: 'Release every active lock the show holds on this lot',
+					responses: {
+						'200': jsonResponse('{released, counters}'),
+						...commonErrors('Not this show’s host team'),
+						'404': errorResponse('Unknown show or lot')
+					}
+				}
+			},
+			'/api/v1/locks/{id}': {
+				parameters: [uuidParam()],
+				patch: {
+					summary:
+						'{quantity} raises or lowers a lock (0 releases it); {extendMinutes} pushes its expiry',
+					requestBody: jsonBody(ref('LockChange')),
+					responses: {
+						'200': jsonResponse('{lock, counters}', lockResult),
+						...commonErrors('Not this show’s host team'),
+						'404': errorResponse('Unknown lock'),
+						'409': errorResponse('insufficient_stock, show_closed; nothing written')
+					}
+				},
+				delete: {
+					summary: 'Release a lock',
+					responses: {
+						'200': jsonResponse('{lock, counters}', lockResult),
+						...commonErrors('Not this show’s host team'),
+						'404': errorResponse('Unknown lock')
+					}
+				}
+			},
+			'/api/v1/lots/{id}/stock': {
+				parameters: [uuidParam()],
+				get: {
+					summary: 'A lot’s stock counters',
+					responses: {
+						'200': jsonResponse('{lotId, onHand, locked, allocated, available, version}'),
+						'401': errorResponse('Not signed in'),
+						'404': errorResponse('Unknown lot')
+					}
+				}
+			},
 			'/api/v1/shows/{id}/locks': {
 				parameters: [
 					{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }
 				],
+				get: {
+					summary: 'The show’s locks and its lots’ counters',
+					responses: {
+						'200': jsonResponse('{locks, counters}'),
+						...commonErrors('Not this show’s host team'),
+						'404': errorResponse('Unknown show')
+					}
+				},
 				post: {
 					summary:
 						'Lock units of a lot on the show’s line-up for the show (its host team). Also as the socket.io event LockAcquireV1 (idempotencyKey field).',

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { isoDateTime, multilineText, z } from '$lib/server/validation';
 import { canTransitionShow, type ShowStatus } from '$lib/domain/locks';
 import { PACKAGING } from '$lib/domain/orders';
-import { DEFAULT_POLICY } from '$lib/domain/policy';
+import { currentPolicy } from '../platform/policy';
 import type { Actor } from '../auth/service';
 import { db } from '../db';
 import {
@@ -103,7 +103,7 @@ export async function createShow(actor: Actor, raw: unknown): Promise<{ id: stri
 	});
 }
 
-const FromBoardInput = z.object({
+export const FromBoardInput = z.object({
 	boardId: z.uuid({ error: 'v.id' }),
 	title: z.string().trim().min(1).max(120).optional()
 });
@@ -207,7 +207,7 @@ export async function getShow(actor: Actor, showId: string) {
 	};
 }
 
-const TransitionInput = z.object({ status: z.enum(['live', 'ended', 'cancelled']) });
+export const TransitionInput = z.object({ status: z.enum(['live', 'ended', 'cancelled']) });
 
 /** Go live, end or cancel. Ending or cancelling releases every remaining lock in the same transaction. */
 export async function transitionShow(actor: Actor, showId: string, raw: unknown) {
@@ -238,7 +238,7 @@ export async function transitionShow(actor: Actor, showId: string, raw: unknown)
 	return res.show;
 }
 
-const UpdateShowInput = z
+export const UpdateShowInput = z
 	.object({
 		title: z.string().trim().min(1).max(120).optional(),
 		scheduledAt: isoDateTime().nullable().optional(),
@@ -264,7 +264,7 @@ export async function updateShow(actor: Actor, showId: string, raw: unknown) {
 	await authorizeShow(actor, showId, 'write');
 	const input = parse(UpdateShowInput, raw);
 	if (input.commissionBp !== undefined && input.commissionBp !== null) {
-		const { commissionMinBp: lo, commissionMaxBp: hi } = DEFAULT_POLICY.money;
+		const { commissionMinBp: lo, commissionMaxBp: hi } = currentPolicy().money;
 		if (input.commissionBp < lo || input.commissionBp > hi) {
 			throw new AppError('rule', 'commission_out_of_band', 'err.show_commission', {
 				field: 'commissionBp',
@@ -296,7 +296,7 @@ export async function updateShow(actor: Actor, showId: string, raw: unknown) {
 	});
 }
 
-const SlotPackagingInput = z.object({
+export const SlotPackagingInput = z.object({
 	packaging: z.array(z.enum(PACKAGING, { error: 'v.packaging' })).max(3)
 });
 
@@ -313,7 +313,7 @@ export async function setSlotPackaging(actor: Actor, showId: string, slotId: str
 	return slot;
 }
 
-const CurrentSlotInput = z.object({ slotId: z.uuid().nullable() });
+export const CurrentSlotInput = z.object({ slotId: z.uuid().nullable() });
 
 export async function setCurrentSlot(actor: Actor, showId: string, raw: unknown) {
 	await authorizeShow(actor, showId, 'write');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../auth/service';
-import { EXT_BY_MIME, mediaStorage, sniffMime } from '../catalog/storage';
+import { EXT_BY_MIME, mediaStorage, sniffMime } from '../platform/storage';
 import { and, eq, sql } from 'drizzle-orm';
 import { db } from '../db';
 import { defectClaims } from '../db/schema';

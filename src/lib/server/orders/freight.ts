@@ -84,7 +84,7 @@ export async function listRates() {
 		);
 }
 
-const RateInput = z.object({
+export const RateInput = z.object({
 	originProvince: z.string().trim().min(1).max(40),
 	destProvince: z.string().trim().min(1).max(40),
 	minPieces: z.number().int().min(1).max(1_000_000),

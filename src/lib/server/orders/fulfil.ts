@@ -8,7 +8,7 @@ import {
 	type FulfilmentStatus
 } from '$lib/domain/orders';
 import type { Actor } from '../auth/service';
-import { currentPolicy } from '../catalog/policy';
+import { currentPolicy } from '../platform/policy';
 import { db, type Tx } from '../db';
 import {
 	defectClaims,
@@ -65,7 +65,7 @@ export async function transitionFulfilment(
 ): Promise<FulfilmentWithActions> {
 	const input = parse(TransitionInput, raw);
 	if (!isUuid(id)) throw notFound('Fulfilment', 'id');
-	const policy = await currentPolicy();
+	const policy = currentPolicy();
 	const ids = actorIds(actor);
 	const moved = await db().transaction((tx) => move(tx, actor, id, input, ids, policy));
 	afterMove([moved]);
@@ -232,7 +232,7 @@ export interface BulkShipReport {
  * "already shipped").
  */
 export async function bulkShip(actor: Actor, rows: BulkShipRow[]): Promise<BulkShipReport> {
-	const policy = await currentPolicy();
+	const policy = currentPolicy();
 	const ids = actorIds(actor);
 	const report: BulkShipReport = { shipped: 0, failed: 0, rows: [] };
 	const numbers = rows.map((r) => Number(r.number.replace(/^#/, ''))).filter(Number.isSafeInteger);
@@ -335,7 +335,7 @@ export function readShipSheet(records: string[][]): BulkShipRow[] | AppError {
 export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unknown) {
 	const input = parse(ClaimInput, raw);
 	if (!isUuid(fulfilmentId)) throw notFound('Fulfilment', 'id');
-	const policy = await currentPolicy();
+	const policy = currentPolicy();
 	const ids = actorIds(actor);
 	const result = await db().transaction(async (tx) => {
 		const [f] = await tx

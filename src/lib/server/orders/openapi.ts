@@ -1,5 +1,6 @@
-import { errorResponse, toSchema, type Json } from '../openapi';
-import { ClaimInput, OrderInput, TransitionInput } from './schemas';
+import { errorResponse, toSchema, type Json, type OpenApiPart } from '../openapi';
+import { ClaimInput, OrderInput, RefundLineInput, TransitionInput } from './schemas';
+import { RateInput } from './freight';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const body = (schema: Json) => ({
@@ -18,7 +19,7 @@ const idParam = (name = 'id') => ({
 });
 
 /** Schemas and paths of the orders API, merged into /api/v1/openapi.json. */
-export function ordersOpenApi(): { schemas: Json; paths: Json } {
+export function ordersOpenApi(): OpenApiPart {
 	return {
 		schemas: {
 			OrderCreate: toSchema(OrderInput),
@@ -222,10 +223,45 @@ export function ordersOpenApi(): { schemas: Json; paths: Json } {
 					responses: { '200': ok('Quote or null', { type: 'object' }) }
 				}
 			},
-			'/api/v1/tokens': {
+			'/api/v1/freight/rates': {
+				get: {
+					summary: 'Partner freight rate tiers per route',
+					responses: { '200': ok('{rates}', { type: 'object' }) }
+				},
+				put: {
+					summary: 'Add or replace one rate tier of a route (operators)',
+					requestBody: body(toSchema(RateInput)),
+					responses: {
+						'200': ok('{rate}', { type: 'object' }),
+						'400': errorResponse('Invalid input (field named)'),
+						'403': errorResponse('Operators only')
+					}
+				}
+			},
+			'/api/v1/fulfilments/{id}/history': {
+				parameters: [idParam()],
+				get: {
+					summary: 'Every status change of a fulfilment: who, when, from, to',
+					responses: {
+						'200': ok('{events}', { type: 'object' }),
+						'403': errorResponse('Not this fulfilment’s supplier, host team or an operator'),
+						'404': errorResponse('Unknown fulfilment')
+					}
+				}
+			},
+			'/api/v1/fulfilments/{id}/refunds': {
+				parameters: [idParam()],
 				post: {
-					summary: 'Create an organisation API token (session only; hosts and suppliers)',
-					responses: { '201': ok('{id, token}: shown once', { type: 'object' }) }
+					summary:
+						'Partial refund of one line (host team); the commission shrinks in proportion, clawed back after settlement',
+					requestBody: body(toSchema(RefundLineInput)),
+					responses: {
+						'201': ok('{fulfilment}', ref('Fulfilment')),
+						'400': errorResponse('Invalid input (field named)'),
+						'403': errorResponse('Not this order’s host team'),
+						'404': errorResponse('Unknown fulfilment or line'),
+						'422': errorResponse('Refund above what the line has left')
+					}
 				}
 			}
 		}

@@ -5,7 +5,7 @@ import { resolveCommissionBp } from '$lib/domain/ledger';
 import { packagingFor, slaState, splitByShipper, type FreightQuote } from '$lib/domain/orders';
 import type { Policy } from '$lib/domain/policy';
 import type { Actor } from '../auth/service';
-import { currentPolicy } from '../catalog/policy';
+import { currentPolicy } from '../platform/policy';
 import { isDataRefusal, jsonValue, transactionFrom, uuidArray } from '../db';
 import { env } from '../env';
 import { fulfilments, orderLines, orders, type ShipTo } from '../db/schema';
@@ -59,7 +59,7 @@ export async function placeOrder(
 ): Promise<PlaceResult> {
 	const input = parse(OrderInput, raw);
 	const { teamId } = await authorizeShow(actor, input.showId, 'write');
-	const policy = await currentPolicy();
+	const policy = currentPolicy();
 	const ids = actorIds(actor);
 	const outcome = await batcher().submit(input.showId, {
 		input,

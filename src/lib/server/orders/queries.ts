@@ -9,7 +9,7 @@ import {
 } from '$lib/domain/orders';
 import type { Policy } from '$lib/domain/policy';
 import type { Actor } from '../auth/service';
-import { currentPolicy } from '../catalog/policy';
+import { currentPolicy } from '../platform/policy';
 import { db, type Db, type DbOrTx } from '../db';
 import {
 	defectClaims,
@@ -197,7 +197,7 @@ async function parcelViews(
 	given?: Policy
 ): Promise<FulfilmentView[]> {
 	if (rows.length === 0) return [];
-	const policy = given ?? (await currentPolicy(tx));
+	const policy = given ?? currentPolicy();
 	const ids = rows.map((r) => r.f.id);
 	const reads = preparedReads(tx);
 	const [lineRows, claims] = await Promise.all([

@@ -1,8 +1,6 @@
 import { isoDateTime, multilineText, z } from '$lib/server/validation';
-import { DEFAULT_POLICY } from '$lib/domain/policy';
+import { policyMax } from '../platform/policy-schema';
 import { FULFILMENT_ACTIONS } from '$lib/domain/orders';
-
-const P = DEFAULT_POLICY.orders;
 
 // Messages are catalogue keys: the process's zod error map (zod-messages.ts) gives the generic
 // ones (v.required, v.too_long with {maximum} …); the rules below name their own. Text is `z`
@@ -39,7 +37,9 @@ export const ShipToInput = z.object({
 
 export const OrderLineInput = z.object({
 	lotId: z.uuid(),
-	quantity: wholeNumber().min(1).max(P.maxQuantityPerLine),
+	quantity: wholeNumber()
+		.min(1)
+		.superRefine(policyMax((p) => p.orders.maxQuantityPerLine)),
 	/** What the consumer paid per unit, integer fen. */
 	unitPrice: fen().min(1).max(100_000_000)
 });
@@ -50,7 +50,7 @@ export const OrderInput = z.object({
 	lines: z
 		.array(OrderLineInput)
 		.min(1, { error: 'v.order_lines' })
-		.max(P.maxLinesPerOrder)
+		.superRefine(policyMax((p) => p.orders.maxLinesPerOrder, 'array'))
 		.refine((ls) => ls.reduce((t, l) => t + l.quantity * l.unitPrice, 0) <= MAX_ORDER_TOTAL_FEN, {
 			error: 'v.order_total',
 			params: { maximum: MAX_ORDER_TOTAL_FEN }

@@ -2,7 +2,8 @@ import { asc, count, eq } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { checkBand, deriveLotFields } from '$lib/domain/pricing';
 import { apportionSizes } from '$lib/domain/sizes';
-import { DEFAULT_POLICY, type Grade } from '$lib/domain/policy';
+import type { Grade } from '$lib/domain/policy';
+import { currentPolicy } from '../platform/policy';
 import { buildSearchText, searchGrams } from '$lib/domain/search-text';
 import { db, type DbOrTx } from '../db';
 import {
@@ -17,7 +18,7 @@ import {
 	type CategoryAttribute
 } from '../db/schema';
 import { refreshLotSales, refreshRepurchase } from '../catalog/sales';
-import { mediaStorage } from '../catalog/storage';
+import { mediaStorage } from '../platform/storage';
 import { DEMO_DEFECT_VIDEO_WEBM_BASE64 } from './demo-video';
 import { placeholderPng, type Shape } from './placeholder';
 import { hashPassword } from '../auth/password';
@@ -645,7 +646,7 @@ async function seedDemoMediaAndSales(tx: DbOrTx, buyerOrgs: string[]): Promise<v
 	await refreshLotSales(
 		tx,
 		rows.map((l) => l.id),
-		DEFAULT_POLICY
+		currentPolicy()
 	);
-	for (const s of supplierIds) await refreshRepurchase(tx, { supplierId: s }, DEFAULT_POLICY);
+	for (const s of supplierIds) await refreshRepurchase(tx, { supplierId: s }, currentPolicy());
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
-import { DEFAULT_POLICY } from '$lib/domain/policy';
+import { currentPolicy } from '../platform/policy';
 import { db } from '../db';
 import { lots, orgs, users } from '../db/schema';
 import { partyOrg } from '../ledger/access';
@@ -51,7 +51,7 @@ export async function seedDemoLedger(now: Date = new Date()): Promise<void> {
 		.orderBy(asc(lots.seq))
 		.limit(8);
 	if (picks.length === 0) return;
-	const { commissionMinBp, commissionMaxBp } = DEFAULT_POLICY.money;
+	const { commissionMinBp, commissionMaxBp } = currentPolicy().money;
 	const lines: (SaleLineInput & { paidAt: Date })[] = [];
 	for (let day = 20; day >= 0; day--) {
 		for (let k = 0; k < 2; k++) {

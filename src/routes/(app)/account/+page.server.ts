@@ -7,7 +7,7 @@ import {
 	listTeam,
 	revokeApiToken
 } from '$lib/server/auth/service';
-import { DEFAULT_POLICY } from '$lib/domain/policy';
+import { currentPolicy } from '$lib/server/platform/policy';
 import { AppError } from '$lib/server/errors';
 import { formObject, requireUser, translator } from '$lib/server/http';
 import { clientAddress } from '$lib/server/auth/actions';
@@ -19,7 +19,7 @@ export const load: PageServerLoad = async ({ locals }) => {
 		team: await listTeam(user),
 		invitations: user.role === 'host' ? await listOpenInvitations(user) : [],
 		tokens: user.role !== 'assistant' ? await listApiTokens(user) : [],
-		invitationDays: DEFAULT_POLICY.auth.invitationDays
+		invitationDays: currentPolicy().auth.invitationDays
 	};
 };
 

@@ -1,12 +1,12 @@
 import { redirect } from '@sveltejs/kit';
 import { homeOf } from '$lib/domain/roles';
 import { signUpAction } from '$lib/server/auth/actions';
-import { PASSWORD_MIN } from '$lib/server/auth/schemas';
+import { passwordMin } from '$lib/server/auth/schemas';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
 	if (locals.user) redirect(303, homeOf(locals.user.role));
-	return { passwordMin: PASSWORD_MIN };
+	return { passwordMin: passwordMin() };
 };
 
 export const actions: Actions = { default: signUpAction };

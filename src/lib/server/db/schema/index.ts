@@ -9,3 +9,4 @@ export * from './orders';
 export * from './ledger';
 export * from './ratelimit';
 export * from './trade';
+export * from './platform';

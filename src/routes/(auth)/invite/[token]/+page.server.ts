@@ -1,13 +1,13 @@
 import { findInvitation } from '$lib/server/auth/service';
 import { acceptInvitationAction } from '$lib/server/auth/actions';
-import { PASSWORD_MIN } from '$lib/server/auth/schemas';
+import { passwordMin } from '$lib/server/auth/schemas';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {
 	const inv = await findInvitation(params.token);
 	return {
 		invitation: inv ? { email: inv.email, teamName: inv.teamName } : null,
-		passwordMin: PASSWORD_MIN
+		passwordMin: passwordMin()
 	};
 };
 

@@ -1,7 +1,7 @@
 import { getShow, lockHistory } from '$lib/server/live/shows';
 import { boardAccess } from '$lib/server/boards/service';
 import { requireActor, translator } from '$lib/server/http';
-import { DEFAULT_POLICY } from '$lib/domain/policy';
+import { currentPolicy } from '$lib/server/platform/policy';
 import type { PageServerLoad } from './$types';
 import { AppError } from '$lib/server/errors';
 import { error } from '@sveltejs/kit';
@@ -33,7 +33,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 				...h,
 				at: h.at.toISOString()
 			})),
-			lowStockUnits: DEFAULT_POLICY.live.lowStockUnits
+			lowStockUnits: currentPolicy().live.lowStockUnits
 		};
 	} catch (e) {
 		if (e instanceof AppError)

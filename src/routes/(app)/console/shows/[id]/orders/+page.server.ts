@@ -1,5 +1,5 @@
 import { error, fail } from '@sveltejs/kit';
-import { currentPolicy } from '$lib/server/catalog/policy';
+import { currentPolicy } from '$lib/server/platform/policy';
 import { AppError } from '$lib/server/errors';
 import { requireActor, translator } from '$lib/server/http';
 import { getShow } from '$lib/server/live/shows';
