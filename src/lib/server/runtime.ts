@@ -14,7 +14,7 @@ import {
 } from './collab/registry';
 import { seedDemoIfEmpty } from './seed/demo';
 // Modules that register socket.io handlers or collab access resolvers on import.
-import './realtime/stock';
+import './stock/watch';
 import './live/module';
 import './catalog/module';
 import './ledger/module';

@@ -7,7 +7,7 @@ import { parseSizeList } from '$lib/catalog/sizes';
 import { db, type DbOrTx } from '../db';
 import { brands, lots, type Lot } from '../db/schema';
 import { AppError } from '../errors';
-import { publishStock } from '../realtime/stock';
+import { publishStock } from '../stock';
 import { zodIssueParams } from '../zod-messages';
 import { catalogActor, isOperator } from './actor';
 import { LotCreateInput, LotPatchInput } from './schemas';

@@ -17,7 +17,7 @@ import {
 	type Lot
 } from '../db/schema';
 import { AppError, forbidden, notFound, parse } from '../errors';
-import { publishStock } from '../realtime/stock';
+import { publishStock, setOnHand } from '../stock';
 import { catalogActor, isOperator, requireOperator, type CatalogActor } from './actor';
 export { createSupplierProfile } from './profile';
 import { currentPolicy } from './policy';
@@ -630,18 +630,20 @@ export async function writeLotDraft(
 			params: stock.params
 		});
 	const onHandChanged = draft.onHand !== lot.onHand;
+	// The stock module writes the counter (and its stock_version); the rest of the lot is ours.
+	const { onHand, ...rest } = draft;
 	await tx
 		.update(lots)
 		.set({
-			...draft,
+			...rest,
 			...derivedColumns(draft, ctx, {
 				hasDefectVideo: lot.hasDefectVideo,
 				supplierName
 			}),
-			updatedAt: new Date(),
-			...(onHandChanged ? { stockVersion: sql`${lots.stockVersion} + 1` } : {})
+			updatedAt: new Date()
 		})
 		.where(eq(lots.id, lot.id));
+	if (onHandChanged) await setOnHand(tx, [lot.id], onHand);
 	return onHandChanged;
 }
 

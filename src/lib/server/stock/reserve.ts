@@ -1,7 +1,8 @@
+// Reservations (stock_locks) of lots: taking, changing, releasing and expiring them, with the
+// lot's `locked` counter and the lock_events history, all written here and nowhere else (see
+// index.ts for the module's rules and lock order).
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { z } from '$lib/server/validation';
-import { DEFAULT_POLICY, type Policy } from '$lib/domain/policy';
 import {
 	available,
 	decideBatch,
@@ -9,7 +10,6 @@ import {
 	showAcceptsLocks,
 	type ShowStatus
 } from '$lib/domain/locks';
-import type { Actor } from '../auth/service';
 import {
 	constraintOf,
 	db,
@@ -29,34 +29,15 @@ import {
 	stockLocks,
 	type StockLock
 } from '../db/schema';
-import { AppError, notFound, parse } from '../errors';
+import { AppError, notFound } from '../errors';
+import { isUuid } from '../ids';
 import { env } from '../env';
 import { logger } from '../log';
-import { actorIds, authorizeShow } from './access';
-import { KeyedBatcher } from './batcher';
-import { publishLockChanges } from './publish';
-
-const UUID = z.uuid({ error: 'v.id' });
-
-export function quantitySchema(policy: Policy = DEFAULT_POLICY, min = 1) {
-	return z.number().int({ error: 'v.integer' }).min(min).max(policy.live.maxLockQuantity);
-}
-
-export const AcquireInput = z.object({ lotId: UUID, quantity: quantitySchema() });
-
-/**
- * A lock request's `Idempotency-Key` (HTTP header, or `idempotencyKey` of the socket event):
- * 1–255 visible ASCII characters, e.g. a UUID the client made for this request and sends again
- * with every retry of it.
- */
-export const IdempotencyKey = z
-	.string({ error: 'input.err.idempotency_key' })
-	.regex(/^[\x21-\x7e]{1,255}$/, {
-		error: 'input.err.idempotency_key'
-	});
+import { KeyedBatcher } from '../live/batcher';
+import { publishLockChanges } from './watch';
 
 /** What a key remembers of its request: the same key with another body is refused. */
-function requestHash(input: { lotId: string; quantity: number }): string {
+export function requestHash(input: { lotId: string; quantity: number }): string {
 	return createHash('sha256')
 		.update(JSON.stringify([input.lotId, input.quantity]))
 		.digest('hex');
@@ -65,21 +46,6 @@ function requestHash(input: { lotId: string; quantity: number }): string {
 const idempotencyMismatch = () =>
 	new AppError('rule', 'idempotency_mismatch', 'input.err.idempotency_mismatch', {
 		field: 'idempotencyKey'
-	});
-export const ChangeInput = z
-	.object({
-		quantity: quantitySchema(DEFAULT_POLICY, 0).optional(),
-		/** Push the expiry to this many minutes from now. */
-		extendMinutes: z
-			.number()
-			.int()
-			.min(1)
-			.max(7 * 24 * 60)
-			.optional()
-	})
-	.refine((v) => v.quantity !== undefined || v.extendMinutes !== undefined, {
-		error: 'v.lock_change',
-		path: ['quantity']
 	});
 
 export interface LockView {
@@ -255,7 +221,12 @@ function checkShowAndLot(
 	return null;
 }
 
-interface AcquireReq {
+/**
+ * One reservation request. The holder is a show today (`showId`: a live show's lock, checked
+ * against the show's status and lineup under its row lock); a non-live holder (a wholesale
+ * checkout's hold, say) would add its own kind here and its own check in `checkShowAndLot`.
+ */
+export interface ReserveRequest {
 	showId: string;
 	quantity: number;
 	userId: string | null;
@@ -264,7 +235,7 @@ interface AcquireReq {
 	/** The request's idempotency key, its body's hash and how long the key is kept. */
 	idem?: { key: string; hash: string; hours: number };
 }
-type AcquireRes =
+export type ReserveResult =
 	{ ok: true; lock: LockView; lot: LotRow; replayed: boolean } | { ok: false; error: AppError };
 
 /**
@@ -274,12 +245,15 @@ type AcquireRes =
  * batches across processes, and the CHECK constraint backs it up) and durable (results are
  * returned only after COMMIT).
  */
-async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<AcquireRes[]> {
-	const keyOf = (r: AcquireReq) => `${r.showId}\u0000${r.idem!.key}`;
+async function processAcquireBatch(
+	lotId: string,
+	reqs: ReserveRequest[]
+): Promise<ReserveResult[]> {
+	const keyOf = (r: ReserveRequest) => `${r.showId}\u0000${r.idem!.key}`;
 	const keys = reqs.filter((r) => r.idem).map((r) => ({ show_id: r.showId, key: r.idem!.key }));
 	// The rows are locked by the transaction's first statement (on Postgres it travels with BEGIN).
 	const first = showsAndLotQuery([...new Set(reqs.map((r) => r.showId))], lotId, keys);
-	const out = await transactionFrom<ShowsAndLotRow, AcquireRes[]>(first, async (tx, [row]) => {
+	const out = await transactionFrom<ShowsAndLotRow, ReserveResult[]>(first, async (tx, [row]) => {
 		const { showRows, lot } = showsAndLot(row!);
 		// Keys answered before: their retries get the stored lock (or 422 with another body).
 		const stored = new Map(
@@ -293,7 +267,7 @@ async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<A
 		// A key repeated within the batch shares the outcome of its first request.
 		const firstWithKey = new Map<string, number>();
 		const repeats: [number, number][] = [];
-		const results: (AcquireRes | 'repeat' | null)[] = reqs.map((r, i) => {
+		const results: (ReserveResult | 'repeat' | null)[] = reqs.map((r, i) => {
 			if (r.idem) {
 				const prior = stored.get(keyOf(r));
 				if (prior) {
@@ -314,7 +288,7 @@ async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<A
 		});
 		const settleRepeats = () => {
 			for (const [i, f] of repeats) {
-				const firstRes = results[f] as AcquireRes;
+				const firstRes = results[f] as ReserveResult;
 				results[i] =
 					reqs[i]!.idem!.hash !== reqs[f]!.idem!.hash
 						? { ok: false, error: idempotencyMismatch() }
@@ -322,7 +296,7 @@ async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<A
 							? { ...firstRes, replayed: true }
 							: firstRes;
 			}
-			return results as AcquireRes[];
+			return results as ReserveResult[];
 		};
 		const eligible = reqs.map((r, i) => ({ r, i })).filter(({ i }) => results[i] === null);
 		if (!lot || eligible.length === 0) return settleRepeats();
@@ -442,7 +416,7 @@ async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<A
 		}
 		return settleRepeats();
 	});
-	const granted = out.filter((r): r is Extract<AcquireRes, { ok: true }> => r.ok && !r.replayed);
+	const granted = out.filter((r): r is Extract<ReserveResult, { ok: true }> => r.ok && !r.replayed);
 	if (granted.length > 0) {
 		const last = granted[granted.length - 1]!.lot;
 		publishLockChanges(last, [...new Set(granted.map((g) => g.lock.showId))]);
@@ -450,9 +424,9 @@ async function processAcquireBatch(lotId: string, reqs: AcquireReq[]): Promise<A
 	return out;
 }
 
-let batcherInstance: KeyedBatcher<AcquireReq, AcquireRes> | undefined;
-function batcher(): KeyedBatcher<AcquireReq, AcquireRes> {
-	batcherInstance ??= new KeyedBatcher<AcquireReq, AcquireRes>(
+let batcherInstance: KeyedBatcher<ReserveRequest, ReserveResult> | undefined;
+function batcher(): KeyedBatcher<ReserveRequest, ReserveResult> {
+	batcherInstance ??= new KeyedBatcher<ReserveRequest, ReserveResult>(
 		processAcquireBatch,
 		500,
 		env().LOCK_BATCH_IN_FLIGHT,
@@ -462,7 +436,7 @@ function batcher(): KeyedBatcher<AcquireReq, AcquireRes> {
 }
 
 /** The lock path in the naive shape (one transaction with SELECT … FOR UPDATE per request): the benchmark's baseline. */
-async function acquireNaive(lotId: string, req: AcquireReq): Promise<AcquireRes> {
+async function acquireNaive(lotId: string, req: ReserveRequest): Promise<ReserveResult> {
 	try {
 		const res = await db().transaction(async (tx) => {
 			// The textbook shape: read the show, lock the lot row, check, write. (No show row lock:
@@ -537,54 +511,21 @@ export function setLockStrategy(s: LockStrategy | undefined): void {
 }
 
 /**
- * Acquire N units of a lot for a show → the lock, or 409 insufficient_stock with what is free.
- *
- * With an idempotency key, the first granted request stores key → lock for the show (for
- * `live.idempotencyKeyHours`); a retry with the same key and body gets that lock again
- * (`replayed: true`, HTTP 200) instead of a second one, on any node; the same key with another
- * lot or quantity is 422 `idempotency_mismatch`. A refused request stores nothing (it changed
- * nothing), so its retry is decided afresh.
+ * Reserves units of a lot for a holder → the lock, or a refusal (409 insufficient_stock with
+ * what is free, or why the holder may not lock). Batched per lot (one transaction and one
+ * write statement for all the requests that arrive meanwhile); with an idempotency key, the
+ * first granted request stores key → lock and a retry gets that lock again (`replayed`).
+ * Publishes the lot's counters after commit.
  */
-export async function acquireLock(
-	actor: Actor,
-	showId: string,
-	raw: unknown,
-	opts: { idempotencyKey?: unknown; policy?: Policy } = {}
-): Promise<{ lock: LockView; counters: LotCounters; replayed: boolean }> {
-	const policy = opts.policy ?? DEFAULT_POLICY;
-	const input = parse(AcquireInput, raw);
-	const key =
-		opts.idempotencyKey === undefined || opts.idempotencyKey === null
-			? undefined
-			: parseKey(opts.idempotencyKey);
-	await authorizeShow(actor, showId, 'write');
-	const ids = actorIds(actor);
-	const req: AcquireReq = {
-		showId,
-		quantity: input.quantity,
-		userId: ids.userId,
-		tokenId: ids.tokenId,
-		ttlMinutes: policy.live.lockTtlMinutes,
-		...(key
-			? { idem: { key, hash: requestHash(input), hours: policy.live.idempotencyKeyHours } }
-			: {})
-	};
-	const res = await submitAcquire(input.lotId, req, true);
-	if (!res.ok) throw res.error;
-	return { lock: res.lock, counters: countersOf(res.lot), replayed: res.replayed };
+export function reserve(lotId: string, req: ReserveRequest): Promise<ReserveResult> {
+	return submitAcquire(lotId, req, true);
 }
 
-function parseKey(raw: unknown): string {
-	const r = IdempotencyKey.safeParse(raw);
-	if (!r.success) {
-		throw new AppError('invalid', 'invalid_input', r.error.issues[0]!.message, {
-			field: 'idempotencyKey'
-		});
-	}
-	return r.data;
-}
-
-async function submitAcquire(lotId: string, req: AcquireReq, retry: boolean): Promise<AcquireRes> {
+async function submitAcquire(
+	lotId: string,
+	req: ReserveRequest,
+	retry: boolean
+): Promise<ReserveResult> {
 	if (req.idem && lockStrategy() === 'naive') {
 		const prior = await storedLock(req.showId, req.idem);
 		if (prior) return prior;
@@ -619,7 +560,7 @@ async function submitAcquire(lotId: string, req: AcquireReq, retry: boolean): Pr
 async function storedLock(
 	showId: string,
 	idem: { key: string; hash: string }
-): Promise<AcquireRes | undefined> {
+): Promise<ReserveResult | undefined> {
 	const [row] = await db()
 		.select({ hash: lockIdempotencyKeys.requestHash, lock: stockLocks, lot: lotColumns })
 		.from(lockIdempotencyKeys)
@@ -657,13 +598,14 @@ function countersOf(l: {
 		onHand: l.onHand,
 		locked: l.locked,
 		allocated: l.allocated,
-		available: l.onHand - l.locked - l.allocated,
+		available: available(l),
 		version: l.stockVersion
 	};
 }
 
-async function findLock(lockId: string) {
-	if (!UUID.safeParse(lockId).success) throw notFound('Lock', 'lockId');
+/** The holder and lot of a lock (404 if there is none). */
+export async function lockHolder(lockId: string): Promise<{ showId: string; lotId: string }> {
+	if (!isUuid(lockId)) throw notFound('Lock', 'lockId');
 	const [l] = await db()
 		.select({ showId: stockLocks.showId, lotId: stockLocks.lotId })
 		.from(stockLocks)
@@ -673,17 +615,18 @@ async function findLock(lockId: string) {
 	return l;
 }
 
-/** Raise or lower a lock's quantity (0 releases it), or extend its expiry. */
-export async function changeLock(
-	actor: Actor,
+/**
+ * Raises or lowers a lock's quantity (0 releases it) and/or extends its expiry, under the show
+ * and lot row locks; the caller has authorised the actor for the lock's holder (`lockHolder`).
+ */
+export async function changeReservation(
 	lockId: string,
-	raw: unknown,
-	policy: Policy = DEFAULT_POLICY
+	holder: { showId: string; lotId: string },
+	input: { quantity?: number; extendMinutes?: number },
+	actor: { userId: string | null; tokenId: string | null }
 ): Promise<{ lock: LockView; counters: LotCounters }> {
-	const input = parse(ChangeInput, raw, { max: policy.live.maxLockQuantity });
-	const { showId, lotId } = await findLock(lockId);
-	await authorizeShow(actor, showId, 'write');
-	const { userId, tokenId } = actorIds(actor);
+	const { showId, lotId } = holder;
+	const { userId, tokenId } = actor;
 	const res = await db().transaction(async (tx) => {
 		const { showRows, lot } = await lockShowsAndLot(tx, [showId], lotId);
 		const show = showRows.get(showId);
@@ -769,10 +712,6 @@ export async function changeLock(
 	return { lock: res.lock, counters: countersOf(res.lot) };
 }
 
-export function releaseLock(actor: Actor, lockId: string) {
-	return changeLock(actor, lockId, { quantity: 0 });
-}
-
 /**
  * Ends active locks of one lot inside the caller's transaction (which holds the lot row lock):
  * their held units go back to free stock, each change is recorded as a system event.
@@ -826,16 +765,21 @@ async function endLocksOfLot(
 	};
 }
 
-/** Releases every active lock a show holds on one lot (the console's “release” key). */
-export async function releaseShowLotLocks(actor: Actor, showId: string, rawLotId: unknown) {
-	const lotId = parse(UUID, rawLotId);
-	await authorizeShow(actor, showId, 'write');
+/**
+ * Releases every active lock a show holds on one lot (the console's “release” key); the caller
+ * has authorised the actor for the show.
+ */
+export async function releaseHolderLot(
+	showId: string,
+	lotId: string,
+	actor: { userId: string | null; tokenId: string | null }
+): Promise<{ released: number }> {
 	const res = await db().transaction(async (tx) => {
 		const { showRows, lot } = await lockShowsAndLot(tx, [showId], lotId);
 		if (!lot) throw notFound('Lot', 'lotId');
 		const show = showRows.get(showId);
 		if (!show || !showAcceptsLocks(show.status)) throw showClosed();
-		return endLocksOfLot(tx, lotId, eq(stockLocks.showId, showId), 'released', actorIds(actor));
+		return endLocksOfLot(tx, lotId, eq(stockLocks.showId, showId), 'released', actor);
 	});
 	if (res) publishLockChanges(res.lot, [showId]);
 	return { released: res?.count ?? 0 };
@@ -884,7 +828,7 @@ export async function releaseShowLocks(tx: Tx, showId: string): Promise<LotRow[]
 	return changed;
 }
 
-export { countersOf, lotColumns, type LotRow };
+export { countersOf, lotColumns, type LotRow, showClosed, lotUnavailable };
 
 export function logLockError(err: unknown) {
 	logger().error({ err }, 'lock job failed');
