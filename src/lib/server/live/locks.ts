@@ -22,13 +22,10 @@ export {
 	deleteExpiredLockKeys,
 	expireDueLocks,
 	insufficient,
-	lockStrategy,
 	logLockError,
 	lotColumns,
 	releaseShowLocks,
-	setLockStrategy,
 	toLockView,
-	type LockStrategy,
 	type LockView,
 	type LotCounters,
 	type LotRow

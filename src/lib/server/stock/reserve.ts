@@ -25,7 +25,6 @@ import {
 	lockEvents,
 	lockIdempotencyKeys,
 	lots,
-	shows,
 	stockLocks,
 	type StockLock
 } from '../db/schema';
@@ -435,79 +434,15 @@ function batcher(): KeyedBatcher<ReserveRequest, ReserveResult> {
 	return batcherInstance;
 }
 
-/** The lock path in the naive shape (one transaction with SELECT … FOR UPDATE per request): the benchmark's baseline. */
-async function acquireNaive(lotId: string, req: ReserveRequest): Promise<ReserveResult> {
-	try {
-		const res = await db().transaction(async (tx) => {
-			// The textbook shape: read the show, lock the lot row, check, write. (No show row lock:
-			// a naive implementation would not take one, and it would only slow the baseline.)
-			const [show] = await tx
-				.select({
-					status: shows.status,
-					inLineup: sql<boolean>`exists (select 1 from show_slots ss where ss.show_id = "shows"."id" and ss.lot_id = ${lotId})`
-				})
-				.from(shows)
-				.where(eq(shows.id, req.showId));
-			const [lot] = await tx.select(lotColumns).from(lots).where(eq(lots.id, lotId)).for('update');
-			const err = checkShowAndLot(show, lot as LotRow | undefined);
-			if (err) throw err;
-			const free = available(lot!);
-			if (req.quantity > free) throw insufficient(free);
-			const [after] = await tx
-				.update(lots)
-				.set({
-					locked: sql`${lots.locked} + ${req.quantity}`,
-					stockVersion: sql`${lots.stockVersion} + 1`
-				})
-				.where(eq(lots.id, lotId))
-				.returning(lotColumns);
-			const [lock] = await tx
-				.insert(stockLocks)
-				.values({
-					showId: req.showId,
-					lotId,
-					quantity: req.quantity,
-					expiresAt: new Date(Date.now() + req.ttlMinutes * 60_000),
-					createdBy: req.userId
-				})
-				.returning();
-			await tx.insert(lockEvents).values({
-				lockId: lock!.id,
-				showId: req.showId,
-				lotId,
-				kind: 'acquire',
-				delta: req.quantity,
-				quantityAfter: req.quantity,
-				actorUserId: req.userId,
-				actorTokenId: req.tokenId
-			});
-			if (req.idem) {
-				await tx.insert(lockIdempotencyKeys).values({
-					showId: req.showId,
-					key: req.idem.key,
-					requestHash: req.idem.hash,
-					lockId: lock!.id,
-					expiresAt: new Date(Date.now() + req.idem.hours * 3_600_000)
-				});
-			}
-			return { lock: toLockView(lock!), lot: after as LotRow };
-		});
-		publishLockChanges(res.lot, [req.showId]);
-		return { ok: true, replayed: false, ...res };
-	} catch (e) {
-		if (e instanceof AppError) return { ok: false, error: e };
-		throw e;
-	}
-}
-
-export type LockStrategy = 'batched' | 'naive';
-let strategy: LockStrategy | undefined;
-export function lockStrategy(): LockStrategy {
-	return (strategy ??= env().LOCK_STRATEGY);
-}
-/** Tests and the benchmark switch strategies in one process. */
-export function setLockStrategy(s: LockStrategy | undefined): void {
-	strategy = s;
+/** Another way to take reservations than the batcher (the benchmark's naive baseline). */
+export type ReservePath = (lotId: string, req: ReserveRequest) => Promise<ReserveResult>;
+let replacement: ReservePath | undefined;
+/**
+ * For the benchmark and the tests that compare with it: replaces the batched path by another
+ * one (`bench/lib/naive-locks.ts`), or restores it (undefined). Production never sets one.
+ */
+export function setReservePath(path: ReservePath | undefined): void {
+	replacement = path;
 }
 
 /**
@@ -526,14 +461,14 @@ async function submitAcquire(
 	req: ReserveRequest,
 	retry: boolean
 ): Promise<ReserveResult> {
-	if (req.idem && lockStrategy() === 'naive') {
+	const path = replacement;
+	// A replacement path has no batch statement that finds stored keys: look first.
+	if (req.idem && path) {
 		const prior = await storedLock(req.showId, req.idem);
 		if (prior) return prior;
 	}
 	try {
-		return lockStrategy() === 'naive'
-			? await acquireNaive(lotId, req)
-			: await batcher().submit(lotId, req);
+		return path ? await path(lotId, req) : await batcher().submit(lotId, req);
 	} catch (e) {
 		// Another request with this key (on this node or another) stored it first.
 		if (!req.idem || sqlState(e) !== '23505' || constraintOf(e) !== 'lock_idempotency_keys_pkey') {
@@ -828,7 +763,7 @@ export async function releaseShowLocks(tx: Tx, showId: string): Promise<LotRow[]
 	return changed;
 }
 
-export { countersOf, lotColumns, type LotRow, showClosed, lotUnavailable };
+export { checkShowAndLot, countersOf, lotColumns, type LotRow, showClosed, lotUnavailable };
 
 export function logLockError(err: unknown) {
 	logger().error({ err }, 'lock job failed');
