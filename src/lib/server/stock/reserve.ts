@@ -21,13 +21,7 @@ import {
 	uuidArray,
 	type Tx
 } from '../db';
-import {
-	lockEvents,
-	lockIdempotencyKeys,
-	lots,
-	stockLocks,
-	type StockLock
-} from '../db/schema';
+import { lockEvents, lockIdempotencyKeys, lots, stockLocks, type StockLock } from '../db/schema';
 import { AppError, notFound } from '../errors';
 import { isUuid } from '../ids';
 import { env } from '../env';
