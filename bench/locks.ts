@@ -1,11 +1,17 @@
 // `npm run bench:locks`: a flash sale on one lot. 200 concurrent clients (each a keep-alive
 // connection) lock 1 unit at a time from a lot with 10,000 units, through the real server
-// (server/index.js from build/) on Postgres: first with the naive path (LOCK_STRATEGY=naive: one transaction with SELECT … FOR
-// UPDATE per request), then with per-lot batching, over HTTP; then batching over socket.io.
+// (server/index.js from build/) on Postgres, with the stock module's per-lot batching over HTTP, then over socket.io.
+// The baseline is the naive path (bench/lib/naive-locks.ts: one transaction with SELECT … FOR UPDATE per request),
+// which is no production code: it runs in this process, through the same lock API minus HTTP, on the same database.
 // Line 1: throughput and latency. Line 2: fan-out of one counter change to 1,000 watchers.
 import { io as connect, type Socket } from 'socket.io-client';
 import { apiSignIn, startServerProcess, type ServerProcess } from '../tests/helpers/processes';
+import { closeDb } from '../src/lib/server/db';
+import { AppError } from '../src/lib/server/errors';
+import { acquireLock } from '../src/lib/server/live/locks';
+import { demoActor } from '../tests/helpers/demo';
 import { closeClients, request } from './lib/http';
+import { setLockStrategy } from './lib/naive-locks';
 import { serverBenchDatabase } from './lib/server';
 import { cpuSeconds, percentile, report, round } from './lib/stats';
 
@@ -17,6 +23,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 2000);
 const PORT = Number(process.env.BENCH_PORT ?? 4199);
 
 const { db, sql } = await serverBenchDatabase('locks');
+// The naive baseline runs in this process, on the server's database.
+process.env.DATABASE_URL = db.env.DATABASE_URL;
 const log = (m: string) => process.stderr.write(m + '\n');
 
 interface Run {
@@ -83,6 +91,54 @@ async function httpRun(server: ServerProcess, cookie: string, units = UNITS): Pr
 	);
 	return {
 		cpu: cpuSeconds(server.proc.pid) - cpu0,
+		granted,
+		refused,
+		seconds: (finished - started) / 1000,
+		latencies,
+		oversold: await oversold(lotId, granted)
+	};
+}
+
+/** The naive baseline: CLIENTS concurrent callers of the lock API in this process. */
+async function naiveRun(server: ServerProcess, cookie: string, units = UNITS): Promise<Run> {
+	const { lotId, showId } = await prepare(server, cookie, units);
+	const { actor } = await demoActor('assistant1@demo.lotlive.cn');
+	setLockStrategy('naive');
+	const latencies: number[] = [];
+	let granted = 0;
+	let refused = 0;
+	let soldOut = false;
+	const started = performance.now();
+	const cpu0 = process.cpuUsage();
+	let finished = started;
+	try {
+		await Promise.all(
+			Array.from({ length: CLIENTS }, async () => {
+				while (!soldOut) {
+					const t = performance.now();
+					try {
+						await acquireLock(actor, showId, { lotId, quantity: 1 });
+					} catch (e) {
+						if (e instanceof AppError && e.code === 'insufficient_stock') {
+							refused++;
+							soldOut = true;
+							continue;
+						}
+						throw e;
+					}
+					const now = performance.now();
+					granted++;
+					latencies.push(now - t);
+					finished = now;
+				}
+			})
+		);
+	} finally {
+		setLockStrategy(undefined);
+	}
+	const cpu = process.cpuUsage(cpu0);
+	return {
+		cpu: (cpu.user + cpu.system) / 1e6,
 		granted,
 		refused,
 		seconds: (finished - started) / 1000,
@@ -208,18 +264,15 @@ const env = {
 	LOG_LEVEL: 'error'
 };
 try {
-	log('naive baseline over HTTP…');
-	server = await startServerProcess(PORT, { ...env, LOCK_STRATEGY: 'naive' });
-	let cookie = await apiSignIn(server.url, 'assistant1@demo.lotlive.cn');
-	// Each fresh server first sells a warm-up lot (not measured): a flash sale meets a server
-	// that has been up for hours, with its connections open and its code compiled.
-	await httpRun(server, cookie, WARMUP);
-	const naive = await httpRun(server, cookie);
-	await server.stop();
+	server = await startServerProcess(PORT, env);
+	const cookie = await apiSignIn(server.url, 'assistant1@demo.lotlive.cn');
+	log('naive baseline (in this process)…');
+	// Each path first sells a warm-up lot (not measured): a flash sale meets a server that has
+	// been up for hours, with its connections open and its code compiled.
+	await naiveRun(server, cookie, WARMUP);
+	const naive = await naiveRun(server, cookie);
 
 	log('batched over HTTP…');
-	server = await startServerProcess(PORT, { ...env, LOCK_STRATEGY: 'batched' });
-	cookie = await apiSignIn(server.url, 'assistant1@demo.lotlive.cn');
 	await httpRun(server, cookie, WARMUP);
 	const batched = await httpRun(server, cookie);
 	log('batched over socket.io…');
@@ -261,6 +314,7 @@ try {
 } finally {
 	closeClients();
 	await server?.stop();
+	await closeDb();
 	await sql.end();
 	await db.drop();
 }

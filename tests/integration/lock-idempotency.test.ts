@@ -6,12 +6,8 @@ import { SESSION_COOKIE } from '../../src/lib/server/auth/session';
 import { db, execRows } from '../../src/lib/server/db';
 import { lockIdempotencyKeys, lots, stockLocks } from '../../src/lib/server/db/schema';
 import { AppError } from '../../src/lib/server/errors';
-import {
-	acquireLock,
-	deleteExpiredLockKeys,
-	setLockStrategy,
-	type LockStrategy
-} from '../../src/lib/server/live/locks';
+import { acquireLock, deleteExpiredLockKeys } from '../../src/lib/server/live/locks';
+import { setLockStrategy, type LockStrategy } from '../../bench/lib/naive-locks';
 import { createShow } from '../../src/lib/server/live/shows';
 import { attach, shutdown } from '../../src/lib/server/runtime';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';

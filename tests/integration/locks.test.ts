@@ -7,10 +7,9 @@ import {
 	acquireLock,
 	changeLock,
 	expireDueLocks,
-	releaseLock,
-	setLockStrategy,
-	type LockStrategy
+	releaseLock
 } from '../../src/lib/server/live/locks';
+import { setLockStrategy, type LockStrategy } from '../../bench/lib/naive-locks';
 import { createShow, transitionShow } from '../../src/lib/server/live/shows';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
 import { demoActor, stockedLots } from '../helpers/demo';

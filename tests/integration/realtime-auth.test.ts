@@ -9,7 +9,7 @@ import { startRealtimeServer } from '../helpers/server';
 import { seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
 import { db } from '../../src/lib/server/db';
 import { lots } from '../../src/lib/server/db/schema';
-import { publishStock } from '../../src/lib/server/realtime/stock';
+import { publishStock } from '../../src/lib/server/stock';
 import { eq, sql } from 'drizzle-orm';
 import { makeUser } from '../helpers/users';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
 	available,
+	availableSql,
 	canTransitionShow,
 	decideBatch,
 	isConsistent,
@@ -90,6 +91,23 @@ describe('stock counters', () => {
 		expect(isConsistent({ onHand: 100, locked: 80, allocated: 20 })).toBe(true);
 		expect(isConsistent({ onHand: 100, locked: 81, allocated: 20 })).toBe(false);
 		expect(isConsistent({ onHand: 100, locked: -1, allocated: 0 })).toBe(false);
+	});
+
+	it('spells the same formula in SQL as in code', () => {
+		// Substitute each column of the SQL expression and evaluate it as arithmetic.
+		for (const c of [
+			{ onHand: 100, locked: 30, allocated: 20 },
+			{ onHand: 7, locked: 0, allocated: 9 },
+			{ onHand: 0, locked: 3, allocated: 0 }
+		]) {
+			const expr = availableSql('l')
+				.replace('l.on_hand', String(c.onHand))
+				.replace('l.locked', String(c.locked))
+				.replace('l.allocated', String(c.allocated));
+			expect(expr).toMatch(/^[\d\s()+-]+$/);
+			expect(Function(`return ${expr}`)()).toBe(available(c));
+		}
+		expect(availableSql()).toContain('lots.on_hand');
 	});
 });
 

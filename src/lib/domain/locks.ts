@@ -13,6 +13,15 @@ export function available(c: StockCounters): number {
 	return c.onHand - c.locked - c.allocated;
 }
 
+/**
+ * `available` spelled in SQL over the `lots` row named `alias` (the one SQL spelling of it, for
+ * the stock module's statements): the same formula as `available`, which the test beside this
+ * file checks.
+ */
+export function availableSql(alias = 'lots'): string {
+	return `(${alias}.on_hand - ${alias}.locked - ${alias}.allocated)`;
+}
+
 /** The invariant the database also enforces: nothing locked or allocated that is not on hand. */
 export function isConsistent(c: StockCounters): boolean {
 	return c.locked >= 0 && c.allocated >= 0 && c.locked + c.allocated <= c.onHand;

@@ -38,8 +38,6 @@ const EnvSchema = z.object({
 	/** How long a validated session is remembered in process memory (ms); 0 disables. */
 	SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
 	SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-	/** How lock requests reach the database: coalesced per lot (default) or one transaction each. */
-	LOCK_STRATEGY: z.enum(['batched', 'naive']).default('batched'),
 	/** Most orders of one show placed in one transaction; 1 = a transaction per order. */
 	ORDER_BATCH_MAX: z.coerce.number().int().min(1).max(2000).default(200),
 	/**

@@ -15,7 +15,7 @@ import {
 import { seedDemoIfEmpty } from './seed/demo';
 import { startPolicySync } from './platform/policy';
 // Modules that register socket.io handlers or collab access resolvers on import.
-import './realtime/stock';
+import './stock/watch';
 import './live/module';
 import './catalog/module';
 import './ledger/module';

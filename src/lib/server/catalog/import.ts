@@ -5,7 +5,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { db, type DbOrTx } from '../db';
 import { lots, type Lot } from '../db/schema';
 import { AppError } from '../errors';
-import { publishStock } from '../realtime/stock';
+import { publishStock } from '../stock';
 import { catalogActor, isOperator } from './actor';
 import {
 	checkCreateRow,

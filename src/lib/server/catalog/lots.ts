@@ -1,11 +1,11 @@
 // Lot writes: create, edit (writeLotDraft is the one path that changes a lot and its on-hand
 // stock), block and unblock.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { db, type DbOrTx } from '../db';
 import { lots, type Lot } from '../db/schema';
 import { AppError, forbidden, notFound, parse } from '../errors';
 import { isUuid } from '../ids';
-import { publishStock } from '../realtime/stock';
+import { publishStock, setOnHand } from '../stock';
 import { catalogActor, isOperator, requireOperator, type CatalogActor } from './actor';
 import {
 	checkDraft,
@@ -96,18 +96,20 @@ export async function writeLotDraft(
 			params: stock.params
 		});
 	const onHandChanged = draft.onHand !== lot.onHand;
+	// The stock module writes the counter (and its stock_version); the rest of the lot is ours.
+	const { onHand, ...rest } = draft;
 	await tx
 		.update(lots)
 		.set({
-			...draft,
+			...rest,
 			...derivedColumns(draft, ctx, {
 				hasDefectVideo: lot.hasDefectVideo,
 				supplierName
 			}),
-			updatedAt: new Date(),
-			...(onHandChanged ? { stockVersion: sql`${lots.stockVersion} + 1` } : {})
+			updatedAt: new Date()
 		})
 		.where(eq(lots.id, lot.id));
+	if (onHandChanged) await setOnHand(tx, [lot.id], onHand);
 	return onHandChanged;
 }
 

@@ -15,7 +15,6 @@ import {
 	freightRates,
 	fulfilmentEvents,
 	fulfilments,
-	lots,
 	orderLines,
 	showLotSales,
 	type Fulfilment,
@@ -23,7 +22,7 @@ import {
 } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
 import { actorIds } from '../live/access';
-import { publishLockChanges } from '../live/publish';
+import { allocateFree, publishLockChanges, settle } from '../stock';
 import { orderHooks, runHooks } from './hooks';
 import { publishFulfilmentsChanged } from './publish';
 import { getFulfilment, sideOf, type FulfilmentWithActions } from './queries';
@@ -127,21 +126,7 @@ async function move(
 		const perLot = new Map<string, number>();
 		for (const l of lines) perLot.set(l.lotId, (perLot.get(l.lotId) ?? 0) + l.quantity);
 		for (const [lotId, q] of [...perLot].sort(([a], [b]) => (a < b ? -1 : 1))) {
-			const [after] = await tx
-				.update(lots)
-				.set({
-					onHand: sql`greatest(${lots.onHand} + ${effect.onHand * q}, ${lots.locked} + ${lots.allocated} + ${effect.allocated * q})`,
-					allocated: sql`${lots.allocated} + ${effect.allocated * q}`,
-					stockVersion: sql`${lots.stockVersion} + 1`
-				})
-				.where(eq(lots.id, lotId))
-				.returning({
-					id: lots.id,
-					onHand: lots.onHand,
-					locked: lots.locked,
-					allocated: lots.allocated,
-					stockVersion: lots.stockVersion
-				});
+			const after = await settle(tx, lotId, effect, q);
 			if (after) changedLots.push(after);
 		}
 	}
@@ -384,25 +369,7 @@ export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unkn
 				left -= q;
 			}
 			for (const t of take) {
-				const [after] = await tx
-					.update(lots)
-					.set({
-						allocated: sql`${lots.allocated} + ${t.quantity}`,
-						stockVersion: sql`${lots.stockVersion} + 1`
-					})
-					.where(
-						and(
-							eq(lots.id, t.lotId),
-							sql`${lots.onHand} - ${lots.locked} - ${lots.allocated} >= ${t.quantity}`
-						)
-					)
-					.returning({
-						id: lots.id,
-						onHand: lots.onHand,
-						locked: lots.locked,
-						allocated: lots.allocated,
-						stockVersion: lots.stockVersion
-					});
+				const after = await allocateFree(tx, t.lotId, t.quantity);
 				if (!after) {
 					throw new AppError('conflict', 'insufficient_stock', 'orders.err.no_replacement_stock', {
 						field: 'severePieces',

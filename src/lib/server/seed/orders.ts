@@ -5,6 +5,7 @@ import type { Actor } from '../auth/service';
 import { db } from '../db';
 import { freightRates, lots, orgs, users } from '../db/schema';
 import { acquireLock } from '../live/locks';
+import { setOnHand } from '../stock';
 import { createShow, transitionShow, updateShow } from '../live/shows';
 import { placeOrder, transitionFulfilment } from '../orders';
 import { forgetFreightRates } from '../orders/freight';
@@ -156,15 +157,11 @@ export async function seedDemoOrders(): Promise<void> {
 		if (row) picks.push({ ...row, supplierEmail: email });
 	}
 	if (picks.length === 0) return;
-	await db()
-		.update(lots)
-		.set({ onHand: 500 })
-		.where(
-			inArray(
-				lots.id,
-				picks.map((p) => p.id)
-			)
-		);
+	await setOnHand(
+		db(),
+		picks.map((p) => p.id),
+		500
+	);
 	const { id: showId } = await createShow(host, {
 		title: '周四晚八点 清仓专场（演示）',
 		slots: picks.map((p) => ({ lotId: p.id }))

@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { lotStock } from '$lib/server/live/stock';
+import { lotStock } from '$lib/server/stock';
 import { api, requireActor } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
