@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { dbHandle, closeDb } from '../src/lib/server/db';
 import { migrateAndInit } from '../src/lib/server/db/migrate';
 import { generateLots, seedDemoIfEmpty } from '../src/lib/server/seed/demo';
+import { installModules } from '../src/lib/server/modules';
 
 const { values } = parseArgs({
 	options: { lots: { type: 'string' }, seed: { type: 'string' } },
@@ -15,6 +16,8 @@ if (!Number.isInteger(n) || n < 0) {
 	process.exit(2);
 }
 
+// The demo places orders: the ledger must hear of them (events/bus.ts).
+installModules();
 const handle = dbHandle();
 await migrateAndInit(handle, async () => {
 	const seeded = await seedDemoIfEmpty();

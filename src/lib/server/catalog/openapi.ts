@@ -10,8 +10,7 @@ import {
 } from './schemas';
 
 import { errorResponse, toSchema, type Json } from '../openapi';
-import { ordersOpenApi } from '../orders/openapi';
-import { liveOpenApi } from '../live/openapi';
+import type { OpenApiPart } from '../module';
 
 const LotSummary: Json = {
 	type: 'object',
@@ -136,120 +135,75 @@ function filterParameters(): Json[] {
 	return params;
 }
 
-/** The OpenAPI 3.1 document for the lots API, built from the same zod schemas the API validates with. */
-export function openApiDocument(origin: string): Json {
-	const security = [{ bearer: [] }, { session: [] }];
-	const orders = ordersOpenApi();
-	const live = liveOpenApi();
+/** Schemas and paths of the catalog's lots API, merged into /api/v1/openapi.json. */
+export function catalogOpenApi(): OpenApiPart {
 	return {
-		openapi: '3.1.0',
-		info: {
-			title: 'LotLive API',
-			version: '1',
-			description:
-				'LotLive: surplus-stock catalog, live-show orders and fulfilment. Money is CNY in integer fen; rates in basis points. Errors are {"error":{"code","message","field"}}.'
-		},
-		servers: [{ url: origin }],
-		components: {
-			securitySchemes: {
-				bearer: {
-					type: 'http',
-					scheme: 'bearer',
-					description: 'An organisation API token (llt_…)'
-				},
-				session: { type: 'apiKey', in: 'cookie', name: 'lotlive_session' }
-			},
-			schemas: {
-				LotCreate: toSchema(LotCreateInput),
-				LotPatch: toSchema(LotPatchInput),
-				LotSummary,
-				LotDetail,
-				...orders.schemas,
-				...live.schemas,
-				Error: {
-					type: 'object',
-					required: ['error'],
-					properties: {
-						error: {
+		schemas: {
+			LotCreate: toSchema(LotCreateInput),
+			LotPatch: toSchema(LotPatchInput),
+			LotSummary,
+			LotDetail,
+			ImportResult: {
+				type: 'object',
+				properties: {
+					ok: { type: 'boolean' },
+					dryRun: { type: 'boolean', description: 'A preview: nothing was written' },
+					stale: {
+						type: 'boolean',
+						description: 'The apply was refused: the lots changed since the preview'
+					},
+					rows: { type: 'integer' },
+					created: { type: 'integer' },
+					updated: { type: 'integer' },
+					unchanged: { type: 'integer' },
+					token: {
+						type: 'string',
+						description: 'Fingerprint of the plan; pass it as ?token= to apply this preview'
+					},
+					ids: { type: 'array', items: { type: 'string', format: 'uuid' } },
+					preview: {
+						type: 'array',
+						description: 'What each data row does (or would do), in sheet order',
+						items: {
 							type: 'object',
-							required: ['code', 'message'],
+							required: ['row', 'kind'],
 							properties: {
-								code: {
-									type: 'string',
-									examples: ['price_out_of_band', 'forbidden', 'invalid_input']
-								},
-								message: { type: 'string' },
-								field: { type: 'string' },
-								issues: { type: 'array', items: { type: 'object' } }
-							}
-						}
-					}
-				},
-				ImportResult: {
-					type: 'object',
-					properties: {
-						ok: { type: 'boolean' },
-						dryRun: { type: 'boolean', description: 'A preview: nothing was written' },
-						stale: {
-							type: 'boolean',
-							description: 'The apply was refused: the lots changed since the preview'
-						},
-						rows: { type: 'integer' },
-						created: { type: 'integer' },
-						updated: { type: 'integer' },
-						unchanged: { type: 'integer' },
-						token: {
-							type: 'string',
-							description: 'Fingerprint of the plan; pass it as ?token= to apply this preview'
-						},
-						ids: { type: 'array', items: { type: 'string', format: 'uuid' } },
-						preview: {
-							type: 'array',
-							description: 'What each data row does (or would do), in sheet order',
-							items: {
-								type: 'object',
-								required: ['row', 'kind'],
-								properties: {
-									row: { type: 'integer' },
-									kind: { enum: ['added', 'changed', 'unchanged', 'refused'] },
-									sku: { type: ['string', 'null'], description: 'The row’s 货号' },
-									title: { type: 'string' },
-									lotId: { type: 'string', format: 'uuid' },
-									changes: {
-										type: 'array',
-										items: {
-											type: 'object',
-											properties: {
-												field: { enum: ['onHand', 'unitPriceFen', 'status', 'description'] },
-												before: { type: ['string', 'integer'] },
-												after: { type: ['string', 'integer'] }
-											}
+								row: { type: 'integer' },
+								kind: { enum: ['added', 'changed', 'unchanged', 'refused'] },
+								sku: { type: ['string', 'null'], description: 'The row’s 货号' },
+								title: { type: 'string' },
+								lotId: { type: 'string', format: 'uuid' },
+								changes: {
+									type: 'array',
+									items: {
+										type: 'object',
+										properties: {
+											field: { enum: ['onHand', 'unitPriceFen', 'status', 'description'] },
+											before: { type: ['string', 'integer'] },
+											after: { type: ['string', 'integer'] }
 										}
 									}
 								}
 							}
-						},
-						errors: {
-							type: 'array',
-							items: {
-								type: 'object',
-								properties: {
-									row: { type: 'integer', description: 'Sheet row; the header is row 1' },
-									column: { type: 'string', description: 'Column header as in the file' },
-									cell: { type: 'string', examples: ['H3'] },
-									code: { type: 'string' },
-									message: { type: 'string' }
-								}
+						}
+					},
+					errors: {
+						type: 'array',
+						items: {
+							type: 'object',
+							properties: {
+								row: { type: 'integer', description: 'Sheet row; the header is row 1' },
+								column: { type: 'string', description: 'Column header as in the file' },
+								cell: { type: 'string', examples: ['H3'] },
+								code: { type: 'string' },
+								message: { type: 'string' }
 							}
 						}
 					}
 				}
 			}
 		},
-		security,
 		paths: {
-			...orders.paths,
-			...live.paths,
 			'/api/v1/lots': {
 				get: {
 					summary: 'Search the catalog',

@@ -6,14 +6,14 @@ import { packagingFor, slaState, splitByShipper, type FreightQuote } from '$lib/
 import type { Policy } from '$lib/domain/policy';
 import type { Actor } from '../auth/service';
 import { currentPolicy } from '../catalog/policy';
-import { isDataRefusal, jsonValue, transactionFrom, uuidArray } from '../db';
+import { isDataRefusal, jsonValue, uuidArray } from '../db';
+import { statementsInTx, transactionFrom } from '../events/bus';
 import { env } from '../env';
 import { fulfilments, orderLines, orders, type ShipTo } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
 import { actorIds, authorizeShow } from '../live/access';
 import { KeyedBatcher } from '../live/batcher';
 import { publishLockChanges } from '../live/publish';
-import { orderHooks } from './hooks';
 import { publishFulfilmentsChanged } from './publish';
 import { OrderInput } from './schemas';
 import { freightQuotes } from './freight';
@@ -163,7 +163,7 @@ interface LotRow {
  *    statement writes it all: refused orders' rows deleted, locks, lock events, lots, the
  *    show's sold counters, fulfilments, lines and their events (the sale facts for the
  *    catalog's stats are read from these rows later, by its job: see sale-facts.ts).
- * The ledger's hooks post the payments in the same transaction.
+ * The batch publishes order.placed: the ledger's statements post the payments in it.
  */
 async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 	const outcomes: Outcome[] = new Array(reqs.length);
@@ -539,7 +539,8 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			)
 			select (select coalesce(json_agg(lt), '[]') from lt) as lots,
 				(select coalesce(json_agg(fu), '[]') from fu) as fulfilments`;
-		// The ledger's payment postings go out right behind the write, and COMMIT behind them:
+		// The subscribers' statements (the ledger's payment postings) go out right behind the
+		// write, and COMMIT behind them:
 		// one round trip (Postgres runs them in order; a failure rolls all of it back).
 		const placed = {
 			policy: first.policy,
@@ -553,7 +554,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 					teamId: reqs[i]!.teamId
 				}))
 		};
-		const [[written]] = (await finish([write, ...orderHooks.placed.flatMap((h) => h(placed))])) as [
+		const [[written]] = (await finish([write, ...statementsInTx(tx, 'order.placed', placed)])) as [
 			{ lots: unknown; fulfilments: unknown }[]
 		];
 		for (const a of jsonValue<

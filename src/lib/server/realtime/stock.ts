@@ -6,7 +6,7 @@ import { lots } from '../db/schema';
 import { fromZod } from '../errors';
 import { logger } from '../log';
 import { translator } from '../http';
-import { currentIo, registerSocketModule, socketLocale } from './io';
+import { currentIo, socketLocale, type SocketHandler } from './io';
 
 function toEvent(r: {
 	id: string;
@@ -59,7 +59,8 @@ export function publishStockRow(row: Parameters<typeof toEvent>[0]): void {
 
 const WatchInput = z.object({ lotIds: z.array(z.uuid()).min(1).max(1000) });
 
-registerSocketModule((_io, socket) => {
+/** LotWatchV1 / LotUnwatchV1: watching lots' counters (the stock module's socket handler). */
+export const lotWatchHandler: SocketHandler = (_io, socket) => {
 	socket.on('LotWatchV1', async (raw, ack) => {
 		if (typeof ack !== 'function') return;
 		const parsed = WatchInput.safeParse(raw);
@@ -96,4 +97,4 @@ registerSocketModule((_io, socket) => {
 		if (!parsed.success) return;
 		for (const id of parsed.data.lotIds) void socket.leave(rooms.lot(id));
 	});
-});
+};
