@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { dbHandle, closeDb } from '../src/lib/server/db';
 import { migrateAndInit } from '../src/lib/server/db/migrate';
 import { generateLots, seedDemoIfEmpty } from '../src/lib/server/seed/demo';
-import { installModules } from '../src/lib/server/modules';
 
 const { values } = parseArgs({
 	options: { lots: { type: 'string' }, seed: { type: 'string' } },
@@ -16,8 +15,6 @@ if (!Number.isInteger(n) || n < 0) {
 	process.exit(2);
 }
 
-// The demo places orders: the ledger must hear of them (events/bus.ts).
-installModules();
 const handle = dbHandle();
 await migrateAndInit(handle, async () => {
 	const seeded = await seedDemoIfEmpty();

@@ -22,6 +22,7 @@ import { DEMO_DEFECT_VIDEO_WEBM_BASE64 } from './demo-video';
 import { placeholderPng, type Shape } from './placeholder';
 import { hashPassword } from '../auth/password';
 import { logger } from '../log';
+import { installModules } from '../modules';
 import { rng, type Rng } from './random';
 import { seedDemoBoards } from './boards';
 import { seedDemoOrders } from './orders';
@@ -410,6 +411,9 @@ export const DEMO_LOT_COUNT = 240;
 
 /** Seeds the demo marketplace when the database has no users yet. Deterministic. */
 export async function seedDemoIfEmpty(): Promise<boolean> {
+	// The demo places orders: their events (the ledger's postings) need the module list, whoever
+	// calls this (the runtime, scripts/seed.ts, benches, tests).
+	installModules();
 	const [{ n }] = (await db().select({ n: count() }).from(users)) as [{ n: number }];
 	if (Number(n) > 0) return false;
 	const started = performance.now();
