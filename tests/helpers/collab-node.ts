@@ -4,7 +4,7 @@
 // answers GET /__node/docs with the documents it holds in memory; SIGTERM shuts down gracefully.
 import http from 'node:http';
 import { attach, ready, shutdown } from '../../src/lib/server/runtime';
-import { currentCollab } from '../../src/lib/server/collab/registry';
+import { currentCollab } from '../../src/lib/server/collab/server';
 
 await ready();
 const server = http.createServer((req, res) => {

@@ -13,8 +13,7 @@ import {
 	slotsMap,
 	setSlotField
 } from '../../src/lib/collab/board';
-import '../../src/lib/server/boards/collab';
-import { resolveCollabAccess } from '../../src/lib/server/collab/registry';
+import { resolveCollabAccess } from '../../src/lib/server/module';
 import {
 	createCollab,
 	type CollabOptions,
@@ -26,7 +25,7 @@ import {
 	createBoardWithContent,
 	restoreBoard
 } from '../../src/lib/server/boards/service';
-import { setCurrentCollab } from '../../src/lib/server/collab/registry';
+import { setCurrentCollab } from '../../src/lib/server/collab/server';
 import {
 	createBoardPersistence,
 	loadBoardState,

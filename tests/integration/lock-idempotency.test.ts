@@ -281,7 +281,7 @@ describe('lock Idempotency-Key over HTTP (the hot path)', () => {
 
 describe('OpenAPI', () => {
 	it('documents the lock endpoint with its Idempotency-Key header and the 200/422 answers', async () => {
-		const { openApiDocument } = await import('../../src/lib/server/platform/openapi');
+		const { openApiDocument } = await import('../../src/lib/server/modules');
 		const doc = openApiDocument('http://localhost') as {
 			paths: Record<
 				string,

@@ -743,7 +743,7 @@ describe('import', () => {
 
 describe('OpenAPI', () => {
 	it('documents the orders API from the same schemas the API validates with', async () => {
-		const { openApiDocument } = await import('../../src/lib/server/platform/openapi');
+		const { openApiDocument } = await import('../../src/lib/server/modules');
 		const doc = openApiDocument('http://localhost') as {
 			paths: Record<string, unknown>;
 			components: { schemas: Record<string, { required?: string[] }> };

@@ -4,7 +4,7 @@ import { io as connect } from 'socket.io-client';
 import WebSocket from 'ws';
 import { SESSION_COOKIE } from '../../src/lib/server/auth/session';
 import { createApiToken } from '../../src/lib/server/auth/service';
-import { registerCollabAccess } from '../../src/lib/server/runtime';
+import { installModules } from '../../src/lib/server/module';
 import { startRealtimeServer } from '../helpers/server';
 import { seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
 import { db } from '../../src/lib/server/db';
@@ -16,11 +16,18 @@ import { makeUser } from '../helpers/users';
 let srv: Awaited<ReturnType<typeof startRealtimeServer>>;
 beforeAll(async () => {
 	// a document only its owner's organisation may open, to exercise 403 vs 404
-	registerCollabAccess(async (actor, docId) => {
-		if (!docId.startsWith('test-')) return undefined;
-		const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
-		return docId === `test-${orgId}` ? 'write' : null;
-	});
+	installModules([
+		{
+			name: 'test-docs',
+			collab: {
+				access: async (actor, docId) => {
+					if (!docId.startsWith('test-')) return undefined;
+					const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
+					return docId === `test-${orgId}` ? 'write' : null;
+				}
+			}
+		}
+	]);
 	await seedDemoIfEmpty();
 	srv = await startRealtimeServer();
 });

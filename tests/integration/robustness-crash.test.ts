@@ -4,7 +4,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '../../src/lib/realtime/events';
 import { dbHandle } from '../../src/lib/server/db';
-import { registerSocketModule } from '../../src/lib/server/realtime/io';
+import { installModules } from '../../src/lib/server/module';
 import { startRealtimeServer } from '../helpers/server';
 import { socketClients } from '../helpers/sockets';
 import { spawnNode } from '../helpers/spawn-node';
@@ -40,15 +40,22 @@ function rawUpgrade(
 }
 
 // A module whose listener fails the way an unexpected database error would.
-registerSocketModule((_io, socket) => {
-	(socket as unknown as { on: (e: string, l: (...a: unknown[]) => unknown) => void }).on(
-		'TestExplodeV1',
-		async (_p: unknown, _ack: unknown) => {
-			await Promise.resolve();
-			throw new Error('boom inside a socket listener');
-		}
-	);
-});
+installModules([
+	{
+		name: 'test-exploding-socket',
+		socketHandlers: [
+			(_io, socket) => {
+				(socket as unknown as { on: (e: string, l: (...a: unknown[]) => unknown) => void }).on(
+					'TestExplodeV1',
+					async (_p: unknown, _ack: unknown) => {
+						await Promise.resolve();
+						throw new Error('boom inside a socket listener');
+					}
+				);
+			}
+		]
+	}
+]);
 
 describe('in this process', () => {
 	let srv: Awaited<ReturnType<typeof startRealtimeServer>>;

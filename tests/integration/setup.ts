@@ -5,6 +5,7 @@ import { freshDatabase } from '../helpers/database';
 import { resetEnvCache } from '../../src/lib/server/env';
 import { closeDb, dbHandle } from '../../src/lib/server/db';
 import { migrateAndInit } from '../../src/lib/server/db/migrate';
+import { installModules } from '../../src/lib/server/modules';
 
 const baseUrl = process.env.LOTLIVE_TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 if (baseUrl) process.env.LOTLIVE_TEST_DATABASE_URL = baseUrl;
@@ -18,6 +19,8 @@ Object.assign(process.env, fresh.env, {
 resetEnvCache();
 await closeDb();
 await migrateAndInit(dbHandle());
+// Every module's event subscriptions (the ledger posts the orders' money), as the runtime does.
+installModules();
 
 afterAll(async () => {
 	await closeDb();

@@ -6,19 +6,13 @@ export interface Job {
 	run: () => Promise<unknown>;
 }
 
-const jobs: Job[] = [];
-
 /**
- * A background job (lock expiry, settlement…). Jobs run only in a server process (runtime's
- * attach() starts them, so tests and CLI tools never do), one run at a time per job and
- * process; every job must be safe to run on several nodes at once.
+ * Starts background jobs (lock expiry, settlement…: the modules' `jobs`). Jobs run only in a
+ * server process (runtime's attach() starts them, so tests and CLI tools never do), one run at a
+ * time per job and process; every job must be safe to run on several nodes at once. Returns the
+ * function that stops them.
  */
-export function registerJob(job: Job): void {
-	jobs.push(job);
-}
-
-/** Starts every registered job; returns the function that stops them. */
-export function startJobs(): () => void {
+export function startJobs(jobs: readonly Job[]): () => void {
 	const timers = jobs.map((job) => {
 		let running = false;
 		const timer = setInterval(() => {

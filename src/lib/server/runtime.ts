@@ -5,20 +5,11 @@ import { migrateAndInit } from './db/migrate';
 import { env } from './env';
 import { logger } from './log';
 import { createRealtime, type Realtime } from './realtime/io';
-import { createCollab, type Collab } from './collab/server';
-import {
-	collabPersistence,
-	currentCollab,
-	resolveCollabAccess,
-	setCurrentCollab
-} from './collab/registry';
+import { createCollab, currentCollab, setCurrentCollab, type Collab } from './collab/server';
 import { seedDemoIfEmpty } from './seed/demo';
 import { startPolicySync } from './platform/policy';
-// Modules that register socket.io handlers or collab access resolvers on import.
-import './stock/watch';
-import './live/module';
-import './catalog/module';
-import './ledger/module';
+import { collabPersistence, installedModules, resolveCollabAccess } from './module';
+import { installModules } from './modules';
 import { startJobs } from './jobs';
 import { hotApi } from './hot-api';
 import { crossSiteSocket, csrfErrorBody, listeningOrigins } from './origin';
@@ -26,9 +17,9 @@ import { apiLocaleOf } from './http';
 import { writeUpgradeError } from './realtime/upgrade';
 import { guardUpgrade, installProcessGuards } from './guard';
 import { stopRateLimits } from './ratelimit';
-import './boards/collab';
 
-export { registerCollabAccess } from './collab/registry';
+// Every module's subscriptions, jobs, socket handlers and collab documents: before anything runs.
+installModules();
 
 /**
  * Process lifecycle shared by the production entry (server/index.js) and the Vite dev plugin:
@@ -84,7 +75,9 @@ export function attach(server: HttpServer): {
 	handleApi: (req: IncomingMessage, res: ServerResponse) => false | Promise<boolean>;
 } {
 	const s = state();
-	s.realtime ??= createRealtime();
+	s.realtime ??= createRealtime({
+		handlers: () => installedModules().flatMap((m) => m.socketHandlers ?? [])
+	});
 	if (!s.collab) {
 		const e = env();
 		s.collab = createCollab({
@@ -99,7 +92,7 @@ export function attach(server: HttpServer): {
 	const collab = s.collab;
 	if (!s.jobsStarted && env().JOBS) {
 		s.jobsStarted = true;
-		onShutdown(startJobs());
+		onShutdown(startJobs(installedModules().flatMap((m) => m.jobs ?? [])));
 	}
 	installProcessGuards();
 	server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -6,7 +6,7 @@ import { db } from '../db';
 import { env } from '../env';
 import { apiTokens, orgs, teamInvitations, users, type Role } from '../db/schema';
 import { AppError, forbidden, notFound, parse } from '../errors';
-import { createSupplierProfile } from '../catalog/profile';
+import { publishInTx, transaction } from '../events/bus';
 import { dummyHash, hashPassword, verifyPassword } from './password';
 import {
 	AcceptInvitationInput,
@@ -56,10 +56,11 @@ export async function signUp(
 	if (origin.ip) await hit([[rules().signUpIp, origin.ip]]);
 	const passwordHash = await hashPassword(input.password);
 	try {
-		return await db().transaction(async (tx) => {
+		return await transaction(async (tx) => {
+			const kind = ORG_KIND_BY_ROLE[input.role];
 			const [org] = await tx
 				.insert(orgs)
-				.values({ kind: ORG_KIND_BY_ROLE[input.role], name: input.orgName })
+				.values({ kind, name: input.orgName })
 				.returning({ id: orgs.id });
 			const [user] = await tx
 				.insert(users)
@@ -72,8 +73,8 @@ export async function signUp(
 					locale: input.locale ?? 'zh-CN'
 				})
 				.returning({ id: users.id });
-			// A supplier organisation gets its marketplace profile at once, waiting for admission.
-			if (input.role === 'supplier_staff') await createSupplierProfile(tx, org!.id);
+			// The catalog gives a supplier organisation its profile here (waiting for admission).
+			await publishInTx(tx, 'org.created', { orgId: org!.id, kind });
 			return { userId: user!.id, orgId: org!.id };
 		});
 	} catch (e) {

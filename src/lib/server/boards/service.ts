@@ -23,7 +23,7 @@ import {
 	type BoardSlot
 } from '$lib/collab/board';
 import type { Actor } from '../auth/service';
-import { currentCollab } from '../collab/registry';
+import { currentCollab } from '../collab/server';
 import type { Access } from '../collab/server';
 import { db } from '../db';
 import { boardViewers, boards, orgs, users, type Board } from '../db/schema';

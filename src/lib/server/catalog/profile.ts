@@ -1,12 +1,10 @@
 import type { DbOrTx } from '../db';
 import { suppliers } from '../db/schema';
 
-// Kept apart from suppliers.ts and lots.ts so sign-up can import it without pulling in the realtime
-// modules (auth → catalog/lots → realtime → auth would be an import cycle).
-
 /**
- * The supplier profile of a new supplier organisation, waiting for admission. Called by sign-up
- * inside its transaction, so a supplier account never exists without its profile.
+ * The supplier profile of a new supplier organisation, waiting for admission. Called inside
+ * sign-up's transaction (the catalog's org.created subscriber), so a supplier account never
+ * exists without its profile.
  */
 export async function createSupplierProfile(
 	tx: DbOrTx,

@@ -3,13 +3,14 @@ import type { Policy } from '$lib/domain/policy';
 import { db, uuidArray, type DbOrTx } from '../db';
 import { lotSales, lots, settings } from '../db/schema';
 import { notFound, parse } from '../errors';
+import { installedModules } from '../module';
 import { currentPolicy } from '../platform/policy';
 import { SaleInput } from './schemas';
 import { rowsOf } from './search';
 
 /**
- * Records a sale of a lot, inside the caller's transaction (order services call this when an
- * order is paid), and brings the lot's 7-day sales and repurchase rate up to date in the same
+ * Records a sale of a lot, inside the caller's transaction (the catalog's sale.recorded subscriber:
+ * other modules publish that event when a sale is paid), and brings the lot's 7-day sales and repurchase rate up to date in the same
  * transaction. A repeated `orderRef` on the same channel is counted once.
  * Returns false when that order was already recorded.
  */
@@ -257,23 +258,7 @@ export async function refreshSalesStats(
 }
 
 /**
- * Sale facts that another module keeps in its own tables (the orders module: the lines of
- * dropship orders), as a select of lot_sales' columns (lot_id, supplier_id, buyer_key, quantity,
- * amount_fen, channel, order_ref, sold_at) over the rows written by the transactions whose ids
- * are in [from, to). The stats job copies them into lot_sales, so an order batch writes no fact
- * rows inside its critical section (the lots it holds locked): a flash sale's facts arrive in
- * one statement a minute instead of one per batch.
- */
-export type SaleFactSource = (range: { from: number; to: number }) => SQL;
-
-const saleFactSources: SaleFactSource[] = [];
-
-export function registerSaleFactSource(source: SaleFactSource): void {
-	if (!saleFactSources.includes(source)) saleFactSources.push(source);
-}
-
-/**
- * Copies the registered sources' facts of the transactions in [from, horizon) into lot_sales
+ * Copies the installed modules' sale facts (Module.saleFacts) of the transactions in [from, horizon) into lot_sales
  * (a fact copied before is skipped by its order_ref), and returns the lots and (supplier, buyer)
  * pairs of the new ones. `horizon` is the oldest transaction still running when the job read it,
  * so every transaction below it has finished and its rows are visible to this statement (READ
@@ -288,7 +273,7 @@ async function pullSaleFacts(
 	const lotIds = new Set<string>();
 	const pairs = new Map<string, { supplierId: string; buyerKey: string }>();
 	if (horizon <= from) return { lotIds: [], pairs: [] };
-	for (const source of saleFactSources) {
+	for (const source of installedModules().flatMap((m) => m.saleFacts ?? [])) {
 		const rows = rowsOf(
 			await tx.execute(sql`insert into ${lotSales} (lot_id, supplier_id, buyer_key, quantity,
 					amount_fen, channel, order_ref, sold_at)

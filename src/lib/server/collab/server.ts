@@ -896,3 +896,16 @@ export function createCollab(opts: CollabOptions) {
 }
 
 export type Collab = ReturnType<typeof createCollab>;
+
+// The process's collab server once attached (the runtime sets it; boards reach open documents
+// through it). Kept on globalThis: SvelteKit's bundle and the server entry share one.
+const currentKey = Symbol.for('lotlive.collab.current');
+type G = typeof globalThis & { [currentKey]?: Collab };
+
+/** The process's collab server once attached (undefined in tools and tests without one). */
+export function currentCollab(): Collab | undefined {
+	return (globalThis as G)[currentKey];
+}
+export function setCurrentCollab(c: Collab | undefined): void {
+	(globalThis as G)[currentKey] = c;
+}

@@ -1,4 +1,5 @@
-// Wires the live module into the running server: socket.io events and the lock expiry job.
+// The live module's wiring: socket.io events (watch a show, lock stock), the lock expiry job,
+// the show counters pushed when stock changes, and its OpenAPI part.
 import { z } from '$lib/server/validation';
 import { currentPolicy } from '../platform/policy';
 import type { Locale } from '$lib/i18n';
@@ -6,11 +7,12 @@ import { rooms, type AckResult } from '$lib/realtime/events';
 import { AppError } from '../errors';
 import { logger } from '../log';
 import { translator } from '../http';
-import { registerSocketModule, socketLocale } from '../realtime/io';
-import { registerJob } from '../jobs';
+import { socketLocale, type SocketHandler } from '../realtime/io';
+import type { Module } from '../module';
 import { authorizeShow } from './access';
 import { acquireLock, deleteExpiredLockKeys, expireDueLocks } from './locks';
-import { showLotCounters } from './publish';
+import { publishLockChanges, showLotCounters } from './publish';
+import { liveOpenApi } from './openapi';
 import { db } from '../db';
 import { showSlots } from '../db/schema';
 import { eq } from 'drizzle-orm';
@@ -26,7 +28,7 @@ function failure(e: unknown, locale: Locale): AckResult<never> {
 
 const ShowRef = z.object({ showId: z.uuid() });
 
-registerSocketModule((_io, socket) => {
+const showSocket: SocketHandler = (_io, socket) => {
 	const actor = socket.data.actor;
 
 	socket.on('ShowWatchV1', async (raw, ack) => {
@@ -73,17 +75,32 @@ registerSocketModule((_io, socket) => {
 			ack(failure(e, socketLocale(socket)));
 		}
 	});
-});
+};
 
-registerJob({
-	name: 'lock-expiry',
-	// read when the jobs start (after ready() took in the operator's policy)
-	get everyMs() {
-		return currentPolicy().live.expirySweepSeconds * 1000;
-	},
-	run: async () => {
-		const n = await expireDueLocks();
-		await deleteExpiredLockKeys();
-		return n;
-	}
-});
+export const liveModule: Module = {
+	name: 'live',
+	socketHandlers: [showSocket],
+	jobs: [
+		{
+			name: 'lock-expiry',
+			// read when the jobs start (after ready() took in the operator's policy)
+			get everyMs() {
+				return currentPolicy().live.expirySweepSeconds * 1000;
+			},
+			run: async () => {
+				const n = await expireDueLocks();
+				await deleteExpiredLockKeys();
+				return n;
+			}
+		}
+	],
+	subscriptions: [
+		{
+			event: 'stock.changed',
+			afterCommit: (e) => {
+				for (const lot of e.lots) publishLockChanges(lot, e.showIds);
+			}
+		}
+	],
+	openapi: liveOpenApi
+};

@@ -23,7 +23,7 @@ import {
 import { AppError, notFound, parse } from '../errors';
 import { actorIds } from '../live/access';
 import { allocateFree, publishLockChanges, settle } from '../stock';
-import { orderHooks, runHooks } from './hooks';
+import { publishInTx, transaction } from '../events/bus';
 import { publishFulfilmentsChanged } from './publish';
 import { getFulfilment, sideOf, type FulfilmentWithActions } from './queries';
 import { ClaimInput, RefundLineInput, TransitionInput } from './schemas';
@@ -66,7 +66,7 @@ export async function transitionFulfilment(
 	if (!isUuid(id)) throw notFound('Fulfilment', 'id');
 	const policy = currentPolicy();
 	const ids = actorIds(actor);
-	const moved = await db().transaction((tx) => move(tx, actor, id, input, ids, policy));
+	const moved = await transaction((tx) => move(tx, actor, id, input, ids, policy));
 	afterMove([moved]);
 	return getFulfilment(actor, id);
 }
@@ -174,7 +174,7 @@ async function move(
 		actorTokenId: ids.tokenId,
 		note: to === 'shipped' ? `${input.carrier} ${input.trackingNo}` : (input.note ?? null)
 	});
-	await runHooks(orderHooks.moved, tx, {
+	await publishInTx(tx, 'fulfilment.moved', {
 		fulfilmentId: f.id,
 		orderId: f.orderId,
 		showId: f.showId,
@@ -249,7 +249,7 @@ export async function bulkShip(actor: Actor, rows: BulkShipRow[]): Promise<BulkS
 				carrier: r.carrier || undefined,
 				trackingNo: r.trackingNo || undefined
 			});
-			moved.push(await db().transaction((tx) => move(tx, actor, id, input, ids, policy)));
+			moved.push(await transaction((tx) => move(tx, actor, id, input, ids, policy)));
 			report.rows.push({ row: r.row, number: r.number, ok: true });
 			report.shipped++;
 		} catch (e) {
@@ -322,7 +322,7 @@ export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unkn
 	if (!isUuid(fulfilmentId)) throw notFound('Fulfilment', 'id');
 	const policy = currentPolicy();
 	const ids = actorIds(actor);
-	const result = await db().transaction(async (tx) => {
+	const result = await transaction(async (tx) => {
 		const [f] = await tx
 			.select()
 			.from(fulfilments)
@@ -432,7 +432,7 @@ export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unkn
 				note: `replacement for #${f.number} (claim ${claimId})`
 			});
 			if (freightFen > 0) {
-				await runHooks(orderHooks.supplierCharged, tx, {
+				await publishInTx(tx, 'supplier.charged', {
 					supplierId: f.supplierId,
 					amountFen: freightFen,
 					reason: `replacement freight #${f.number}`,
@@ -470,7 +470,7 @@ export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unkn
 export async function refundLine(actor: Actor, fulfilmentId: string, raw: unknown) {
 	const input = parse(RefundLineInput, raw);
 	if (!isUuid(fulfilmentId)) throw notFound('Fulfilment', 'id');
-	await db().transaction(async (tx) => {
+	await transaction(async (tx) => {
 		const [f] = await tx.select().from(fulfilments).where(eq(fulfilments.id, fulfilmentId));
 		if (!f) throw notFound('Fulfilment', 'id');
 		const side = sideOf(actor, f);
@@ -488,7 +488,7 @@ export async function refundLine(actor: Actor, fulfilmentId: string, raw: unknow
 			.from(orderLines)
 			.where(and(eq(orderLines.id, input.lineId), eq(orderLines.fulfilmentId, f.id)));
 		if (!line) throw notFound('Line', 'lineId');
-		await runHooks(orderHooks.refunded, tx, {
+		await publishInTx(tx, 'line.refunded', {
 			saleLineId: line.id,
 			amountFen: input.amountFen,
 			reason: input.reason,

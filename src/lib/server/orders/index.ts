@@ -1,12 +1,6 @@
-// The orders module: consumer orders from shows, routed per supplier into fulfilments.
-import { registerSaleFactSource } from '../catalog/sales';
-import { linkLedgerToOrders } from '../ledger/link-orders';
-import { dropshipSaleFacts } from './sale-facts';
-
-// Every order event posts its money in the same transaction (payment, refunds, settlement clock).
-linkLedgerToOrders();
-// The catalog's stats job reads the sale facts of placed orders from the orders' own rows.
-registerSaleFactSource(dropshipSaleFacts);
+// The orders module: consumer orders from shows, routed per supplier into fulfilments. Its
+// wiring (sale facts, OpenAPI) is in module.ts; the ledger posts the money of its events by
+// subscribing to them (events/map.ts), so this module imports nothing of the ledger.
 
 export { placeOrder, type PlaceResult, type OrderSource } from './place';
 export {
@@ -33,4 +27,3 @@ export {
 } from './queries';
 export { freightQuote, freightQuotes, listRates, upsertRate } from './freight';
 export { importOrders, bulkShipSheet, type OrderImportReport } from './import';
-export { orderHooks } from './hooks';

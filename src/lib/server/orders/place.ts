@@ -4,14 +4,14 @@ import { applyTakes, decideOrder } from '$lib/domain/order-decision';
 import { packagingFor, splitByShipper, type FreightQuote } from '$lib/domain/orders';
 import type { Actor } from '../auth/service';
 import { currentPolicy } from '../platform/policy';
-import { isDataRefusal, jsonValue, transactionFrom } from '../db';
+import { isDataRefusal, jsonValue } from '../db';
+import { statementsInTx, transactionFrom } from '../events/bus';
 import { env } from '../env';
 import { fulfilments, orderLines, orders, type ShipTo } from '../db/schema';
 import { notFound, parse } from '../errors';
 import { actorIds, authorizeShow } from '../live/access';
 import { KeyedBatcher } from '../live/batcher';
 import { counterRow, publishLockChanges, type CounterJson, type LotCounterRow } from '../stock';
-import { orderHooks } from './hooks';
 import { publishFulfilmentsChanged } from './publish';
 import { OrderInput } from './schemas';
 import { freightQuotes } from './freight';
@@ -89,7 +89,7 @@ function batcher(): KeyedBatcher<Request, Outcome> {
  * 2. decide (`$lib/domain/order-decision.ts`): each order in memory against what is left,
  *    whole or not at all; then write (`place-write.ts`) it all in one statement, the stock
  *    module's consumption included.
- * The ledger's hooks post the payments in the same transaction; the answers are built from
+ * The batch publishes order.placed: the ledger's statements post the payments in it; the answers are built from
  * what the batch holds (`place-view.ts`).
  */
 async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
@@ -228,7 +228,8 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 			events,
 			actor: { userId: first.userId, tokenId: first.tokenId }
 		});
-		// The ledger's payment postings go out right behind the write, and COMMIT behind them:
+		// The subscribers' statements (the ledger's payment postings) go out right behind the
+		// write, and COMMIT behind them:
 		// one round trip (Postgres runs them in order; a failure rolls all of it back).
 		const placed = {
 			policy: first.policy,
@@ -242,7 +243,7 @@ async function placeBatch(showId: string, reqs: Request[]): Promise<Outcome[]> {
 					teamId: reqs[i]!.teamId
 				}))
 		};
-		const [[written]] = (await finish([write, ...orderHooks.placed.flatMap((h) => h(placed))])) as [
+		const [[written]] = (await finish([write, ...statementsInTx(tx, 'order.placed', placed)])) as [
 			{ lots: unknown; fulfilments: unknown }[]
 		];
 		for (const a of jsonValue<CounterJson[]>(written!.lots)) {

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 
 /**
- * The sale facts of dropship orders, for the catalog's stats job (see registerSaleFactSource):
+ * The sale facts of dropship orders, for the catalog's stats job (Module.saleFacts in module.ts):
  * one per line of the orders placed by the transactions in [from, to), replacement parcels
  * excluded. A consumer is counted for repurchase rates by a hash of the digits of their phone
  * number, never the number ('c:' and the first 32 hex digits of its SHA-256).

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HOT_API_OPERATIONS } from '../hot-api';
-import { mergeOpenApiParts, openApiDocument } from './openapi';
+import { openApiDocument } from '../modules';
+import { mergeOpenApiParts } from './openapi';
 
 const API_ROOT = path.resolve('src/routes/api/v1');
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

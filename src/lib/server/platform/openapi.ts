@@ -1,9 +1,3 @@
-import { authOpenApi } from '../auth/openapi';
-import { boardsOpenApi } from '../boards/openapi';
-import { catalogOpenApi } from '../catalog/openapi';
-import { ledgerOpenApi } from '../ledger/openapi';
-import { liveOpenApi } from '../live/openapi';
-import { ordersOpenApi } from '../orders/openapi';
 import { jsonResponse, type Json, type OpenApiPart } from '../openapi';
 
 /** The document's own path. */
@@ -43,20 +37,6 @@ function platformOpenApi(): OpenApiPart {
 }
 
 /**
- * Every module's part of the document. One explicit list for now; once each module declares
- * itself in its `module.ts`, this becomes `modules.flatMap((m) => m.openapi ?? [])`.
- */
-export const OPENAPI_PARTS: Record<string, () => OpenApiPart> = {
-	platform: platformOpenApi,
-	auth: authOpenApi,
-	catalog: catalogOpenApi,
-	live: liveOpenApi,
-	orders: ordersOpenApi,
-	boards: boardsOpenApi,
-	ledger: ledgerOpenApi
-};
-
-/**
  * Merges parts: schemas by name, paths by path and then by method (two modules may serve
  * methods of one path). A schema name, or a path's method, claimed by two parts is a mistake
  * that would silently drop one of them, so it throws.
@@ -90,10 +70,13 @@ export function mergeOpenApiParts(parts: Record<string, OpenApiPart>): OpenApiPa
 	return { schemas, paths };
 }
 
-/** The OpenAPI 3.1 document, built from the same zod schemas the API validates with. */
-export function openApiDocument(origin: string): Json {
-	const parts = Object.fromEntries(Object.entries(OPENAPI_PARTS).map(([k, f]) => [k, f()]));
-	const { schemas, paths } = mergeOpenApiParts(parts);
+/**
+ * The OpenAPI 3.1 document from the modules' parts (by module name; the list is in
+ * ../modules.ts), each built from the same zod schemas its API validates with, plus the
+ * platform's own (the error body, this document's path).
+ */
+export function openApiDocument(origin: string, parts: Record<string, OpenApiPart>): Json {
+	const { schemas, paths } = mergeOpenApiParts({ platform: platformOpenApi(), ...parts });
 	return {
 		openapi: '3.1.0',
 		info: {

@@ -3,7 +3,6 @@ import { isLimited, retryAfterMs, type WindowCounts } from '$lib/domain/rate-lim
 import { db, execRows } from '../db';
 import { env } from '../env';
 import { AppError } from '../errors';
-import { registerJob } from '../jobs';
 import { logger } from '../log';
 
 /**
@@ -239,8 +238,7 @@ export async function stopRateLimits(): Promise<void> {
 	webhookLimiter.stop();
 }
 
-registerJob({
-	name: 'rate-limit-cleanup',
-	everyMs: 10 * 60_000,
-	run: () => db().execute(sql`delete from rate_limit_counters where expires_at < now()`)
-});
+/** Drops the counters of windows that are over (the rate limit module's job). */
+export function deleteExpiredCounters() {
+	return db().execute(sql`delete from rate_limit_counters where expires_at < now()`);
+}

@@ -49,12 +49,8 @@ export function socketLocale(socket: IoSocket): Locale {
 	return negotiate(h['accept-language']) ?? 'en';
 }
 
-/** Connection handlers added by modules (shows, orders, …) once the server is up. */
-export type SocketModule = (io: Io, socket: IoSocket) => void;
-const modules: SocketModule[] = [];
-export function registerSocketModule(m: SocketModule): void {
-	modules.push(m);
-}
+/** A module's connection handler (its `socketHandlers` in module.ts): adds its `socket.on`s. */
+export type SocketHandler = (io: Io, socket: IoSocket) => void;
 
 /**
  * Every listener a module adds with `socket.on` is wrapped once here: a listener that throws or
@@ -81,7 +77,10 @@ function guardSocketListeners(socket: IoSocket): void {
  * the Postgres adapter when DATABASE_URL is set (broadcasts go out only while another node is
  * alive: see peers-only.ts).
  */
-export function createRealtime() {
+export function createRealtime(opts: {
+	/** The modules' connection handlers, read at each connection. */
+	handlers: () => readonly SocketHandler[];
+}) {
 	const engine = new EngineServer({
 		pingInterval: 20_000,
 		pingTimeout: 20_000,
@@ -149,7 +148,7 @@ export function createRealtime() {
 			if (typeof ack !== 'function') return;
 			ack({ ok: true, data: { at: Number(p?.at) || 0, serverTime: Date.now() } });
 		});
-		for (const m of modules) m(io, socket);
+		for (const handler of opts.handlers()) handler(io, socket);
 	});
 
 	async function authenticate(req: IncomingMessage): Promise<Actor | null> {

@@ -3,7 +3,7 @@ import { buildBoardState, type SlotInit } from '$lib/collab/board';
 import { createBoardWithContent } from '../boards/service';
 import { db } from '../db';
 import { lots, orgs, users } from '../db/schema';
-import { DEMO_ACCOUNTS } from './demo';
+import { DEMO_ACCOUNTS } from './accounts';
 
 /** The demo host team's boards: one upcoming broadcast and one template. Deterministic. */
 export async function seedDemoBoards(): Promise<void> {

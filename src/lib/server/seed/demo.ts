@@ -23,27 +23,14 @@ import { DEMO_DEFECT_VIDEO_WEBM_BASE64 } from './demo-video';
 import { placeholderPng, type Shape } from './placeholder';
 import { hashPassword } from '../auth/password';
 import { logger } from '../log';
+import { installModules } from '../modules';
 import { rng, type Rng } from './random';
 import { seedDemoBoards } from './boards';
 import { seedDemoOrders } from './orders';
 import { seedDemoLedger } from './ledger';
 
-export const DEMO_PASSWORD = 'demo1234';
-const DEMO_DOMAIN = 'demo.lotlive.cn';
-
-/** The demo accounts the README lists. */
-export const DEMO_ACCOUNTS = {
-	operator: `ops@${DEMO_DOMAIN}`,
-	host: `host@${DEMO_DOMAIN}`,
-	assistant1: `assistant1@${DEMO_DOMAIN}`,
-	assistant2: `assistant2@${DEMO_DOMAIN}`,
-	buyer1: `buyer1@${DEMO_DOMAIN}`,
-	buyer2: `buyer2@${DEMO_DOMAIN}`,
-	supplier1: `supplier1@${DEMO_DOMAIN}`,
-	supplier2: `supplier2@${DEMO_DOMAIN}`,
-	supplier3: `supplier3@${DEMO_DOMAIN}`,
-	supplier4: `supplier4@${DEMO_DOMAIN}`
-} as const;
+export { DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD } from './accounts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './accounts';
 
 const L = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 
@@ -425,6 +412,9 @@ export const DEMO_LOT_COUNT = 240;
 
 /** Seeds the demo marketplace when the database has no users yet. Deterministic. */
 export async function seedDemoIfEmpty(): Promise<boolean> {
+	// The demo places orders: their events (the ledger's postings) need the module list, whoever
+	// calls this (the runtime, scripts/seed.ts, benches, tests).
+	installModules();
 	const [{ n }] = (await db().select({ n: count() }).from(users)) as [{ n: number }];
 	if (Number(n) > 0) return false;
 	const started = performance.now();

@@ -14,7 +14,7 @@ import {
 	type SaleLineInput
 } from '../ledger/service';
 import type { SessionUser } from '../auth/session';
-import { DEMO_ACCOUNTS } from './demo';
+import { DEMO_ACCOUNTS } from './accounts';
 
 const DAY = 86_400_000;
 

@@ -9,7 +9,7 @@ import { setOnHand } from '../stock';
 import { createShow, transitionShow, updateShow } from '../live/shows';
 import { placeOrder, transitionFulfilment } from '../orders';
 import { forgetFreightRates } from '../orders/freight';
-import { DEMO_ACCOUNTS } from './demo';
+import { DEMO_ACCOUNTS } from './accounts';
 
 const ORIGINS = ['广东省', '福建省', '浙江省'];
 /** Destination provinces and a distance factor (percent) from the southern warehouses. */

@@ -11,7 +11,7 @@ import { fromZod, notFound } from '../errors';
 import { isUuid } from '../ids';
 import { logger } from '../log';
 import { translator } from '../http';
-import { currentIo, registerSocketModule, socketLocale } from '../realtime/io';
+import { currentIo, socketLocale, type SocketHandler } from '../realtime/io';
 
 /** A lot's counters as a committed statement returned them. */
 export interface LotCounterRow {
@@ -171,7 +171,8 @@ export async function lotStock(actor: Actor, lotId: string) {
 
 const WatchInput = z.object({ lotIds: z.array(z.uuid()).min(1).max(1000) });
 
-registerSocketModule((_io, socket) => {
+/** LotWatchV1 / LotUnwatchV1: watching lots' counters (the stock module's socket handler). */
+export const lotWatchHandler: SocketHandler = (_io, socket) => {
 	socket.on('LotWatchV1', async (raw, ack) => {
 		if (typeof ack !== 'function') return;
 		const parsed = WatchInput.safeParse(raw);
@@ -208,4 +209,4 @@ registerSocketModule((_io, socket) => {
 		if (!parsed.success) return;
 		for (const id of parsed.data.lotIds) void socket.leave(rooms.lot(id));
 	});
-});
+};

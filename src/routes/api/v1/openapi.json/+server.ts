@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { openApiDocument } from '$lib/server/platform/openapi';
+import { openApiDocument } from '$lib/server/modules';
 import type { RequestHandler } from './$types';
 
 /** The OpenAPI 3.1 document (public, no credentials needed). */
