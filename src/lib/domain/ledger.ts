@@ -40,9 +40,9 @@ export interface SaleLineRef {
 	lotId: string;
 }
 
-const CASH: AccountKey = { kind: 'cash', orgId: null };
-const ESCROW: AccountKey = { kind: 'escrow', orgId: null };
-const REVENUE: AccountKey = { kind: 'platform_revenue', orgId: null };
+export const CASH: AccountKey = { kind: 'cash', orgId: null };
+export const ESCROW: AccountKey = { kind: 'escrow', orgId: null };
+export const REVENUE: AccountKey = { kind: 'platform_revenue', orgId: null };
 export const supplierPayable = (orgId: string): AccountKey => ({ kind: 'supplier_payable', orgId });
 export const hostPayable = (orgId: string): AccountKey => ({ kind: 'host_payable', orgId });
 
