@@ -58,13 +58,12 @@ describe('the module list', () => {
 	});
 
 	it('merges the OpenAPI parts without one path or schema hiding another', () => {
+		// platform/openapi.ts's merge throws when two parts claim one schema or path+method
 		const parts = modules.flatMap((m) => (m.openapi ? [m.openapi()] : []));
-		const paths = parts.flatMap((p) => Object.keys(p.paths));
-		const schemas = parts.flatMap((p) => Object.keys(p.schemas));
-		expect(new Set(paths).size).toBe(paths.length);
-		expect(new Set(schemas).size).toBe(schemas.length);
+		const paths = new Set(parts.flatMap((p) => Object.keys(p.paths)));
 		const doc = openApiDocument('http://localhost') as { paths: object };
 		expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/lots']));
-		expect(Object.keys(doc.paths).length).toBe(paths.length);
+		// every module's paths, plus the platform's own (the document itself)
+		expect(new Set(Object.keys(doc.paths))).toEqual(new Set([...paths, '/api/v1/openapi.json']));
 	});
 });

@@ -3,6 +3,7 @@
 import { currentPolicy } from '../platform/policy';
 import { logger } from '../log';
 import type { Module } from '../module';
+import { ledgerOpenApi } from './openapi';
 import { orderSubscriptions } from './order-events';
 import { settleDue } from './service';
 
@@ -22,5 +23,6 @@ export const ledgerModule: Module = {
 				return r;
 			}
 		}
-	]
+	],
+	openapi: ledgerOpenApi
 };
