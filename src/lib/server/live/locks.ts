@@ -2,8 +2,7 @@
 // them to the stock module, which alone writes locks, their events and the lots' counters.
 import { z } from '$lib/server/validation';
 import type { Policy } from '$lib/domain/policy';
-import { currentPolicy } from '../platform/policy';
-import { policyMax } from '../platform/policy-schema';
+import { currentPolicy, policyMax } from '../platform/policy';
 import type { Actor } from '../auth/service';
 import { AppError, parse } from '../errors';
 import {

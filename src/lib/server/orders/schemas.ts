@@ -1,5 +1,5 @@
 import { isoDateTime, multilineText, z } from '$lib/server/validation';
-import { policyMax } from '../platform/policy-schema';
+import { policyMax } from '../platform/policy';
 import { FULFILMENT_ACTIONS } from '$lib/domain/orders';
 
 // Messages are catalogue keys: the process's zod error map (zod-messages.ts) gives the generic

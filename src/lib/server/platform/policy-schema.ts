@@ -1,6 +1,5 @@
 import type { Policy } from '$lib/domain/policy';
 import { z } from '../validation';
-import { currentPolicy } from './policy';
 
 /**
  * Bounds for every field of the policy. Typed as ZodType<Policy>, so a field added to Policy
@@ -74,16 +73,3 @@ export const PolicySaveInput = z.strictObject({
 	/** The version the operator's form showed; a newer one saved meanwhile refuses this save (409). */
 	baseVersion: z.number().int().min(0).max(2_147_483_647).optional()
 });
-
-/**
- * A maximum taken from the policy in force when the input is checked (not when the schema was
- * built), reported as zod's own `too_big` so the message is the usual one ({maximum}).
- */
-export function policyMax(get: (p: Policy) => number, origin: 'number' | 'array' = 'number') {
-	return (v: number | unknown[], ctx: z.RefinementCtx) => {
-		const maximum = get(currentPolicy());
-		const size = Array.isArray(v) ? v.length : v;
-		if (size > maximum)
-			ctx.addIssue({ code: 'too_big', maximum, origin, inclusive: true, input: v });
-	};
-}

@@ -14,6 +14,7 @@ import { db, dbHandle, execRows, jsonValue, type DbHandle, type DbOrTx } from '.
 import { policyVersions, users } from '../db/schema';
 import { AppError, forbidden, parse } from '../errors';
 import { logger } from '../log';
+import type { z } from '../validation';
 import { PolicySaveInput, PolicySchema } from './policy-schema';
 
 /**
@@ -297,4 +298,17 @@ export async function latestPolicyVersion(tx: DbOrTx = db()): Promise<number> {
 		tx
 	);
 	return Number(r?.v ?? 0);
+}
+
+/**
+ * A maximum taken from the policy in force when the input is checked (not when the schema was
+ * built), reported as zod's own `too_big` so the message is the usual one ({maximum}).
+ */
+export function policyMax(get: (p: Policy) => number, origin: 'number' | 'array' = 'number') {
+	return (v: number | unknown[], ctx: z.RefinementCtx) => {
+		const maximum = get(currentPolicy());
+		const size = Array.isArray(v) ? v.length : v;
+		if (size > maximum)
+			ctx.addIssue({ code: 'too_big', maximum, origin, inclusive: true, input: v });
+	};
 }
