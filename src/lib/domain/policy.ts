@@ -2,9 +2,13 @@
  * Every business number in one typed object. Defaults come from DOMAIN.md; an operator can
  * override them in settings (stored as a partial policy), never by editing constants elsewhere.
  */
+import { DEFAULT_TRADE_POLICY, type TradePolicy } from './trade/policy';
+
 export type Grade = 'A' | 'B' | 'C';
 
 export interface Policy {
+	/** The wholesale marketplace's numbers (cart, timers, inspection, samples, disputes, credit). */
+	trade: TradePolicy;
 	pricing: {
 		/** Unit price as basis points of tag price, inclusive bounds, per grade. */
 		bands: Record<Grade, { minBp: number; maxBp: number }>;
@@ -90,6 +94,7 @@ export interface Policy {
 }
 
 export const DEFAULT_POLICY: Policy = {
+	trade: DEFAULT_TRADE_POLICY,
 	pricing: {
 		bands: {
 			A: { minBp: 1500, maxBp: 2000 },

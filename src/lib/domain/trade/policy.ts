@@ -1,8 +1,8 @@
 /**
  * The trade policy: every number of the wholesale marketplace (issues 18–21) in one typed object,
  * with defaults from DOMAIN.md and the issues, and a zod schema with bounds for the operator's
- * settings page. The integrator nests this into the platform policy as `policy.trade`; until then
- * trade rules take a `TradePolicy` argument (default `DEFAULT_TRADE_POLICY`).
+ * settings page. It is the platform policy's `trade` section (`currentPolicy().trade`); trade
+ * rules take a `TradePolicy` argument (default `DEFAULT_TRADE_POLICY`).
  *
  * Units are in the field names: `Fen` integer fen, `Bp` basis points (10000 = 100%), `Hours`,
  * `Minutes`, `Days`, `Pieces`.

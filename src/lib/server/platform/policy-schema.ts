@@ -1,4 +1,5 @@
 import type { Policy } from '$lib/domain/policy';
+import { TradePolicySchema } from '$lib/domain/trade/policy';
 import { z } from '../validation';
 
 /**
@@ -11,6 +12,7 @@ const bp = () => int(0, 10_000);
 const band = z.strictObject({ minBp: bp(), maxBp: bp() });
 
 export const PolicySchema: z.ZodType<Policy> = z.strictObject({
+	trade: TradePolicySchema,
 	pricing: z.strictObject({
 		bands: z.strictObject({ A: band, B: band, C: band })
 	}),
