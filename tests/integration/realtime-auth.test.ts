@@ -18,7 +18,7 @@ beforeAll(async () => {
 	// a document only its owner's organisation may open, to exercise 403 vs 404
 	registerCollabAccess(async (actor, docId) => {
 		if (!docId.startsWith('test-')) return undefined;
-		const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
+		const orgId = actor.orgId;
 		return docId === `test-${orgId}` ? 'write' : null;
 	});
 	await seedDemoIfEmpty();
@@ -101,7 +101,7 @@ describe('socket.io and /collab refuse anyone without a session or token', () =>
 
 	it('accepts an API token (Bearer) for socket.io', async () => {
 		const u = await makeUser('host');
-		const t = await createApiToken(u.user, { name: 'bot' });
+		const t = await createApiToken(u.principal, { name: 'bot' });
 		const socket = connect(srv.url, {
 			transports: ['websocket'],
 			extraHeaders: { Authorization: `Bearer ${t.token}` },

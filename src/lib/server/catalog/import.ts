@@ -9,7 +9,8 @@ import { brands, lots, type Lot } from '../db/schema';
 import { AppError } from '../errors';
 import { publishStock } from '../realtime/stock';
 import { zodIssueParams } from '../zod-messages';
-import { catalogActor, isOperator } from './actor';
+import type { Principal } from '../auth/principal';
+import { isOperator } from './actor';
 import { LotCreateInput, LotPatchInput } from './schemas';
 import {
 	checkDraft,
@@ -25,8 +26,6 @@ import {
 	type LotContext,
 	type LotDraft
 } from './service';
-
-type ActorLike = Parameters<typeof catalogActor>[0];
 
 /** One problem in an import: spreadsheet row (header is row 1), column header, cell, message key. */
 export interface ImportError {
@@ -576,11 +575,10 @@ function lotFingerprint(l: Lot) {
  * an apply with the preview's `expectToken` is refused as stale if the lots moved since.
  */
 export async function importLots(
-	actorLike: ActorLike,
+	actor: Principal,
 	file: { bytes: Uint8Array },
 	opts: ImportOptions = {}
 ): Promise<ImportResult> {
-	const actor = catalogActor(actorLike);
 	const operator = isOperator(actor);
 	const supplierId = operator ? opts.supplierId : actor.orgId;
 	if (!(actor.role === 'supplier_staff' || operator) || !supplierId)
@@ -833,10 +831,9 @@ const STATUS_ZH: Record<string, string> = {
  * column and derived figures are ignored on import).
  */
 export async function exportLotsXlsx(
-	actorLike: ActorLike,
+	actor: Principal,
 	opts: { supplierId?: string; template?: boolean } = {}
 ): Promise<Buffer> {
-	const actor = catalogActor(actorLike);
 	const supplierId = isOperator(actor) ? opts.supplierId : actor.orgId;
 	if (!(actor.role === 'supplier_staff' || isOperator(actor)) || !supplierId)
 		throw new AppError('forbidden', 'forbidden', 'lot.err.supplier_only');

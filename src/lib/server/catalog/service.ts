@@ -18,7 +18,8 @@ import {
 } from '../db/schema';
 import { AppError, forbidden, notFound, parse } from '../errors';
 import { publishStock } from '../realtime/stock';
-import { catalogActor, isOperator, requireOperator, type CatalogActor } from './actor';
+import type { Principal } from '../auth/principal';
+import { isOperator, requireOperator } from './actor';
 export { createSupplierProfile } from './profile';
 import { currentPolicy } from './policy';
 import {
@@ -30,8 +31,6 @@ import {
 } from './schemas';
 import { EXT_BY_MIME, mediaStorage, mediaUrl, sniffMime } from './storage';
 import { isUuid } from '../ids';
-
-type ActorLike = Parameters<typeof catalogActor>[0];
 
 // ------------------------------------------------------------------ reference data
 
@@ -96,8 +95,8 @@ export async function getSupplier(orgId: string, tx: DbOrTx = db()) {
 }
 
 /** Operator: every supplier with its lot counts and documents, pending first. */
-export async function listSuppliers(actorLike: ActorLike) {
-	requireOperator(catalogActor(actorLike));
+export async function listSuppliers(actor: Principal) {
+	requireOperator(actor);
 	const rows = await db()
 		.select({
 			orgId: suppliers.orgId,
@@ -126,8 +125,7 @@ export async function listSuppliers(actorLike: ActorLike) {
 }
 
 /** Operator: admit, block or send back to review. Blocking hides all the supplier's lots. */
-export async function setSupplierStatus(actorLike: ActorLike, orgId: string, raw: unknown) {
-	const actor = catalogActor(actorLike);
+export async function setSupplierStatus(actor: Principal, orgId: string, raw: unknown) {
 	requireOperator(actor);
 	const input = parse(SupplierStatusInput, raw);
 	if (input.status === 'blocked' && !input.reason)
@@ -145,15 +143,13 @@ export async function setSupplierStatus(actorLike: ActorLike, orgId: string, raw
 	if (rows.length === 0) throw notFound('Supplier');
 }
 
-export async function updateSupplierProfile(actorLike: ActorLike, raw: unknown) {
-	const actor = catalogActor(actorLike);
+export async function updateSupplierProfile(actor: Principal, raw: unknown) {
 	if (actor.role !== 'supplier_staff' || !actor.orgId) throw forbidden('lot.err.supplier_only');
 	const input = parse(SupplierProfileInput, raw);
 	await db().update(suppliers).set(input).where(eq(suppliers.orgId, actor.orgId));
 }
 
-export async function listSupplierDocuments(actorLike: ActorLike, orgId: string) {
-	const actor = catalogActor(actorLike);
+export async function listSupplierDocuments(actor: Principal, orgId: string) {
 	if (!isOperator(actor) && actor.orgId !== orgId) throw forbidden();
 	const rows = await db()
 		.select({
@@ -174,7 +170,7 @@ export async function listSupplierDocuments(actorLike: ActorLike, orgId: string)
 
 /** A supplier uploads its business licence or a brand authorisation (PDF or image). */
 export async function addSupplierDocument(
-	actorLike: ActorLike,
+	actor: Principal,
 	input: {
 		kind: 'business_license' | 'brand_authorization';
 		title: string;
@@ -182,7 +178,6 @@ export async function addSupplierDocument(
 		bytes?: Uint8Array;
 	}
 ) {
-	const actor = catalogActor(actorLike);
 	if (actor.role !== 'supplier_staff' || !actor.orgId) throw forbidden('lot.err.supplier_only');
 	const title = input.title.trim();
 	if (!title || title.length > 120)
@@ -471,7 +466,7 @@ export function draftFromCreate(
 }
 
 /** The supplier a write is for, and whether it may write at all. */
-async function writableSupplier(tx: DbOrTx, actor: CatalogActor, supplierId: string | undefined) {
+async function writableSupplier(tx: DbOrTx, actor: Principal, supplierId: string | undefined) {
 	let orgId: string;
 	if (isOperator(actor)) {
 		if (!supplierId)
@@ -502,8 +497,7 @@ function throwIssues(issues: Issue[]): never {
 
 // ------------------------------------------------------------------ lots: writes
 
-export async function createLot(actorLike: ActorLike, raw: unknown): Promise<LotDetail> {
-	const actor = catalogActor(actorLike);
+export async function createLot(actor: Principal, raw: unknown): Promise<LotDetail> {
 	const input = parse(LotCreateInput, raw);
 	const id = await db()
 		.transaction(async (tx) => {
@@ -663,12 +657,7 @@ export function skuTaken(e: unknown): AppError | null {
 	return null;
 }
 
-export async function updateLot(
-	actorLike: ActorLike,
-	id: string,
-	raw: unknown
-): Promise<LotDetail> {
-	const actor = catalogActor(actorLike);
+export async function updateLot(actor: Principal, id: string, raw: unknown): Promise<LotDetail> {
 	if (!isUuid(id)) throw notFound('Lot', 'id');
 	const patch = parse(LotPatchInput, raw);
 	const operator = isOperator(actor);
@@ -695,8 +684,7 @@ export async function updateLot(
 }
 
 /** Operator: block a lot (e.g. counterfeit suspicion); it leaves the catalog at once. */
-export async function blockLot(actorLike: ActorLike, id: string, raw: unknown): Promise<void> {
-	const actor = catalogActor(actorLike);
+export async function blockLot(actor: Principal, id: string, raw: unknown): Promise<void> {
 	requireOperator(actor);
 	const { reason } = parse(BlockInput, raw);
 	if (!isUuid(id)) throw notFound('Lot', 'id');
@@ -715,8 +703,7 @@ export async function blockLot(actorLike: ActorLike, id: string, raw: unknown): 
 }
 
 /** Operator: lift a block; the lot goes back on sale. */
-export async function unblockLot(actorLike: ActorLike, id: string): Promise<void> {
-	const actor = catalogActor(actorLike);
+export async function unblockLot(actor: Principal, id: string): Promise<void> {
 	requireOperator(actor);
 	if (!isUuid(id)) throw notFound('Lot', 'id');
 	const rows = await db()
@@ -812,13 +799,12 @@ async function readLot(id: string, tx: DbOrTx = db()) {
 }
 
 /** May this actor see this lot? Catalog lots: anyone signed in; otherwise its supplier or an operator. */
-function maySee(actor: CatalogActor, lot: { visible: boolean; supplierId: string }): boolean {
+function maySee(actor: Principal, lot: { visible: boolean; supplierId: string }): boolean {
 	return lot.visible || isOperator(actor) || (!!actor.orgId && actor.orgId === lot.supplierId);
 }
 
 /** One lot with its media, brand, category and supplier; 404 when the actor may not see it. */
-export async function getLot(actorLike: ActorLike, id: string): Promise<LotDetail> {
-	const actor = catalogActor(actorLike);
+export async function getLot(actor: Principal, id: string): Promise<LotDetail> {
 	if (!isUuid(id)) throw notFound('Lot', 'id');
 	const lot = await readLot(id);
 	if (!lot || !maySee(actor, lot)) throw notFound('Lot', 'id');
@@ -943,11 +929,10 @@ export async function getLotSummaries(ids: string[], tx: DbOrTx = db()): Promise
  * has_defect_video and the scenario tags are derived again in the same transaction.
  */
 export async function addLotMedia(
-	actorLike: ActorLike,
+	actor: Principal,
 	lotId: string,
 	input: { kind: 'photo' | 'defect_video'; bytes: Uint8Array }
 ): Promise<MediaItem> {
-	const actor = catalogActor(actorLike);
 	if (!isUuid(lotId)) throw notFound('Lot', 'id');
 	const policy = await currentPolicy();
 	const mime = sniffMime(input.bytes);
@@ -1006,11 +991,10 @@ export async function addLotMedia(
 }
 
 export async function removeLotMedia(
-	actorLike: ActorLike,
+	actor: Principal,
 	lotId: string,
 	mediaId: string
 ): Promise<void> {
-	const actor = catalogActor(actorLike);
 	if (!isUuid(lotId) || !isUuid(mediaId)) throw notFound('Media', 'id');
 	const policy = await currentPolicy();
 	const key = await db().transaction(async (tx) => {
@@ -1026,7 +1010,7 @@ export async function removeLotMedia(
 	await mediaStorage().delete(key);
 }
 
-async function ownedLotForUpdate(tx: DbOrTx, actor: CatalogActor, lotId: string): Promise<Lot> {
+async function ownedLotForUpdate(tx: DbOrTx, actor: Principal, lotId: string): Promise<Lot> {
 	const [lot] = await tx.select().from(lots).where(eq(lots.id, lotId)).for('update').limit(1);
 	if (!lot) throw notFound('Lot', 'id');
 	if (!isOperator(actor)) {
@@ -1055,8 +1039,7 @@ async function rederive(tx: DbOrTx, lot: Lot, policy: Policy): Promise<void> {
  * A media file for the /media route, if this actor may see it: lot media follow the lot's
  * visibility; supplier documents only their supplier and operators.
  */
-export async function openMedia(actorLike: ActorLike, key: string) {
-	const actor = catalogActor(actorLike);
+export async function openMedia(actor: Principal, key: string) {
 	const [m] = await db()
 		.select({
 			mime: lotMedia.mime,

@@ -9,7 +9,7 @@ import {
 	showAcceptsLocks,
 	type ShowStatus
 } from '$lib/domain/locks';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import {
 	constraintOf,
 	db,
@@ -546,7 +546,7 @@ export function setLockStrategy(s: LockStrategy | undefined): void {
  * nothing), so its retry is decided afresh.
  */
 export async function acquireLock(
-	actor: Actor,
+	actor: Principal,
 	showId: string,
 	raw: unknown,
 	opts: { idempotencyKey?: unknown; policy?: Policy } = {}
@@ -675,7 +675,7 @@ async function findLock(lockId: string) {
 
 /** Raise or lower a lock's quantity (0 releases it), or extend its expiry. */
 export async function changeLock(
-	actor: Actor,
+	actor: Principal,
 	lockId: string,
 	raw: unknown,
 	policy: Policy = DEFAULT_POLICY
@@ -769,7 +769,7 @@ export async function changeLock(
 	return { lock: res.lock, counters: countersOf(res.lot) };
 }
 
-export function releaseLock(actor: Actor, lockId: string) {
+export function releaseLock(actor: Principal, lockId: string) {
 	return changeLock(actor, lockId, { quantity: 0 });
 }
 
@@ -827,7 +827,7 @@ async function endLocksOfLot(
 }
 
 /** Releases every active lock a show holds on one lot (the console's “release” key). */
-export async function releaseShowLotLocks(actor: Actor, showId: string, rawLotId: unknown) {
+export async function releaseShowLotLocks(actor: Principal, showId: string, rawLotId: unknown) {
 	const lotId = parse(UUID, rawLotId);
 	await authorizeShow(actor, showId, 'write');
 	const res = await db().transaction(async (tx) => {

@@ -1,15 +1,15 @@
 import { and, eq, or } from 'drizzle-orm';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import { db } from '../db';
 import { lots } from '../db/schema';
 import { notFound } from '../errors';
 import { isUuid } from '../ids';
 
 /** A lot's stock counters: active lots for anyone signed in, any lot for its own supplier. */
-export async function lotStock(actor: Actor, lotId: string) {
+export async function lotStock(actor: Principal, lotId: string) {
 	if (!isUuid(lotId)) throw notFound('Lot', 'lotId');
-	const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
-	const isOperator = actor.kind === 'user' && actor.user.role === 'operator';
+	const orgId = actor.orgId;
+	const isOperator = actor.role === 'operator';
 	const [l] = await db()
 		.select({
 			id: lots.id,

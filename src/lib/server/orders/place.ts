@@ -4,7 +4,7 @@ import { planConsumption } from '$lib/domain/locks';
 import { resolveCommissionBp } from '$lib/domain/ledger';
 import { packagingFor, slaState, splitByShipper, type FreightQuote } from '$lib/domain/orders';
 import type { Policy } from '$lib/domain/policy';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import { currentPolicy } from '../catalog/policy';
 import { isDataRefusal, jsonValue, transactionFrom, uuidArray } from '../db';
 import { env } from '../env';
@@ -53,7 +53,7 @@ type Outcome =
  * insufficient_stock) unless the policy lets orders draw free stock.
  */
 export async function placeOrder(
-	actor: Actor,
+	actor: Principal,
 	raw: unknown,
 	source: OrderSource = 'webhook'
 ): Promise<PlaceResult> {

@@ -3,10 +3,8 @@ import { z } from '$lib/server/validation';
 import { rooms, type StockChangedV1 } from '$lib/realtime/events';
 import { db } from '../db';
 import { lots } from '../db/schema';
-import { fromZod } from '../errors';
-import { logger } from '../log';
-import { translator } from '../http';
-import { currentIo, registerSocketModule, socketLocale } from './io';
+import { socketAck } from '../edge';
+import { currentIo, registerSocketModule } from './io';
 
 function toEvent(r: {
 	id: string;
@@ -60,17 +58,10 @@ export function publishStockRow(row: Parameters<typeof toEvent>[0]): void {
 const WatchInput = z.object({ lotIds: z.array(z.uuid()).min(1).max(1000) });
 
 registerSocketModule((_io, socket) => {
-	socket.on('LotWatchV1', async (raw, ack) => {
-		if (typeof ack !== 'function') return;
-		const parsed = WatchInput.safeParse(raw);
-		if (!parsed.success) {
-			const e = fromZod(parsed.error);
-			const message = translator(socketLocale(socket))(e.message, e.params);
-			return ack({ ok: false, error: { code: e.code, message, field: e.field } });
-		}
-		try {
-			const actor = socket.data.actor;
-			const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
+	socket.on(
+		'LotWatchV1',
+		socketAck(socket, 'LotWatchV1', WatchInput, async ({ lotIds }) => {
+			const orgId = socket.data.principal.orgId;
 			// Anyone signed in may watch active lots (their stock is shown in the catalog);
 			// a supplier may also watch its own lots in any status.
 			const visible = await db()
@@ -78,19 +69,16 @@ registerSocketModule((_io, socket) => {
 				.from(lots)
 				.where(
 					and(
-						inArray(lots.id, parsed.data.lotIds),
+						inArray(lots.id, lotIds),
 						orgId
 							? or(eq(lots.status, 'active'), eq(lots.supplierId, orgId))
 							: eq(lots.status, 'active')
 					)
 				);
 			for (const r of visible) await socket.join(rooms.lot(r.id));
-			ack({ ok: true, data: visible.map(toEvent) });
-		} catch (err) {
-			logger().error({ err }, 'LotWatchV1 failed');
-			ack({ ok: false, error: { code: 'internal', message: 'Internal error.' } });
-		}
-	});
+			return visible.map(toEvent);
+		})
+	);
 	socket.on('LotUnwatchV1', (raw) => {
 		const parsed = WatchInput.safeParse(raw);
 		if (!parsed.success) return;
