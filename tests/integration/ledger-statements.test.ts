@@ -96,7 +96,7 @@ async function caught(p: Promise<unknown>): Promise<AppError> {
 
 const event = (u: U, extra: Record<string, unknown> = {}) =>
 	({
-		locals: { actor: as(u), user: u.user, apiLocale: 'en', locale: 'en' },
+		locals: { principal: as(u), user: u.user, apiLocale: 'en', locale: 'en', requestId: 'test' },
 		url: new URL('http://lotlive.test/api/v1/ledger'),
 		params: {},
 		...extra

@@ -41,7 +41,7 @@ export function api<E extends RequestEvent>(fn: (event: E) => Promise<Response> 
 			if (isRedirect(e) || isHttpError(e)) throw e;
 			return errorResponse(e, event.locals.apiLocale, {
 				requestId: event.locals.requestId,
-				where: `${event.request.method} ${event.url.pathname}`
+				where: `${event.request?.method ?? ''} ${event.url?.pathname ?? ''}`
 			});
 		}
 	};
