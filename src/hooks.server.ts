@@ -1,5 +1,4 @@
 import {
-	error,
 	json,
 	redirect,
 	type Handle,
@@ -10,16 +9,18 @@ import {
 import { sequence } from '@sveltejs/kit/hooks';
 import { areaOf, mayEnter } from '$lib/domain/roles';
 import { DEFAULT_LOCALE, LOCALE_COOKIE, isLocale, negotiate } from '$lib/i18n';
+import { randomUUID } from 'node:crypto';
 import { authenticateHeaders } from '$lib/server/auth/request';
+import { withLocale } from '$lib/server/auth/principal';
 import { apiLocaleOf, errorPayload, retryAfterHeaders } from '$lib/server/http';
-import { isDatabaseUnavailable } from '$lib/server/errors';
+import { failureOf, pageError, pageErrorBody } from '$lib/server/edge';
+import { AppError, forbidden, isDatabaseUnavailable, unauthenticated } from '$lib/server/errors';
 import { SESSION_COOKIE } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { logger } from '$lib/server/log';
 import { checkCsrf, csrfErrorBody } from '$lib/server/origin';
 import { ready } from '$lib/server/runtime';
 import { checkPathParams } from '$lib/server/validation';
-import { translator } from '$lib/server/http';
 
 /** Migrations, demo seed and background jobs, before the first request is served. */
 export const init: ServerInit = async () => {
@@ -29,15 +30,15 @@ export const init: ServerInit = async () => {
 const handleAuth: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
-	event.locals.actor = null;
+	event.locals.principal = null;
 	const auth = await authenticateHeaders({
 		cookie: event.request.headers.get('cookie'),
 		authorization: event.request.headers.get('authorization')
 	});
 	if (auth) {
-		event.locals.actor = auth.actor;
-		if (auth.actor.kind === 'user') {
-			event.locals.user = auth.actor.user;
+		event.locals.principal = auth.principal;
+		if (auth.user) {
+			event.locals.user = auth.user;
 			event.locals.session = auth.session ?? null;
 			if (auth.session?.renewed)
 				setSessionCookie(event, event.cookies.get(SESSION_COOKIE)!, auth.session.expiresAt);
@@ -59,6 +60,14 @@ const handleLocale: Handle = async ({ event, resolve }) => {
 			? userLocale
 			: (accepted ?? DEFAULT_LOCALE);
 	event.locals.apiLocale = apiLocaleOf(cookie, event.request.headers.get('accept-language'));
+	// The caller writes in the request's language: the page's, or the API's for /api and tokens.
+	if (event.locals.principal) {
+		const api = event.url.pathname.startsWith('/api/') || !event.locals.user;
+		event.locals.principal = withLocale(
+			event.locals.principal,
+			api ? event.locals.apiLocale : event.locals.locale
+		);
+	}
 	return resolve(event, {
 		transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.locale)
 	});
@@ -82,7 +91,11 @@ const handleCsrf: Handle = async ({ event, resolve }) => {
 		'cross-site request refused'
 	);
 	if (event.request.headers.get('x-sveltekit-action') === 'true') {
-		return json({ type: 'error', error: { message: 'csrf', code: 'csrf' } }, { status: 403 });
+		const body = csrfErrorBody(event.locals.locale, verdict.origin).error;
+		return json(
+			{ type: 'error', error: pageErrorBody({ code: body.code, message: body.message }) },
+			{ status: 403 }
+		);
 	}
 	const accept = event.request.headers.get('accept') ?? '';
 	if (event.url.pathname.startsWith('/api/') || !accept.includes('text/html')) {
@@ -98,18 +111,11 @@ const handleApiAuth: Handle = async ({ event, resolve }) => {
 	const p = event.url.pathname;
 	if (
 		p.startsWith('/api/') &&
-		!event.locals.actor &&
+		!event.locals.principal &&
 		!PUBLIC_API.some((x) => p === x || p.startsWith(x))
 	) {
-		return json(
-			{
-				error: {
-					code: 'unauthenticated',
-					message: 'Sign in or send Authorization: Bearer <token>.'
-				}
-			},
-			{ status: 401 }
-		);
+		const { status, body } = errorPayload(unauthenticated(), event.locals.apiLocale);
+		return json(body, { status });
 	}
 	return resolve(event);
 };
@@ -139,10 +145,8 @@ async function forbiddenResponse(event: RequestEvent): Promise<Response> {
 		(event.request.method === 'GET' || event.request.method === 'HEAD') &&
 		(event.request.headers.get('accept') ?? '').includes('text/html');
 	if (wantsHtml) return errorPage(event, '/forbidden');
-	return json(
-		{ error: { code: 'forbidden', message: 'Your role may not use this part of LotLive.' } },
-		{ status: 403 }
-	);
+	const { status, body } = errorPayload(forbidden('error.403'), event.locals.apiLocale);
+	return json(body, { status });
 }
 
 /** Role guard for every page and endpoint under an area, in one place (actions included). */
@@ -184,6 +188,7 @@ const unreachable = new WeakSet<Request>();
  * handleError, in pages and endpoints.
  */
 const handleUnavailable: Handle = async ({ event, resolve }) => {
+	event.locals.requestId = randomUUID();
 	let response: Response;
 	try {
 		response = await resolve(event);
@@ -212,9 +217,10 @@ const handlePathParams: Handle = async ({ event, resolve }) => {
 	const bad = checkPathParams(event.params);
 	if (bad) {
 		if (event.url.pathname.startsWith('/api/')) {
-			return json(bad.toJSON(translator(event.locals.apiLocale)), { status: bad.status });
+			const { status, body } = errorPayload(bad, event.locals.apiLocale);
+			return json(body, { status });
 		}
-		error(bad.status, { message: bad.code, code: String(bad.status) });
+		throw pageError(bad, event);
 	}
 	return resolve(event);
 };
@@ -230,15 +236,27 @@ export const handle = sequence(
 	handlePathParams
 );
 
+/**
+ * Whatever a page or endpoint threw that no wrapper answered (pageLoad leaves unexpected errors
+ * and an unreachable database here): the same mapping as every other door (edge.ts failureOf),
+ * so the error page gets a translated message, a code and, for a 500, the request id that the
+ * log line names.
+ */
 export const handleError: HandleServerError = ({ error: err, event, status }) => {
-	if (isDatabaseUnavailable(err)) {
-		unreachable.add(event.request);
-		logger().warn(
-			{ reason: (err as Error).message, path: event.url.pathname },
-			'database unavailable: answering 503'
-		);
-		return { message: 'unavailable', code: '503' };
-	}
-	if (status !== 404) logger().error({ err, path: event.url.pathname, status }, 'unhandled error');
-	return { message: status === 404 ? 'not_found' : 'internal', code: String(status) };
+	const locale = event.locals.locale ?? DEFAULT_LOCALE;
+	if (isDatabaseUnavailable(err)) unreachable.add(event.request);
+	if (status === 404) return pageErrorBody(failureOf(notFoundPage(), locale).error);
+	// Kit's own refusals (405 method not allowed, a form post to an unknown action …)
+	if (status >= 400 && status < 500 && !(err instanceof AppError))
+		return pageErrorBody(failureOf(badRequest(), locale).error);
+	const f = failureOf(err, locale, {
+		requestId: event.locals.requestId,
+		where: `${event.request.method} ${event.url.pathname}`
+	});
+	return pageErrorBody(f.error);
 };
+
+/** A path that no route answers. */
+const notFoundPage = () => new AppError('not_found', 'not_found', 'error.404');
+/** A request Kit itself refused before any handler ran. */
+const badRequest = () => new AppError('invalid', 'invalid_input', 'error.invalid_input');

@@ -1,6 +1,7 @@
+import { pageLoad } from '$lib/server/edge';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = ({ locals }) => ({
+export const load: LayoutServerLoad = pageLoad(({ locals }) => ({
 	locale: locals.locale,
 	user: locals.user
 		? {
@@ -12,4 +13,4 @@ export const load: LayoutServerLoad = ({ locals }) => ({
 				orgName: locals.user.orgName
 			}
 		: null
-});
+}));

@@ -226,7 +226,9 @@ test('a user from another team is refused: page, API and the sync connection', a
 	const page = await other.newPage();
 	const res = await page.goto(`/console/boards/${id}`);
 	expect(res?.status()).toBe(403);
-	await expect(page.getByTestId('error-message')).toHaveText('你没有权限访问此页面。');
+	// the board service's own reason, translated, with its code (the same page for every route)
+	await expect(page.getByTestId('error-message')).toHaveText('你没有权限操作这个看板。');
+	await expect(page.getByTestId('error-code')).toContainText('forbidden');
 	expect((await other.request.get(`/api/v1/boards/${id}`)).status()).toBe(403);
 	expect((await other.request.get(`/api/v1/boards/${id}/export.csv`)).status()).toBe(403);
 	const list = await (await other.request.get('/api/v1/boards')).json();

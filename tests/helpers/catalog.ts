@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { db } from '../../src/lib/server/db';
 import { brands, categories, orgs, users } from '../../src/lib/server/db/schema';
-import type { CatalogActor } from '../../src/lib/server/catalog/actor';
 import { setSupplierStatus } from '../../src/lib/server/catalog';
 import { DEMO_CATEGORIES } from '../../src/lib/server/seed/demo';
 import { makeUser } from './users';
+import { type Principal } from '../../src/lib/server/auth/principal';
 
 /** The demo category tree and a few brands (reference data has no service of its own yet). */
 export async function seedReferenceData() {
@@ -42,7 +42,7 @@ export async function seedReferenceData() {
 
 let ops = 0;
 /** A platform operator (operators are never self-signed-up). */
-export async function makeOperator(): Promise<CatalogActor> {
+export async function makeOperator(): Promise<Principal> {
 	ops++;
 	const [org] = await db()
 		.insert(orgs)
@@ -58,11 +58,19 @@ export async function makeOperator(): Promise<CatalogActor> {
 			orgId: org!.id
 		})
 		.returning();
-	return { kind: 'user', role: 'operator', orgId: org!.id, userId: u!.id };
+	return {
+		source: 'session',
+		userId: u!.id,
+		tokenId: null,
+		role: 'operator',
+		orgId: org!.id,
+		orgKind: 'platform',
+		locale: 'zh-CN'
+	};
 }
 
 /** A supplier signed up and admitted by the operator. */
-export async function makeAdmittedSupplier(operator: CatalogActor, orgName?: string) {
+export async function makeAdmittedSupplier(operator: Principal, orgName?: string) {
 	const s = await makeUser('supplier_staff', orgName ? { orgName } : {});
 	await setSupplierStatus(operator, s.orgId, { status: 'admitted' });
 	return s;

@@ -1,18 +1,18 @@
 import { eq } from 'drizzle-orm';
 import { signIn } from '../../src/lib/server/auth/service';
-import { validateSessionToken } from '../../src/lib/server/auth/session';
-import type { Actor } from '../../src/lib/server/auth/service';
+import { validateSessionToken, type SessionUser } from '../../src/lib/server/auth/session';
 import { db } from '../../src/lib/server/db';
 import { lots } from '../../src/lib/server/db/schema';
 import { DEMO_PASSWORD } from '../../src/lib/server/seed/demo';
+import { sessionPrincipal, type Principal } from '../../src/lib/server/auth/principal';
 
 /** Signs in a demo account and returns its session token and actor. */
 export async function demoActor(
 	email: string
-): Promise<{ token: string; actor: Actor & { kind: 'user' } }> {
+): Promise<{ token: string; actor: Principal; user: SessionUser }> {
 	const s = await signIn({ email, password: DEMO_PASSWORD });
 	const v = await validateSessionToken(s.token);
-	return { token: s.token, actor: { kind: 'user', user: v!.user } };
+	return { token: s.token, actor: sessionPrincipal(v!.user), user: v!.user };
 }
 
 /** Demo lots that are active and dropshippable, with their stock set for a test. */

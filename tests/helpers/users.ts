@@ -2,6 +2,7 @@ import { signIn, signUp } from '../../src/lib/server/auth/service';
 import { createSession, validateSessionToken } from '../../src/lib/server/auth/session';
 import { db } from '../../src/lib/server/db';
 import { users } from '../../src/lib/server/db/schema';
+import { sessionPrincipal } from '../../src/lib/server/auth/principal';
 
 let n = 0;
 /** Signs up a new user of the given role in a new organisation and signs them in. */
@@ -22,7 +23,15 @@ export async function makeUser(
 	});
 	const session = await signIn({ email, password });
 	const v = await validateSessionToken(session.token);
-	return { userId, orgId, email, password, token: session.token, user: v!.user };
+	return {
+		userId,
+		orgId,
+		email,
+		password,
+		token: session.token,
+		user: v!.user,
+		principal: sessionPrincipal(v!.user)
+	};
 }
 
 /**
@@ -49,5 +58,12 @@ export async function makeMember(
 		.returning({ id: users.id });
 	const session = await createSession(row!.id);
 	const v = await validateSessionToken(session.token);
-	return { userId: row!.id, orgId, email, token: session.token, user: v!.user };
+	return {
+		userId: row!.id,
+		orgId,
+		email,
+		token: session.token,
+		user: v!.user,
+		principal: sessionPrincipal(v!.user)
+	};
 }

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { tokenPrincipal } from '../../src/lib/server/auth/principal';
 import {
 	acceptInvitation,
 	authenticateApiToken,
@@ -150,7 +151,7 @@ describe('sessions', () => {
 describe('team invitations', () => {
 	it('lets a host invite an assistant who joins the team', async () => {
 		const host = await makeUser('host', { orgName: '小鹿直播间' });
-		const inv = await inviteAssistant(host.user, { email: 'helper@example.cn' });
+		const inv = await inviteAssistant(host.principal, { email: 'helper@example.cn' });
 		expect((await findInvitation(inv.token))!.teamName).toBe('小鹿直播间');
 		const wrongEmail = await caught(
 			acceptInvitation({
@@ -185,20 +186,29 @@ describe('team invitations', () => {
 
 	it('does not let a buyer invite anyone', async () => {
 		const buyer = await makeUser('buyer');
-		expect((await caught(inviteAssistant(buyer.user, { email: 'x@example.cn' }))).status).toBe(403);
+		expect((await caught(inviteAssistant(buyer.principal, { email: 'x@example.cn' }))).status).toBe(
+			403
+		);
 	});
 });
 
 describe('API tokens', () => {
 	it('authenticates as the organisation until revoked', async () => {
 		const host = await makeUser('host');
-		const t = await createApiToken(host.user, { name: 'Douyin webhook' });
+		const t = await createApiToken(host.principal, { name: 'Douyin webhook' });
 		expect(t.token.startsWith('llt_')).toBe(true);
 		const actor = await authenticateApiToken(t.token);
-		expect(actor).toMatchObject({ kind: 'token', orgId: host.orgId, orgKind: 'host_team' });
+		expect(actor).toMatchObject({ orgId: host.orgId, orgKind: 'host_team' });
+		// the token acts for its host team as its host would, and is nobody in person
+		expect(tokenPrincipal(actor!)).toMatchObject({
+			source: 'token',
+			role: 'host',
+			orgKind: 'host_team',
+			userId: null
+		});
 		const other = await makeUser('host');
-		expect((await caught(revokeApiToken(other.user, t.id))).status).toBe(404);
-		await revokeApiToken(host.user, t.id);
+		expect((await caught(revokeApiToken(other.principal, t.id))).status).toBe(404);
+		await revokeApiToken(host.principal, t.id);
 		expect(await authenticateApiToken(t.token)).toBeNull();
 		expect(await authenticateApiToken('llt_madeup')).toBeNull();
 	});

@@ -37,6 +37,7 @@ import { boardSnapshots, lots } from '../../src/lib/server/db/schema';
 import { seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
 import { collabClient, type CollabClient } from '../helpers/collab-client';
 import { makeMember, makeUser } from '../helpers/users';
+import { sessionPrincipal } from '../../src/lib/server/auth/principal';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -306,7 +307,7 @@ describe('saving board documents', () => {
 		const boardId = await newBoard();
 		const other = await makeUser('host');
 		const viewer = await makeMember('assistant', other.orgId);
-		await addViewer({ kind: 'user', user: host.user }, boardId, { email: viewer.email });
+		await addViewer(sessionPrincipal(host.user), boardId, { email: viewer.email });
 		const v = client(s.url, boardId, viewer.token);
 		const h = client(s.url, boardId, host.token);
 		await Promise.all([v.saved(), h.saved()]);
@@ -346,7 +347,7 @@ describe('access on the sync connection', () => {
 		setCurrentCollab(s.collab);
 		try {
 			const boardId = await newBoard();
-			const actor = { kind: 'user' as const, user: host.user };
+			const actor = sessionPrincipal(host.user);
 			const a = client(s.url, boardId);
 			await a.saved();
 			let closes = 0;

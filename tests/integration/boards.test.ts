@@ -2,7 +2,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { addSlot, buildBoardState, readSlots, slotsFromState } from '../../src/lib/collab/board';
 import { createApiToken } from '../../src/lib/server/auth/service';
-import type { Actor } from '../../src/lib/server/auth/service';
 import {
 	addViewer,
 	archiveBoard,
@@ -30,11 +29,14 @@ import { seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
 import { createShow } from '../../src/lib/server/live/shows';
 import { makeMember, makeUser } from '../helpers/users';
 import * as Y from 'yjs';
+import {
+	sessionPrincipal,
+	tokenPrincipal,
+	type Principal
+} from '../../src/lib/server/auth/principal';
+import type { SessionUser } from '../../src/lib/server/auth/session';
 
-const as = (u: { user: Extract<Actor, { kind: 'user' }>['user'] }): Actor => ({
-	kind: 'user',
-	user: u.user
-});
+const as = (u: { user: SessionUser }): Principal => sessionPrincipal(u.user);
 
 async function rejects(p: Promise<unknown>, status: number, field?: string) {
 	const e = await p.then(
@@ -170,13 +172,17 @@ describe('board service: who may do what', () => {
 
 	it("lets the team's API token write and nobody else's", async () => {
 		const { id } = await createBoard(as(host), { name: 'API' });
-		const mine = await authenticateApiToken((await createApiToken(host.user, { name: 'a' })).token);
-		const theirs = await authenticateApiToken(
-			(await createApiToken(otherHost.user, { name: 'b' })).token
+		const mine = tokenPrincipal(
+			(await authenticateApiToken((await createApiToken(host.principal, { name: 'a' })).token))!
 		);
-		expect(await boardAccess(mine!, id)).toBe('write');
-		expect(await boardAccess(theirs!, id)).toBeNull();
-		expect((await boardContent(mine!, id)).board.id).toBe(id);
+		const theirs = tokenPrincipal(
+			(await authenticateApiToken(
+				(await createApiToken(otherHost.principal, { name: 'b' })).token
+			))!
+		);
+		expect(await boardAccess(mine, id)).toBe('write');
+		expect(await boardAccess(theirs, id)).toBeNull();
+		expect((await boardContent(mine, id)).board.id).toBe(id);
 	});
 
 	it('readBoardSlots reads the persisted state in on-air order and 404s for unknown boards', async () => {

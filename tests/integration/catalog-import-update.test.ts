@@ -32,7 +32,7 @@ const kinds = (r: ImportResult) => r.preview.map((p) => `${p.row}:${p.kind}`);
 /** Three B-grade T-shirts (tag ¥299, B band ¥29.90–¥44.85) with codes `${prefix}-1..3`. */
 async function seedLots(prefix: string) {
 	const r = await importLots(
-		sup.user,
+		sup.principal,
 		sheet(
 			FULL,
 			`${prefix}-1,纯棉圆领T恤,服装/女装/T恤,订单溢产,B,袖口线头,299,35,100,2000,上架,`,
@@ -55,7 +55,7 @@ describe('import that updates lots by 货号', () => {
 			'U-3,宽松落肩T恤,服装/女装/T恤,订单溢产,B,线头,299,35,100,600,下架,换季清仓',
 			'U-4,新款T恤,服装/女装/T恤,过季清仓,A,,199,35,50,300,上架,'
 		);
-		const preview = await importLots(sup.user, file, { dryRun: true });
+		const preview = await importLots(sup.principal, file, { dryRun: true });
 		expect(preview.errors).toEqual([]);
 		expect(preview).toMatchObject({ ok: true, dryRun: true, created: 0, updated: 0 });
 		expect(kinds(preview)).toEqual(['2:changed', '3:unchanged', '4:changed', '5:added']);
@@ -74,7 +74,7 @@ describe('import that updates lots by 货号', () => {
 		expect(still.get('U-3')!.status).toBe('active');
 		expect(still.has('U-4')).toBe(false);
 
-		const applied = await importLots(sup.user, file, { expectToken: preview.token });
+		const applied = await importLots(sup.principal, file, { expectToken: preview.token });
 		expect(applied.errors).toEqual([]);
 		expect(applied).toMatchObject({
 			ok: true,
@@ -95,7 +95,7 @@ describe('import that updates lots by 货号', () => {
 
 	it('takes a sheet of codes and stock alone, and leaves blank cells as they are', async () => {
 		const before = await seedLots('S');
-		const r = await importLots(sup.user, sheet('货号,库存,批发价', 'S-1,1999,', 'S-2,,36'));
+		const r = await importLots(sup.principal, sheet('货号,库存,批发价', 'S-1,1999,', 'S-2,,36'));
 		expect(r.errors).toEqual([]);
 		expect(r.updated).toBe(2);
 		const after = await bySku(sup.orgId, ['S-1', 'S-2']);
@@ -113,7 +113,7 @@ describe('import that updates lots by 货号', () => {
 			.set({ locked: 40, allocated: 10 })
 			.where(eq(lots.id, before.get('R-1')!.id));
 		const r = await importLots(
-			sup.user,
+			sup.principal,
 			sheet('货号,库存,批发价,状态', 'R-1,30,,', 'R-2,,60,', 'R-3,100,,下架', 'R-4,5,,')
 		);
 		expect(r.ok).toBe(false);
@@ -139,19 +139,19 @@ describe('import that updates lots by 货号', () => {
 	it('refuses an apply as stale when stock moved after the preview, and applies a fresh one', async () => {
 		const before = await seedLots('P');
 		const file = sheet('货号,库存', 'P-1,1800', 'P-2,700');
-		const preview = await importLots(sup.user, file, { dryRun: true });
+		const preview = await importLots(sup.principal, file, { dryRun: true });
 		expect(preview.ok).toBe(true);
 		// A live show locks 5 pieces of P-2 between the preview and the confirmation.
 		await db()
 			.update(lots)
 			.set({ locked: 5 })
 			.where(eq(lots.id, before.get('P-2')!.id));
-		const stale = await importLots(sup.user, file, { expectToken: preview.token });
+		const stale = await importLots(sup.principal, file, { expectToken: preview.token });
 		expect(stale).toMatchObject({ ok: false, stale: true, created: 0, updated: 0 });
 		expect(stale.errors.map((e) => e.code)).toEqual(['import_stale']);
 		expect(stale.token).not.toBe(preview.token);
 		expect((await bySku(sup.orgId, ['P-1'])).get('P-1')!.onHand).toBe(2000);
-		const fresh = await importLots(sup.user, file, { expectToken: stale.token });
+		const fresh = await importLots(sup.principal, file, { expectToken: stale.token });
 		expect(fresh).toMatchObject({ ok: true, updated: 2 });
 		const after = await bySku(sup.orgId, ['P-1', 'P-2']);
 		expect(after.get('P-1')!.onHand).toBe(1800);
@@ -160,16 +160,18 @@ describe('import that updates lots by 货号', () => {
 
 	it('refuses a code twice in one sheet, and existing codes in create mode', async () => {
 		await seedLots('D');
-		const dup = await importLots(sup.user, sheet('货号,库存', 'D-1,10', 'D-1,20'));
+		const dup = await importLots(sup.principal, sheet('货号,库存', 'D-1,10', 'D-1,20'));
 		expect(dup.errors.map((e) => `${e.row}:${e.column}:${e.code}`)).toEqual([
 			'3:货号:duplicate_sku'
 		]);
-		const create = await importLots(sup.user, sheet('货号,库存', 'D-2,10'), { mode: 'create' });
+		const create = await importLots(sup.principal, sheet('货号,库存', 'D-2,10'), {
+			mode: 'create'
+		});
 		expect(create.errors.map((e) => `${e.row}:${e.code}`)).toContain('2:sku_taken');
 		// Another supplier's codes are its own: the same code creates a lot there.
 		const other = await makeAdmittedSupplier(await makeOperator());
 		const r = await importLots(
-			other.user,
+			other.principal,
 			sheet(FULL, 'D-1,纯棉圆领T恤,服装/女装/T恤,订单溢产,B,袖口线头,299,35,100,2000,上架,')
 		);
 		expect(r).toMatchObject({ ok: true, created: 1, updated: 0 });
@@ -178,10 +180,10 @@ describe('import that updates lots by 货号', () => {
 	it('keeps 货号 unique per supplier on the lot form and API too', async () => {
 		const lots1 = await seedLots('F');
 		await expect(
-			updateLot(sup.user, lots1.get('F-2')!.id, { supplierSku: 'F-1' })
+			updateLot(sup.principal, lots1.get('F-2')!.id, { supplierSku: 'F-1' })
 		).rejects.toMatchObject({ status: 409, code: 'sku_taken', field: 'supplierSku' });
 		await expect(
-			createLot(sup.user, {
+			createLot(sup.principal, {
 				title: '另一件T恤',
 				categoryPath: 'apparel/women/tshirts',
 				source: 'factory_overrun',
@@ -193,7 +195,7 @@ describe('import that updates lots by 货号', () => {
 				supplierSku: 'F-3'
 			})
 		).rejects.toMatchObject({ status: 409, code: 'sku_taken' });
-		const cleared = await updateLot(sup.user, lots1.get('F-2')!.id, { supplierSku: null });
+		const cleared = await updateLot(sup.principal, lots1.get('F-2')!.id, { supplierSku: null });
 		expect(cleared.supplierSku).toBeNull();
 	});
 });
@@ -202,7 +204,7 @@ describe('import problems', () => {
 	it('lists every problem of every row in one pass', async () => {
 		const header = '标题,品类,来源,品质,瑕疵说明,吊牌价,批发价,起批量,库存';
 		const r = await importLots(
-			sup.user,
+			sup.principal,
 			sheet(
 				header,
 				// bad category, bad source, MOQ 0: all three at once

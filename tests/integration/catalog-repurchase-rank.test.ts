@@ -32,7 +32,7 @@ afterAll(() => {
 });
 
 function lot(title: string) {
-	return createLot(supplier.user, {
+	return createLot(supplier.principal, {
 		title,
 		categoryPath: 'apparel/kids/sets',
 		source: 'wholesaler_stock',

@@ -63,7 +63,7 @@ describe('demo marketplace', () => {
 		const buyer = await makeUser('buyer');
 		const [l] = (await searchLots({ scenario: ['live_special'], limit: 1 })).items;
 		const key = l!.defectVideoUrl!.replace('/media/', '');
-		const file = await openMedia(buyer.user, key);
+		const file = await openMedia(buyer.principal, key);
 		expect(file.mime).toBe('video/webm');
 		expect(file.size).toBeGreaterThan(1000);
 		await file.body.cancel();
@@ -74,7 +74,7 @@ type Supplier = Awaited<ReturnType<typeof makeAdmittedSupplier>>;
 
 /** A grade-A kids' lot of this supplier. */
 function kidsLot(s: Supplier, title: string) {
-	return createLot(s.user, {
+	return createLot(s.principal, {
 		title,
 		categoryPath: 'apparel/kids/sets',
 		source: 'wholesaler_stock',
@@ -108,13 +108,13 @@ describe('sales facts', () => {
 			);
 		expect(await sale({ orderRef: 'o-1' })).toBe(true);
 		expect(await sale({ orderRef: 'o-1' })).toBe(false);
-		expect((await getLot(s.user, lot.id)).sales7d).toBe(100);
+		expect((await getLot(s.principal, lot.id)).sales7d).toBe(100);
 		await sale({ orderRef: 'o-2', quantity: 50, soldAt: new Date(Date.now() - 6 * DAY) });
 		await sale({ orderRef: 'o-3', quantity: 70, soldAt: new Date(Date.now() - 9 * DAY) });
-		expect((await getLot(s.user, lot.id)).sales7d).toBe(150);
+		expect((await getLot(s.principal, lot.id)).sales7d).toBe(150);
 		// a first (full) run of the scheduled refresh agrees and leaves its marker
 		expect((await refreshSalesStats()).full).toBe(true);
-		expect((await getLot(s.user, lot.id)).sales7d).toBe(150);
+		expect((await getLot(s.principal, lot.id)).sales7d).toBe(150);
 		// two days pass: the 6-day-old sale leaves the window, and the incremental run notices
 		await db()
 			.update(lotSales)
@@ -137,7 +137,7 @@ describe('sales facts', () => {
 				select sum(quantity) from lot_sales s where s.lot_id = l.id and s.sold_at > now() - interval '7 days'), 0)`)
 		) as [{ wrong: number }];
 		expect(wrong).toBe(0);
-		expect((await getLot(s.user, lot.id)).sales7d).toBe(100);
+		expect((await getLot(s.principal, lot.id)).sales7d).toBe(100);
 	});
 
 	it('takes in facts recorded without touching the lot at the next incremental run', async () => {
@@ -156,10 +156,10 @@ describe('sales facts', () => {
 			soldAt: new Date()
 		}));
 		await db().insert(lotSales).values(facts);
-		expect((await getLot(s.user, lot.id)).sales7d).toBe(0);
+		expect((await getLot(s.principal, lot.id)).sales7d).toBe(0);
 		const r = await refreshSalesStats();
 		expect(r.full).toBe(false);
-		expect((await getLot(s.user, lot.id)).sales7d).toBe(9);
+		expect((await getLot(s.principal, lot.id)).sales7d).toBe(9);
 	});
 
 	it('computes the repurchase rate from buyers who came back to the supplier', async () => {
@@ -181,20 +181,20 @@ describe('sales facts', () => {
 		await sale(a.id, 'b2', 'r2');
 		await sale(a.id, 'b3', 'r3');
 		await sale(a.id, 'b4', 'r4');
-		expect((await getLot(s.user, a.id)).repurchaseBp).toBe(0);
+		expect((await getLot(s.principal, a.id)).repurchaseBp).toBe(0);
 		// b1 comes back for another of this supplier's lots: b's rate is current at once, and a's
 		// (1 of its 4 buyers came back) after the next scheduled run
 		await sale(b.id, 'b1', 'r5');
-		expect((await getLot(s.user, b.id)).repurchaseBp).toBe(10000);
-		expect((await getLot(s.user, a.id)).repurchaseBp).toBe(0);
+		expect((await getLot(s.principal, b.id)).repurchaseBp).toBe(10000);
+		expect((await getLot(s.principal, a.id)).repurchaseBp).toBe(0);
 		await refreshSalesStats();
-		expect((await getLot(s.user, a.id)).repurchaseBp).toBe(2500);
+		expect((await getLot(s.principal, a.id)).repurchaseBp).toBe(2500);
 		await sale(a.id, 'b2', 'r6');
-		expect((await getLot(s.user, a.id)).repurchaseBp).toBe(5000);
+		expect((await getLot(s.principal, a.id)).repurchaseBp).toBe(5000);
 		// the scheduled refresh agrees with the incremental figures
 		await db().update(lots).set({ repurchaseBp: 0 }).where(eq(lots.id, a.id));
 		await refreshSalesStats({ full: true });
-		expect((await getLot(s.user, a.id)).repurchaseBp).toBe(5000);
+		expect((await getLot(s.principal, a.id)).repurchaseBp).toBe(5000);
 		// A minute of a flash sale brings tens of thousands of (supplier, buyer) pairs: more than a
 		// statement takes as separate parameters. Together with the real pair, they still work.
 		await db().update(lots).set({ repurchaseBp: 0 }).where(eq(lots.id, a.id));
@@ -204,6 +204,6 @@ describe('sales facts', () => {
 		}));
 		pairs.push({ supplierId: s.orgId, buyerKey: 'b2' });
 		expect(await refreshRepurchase(db(), { pairs }, DEFAULT_POLICY)).toBeGreaterThanOrEqual(1);
-		expect((await getLot(s.user, a.id)).repurchaseBp).toBe(5000);
+		expect((await getLot(s.principal, a.id)).repurchaseBp).toBe(5000);
 	});
 });

@@ -17,7 +17,7 @@ import {
 } from '../../src/lib/server/catalog';
 import { facetCounts, searchLots } from '../../src/lib/server/catalog/search';
 import { localDiskStorage, setMediaStorage } from '../../src/lib/server/platform/storage';
-import type { CatalogActor } from '../../src/lib/server/catalog/actor';
+import { tokenPrincipal, type Principal } from '../../src/lib/server/auth/principal';
 import { db } from '../../src/lib/server/db';
 import { lots, suppliers } from '../../src/lib/server/db/schema';
 import { AppError } from '../../src/lib/server/errors';
@@ -38,7 +38,7 @@ async function caught(p: Promise<unknown>): Promise<AppError> {
 }
 
 let ref: Awaited<ReturnType<typeof seedReferenceData>>;
-let operator: CatalogActor;
+let operator: Principal;
 let supA: Awaited<ReturnType<typeof makeAdmittedSupplier>>;
 let supB: Awaited<ReturnType<typeof makeAdmittedSupplier>>;
 let buyer: Awaited<ReturnType<typeof makeUser>>;
@@ -81,9 +81,9 @@ describe('suppliers', () => {
 
 	it('only an operator admits or blocks a supplier; blocking needs a reason', async () => {
 		const s = await makeUser('supplier_staff');
-		expect((await caught(setSupplierStatus(s.user, s.orgId, { status: 'admitted' }))).status).toBe(
-			403
-		);
+		expect(
+			(await caught(setSupplierStatus(s.principal, s.orgId, { status: 'admitted' }))).status
+		).toBe(403);
 		expect((await caught(setSupplierStatus(operator, s.orgId, { status: 'blocked' }))).field).toBe(
 			'reason'
 		);
@@ -96,10 +96,14 @@ describe('suppliers', () => {
 describe('lot prices and grade bands', () => {
 	it('accepts exactly 15% and 20% for grade A and refuses one fen outside with 422 naming the band', async () => {
 		const a = { grade: 'A', defectDescription: null, tagPriceFen: 10000 };
-		expect((await createLot(supA.user, tee({ ...a, unitPriceFen: 1500 }))).unitPriceFen).toBe(1500);
-		expect((await createLot(supA.user, tee({ ...a, unitPriceFen: 2000 }))).unitPriceFen).toBe(2000);
+		expect((await createLot(supA.principal, tee({ ...a, unitPriceFen: 1500 }))).unitPriceFen).toBe(
+			1500
+		);
+		expect((await createLot(supA.principal, tee({ ...a, unitPriceFen: 2000 }))).unitPriceFen).toBe(
+			2000
+		);
 		for (const bad of [1499, 2001]) {
-			const e = await caught(createLot(supA.user, tee({ ...a, unitPriceFen: bad })));
+			const e = await caught(createLot(supA.principal, tee({ ...a, unitPriceFen: bad })));
 			expect(e.status).toBe(422);
 			expect(e.code).toBe('price_out_of_band');
 			expect(e.field).toBe('unitPriceFen');
@@ -113,22 +117,23 @@ describe('lot prices and grade bands', () => {
 	});
 
 	it('checks B and C bands too, and derives the unit price from a discount', async () => {
-		expect((await caught(createLot(supA.user, tee({ unitPriceFen: 4486 })))).status).toBe(422);
-		expect((await createLot(supA.user, tee({ unitPriceFen: 4485 }))).unitPriceFen).toBe(4485);
+		expect((await caught(createLot(supA.principal, tee({ unitPriceFen: 4486 })))).status).toBe(422);
+		expect((await createLot(supA.principal, tee({ unitPriceFen: 4485 }))).unitPriceFen).toBe(4485);
 		const c = tee({ grade: 'C', defectDescription: '局部染色', tagPriceFen: 9900 });
-		expect((await caught(createLot(supA.user, { ...c, unitPriceFen: 494 }))).code).toBe(
+		expect((await caught(createLot(supA.principal, { ...c, unitPriceFen: 494 }))).code).toBe(
 			'price_out_of_band'
 		);
-		expect((await createLot(supA.user, { ...c, unitPriceFen: 495 })).unitPriceFen).toBe(495);
+		expect((await createLot(supA.principal, { ...c, unitPriceFen: 495 })).unitPriceFen).toBe(495);
 		const { unitPriceFen: _u, ...noPrice } = tee();
-		const d = await createLot(supA.user, { ...noPrice, discountBp: 1170 });
+		const d = await createLot(supA.principal, { ...noPrice, discountBp: 1170 });
 		expect(d.unitPriceFen).toBe(3498);
 		expect(d.discountBp).toBe(1170);
 	});
 
 	it('lets only an operator allow a price outside the band, and checks again when the supplier changes it', async () => {
 		expect(
-			(await caught(createLot(supA.user, tee({ unitPriceFen: 9000, priceOverride: true })))).status
+			(await caught(createLot(supA.principal, tee({ unitPriceFen: 9000, priceOverride: true }))))
+				.status
 		).toBe(403);
 		const lot = await createLot(
 			operator,
@@ -136,14 +141,18 @@ describe('lot prices and grade bands', () => {
 		);
 		expect(lot.priceOverride).toBe(true);
 		expect(lot.supplierId).toBe(supA.orgId);
-		expect((await updateLot(supA.user, lot.id, { title: '改个标题' })).unitPriceFen).toBe(9000);
-		const e = await caught(updateLot(supA.user, lot.id, { unitPriceFen: 9100 }));
+		expect((await updateLot(supA.principal, lot.id, { title: '改个标题' })).unitPriceFen).toBe(
+			9000
+		);
+		const e = await caught(updateLot(supA.principal, lot.id, { unitPriceFen: 9100 }));
 		expect(e.code).toBe('price_out_of_band');
-		expect((await caught(updateLot(supA.user, lot.id, { priceOverride: true }))).status).toBe(403);
+		expect((await caught(updateLot(supA.principal, lot.id, { priceOverride: true }))).status).toBe(
+			403
+		);
 	});
 
 	it('requires a defect description for B and C lots', async () => {
-		const e = await caught(createLot(supA.user, tee({ defectDescription: '  ' })));
+		const e = await caught(createLot(supA.principal, tee({ defectDescription: '  ' })));
 		expect(e.status).toBe(422);
 		expect(e.code).toBe('defect_required');
 		expect(e.field).toBe('defectDescription');
@@ -154,55 +163,57 @@ describe('lot prices and grade bands', () => {
 			...tee({ grade: 'A', defectDescription: null, tagPriceFen: 99900, unitPriceFen: 16000 }),
 			categoryPath: 'apparel/men/down-jackets'
 		};
-		const ok = await createLot(supA.user, {
+		const ok = await createLot(supA.principal, {
 			...down,
 			attributes: { length: 'long', fill: 'white_duck_90' }
 		});
 		expect(ok.attributes).toEqual({ length: 'long', fill: 'white_duck_90' });
 		expect(
-			(await caught(createLot(supA.user, { ...down, attributes: { fill: 'cotton' } }))).field
+			(await caught(createLot(supA.principal, { ...down, attributes: { fill: 'cotton' } }))).field
 		).toBe('attributes.fill');
-		expect((await caught(createLot(supA.user, tee({ moq: 0 })))).field).toBe('moq');
-		expect((await caught(createLot(supA.user, tee({ tagPriceFen: 299.5 })))).field).toBe(
+		expect((await caught(createLot(supA.principal, tee({ moq: 0 })))).field).toBe('moq');
+		expect((await caught(createLot(supA.principal, tee({ tagPriceFen: 299.5 })))).field).toBe(
 			'tagPriceFen'
 		);
-		expect((await caught(createLot(supA.user, tee({ categoryPath: 'apparel/women' })))).field).toBe(
-			'categoryId'
-		);
+		expect(
+			(await caught(createLot(supA.principal, tee({ categoryPath: 'apparel/women' })))).field
+		).toBe('categoryId');
 	});
 });
 
 describe('who may write a lot', () => {
 	it('a supplier cannot edit another supplier’s lot (403); buyers cannot create lots', async () => {
-		const lot = await createLot(supA.user, tee());
-		const e = await caught(updateLot(supB.user, lot.id, { title: '抢过来' }));
+		const lot = await createLot(supA.principal, tee());
+		const e = await caught(updateLot(supB.principal, lot.id, { title: '抢过来' }));
 		expect(e.status).toBe(403);
 		expect((await getLot(operator, lot.id)).title).toBe(tee().title);
-		expect((await caught(createLot(buyer.user, tee()))).status).toBe(403);
+		expect((await caught(createLot(buyer.principal, tee()))).status).toBe(403);
 		// an API token of the other supplier's organisation is refused the same way
-		const token: CatalogActor = {
-			kind: 'token',
-			role: 'supplier_staff',
+		const token = tokenPrincipal({
+			tokenId: '00000000-0000-4000-8000-000000000001',
 			orgId: supB.orgId,
-			userId: null
-		};
+			orgKind: 'supplier'
+		});
 		expect((await caught(updateLot(token, lot.id, { title: 'x' }))).status).toBe(403);
 		expect(
-			(await caught(updateLot(supA.user, '00000000-0000-4000-8000-000000000000', { title: 'x' })))
-				.status
+			(
+				await caught(
+					updateLot(supA.principal, '00000000-0000-4000-8000-000000000000', { title: 'x' })
+				)
+			).status
 		).toBe(404);
 	});
 
 	it('never lets on-hand stock drop below locked + allocated (409), and bumps the stock version', async () => {
-		const lot = await createLot(supA.user, tee({ onHand: 1000 }));
+		const lot = await createLot(supA.principal, tee({ onHand: 1000 }));
 		// live shows and orders reserve stock through their own services; simulate that here
 		await db().update(lots).set({ locked: 300, allocated: 200 }).where(eq(lots.id, lot.id));
-		const e = await caught(updateLot(supA.user, lot.id, { onHand: 499 }));
+		const e = await caught(updateLot(supA.principal, lot.id, { onHand: 499 }));
 		expect(e.status).toBe(409);
 		expect(e.code).toBe('stock_below_reserved');
 		expect(e.field).toBe('onHand');
 		expect(e.toJSON(translator('zh-CN')).error.message).toContain('500 件');
-		const ok = await updateLot(supA.user, lot.id, { onHand: 500 });
+		const ok = await updateLot(supA.principal, lot.id, { onHand: 500 });
 		expect(ok.onHand).toBe(500);
 		expect(ok.available).toBe(0);
 		expect(ok.stockVersion).toBe(lot.stockVersion + 1);
@@ -211,11 +222,11 @@ describe('who may write a lot', () => {
 
 describe('derived scenario tags', () => {
 	it('tags export and stall from the lot, and live_special from the defect video and talking points', async () => {
-		const exp = await createLot(supA.user, tee({ sizeBreakdown: { M: 10, XL: 50, XXL: 40 } }));
+		const exp = await createLot(supA.principal, tee({ sizeBreakdown: { M: 10, XL: 50, XXL: 40 } }));
 		expect(exp.scenarios).toEqual(['export']);
 		expect(exp.sizeProfile).toBe('large');
 		const stall = await createLot(
-			supA.user,
+			supA.principal,
 			tee({
 				grade: 'C',
 				defectDescription: '明显色差',
@@ -226,9 +237,9 @@ describe('derived scenario tags', () => {
 		);
 		expect(stall.scenarios).toEqual(['stall']);
 
-		const live = await createLot(supA.user, tee({ talkingPoints: '袖口线头，主播现场展示' }));
+		const live = await createLot(supA.principal, tee({ talkingPoints: '袖口线头，主播现场展示' }));
 		expect(live.scenarios).toEqual([]);
-		const photo = await addLotMedia(supA.user, live.id, {
+		const photo = await addLotMedia(supA.principal, live.id, {
 			kind: 'photo',
 			bytes: placeholderPng({
 				shape: 'tshirt',
@@ -238,27 +249,27 @@ describe('derived scenario tags', () => {
 			})
 		});
 		expect(photo.mime).toBe('image/png');
-		const video = await addLotMedia(supA.user, live.id, {
+		const video = await addLotMedia(supA.principal, live.id, {
 			kind: 'defect_video',
 			bytes: Buffer.from(DEMO_DEFECT_VIDEO_WEBM_BASE64, 'base64')
 		});
-		let after = await getLot(buyer.user, live.id);
+		let after = await getLot(buyer.principal, live.id);
 		expect(after.hasDefectVideo).toBe(true);
 		expect(after.scenarios).toEqual(['live_special']);
 		// a "video" that is really a PNG is refused by its bytes
 		const fake = await caught(
-			addLotMedia(supA.user, live.id, {
+			addLotMedia(supA.principal, live.id, {
 				kind: 'defect_video',
 				bytes: placeholderPng({ shape: 'bag', color: 1, background: 2, defect: false })
 			})
 		);
 		expect(fake.code).toBe('unsupported_media');
 		// clearing the talking points drops the tag; so does removing the video
-		after = await updateLot(supA.user, live.id, { talkingPoints: '' });
+		after = await updateLot(supA.principal, live.id, { talkingPoints: '' });
 		expect(after.scenarios).toEqual([]);
-		await updateLot(supA.user, live.id, { talkingPoints: '话术' });
-		await removeLotMedia(supA.user, live.id, video.id);
-		after = await getLot(supA.user, live.id);
+		await updateLot(supA.principal, live.id, { talkingPoints: '话术' });
+		await removeLotMedia(supA.principal, live.id, video.id);
+		after = await getLot(supA.principal, live.id);
 		expect(after.hasDefectVideo).toBe(false);
 		expect(after.scenarios).toEqual([]);
 		const [summary] = await getLotSummaries([live.id]);
@@ -279,8 +290,8 @@ describe('derived scenario tags', () => {
 
 describe('catalog visibility', () => {
 	it('serves a lot’s media only to those who may see the lot', async () => {
-		const lot = await createLot(supA.user, tee({ status: 'draft' }));
-		const photo = await addLotMedia(supA.user, lot.id, {
+		const lot = await createLot(supA.principal, tee({ status: 'draft' }));
+		const photo = await addLotMedia(supA.principal, lot.id, {
 			kind: 'photo',
 			bytes: placeholderPng({
 				shape: 'dress',
@@ -290,32 +301,36 @@ describe('catalog visibility', () => {
 			})
 		});
 		const key = photo.url.replace('/media/', '');
-		const own = await openMedia(supA.user, key);
+		const own = await openMedia(supA.principal, key);
 		expect(own.mime).toBe('image/png');
 		await own.body.cancel();
 		const ops = await openMedia(operator, key);
 		await ops.body.cancel();
-		expect((await caught(openMedia(buyer.user, key))).status).toBe(404);
-		expect((await caught(openMedia(supB.user, key))).status).toBe(404);
-		await updateLot(supA.user, lot.id, { status: 'active' });
-		const visible = await openMedia(buyer.user, key);
+		expect((await caught(openMedia(buyer.principal, key))).status).toBe(404);
+		expect((await caught(openMedia(supB.principal, key))).status).toBe(404);
+		await updateLot(supA.principal, lot.id, { status: 'active' });
+		const visible = await openMedia(buyer.principal, key);
 		expect(visible.size).toBe(photo.bytes);
 		await visible.body.cancel();
 	});
 
 	it('blocked lots vanish from the catalog and come back when unblocked', async () => {
-		const lot = await createLot(supA.user, tee({ title: '疑似仿冒 运动鞋 zzblockme' }));
+		const lot = await createLot(supA.principal, tee({ title: '疑似仿冒 运动鞋 zzblockme' }));
 		const find = async () => (await searchLots({ q: 'zzblockme' })).items.map((i) => i.id);
 		expect(await find()).toEqual([lot.id]);
-		expect((await caught(blockLot(supA.user, lot.id, { reason: '疑似假货' }))).status).toBe(403);
+		expect((await caught(blockLot(supA.principal, lot.id, { reason: '疑似假货' }))).status).toBe(
+			403
+		);
 		expect((await caught(blockLot(operator, lot.id, { reason: '' }))).field).toBe('reason');
 		await blockLot(operator, lot.id, { reason: '疑似假货，品牌方投诉' });
 		expect(await find()).toEqual([]);
-		expect((await caught(getLot(buyer.user, lot.id))).status).toBe(404);
-		const own = await getLot(supA.user, lot.id);
+		expect((await caught(getLot(buyer.principal, lot.id))).status).toBe(404);
+		const own = await getLot(supA.principal, lot.id);
 		expect(own.status).toBe('blocked');
 		expect(own.statusReason).toBe('疑似假货，品牌方投诉');
-		expect((await caught(updateLot(supA.user, lot.id, { status: 'active' }))).status).toBe(409);
+		expect((await caught(updateLot(supA.principal, lot.id, { status: 'active' }))).status).toBe(
+			409
+		);
 		expect((await getLotSummaries([lot.id]))[0]).toMatchObject({
 			status: 'blocked',
 			visible: false
@@ -326,17 +341,17 @@ describe('catalog visibility', () => {
 
 	it('shows only admitted suppliers’ active lots', async () => {
 		const pending = await makeUser('supplier_staff');
-		const lot = await createLot(pending.user, tee({ title: '待审核供应商的货 zzpending' }));
+		const lot = await createLot(pending.principal, tee({ title: '待审核供应商的货 zzpending' }));
 		expect((await searchLots({ q: 'zzpending' })).items).toHaveLength(0);
-		expect((await caught(getLot(buyer.user, lot.id))).status).toBe(404);
+		expect((await caught(getLot(buyer.principal, lot.id))).status).toBe(404);
 		await setSupplierStatus(operator, pending.orgId, { status: 'admitted' });
 		expect((await searchLots({ q: 'zzpending' })).items).toHaveLength(1);
-		await updateLot(pending.user, lot.id, { status: 'draft' });
+		await updateLot(pending.principal, lot.id, { status: 'draft' });
 		expect((await searchLots({ q: 'zzpending' })).items).toHaveLength(0);
-		await updateLot(pending.user, lot.id, { status: 'active' });
+		await updateLot(pending.principal, lot.id, { status: 'active' });
 		await setSupplierStatus(operator, pending.orgId, { status: 'blocked', reason: '资质过期' });
 		expect((await searchLots({ q: 'zzpending' })).items).toHaveLength(0);
-		expect((await caught(updateLot(pending.user, lot.id, { title: 'x' }))).status).toBe(403);
+		expect((await caught(updateLot(pending.principal, lot.id, { title: 'x' }))).status).toBe(403);
 	});
 });
 
@@ -393,7 +408,7 @@ describe('search, filters, facets and cursors', () => {
 		];
 		ids = [];
 		for (const r of rows) {
-			const lot = await createLot(s.user, {
+			const lot = await createLot(s.principal, {
 				...tee(),
 				...r,
 				defectDescription: r.grade === 'A' ? null : '微瑕',
@@ -473,7 +488,8 @@ describe('search, filters, facets and cursors', () => {
 		const made: string[] = [];
 		for (let i = 0; i < 11; i++)
 			made.push(
-				(await createLot(s.user, tee({ title: `同价同销量 zztie ${i}`, unitPriceFen: 3500 }))).id
+				(await createLot(s.principal, tee({ title: `同价同销量 zztie ${i}`, unitPriceFen: 3500 })))
+					.id
 			);
 		for (const sort of ['sales', 'repurchase', 'price_asc', 'price_desc', 'newest'] as const) {
 			const seen: string[] = [];
@@ -502,14 +518,14 @@ describe('search, filters, facets and cursors', () => {
 	it('lists a supplier’s own lots in any status, and nobody else’s', async () => {
 		const mine = await searchLots(
 			{},
-			{ scope: { kind: 'supplier', orgId: supA.orgId }, actor: supA.user }
+			{ scope: { kind: 'supplier', orgId: supA.orgId }, actor: supA.principal }
 		);
 		expect(mine.items.length).toBeGreaterThan(0);
 		expect(mine.items.every((i) => i.supplierId === supA.orgId)).toBe(true);
 		expect(
 			(
 				await caught(
-					searchLots({}, { scope: { kind: 'supplier', orgId: supA.orgId }, actor: supB.user })
+					searchLots({}, { scope: { kind: 'supplier', orgId: supA.orgId }, actor: supB.principal })
 				)
 			).status
 		).toBe(403);

@@ -97,7 +97,7 @@ describe('the hot API path while the database is unreachable', () => {
 	beforeAll(async () => {
 		await seedDemoIfEmpty();
 		const host = await demoActor(DEMO_ACCOUNTS.host);
-		token = (await createApiToken(host.actor.user, { name: 'webhook' })).token;
+		token = (await createApiToken(host.actor, { name: 'webhook' })).token;
 		server = http.createServer((req, res) => {
 			const api = attached.handleApi(req, res);
 			if (api === false) return void res.writeHead(599).end();

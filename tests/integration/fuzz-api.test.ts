@@ -62,7 +62,7 @@ beforeAll(async () => {
 		['supplierToken', DEMO_ACCOUNTS.supplier1]
 	] as const) {
 		const { actor } = await demoActor(email);
-		const { token } = await createApiToken(actor.user, { name: `fuzz ${who}` });
+		const { token } = await createApiToken(actor, { name: `fuzz ${who}` });
 		callers[who] = { authorization: `Bearer ${token}` };
 	}
 	for (const [, table] of Object.entries(ID_TABLES)) {

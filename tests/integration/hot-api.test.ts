@@ -28,7 +28,7 @@ beforeAll(async () => {
 	lotId = (await stockedLots(1, 20))[0]!;
 	showId = (await createShow(host.actor, { title: '快速通道', slots: [{ lotId: lotId! }] })).id;
 	await transitionShow(host.actor, showId, { status: 'live' });
-	token = (await createApiToken(host.actor.user, { name: 'webhook' })).token;
+	token = (await createApiToken(host.actor, { name: 'webhook' })).token;
 	server = http.createServer((req, res) => {
 		if (attached.handleRequest(req, res)) return;
 		const api = attached.handleApi(req, res);

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shareFen, split } from '../../src/lib/domain/ledger';
-import type { Actor } from '../../src/lib/server/auth/service';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { db } from '../../src/lib/server/db';
 import { orgs } from '../../src/lib/server/db/schema';
@@ -29,10 +28,15 @@ import { GET as statementRoute } from '../../src/routes/api/v1/ledger/statements
 import { POST as payoutRoute } from '../../src/routes/api/v1/ledger/payouts/+server';
 import { saleLine } from '../helpers/ledger';
 import { makeMember, makeUser } from '../helpers/users';
+import {
+	sessionPrincipal,
+	tokenPrincipal,
+	type Principal
+} from '../../src/lib/server/auth/principal';
 
 type U = { user: SessionUser; orgId: string | null };
 let hostA: U, hostB: U, assistantA: U, supplier: U, buyer: U, operator: U;
-const as = (u: U): Actor => ({ kind: 'user', user: u.user });
+const as = (u: U): Principal => sessionPrincipal(u.user);
 
 // September 2026 (China time): paid on the 3rd, delivered on the 5th, settled on the 20th.
 const PAID = new Date('2026-09-03T04:00:00Z');
@@ -92,7 +96,7 @@ async function caught(p: Promise<unknown>): Promise<AppError> {
 
 const event = (u: U, extra: Record<string, unknown> = {}) =>
 	({
-		locals: { actor: as(u), user: u.user, apiLocale: 'en', locale: 'en' },
+		locals: { principal: as(u), user: u.user, apiLocale: 'en', locale: 'en', requestId: 'test' },
 		url: new URL('http://lotlive.test/api/v1/ledger'),
 		params: {},
 		...extra
@@ -190,12 +194,8 @@ describe('statements', () => {
 		const bad = await caught(statement(as(hostA), hostA.orgId!, { month: '2026-13' }));
 		expect(bad.toJSON().error).toMatchObject({ code: 'invalid_input', field: 'month' });
 		// An organisation's API token reads its own organisation only.
-		const token = (orgId: string, orgKind: string): Actor => ({
-			kind: 'token',
-			tokenId: randomUUID(),
-			orgId,
-			orgKind
-		});
+		const token = (orgId: string, orgKind: string): Principal =>
+			tokenPrincipal({ tokenId: randomUUID(), orgId, orgKind });
 		await expect(statement(token(hostA.orgId!, 'host_team'), hostA.orgId!)).resolves.toBeTruthy();
 		expect((await caught(statement(token(hostB.orgId!, 'host_team'), hostA.orgId!))).status).toBe(
 			403

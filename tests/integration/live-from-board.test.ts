@@ -6,6 +6,7 @@ import { createShowFromBoard, getShow } from '../../src/lib/server/live/shows';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
 import { demoActor } from '../helpers/demo';
 import { makeUser } from '../helpers/users';
+import { sessionPrincipal } from '../../src/lib/server/auth/principal';
 
 async function caught(p: Promise<unknown>): Promise<AppError> {
 	try {
@@ -41,16 +42,15 @@ describe('a show from a board', () => {
 		)!;
 		const other = await makeUser('host');
 		expect(
-			(await caught(createShowFromBoard({ kind: 'user', user: other.user }, { boardId: demo.id })))
-				.status
+			(await caught(createShowFromBoard(sessionPrincipal(other.user), { boardId: demo.id }))).status
 		).toBe(403);
 		const assistant = await demoActor(DEMO_ACCOUNTS.assistant1);
 		expect(
 			(await createShowFromBoard(assistant.actor, { boardId: demo.id, title: '加场' })).id
 		).toBeTruthy();
 		const empty = await createBoardWithContent(
-			host.actor.user.orgId!,
-			host.actor.user.id,
+			host.actor.orgId!,
+			host.actor.userId!,
 			'空看板',
 			Y.encodeStateAsUpdate(new Y.Doc())
 		);

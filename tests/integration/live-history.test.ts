@@ -7,6 +7,7 @@ import { createShow, lockHistory } from '../../src/lib/server/live/shows';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
 import { demoActor, stockedLots } from '../helpers/demo';
 import { makeUser } from '../helpers/users';
+import { sessionPrincipal } from '../../src/lib/server/auth/principal';
 
 let host: Awaited<ReturnType<typeof demoActor>>;
 let assistant: Awaited<ReturnType<typeof demoActor>>;
@@ -53,9 +54,7 @@ describe('lock history after an event', () => {
 			expect((err as AppError).field).toBe('after');
 		}
 		const buyer = await makeUser('buyer');
-		const err = await lockHistory({ kind: 'user', user: buyer.user } as never, showId).catch(
-			(e) => e
-		);
+		const err = await lockHistory(sessionPrincipal(buyer.user) as never, showId).catch((e) => e);
 		expect((err as AppError).status).toBe(403);
 	});
 });

@@ -14,6 +14,7 @@ import { createShow, transitionShow } from '../../src/lib/server/live/shows';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
 import { demoActor, stockedLots } from '../helpers/demo';
 import { makeUser } from '../helpers/users';
+import { sessionPrincipal } from '../../src/lib/server/auth/principal';
 
 let host: Awaited<ReturnType<typeof demoActor>>;
 let assistant: Awaited<ReturnType<typeof demoActor>>;
@@ -84,7 +85,7 @@ describe.each<LockStrategy>(['batched', 'naive'])('locks (%s)', (strategy) => {
 		const events = await db().select().from(lockEvents).where(eq(lockEvents.lotId, lotId));
 		expect(events).toHaveLength(100);
 		expect(new Set(events.map((e) => e.actorUserId))).toEqual(
-			new Set([host.actor.user.id, assistant.actor.user.id])
+			new Set([host.actor.userId!, assistant.actor.userId!])
 		);
 	});
 
@@ -182,20 +183,15 @@ describe('authorisation and validation', () => {
 		const showId = await freshShow(lotId, 10);
 		const other = await makeUser('host');
 		const e = await caught(
-			acquireLock({ kind: 'user', user: other.user }, showId, { lotId, quantity: 1 })
+			acquireLock(sessionPrincipal(other.user), showId, { lotId, quantity: 1 })
 		);
 		expect(e.status).toBe(403);
 		const { lock } = await acquireLock(host.actor, showId, { lotId, quantity: 2 });
-		expect((await caught(releaseLock({ kind: 'user', user: other.user }, lock.id))).status).toBe(
-			403
-		);
+		expect((await caught(releaseLock(sessionPrincipal(other.user), lock.id))).status).toBe(403);
 		const buyer = await makeUser('buyer');
 		expect(
-			(
-				await caught(
-					acquireLock({ kind: 'user', user: buyer.user }, showId, { lotId, quantity: 1 })
-				)
-			).status
+			(await caught(acquireLock(sessionPrincipal(buyer.user), showId, { lotId, quantity: 1 })))
+				.status
 		).toBe(403);
 		expect(
 			(

@@ -88,12 +88,12 @@ it('tells each supplier of its own new and moved parcels only, and the team of a
 		},
 		paidAt: new Date().toISOString()
 	});
-	const fa = r.order.fulfilments.find((f) => f.supplierId === s1.actor.user.orgId)!;
+	const fa = r.order.fulfilments.find((f) => f.supplierId === s1.actor.orgId)!;
 	await until(() => got1.length >= 1 && got2.length >= 1 && gotTeam.length >= 2);
 	expect(got1.map((e) => [e.fulfilmentId, e.change, e.status])).toEqual([
 		[fa.id, 'created', 'pending']
 	]);
-	expect(got2.every((e) => e.supplierId === s2.actor.user.orgId)).toBe(true);
+	expect(got2.every((e) => e.supplierId === s2.actor.orgId)).toBe(true);
 
 	await transitionFulfilment(s1.actor, fa.id, { action: 'accept' });
 	await until(() => gotTeam.some((e) => e.change === 'changed'));

@@ -33,7 +33,7 @@ beforeAll(async () => {
 		apiSignIn(app.url, DEMO_ACCOUNTS.operator)
 	]);
 	const h = await demoActor(DEMO_ACCOUNTS.host);
-	token = (await createApiToken(h.actor.user, { name: 'webhook' })).token;
+	token = (await createApiToken(h.actor, { name: 'webhook' })).token;
 	lotId = (await stockedLots(1, 100))[0]!;
 	showId = (await createShow(h.actor, { title: '输入检查', slots: [{ lotId }] })).id;
 	await transitionShow(h.actor, showId, { status: 'live' });

@@ -140,9 +140,9 @@ describe('the limits in the services', () => {
 		expect(Number(count[0]!.n)).toBe(2);
 
 		const host = await makeUser('host');
-		await createApiToken(host.user, { name: 't1' });
-		await createApiToken(host.user, { name: 't2' });
-		expect((await caught(createApiToken(host.user, { name: 't3' }))).status).toBe(429);
+		await createApiToken(host.principal, { name: 't1' });
+		await createApiToken(host.principal, { name: 't2' });
+		expect((await caught(createApiToken(host.principal, { name: 't3' }))).status).toBe(429);
 	});
 
 	it('the webhook limiter counts in memory and shares its counts through the database', async () => {

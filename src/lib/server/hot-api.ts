@@ -4,7 +4,7 @@ import { LOCALE_COOKIE } from '$lib/i18n';
 import { authenticateHeaders, parseCookies } from './auth/request';
 import { secureFor, sessionCookieHeader } from './auth/cookies';
 import { SESSION_COOKIE } from './auth/session';
-import type { Actor } from './auth/service';
+import type { Principal } from './auth/principal';
 import { apiLocaleOf, errorPayload, parseJsonText } from './http';
 import { acquireLock } from './live/locks';
 import { logger } from './log';
@@ -25,7 +25,7 @@ export interface ApiReply {
  * the SvelteKit routes answer with them, and so does the production server's lean path below.
  */
 export async function lockAcquireReply(
-	actor: Actor,
+	actor: Principal,
 	showId: string,
 	body: unknown,
 	idempotencyKey?: string | null
@@ -35,9 +35,9 @@ export async function lockAcquireReply(
 	return { status: r.replayed ? 200 : 201, body: r };
 }
 
-export async function orderPostReply(actor: Actor, body: unknown): Promise<ApiReply> {
+export async function orderPostReply(actor: Principal, body: unknown): Promise<ApiReply> {
 	// Per token (or person), counted in memory and synced across nodes each second.
-	webhookLimiter.hit(actor.kind === 'token' ? actor.tokenId : actor.user.id);
+	webhookLimiter.hit(actor.tokenId ?? actor.userId ?? '');
 	const r = await placeOrder(actor, body, 'webhook');
 	return { status: r.created ? 201 : 200, body: { order: r.order, created: r.created } };
 }
@@ -47,7 +47,7 @@ const ROUTES: {
 	/** The same path as the OpenAPI document names it (openapi.test.ts holds them together). */
 	openapi: string;
 	reply: (
-		actor: Actor,
+		actor: Principal,
 		m: RegExpMatchArray,
 		body: unknown,
 		header: (name: string) => string | undefined
@@ -143,7 +143,7 @@ export function hotApi(req: IncomingMessage, res: ServerResponse): false | Promi
 		const started = performance.now();
 		let reply: ApiReply;
 		try {
-			reply = await route.reply(auth.actor, m, parseJsonText(await readBody(req)), (name) => {
+			reply = await route.reply(auth.principal, m, parseJsonText(await readBody(req)), (name) => {
 				const v = req.headers[name];
 				return Array.isArray(v) ? v.join(', ') : v;
 			});

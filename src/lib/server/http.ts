@@ -1,61 +1,34 @@
 import { isHttpError, isRedirect, json, type RequestEvent } from '@sveltejs/kit';
-import { isLocale, isMessageKey, negotiate, translate, type Locale } from '$lib/i18n';
+import { isLocale, negotiate, translate, type Locale } from '$lib/i18n';
 import type { SessionUser } from './auth/session';
-import type { Actor } from './auth/service';
-import {
-	AppError,
-	UNAVAILABLE_RETRY_AFTER_S,
-	forbidden,
-	isDatabaseUnavailable,
-	unauthenticated,
-	unavailable
-} from './errors';
-import { logger } from './log';
+import type { Principal } from './auth/principal';
+import { AppError, forbidden, unauthenticated, type ErrorBody } from './errors';
+import { failureOf, type FailureContext } from './edge';
 import type { Role } from '$lib/domain/roles';
 
-/** Translates an AppError message for the caller when it is a catalogue key. */
-export function translator(locale: Locale) {
-	return (message: string, params?: Record<string, string | number>) =>
-		isMessageKey(message) ? translate(locale, message, params) : message;
-}
+export { formObject, retryAfterHeaders, translator } from './edge';
 
 /**
- * The error body and status for anything a handler threw. Unknown errors are logged, not shown.
- * An unreachable database (Postgres restarting) is a 503 with Retry-After, not a 500: the
- * request was fine and a retry will succeed once the pool has reconnected.
+ * The error body and status for anything a handler threw (edge.ts `failureOf`, the same mapping
+ * as pages, forms and socket acks). Unknown errors are logged with a request id, not shown. An
+ * unreachable database (Postgres restarting) is a 503 with Retry-After, not a 500: the request
+ * was fine and a retry will succeed once the pool has reconnected.
  */
 export function errorPayload(
 	e: unknown,
-	locale: Locale
-): { status: number; body: unknown; headers?: Record<string, string> } {
-	if (!(e instanceof AppError) && isDatabaseUnavailable(e)) {
-		logger().warn({ reason: (e as Error).message }, 'database unavailable: answering 503');
-		e = unavailable();
-	}
-	if (e instanceof AppError) {
-		const retryAfter = e.details?.retryAfter;
-		return {
-			status: e.status,
-			body: e.toJSON(translator(locale)),
-			...(e.kind === 'unavailable'
-				? { headers: retryAfterHeaders() }
-				: typeof retryAfter === 'number'
-					? // 429s say when to come back
-						{ headers: { 'retry-after': String(retryAfter) } }
-					: {})
-		};
-	}
-	logger().error({ err: e }, 'unhandled error in API handler');
-	return { status: 500, body: { error: { code: 'internal', message: 'Internal error.' } } };
+	locale: Locale,
+	ctx: FailureContext = {}
+): { status: number; body: ErrorBody; headers?: Record<string, string> } {
+	const f = failureOf(e, locale, ctx);
+	return {
+		status: f.status,
+		body: { error: f.error },
+		...(f.headers ? { headers: f.headers } : {})
+	};
 }
 
-/** Retry-After for 503 answers while the database is unreachable. */
-export function retryAfterHeaders(): Record<string, string> {
-	return { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) };
-}
-
-export function errorResponse(e: unknown, locale: Locale): Response {
-	const { status, body, headers } = errorPayload(e, locale);
+export function errorResponse(e: unknown, locale: Locale, ctx: FailureContext = {}): Response {
+	const { status, body, headers } = errorPayload(e, locale, ctx);
 	return json(body, { status, headers });
 }
 
@@ -66,7 +39,10 @@ export function api<E extends RequestEvent>(fn: (event: E) => Promise<Response> 
 			return await fn(event);
 		} catch (e) {
 			if (isRedirect(e) || isHttpError(e)) throw e;
-			return errorResponse(e, event.locals.apiLocale);
+			return errorResponse(e, event.locals.apiLocale, {
+				requestId: event.locals.requestId,
+				where: `${event.request?.method ?? ''} ${event.url?.pathname ?? ''}`
+			});
 		}
 	};
 }
@@ -101,23 +77,19 @@ export function apiLocaleOf(
 	return isLocale(cookieLocale) ? cookieLocale : (negotiate(acceptLanguage) ?? 'en');
 }
 
-/** The caller of an API route: a signed-in user or an organisation's API token. */
-export function requireActor(locals: App.Locals): Actor {
-	if (!locals.actor) throw unauthenticated();
-	return locals.actor;
+/** The caller of a route: a signed-in user or an organisation's API token; 401 without one. */
+export { requirePrincipal } from './auth/principal';
+
+/** A signed-in user's principal (not a token's): 401 without a session, 403 for other roles. */
+export function requireUserPrincipal(locals: App.Locals, roles?: readonly Role[]): Principal {
+	requireUser(locals, roles);
+	return locals.principal!;
 }
 
 export function requireUser(locals: App.Locals, roles?: readonly Role[]): SessionUser {
 	if (!locals.user) throw unauthenticated();
 	if (roles && !roles.includes(locals.user.role)) throw forbidden();
 	return locals.user;
-}
-
-/** Form values as a plain object (last value wins; checkboxes become 'on'). */
-export function formObject(data: FormData): Record<string, string> {
-	const out: Record<string, string> = {};
-	for (const [k, v] of data) if (typeof v === 'string') out[k] = v;
-	return out;
 }
 
 /**

@@ -28,6 +28,8 @@ export default {
 	'common.none': 'None yet',
 	'common.back_home': 'Back to home',
 	'error.title': 'Something went wrong',
+	'error.code': 'Error code',
+	'error.request_id': 'Request id',
 	'error.403': 'You do not have access to this page.',
 	'error.404': 'Page not found.',
 	'error.500': 'Server error, please try again later.',

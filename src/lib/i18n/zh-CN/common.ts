@@ -27,6 +27,8 @@ export default {
 	'common.none': '暂无',
 	'common.back_home': '返回首页',
 	'error.title': '出错了',
+	'error.code': '错误代码',
+	'error.request_id': '请求编号',
 	'error.403': '你没有权限访问此页面。',
 	'error.404': '页面不存在。',
 	'error.500': '服务器出错，请稍后再试。',

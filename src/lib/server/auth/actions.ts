@@ -1,21 +1,11 @@
-import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { homeOf } from '$lib/domain/roles';
 import { LOCALE_COOKIE, isLocale } from '$lib/i18n';
 import { safeNext } from '$lib/safe-redirect';
-import { AppError } from '../errors';
-import { formObject, translator } from '../http';
+import { formAction } from '../edge';
 import { deleteSessionCookie, setSessionCookie } from './cookies';
 import { acceptInvitation, signIn, signUp } from './service';
 import { invalidateSession } from './session';
-
-/** A form action's failure: status, translated message, the field, and the values to refill. */
-function failure(event: RequestEvent, e: unknown, values: Record<string, string>) {
-	if (!(e instanceof AppError)) throw e;
-	const retryAfter = e.details?.retryAfter;
-	if (typeof retryAfter === 'number') event.setHeaders({ 'retry-after': String(retryAfter) });
-	const { password: _pw, ...safe } = values;
-	return fail(e.status, { error: e.toJSON(translator(event.locals.locale)).error, values: safe });
-}
 
 /** The caller's address as adapter-node sees it (ADDRESS_HEADER / XFF_DEPTH behind a proxy). */
 export function clientAddress(event: Pick<RequestEvent, 'getClientAddress'>): string | undefined {
@@ -26,48 +16,48 @@ export function clientAddress(event: Pick<RequestEvent, 'getClientAddress'>): st
 	}
 }
 
-export async function signInAction(event: RequestEvent) {
-	const values = formObject(await event.request.formData());
-	let result;
-	try {
-		result = await signIn(values, undefined, { ip: clientAddress(event) });
-	} catch (e) {
-		return failure(event, e, values);
-	}
-	setSessionCookie(event, result.token, result.expiresAt);
-	if (!event.cookies.get(LOCALE_COOKIE) && isLocale(result.locale)) {
-		event.cookies.set(LOCALE_COOKIE, result.locale, {
-			path: '/',
-			maxAge: 31536000,
-			sameSite: 'lax',
-			httpOnly: false
-		});
-	}
-	redirect(303, safeNext(values.next, homeOf(result.role)));
-}
+/** Sign-in, sign-up and invitation forms never send the password back. */
+const authForm = { secret: ['password'] } as const;
 
-export async function signUpAction(event: RequestEvent) {
-	const values = formObject(await event.request.formData());
-	try {
+export const signInAction = formAction(
+	undefined,
+	async ({ event, values }) => {
+		const result = await signIn(values, undefined, { ip: clientAddress(event) });
+		setSessionCookie(event, result.token, result.expiresAt);
+		if (!event.cookies.get(LOCALE_COOKIE) && isLocale(result.locale)) {
+			event.cookies.set(LOCALE_COOKIE, result.locale, {
+				path: '/',
+				maxAge: 31536000,
+				sameSite: 'lax',
+				httpOnly: false
+			});
+		}
+		redirect(303, safeNext(values.next, homeOf(result.role)));
+	},
+	authForm
+);
+
+export const signUpAction = formAction(
+	undefined,
+	async ({ event, values }) => {
 		await signUp({ ...values, locale: event.locals.locale }, { ip: clientAddress(event) });
 		const session = await signIn({ email: values.email, password: values.password });
 		setSessionCookie(event, session.token, session.expiresAt);
 		redirect(303, homeOf(session.role));
-	} catch (e) {
-		return failure(event, e, values);
-	}
-}
+	},
+	authForm
+);
 
 export async function acceptInvitationAction(event: RequestEvent, token: string) {
-	const values = formObject(await event.request.formData());
-	let result;
-	try {
-		result = await acceptInvitation({ ...values, token, locale: event.locals.locale });
-	} catch (e) {
-		return failure(event, e, values);
-	}
-	setSessionCookie(event, result.token, result.expiresAt);
-	redirect(303, homeOf('assistant'));
+	return formAction(
+		undefined,
+		async ({ values }) => {
+			const result = await acceptInvitation({ ...values, token, locale: event.locals.locale });
+			setSessionCookie(event, result.token, result.expiresAt);
+			redirect(303, homeOf('assistant'));
+		},
+		authForm
+	)(event);
 }
 
 export async function signOutAction(event: RequestEvent) {

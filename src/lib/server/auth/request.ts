@@ -1,7 +1,13 @@
 import type { Policy } from '$lib/domain/policy';
 import { currentPolicy } from '../platform/policy';
-import { authenticateApiToken, type Actor } from './service';
-import { SESSION_COOKIE, validateSessionToken, type ValidSession } from './session';
+import { sessionPrincipal, tokenPrincipal, type Principal } from './principal';
+import { authenticateApiToken } from './service';
+import {
+	SESSION_COOKIE,
+	validateSessionToken,
+	type SessionUser,
+	type ValidSession
+} from './session';
 
 export function parseCookies(header: string | null | undefined): Map<string, string> {
 	const out = new Map<string, string>();
@@ -30,19 +36,20 @@ export function bearerToken(header: string | null | undefined): string | undefin
 
 /**
  * Authenticates any request the server sees (page, API, socket.io handshake, websocket upgrade)
- * the same way: a Bearer API token wins, otherwise the session cookie.
+ * the same way: a Bearer API token wins, otherwise the session cookie. The principal's locale is
+ * the user's own (a token's: English) until the request's is known (hooks.server.ts).
  */
 export async function authenticateHeaders(
 	headers: { cookie?: string | null; authorization?: string | null },
 	policy: Policy = currentPolicy()
-): Promise<{ actor: Actor; session?: ValidSession } | null> {
+): Promise<{ principal: Principal; user?: SessionUser; session?: ValidSession } | null> {
 	const bearer = bearerToken(headers.authorization);
 	if (bearer) {
 		const token = await authenticateApiToken(bearer);
-		return token ? { actor: token } : null;
+		return token ? { principal: tokenPrincipal(token) } : null;
 	}
 	const cookie = parseCookies(headers.cookie).get(SESSION_COOKIE);
 	if (!cookie) return null;
 	const r = await validateSessionToken(cookie, policy);
-	return r ? { actor: { kind: 'user', user: r.user }, session: r.session } : null;
+	return r ? { principal: sessionPrincipal(r.user), user: r.user, session: r.session } : null;
 }

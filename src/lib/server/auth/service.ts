@@ -16,7 +16,8 @@ import {
 	SignInInput,
 	SignUpInput
 } from './schemas';
-import { createSession, forgetCachedSessions, type SessionUser } from './session';
+import { requireSession, type Principal } from './principal';
+import { createSession, forgetCachedSessions } from './session';
 import { generateToken, hashToken } from './tokens';
 import { check, clear, count, hit, rules, type Rule } from '../ratelimit';
 import { idParam } from '../validation';
@@ -28,10 +29,12 @@ export interface RequestOrigin {
 
 const DAY = 24 * 60 * 60 * 1000;
 
-/** The person doing something: a signed-in user, or an organisation's API token. */
-export type Actor =
-	| { kind: 'user'; user: SessionUser }
-	| { kind: 'token'; tokenId: string; orgId: string; orgKind: string };
+/** An organisation's API token, as authenticateApiToken finds it (see principal.ts). */
+export interface ApiTokenIdentity {
+	tokenId: string;
+	orgId: string;
+	orgKind: string;
+}
 
 function isUniqueViolation(e: unknown): boolean {
 	let cur: unknown = e;
@@ -120,13 +123,15 @@ export async function setUserLocale(userId: string, locale: 'zh-CN' | 'en'): Pro
 
 // ---------------------------------------------------------------- team invitations
 
-function requireHost(actor: SessionUser): string {
-	if (actor.role !== 'host' || !actor.orgId) throw forbidden('err.host_only_invite');
+/** The host's team (only a signed-in host invites; an API token never does). */
+function requireHost(actor: Principal): string {
+	if (actor.source !== 'session' || actor.role !== 'host' || !actor.orgId)
+		throw forbidden('err.host_only_invite');
 	return actor.orgId;
 }
 
 export async function inviteAssistant(
-	actor: SessionUser,
+	actor: Principal,
 	raw: unknown,
 	policy: Policy = currentPolicy()
 ): Promise<{ id: string; token: string; expiresAt: Date }> {
@@ -142,12 +147,18 @@ export async function inviteAssistant(
 	const expiresAt = new Date(Date.now() + policy.auth.invitationDays * DAY);
 	const [row] = await db()
 		.insert(teamInvitations)
-		.values({ orgId, email, tokenHash: hashToken(token), invitedBy: actor.id, expiresAt })
+		.values({
+			orgId,
+			email,
+			tokenHash: hashToken(token),
+			invitedBy: requireSession(actor).userId,
+			expiresAt
+		})
 		.returning({ id: teamInvitations.id });
 	return { id: row!.id, token, expiresAt };
 }
 
-export async function listOpenInvitations(actor: SessionUser) {
+export async function listOpenInvitations(actor: Principal) {
 	const orgId = requireHost(actor);
 	return db()
 		.select({
@@ -230,7 +241,7 @@ export async function acceptInvitation(raw: unknown, policy: Policy = currentPol
 	}
 }
 
-export async function listTeam(actor: SessionUser) {
+export async function listTeam(actor: Principal) {
 	if (!actor.orgId) return [];
 	return db()
 		.select({
@@ -248,12 +259,14 @@ export async function listTeam(actor: SessionUser) {
 
 const TOKEN_PREFIX = 'llt_';
 
-export async function createApiToken(actor: SessionUser, raw: unknown, origin: RequestOrigin = {}) {
+export async function createApiToken(actor: Principal, raw: unknown, origin: RequestOrigin = {}) {
+	// Tokens are made by people: a token cannot mint another.
+	const { userId } = requireSession(actor);
 	if (!actor.orgId) throw forbidden('err.token_org');
 	if (actor.role === 'assistant') throw forbidden('err.token_host');
 	const { name } = parse(CreateApiTokenInput, raw);
 	const limits = rules();
-	const counted: [Rule, string][] = [[limits.tokenAccount, actor.id]];
+	const counted: [Rule, string][] = [[limits.tokenAccount, userId]];
 	if (origin.ip) counted.push([limits.tokenIp, origin.ip]);
 	await hit(counted);
 	const token = TOKEN_PREFIX + generateToken(24);
@@ -264,13 +277,13 @@ export async function createApiToken(actor: SessionUser, raw: unknown, origin: R
 			name,
 			prefix: token.slice(0, 10),
 			tokenHash: hashToken(token),
-			createdBy: actor.id
+			createdBy: userId
 		})
 		.returning({ id: apiTokens.id });
 	return { id: row!.id, token };
 }
 
-export async function listApiTokens(actor: SessionUser) {
+export async function listApiTokens(actor: Principal) {
 	if (!actor.orgId) return [];
 	return db()
 		.select({
@@ -285,7 +298,8 @@ export async function listApiTokens(actor: SessionUser) {
 		.orderBy(desc(apiTokens.createdAt));
 }
 
-export async function revokeApiToken(actor: SessionUser, rawId: string) {
+export async function revokeApiToken(actor: Principal, rawId: string) {
+	requireSession(actor);
 	if (!actor.orgId || actor.role === 'assistant') throw forbidden();
 	const id = idParam(rawId, 'id');
 	const rows = await db()
@@ -303,12 +317,10 @@ const lastUsedWritten = new Map<string, number>();
  * Revoking clears this process's cache at once; other processes stop accepting the token
  * within SESSION_CACHE_MS.
  */
-const tokenCache = new Map<string, { at: number; actor: Extract<Actor, { kind: 'token' }> }>();
+const tokenCache = new Map<string, { at: number; actor: ApiTokenIdentity }>();
 
 /** Resolves a Bearer token to its organisation; null when unknown or revoked. */
-export async function authenticateApiToken(
-	token: string
-): Promise<Extract<Actor, { kind: 'token' }> | null> {
+export async function authenticateApiToken(token: string): Promise<ApiTokenIdentity | null> {
 	if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
 	const hash = hashToken(token);
 	const ttl = env().SESSION_CACHE_MS;
@@ -330,7 +342,7 @@ export async function authenticateApiToken(
 			.set({ lastUsedAt: new Date(now) })
 			.where(eq(apiTokens.id, row.id));
 	}
-	const actor = { kind: 'token' as const, tokenId: row.id, orgId: row.orgId, orgKind: row.orgKind };
+	const actor: ApiTokenIdentity = { tokenId: row.id, orgId: row.orgId, orgKind: row.orgKind };
 	if (ttl > 0) {
 		if (tokenCache.size > 10_000) tokenCache.clear();
 		tokenCache.set(hash, { at: Date.now(), actor });

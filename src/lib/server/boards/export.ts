@@ -1,6 +1,6 @@
 import { yuanOrBlank } from '$lib/domain/money';
 import { translate, type Locale } from '$lib/i18n';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import { lotSummaries, type LotSummary } from './lots';
 import { boardContent } from './service';
 
@@ -24,7 +24,7 @@ export interface RunOfShowRow {
 }
 
 /** The run of show as rows (CSV export, printable page): the board's slots joined with the catalog. */
-export async function runOfShow(actor: Actor, boardId: string) {
+export async function runOfShow(actor: Principal, boardId: string) {
 	const { board, meta, slots } = await boardContent(actor, boardId);
 	const lots = new Map<string, LotSummary>(
 		(await lotSummaries(slots.map((s) => s.lotId))).map((l) => [l.id, l])

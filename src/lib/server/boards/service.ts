@@ -22,7 +22,7 @@ import {
 	type BoardMeta,
 	type BoardSlot
 } from '$lib/collab/board';
-import type { Actor } from '../auth/service';
+import { hostTeamOf, type Principal } from '../auth/principal';
 import { currentCollab } from '../collab/server';
 import type { Access } from '../collab/server';
 import { db } from '../db';
@@ -69,23 +69,21 @@ const boardColumns = {
 };
 
 /** A member of a host team who may write that team's boards. */
-function teamWriterOrg(actor: Actor): string | null {
-	if (actor.kind === 'token') return actor.orgKind === 'host_team' ? actor.orgId : null;
-	const u = actor.user;
-	return (u.role === 'host' || u.role === 'assistant') && u.orgId ? u.orgId : null;
+function teamWriterOrg(actor: Principal): string | null {
+	return hostTeamOf(actor).mayWrite ? actor.orgId : null;
 }
 
 async function accessTo(
-	actor: Actor,
+	actor: Principal,
 	b: Pick<Board, 'id' | 'orgId' | 'status'>
 ): Promise<Access | null> {
 	if (teamWriterOrg(actor) === b.orgId) return b.status === 'archived' ? 'read' : 'write';
-	if (actor.kind === 'token') return null;
-	if (actor.user.role === 'operator') return 'read';
+	if (!actor.userId) return null;
+	if (actor.role === 'operator') return 'read';
 	const [v] = await db()
 		.select({ userId: boardViewers.userId })
 		.from(boardViewers)
-		.where(and(eq(boardViewers.boardId, b.id), eq(boardViewers.userId, actor.user.id)))
+		.where(and(eq(boardViewers.boardId, b.id), eq(boardViewers.userId, actor.userId)))
 		.limit(1);
 	return v ? 'read' : null;
 }
@@ -95,7 +93,7 @@ async function accessTo(
  * 404; also for document ids that are not board ids, so other resolvers may answer).
  */
 export async function boardAccess(
-	actor: Actor,
+	actor: Principal,
 	boardId: string
 ): Promise<Access | null | undefined> {
 	if (!isBoardId(boardId)) return undefined;
@@ -109,7 +107,7 @@ export async function boardAccess(
 }
 
 /** The board and the actor's access to it; 404 when missing, 403 when refused. */
-export async function getBoard(actor: Actor, boardId: string): Promise<BoardView> {
+export async function getBoard(actor: Principal, boardId: string): Promise<BoardView> {
 	if (!isBoardId(boardId)) throw notFound('Board', 'boardId');
 	const [b] = await db()
 		.select(boardColumns)
@@ -124,27 +122,27 @@ export async function getBoard(actor: Actor, boardId: string): Promise<BoardView
 }
 
 /** A board the actor's team may change (any status); 403 otherwise. */
-async function requireTeamBoard(actor: Actor, boardId: string): Promise<BoardView> {
+async function requireTeamBoard(actor: Principal, boardId: string): Promise<BoardView> {
 	const b = await getBoard(actor, boardId);
 	if (teamWriterOrg(actor) !== b.orgId) throw forbidden('boards.err.forbidden');
 	return b;
 }
 
 /** Console users (host team members, operators): who may search the catalog from a board. */
-export function requireConsoleActor(actor: Actor | null): Actor {
+export function requireConsoleActor(actor: Principal | null): Principal {
 	if (!actor) throw forbidden('boards.err.team_only');
 	if (teamWriterOrg(actor)) return actor;
-	if (actor.kind === 'user' && actor.user.role === 'operator') return actor;
+	if (actor.role === 'operator') return actor;
 	throw forbidden('boards.err.team_only');
 }
 
-function requireWriter(actor: Actor): string {
+function requireWriter(actor: Principal): string {
 	const org = teamWriterOrg(actor);
 	if (!org) throw forbidden('boards.err.team_only');
 	return org;
 }
 
-export async function listBoards(actor: Actor, raw: unknown = {}): Promise<BoardRow[]> {
+export async function listBoards(actor: Principal, raw: unknown = {}): Promise<BoardRow[]> {
 	const { status } = parse(ListBoardsInput, raw);
 	const filter =
 		status === 'templates'
@@ -154,17 +152,16 @@ export async function listBoards(actor: Actor, raw: unknown = {}): Promise<Board
 	const q = db().select(boardColumns).from(boards).innerJoin(orgs, eq(orgs.id, boards.orgId));
 	const org = teamWriterOrg(actor);
 	if (org) {
-		if (actor.kind === 'token')
-			return q.where(and(filter, eq(boards.orgId, org))).orderBy(...order);
+		if (!actor.userId) return q.where(and(filter, eq(boards.orgId, org))).orderBy(...order);
 		const viewing = db()
 			.select({ id: boardViewers.boardId })
 			.from(boardViewers)
-			.where(eq(boardViewers.userId, actor.user.id));
+			.where(eq(boardViewers.userId, actor.userId));
 		return q
 			.where(and(filter, or(eq(boards.orgId, org), inArray(boards.id, viewing))))
 			.orderBy(...order);
 	}
-	if (actor.kind === 'user' && actor.user.role === 'operator') {
+	if (actor.role === 'operator') {
 		return q
 			.where(filter)
 			.orderBy(...order)
@@ -199,7 +196,7 @@ async function currentContent(boardId: string): Promise<{ meta: BoardMeta; slots
 	}
 }
 
-export async function createBoard(actor: Actor, raw: unknown): Promise<{ id: string }> {
+export async function createBoard(actor: Principal, raw: unknown): Promise<{ id: string }> {
 	const orgId = requireWriter(actor);
 	const input = parse(CreateBoardInput, raw);
 	let slots: ReturnType<typeof slotsToInits> = [];
@@ -221,7 +218,7 @@ export async function createBoard(actor: Actor, raw: unknown): Promise<{ id: str
 			orgId,
 			name: input.name,
 			isTemplate: false,
-			createdBy: actor.kind === 'user' ? actor.user.id : null
+			createdBy: actor.userId
 		},
 		buildBoardState({ broadcastAt: input.broadcastAt }, slots)
 	);
@@ -230,7 +227,7 @@ export async function createBoard(actor: Actor, raw: unknown): Promise<{ id: str
 
 /** Copies a board (content without history) into a new board of the same team. */
 export async function duplicateBoard(
-	actor: Actor,
+	actor: Principal,
 	boardId: string,
 	raw: unknown = {}
 ): Promise<{ id: string }> {
@@ -242,14 +239,18 @@ export async function duplicateBoard(
 			orgId: source.orgId,
 			name: input.name ?? `${source.name} (2)`,
 			isTemplate: input.asTemplate,
-			createdBy: actor.kind === 'user' ? actor.user.id : null
+			createdBy: actor.userId
 		},
 		buildBoardState(content.meta, slotsToInits(content.slots))
 	);
 	return { id };
 }
 
-export async function updateBoard(actor: Actor, boardId: string, raw: unknown): Promise<BoardView> {
+export async function updateBoard(
+	actor: Principal,
+	boardId: string,
+	raw: unknown
+): Promise<BoardView> {
 	await requireTeamBoard(actor, boardId);
 	const input = parse(UpdateBoardInput, raw);
 	await db()
@@ -266,16 +267,16 @@ export async function updateBoard(actor: Actor, boardId: string, raw: unknown): 
 	return getBoard(actor, boardId);
 }
 
-export const renameBoard = (actor: Actor, boardId: string, raw: unknown) =>
+export const renameBoard = (actor: Principal, boardId: string, raw: unknown) =>
 	updateBoard(actor, boardId, { name: parse(RenameBoardInput, raw).name });
-export const archiveBoard = (actor: Actor, boardId: string) =>
+export const archiveBoard = (actor: Principal, boardId: string) =>
 	updateBoard(actor, boardId, { status: 'archived' });
-export const restoreBoard = (actor: Actor, boardId: string) =>
+export const restoreBoard = (actor: Principal, boardId: string) =>
 	updateBoard(actor, boardId, { status: 'active' });
 
 // ---------------------------------------------------------------- viewers
 
-export async function listViewers(actor: Actor, boardId: string) {
+export async function listViewers(actor: Principal, boardId: string) {
 	const b = await getBoard(actor, boardId);
 	return db()
 		.select({
@@ -292,7 +293,7 @@ export async function listViewers(actor: Actor, boardId: string) {
 }
 
 /** Lets a console user of another team (a partner host, say) read the board. */
-export async function addViewer(actor: Actor, boardId: string, raw: unknown): Promise<void> {
+export async function addViewer(actor: Principal, boardId: string, raw: unknown): Promise<void> {
 	const b = await requireTeamBoard(actor, boardId);
 	const { email } = parse(ViewerInput, raw);
 	const [u] = await db()
@@ -310,11 +311,15 @@ export async function addViewer(actor: Actor, boardId: string, raw: unknown): Pr
 	}
 	await db()
 		.insert(boardViewers)
-		.values({ boardId: b.id, userId: u.id, addedBy: actor.kind === 'user' ? actor.user.id : null })
+		.values({ boardId: b.id, userId: u.id, addedBy: actor.userId })
 		.onConflictDoNothing();
 }
 
-export async function removeViewer(actor: Actor, boardId: string, userId: string): Promise<void> {
+export async function removeViewer(
+	actor: Principal,
+	boardId: string,
+	userId: string
+): Promise<void> {
 	const b = await requireTeamBoard(actor, boardId);
 	if (!isBoardId(userId)) throw notFound('Viewer', 'userId');
 	await db()
@@ -377,7 +382,7 @@ export async function readBoardLineup(
 }
 
 /** The board with its content for someone allowed to read it (exports, print, API). */
-export async function boardContent(actor: Actor, boardId: string) {
+export async function boardContent(actor: Principal, boardId: string) {
 	const board = await getBoard(actor, boardId);
 	const content = await currentContent(board.id);
 	return { board, ...content };

@@ -1,47 +1,14 @@
-import type { Role } from '$lib/domain/roles';
-import type { Actor } from '../auth/service';
-import type { SessionUser } from '../auth/session';
-import { forbidden, unauthenticated } from '../errors';
+import { isOperator, isSupplier, supplierOrgOf, type Principal } from '../auth/principal';
+import { forbidden } from '../errors';
 
-/**
- * Who is acting on the catalog, whatever door they came through: a signed-in user, or an
- * organisation's API token (which acts with the role its organisation kind implies).
- */
-export interface CatalogActor {
-	kind: 'user' | 'token';
-	role: Role;
-	orgId: string | null;
-	userId: string | null;
-}
+// Who is acting on the catalog is a Principal (auth/principal.ts); these are the catalog's
+// questions about one.
+export { isOperator, isSupplier };
 
-const ROLE_BY_ORG_KIND: Record<string, Role> = {
-	supplier: 'supplier_staff',
-	platform: 'operator',
-	buyer: 'buyer',
-	host_team: 'host'
-};
+/** The supplier organisation a caller writes for. */
+export const requireSupplierOrg = (a: Principal): string =>
+	supplierOrgOf(a, 'lot.err.supplier_only');
 
-export function catalogActor(
-	a: Actor | SessionUser | CatalogActor | null | undefined
-): CatalogActor {
-	if (!a) throw unauthenticated();
-	if ('kind' in a && (a.kind === 'user' || a.kind === 'token') && 'role' in a && !('user' in a))
-		return a as CatalogActor;
-	if ('kind' in a && a.kind === 'user' && 'user' in a) return fromUser(a.user);
-	if ('kind' in a && a.kind === 'token' && 'orgKind' in a) {
-		const role = ROLE_BY_ORG_KIND[a.orgKind];
-		if (!role) throw forbidden();
-		return { kind: 'token', role, orgId: a.orgId, userId: null };
-	}
-	return fromUser(a as SessionUser);
-}
-
-function fromUser(u: SessionUser): CatalogActor {
-	return { kind: 'user', role: u.role, orgId: u.orgId, userId: u.id };
-}
-
-export const isOperator = (a: CatalogActor) => a.role === 'operator';
-
-export function requireOperator(a: CatalogActor): void {
+export function requireOperator(a: Principal): void {
 	if (!isOperator(a)) throw forbidden('lot.err.operator_only');
 }

@@ -1,15 +1,14 @@
-// The supplier's lots as an XLSX workbook the import reads back.
+// The supplier's lots as an XLSX workbook the import type { Principal } from '../auth/principal';
+import reads back.
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { bpToPercentString, fenToYuanString } from '$lib/domain/money';
 import { db } from '../db';
 import { brands, lots } from '../db/schema';
 import { AppError } from '../errors';
-import { catalogActor, isOperator } from './actor';
+import { isOperator } from './actor';
 import { IMPORT_COLUMNS } from './import-sheet';
 import { loadLotContext } from './lot-rules';
-
-type ActorLike = Parameters<typeof catalogActor>[0];
 
 const SOURCE_ZH: Record<string, string> = {
 	factory_overrun: '订单溢产',
@@ -29,10 +28,9 @@ const STATUS_ZH: Record<string, string> = {
  * column and derived figures are ignored on import).
  */
 export async function exportLotsXlsx(
-	actorLike: ActorLike,
+	actor: Principal,
 	opts: { supplierId?: string; template?: boolean } = {}
 ): Promise<Buffer> {
-	const actor = catalogActor(actorLike);
 	const supplierId = isOperator(actor) ? opts.supplierId : actor.orgId;
 	if (!(actor.role === 'supplier_staff' || isOperator(actor)) || !supplierId)
 		throw new AppError('forbidden', 'forbidden', 'lot.err.supplier_only');

@@ -1,12 +1,13 @@
 // The lot import: checks every row of a sheet (import-sheet.ts reads it, import-check.ts checks
 // it), previews it, and applies it in one transaction through the catalog's lot write.
+import type { Principal } from '../auth/principal';
 import { createHash } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { db, type DbOrTx } from '../db';
 import { lots, type Lot } from '../db/schema';
 import { AppError } from '../errors';
 import { publishStock } from '../stock';
-import { catalogActor, isOperator } from './actor';
+import { isOperator } from './actor';
 import {
 	checkCreateRow,
 	checkUpdateRow,
@@ -29,8 +30,6 @@ import {
 import { derivedColumns, loadLotContext, type LotDraft } from './lot-rules';
 import { skuTaken, writeLotDraft } from './lots';
 import { getSupplier } from './suppliers';
-
-type ActorLike = Parameters<typeof catalogActor>[0];
 
 /** One problem in an import: spreadsheet row (header is row 1), column header, cell, message key. */
 export interface ImportError {
@@ -93,11 +92,10 @@ export interface ImportOptions {
  * an apply with the preview's `expectToken` is refused as stale if the lots moved since.
  */
 export async function importLots(
-	actorLike: ActorLike,
+	actor: Principal,
 	file: { bytes: Uint8Array },
 	opts: ImportOptions = {}
 ): Promise<ImportResult> {
-	const actor = catalogActor(actorLike);
 	const operator = isOperator(actor);
 	const supplierId = operator ? opts.supplierId : actor.orgId;
 	if (!(actor.role === 'supplier_staff' || operator) || !supplierId)

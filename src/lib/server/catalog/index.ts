@@ -1,6 +1,5 @@
 // The catalog module's public surface. Other modules (boards, live shows, orders) use these;
 // only this module writes the catalog tables.
-export { catalogActor, type CatalogActor } from './actor';
 export { currentPolicy } from '../platform/policy';
 export { listBrands, listCategories, type CategoryNode } from './reference';
 export {

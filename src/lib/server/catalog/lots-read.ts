@@ -1,4 +1,5 @@
 // Lot reads: one lot in full, summaries for other modules, and who may see a lot.
+import type { Principal } from '../auth/principal';
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Grade } from '$lib/domain/policy';
 import { discountBp } from '$lib/domain/pricing';
@@ -6,10 +7,8 @@ import { db, type DbOrTx } from '../db';
 import { brands, categories, lotMedia, lots, orgs, suppliers, type Lot } from '../db/schema';
 import { notFound } from '../errors';
 import { isUuid } from '../ids';
-import { catalogActor, isOperator, type CatalogActor } from './actor';
+import { isOperator } from './actor';
 import { mediaUrl } from '../platform/storage';
-
-type ActorLike = Parameters<typeof catalogActor>[0];
 
 /** SQL: the lot is in the catalog (active, and its supplier admitted). */
 export const visibleSql = sql`(${lots.status} = 'active' and ${lots.supplierId} in (select ${suppliers.orgId} from ${suppliers} where ${suppliers.status} = 'admitted'))`;
@@ -87,15 +86,14 @@ async function readLot(id: string, tx: DbOrTx = db()) {
 
 /** May this actor see this lot? Catalog lots: anyone signed in; otherwise its supplier or an operator. */
 export function maySee(
-	actor: CatalogActor,
+	actor: Principal,
 	lot: { visible: boolean; supplierId: string }
 ): boolean {
 	return lot.visible || isOperator(actor) || (!!actor.orgId && actor.orgId === lot.supplierId);
 }
 
 /** One lot with its media, brand, category and supplier; 404 when the actor may not see it. */
-export async function getLot(actorLike: ActorLike, id: string): Promise<LotDetail> {
-	const actor = catalogActor(actorLike);
+export async function getLot(actor: Principal, id: string): Promise<LotDetail> {
 	if (!isUuid(id)) throw notFound('Lot', 'id');
 	const lot = await readLot(id);
 	if (!lot || !maySee(actor, lot)) throw notFound('Lot', 'id');

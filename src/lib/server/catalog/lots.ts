@@ -1,12 +1,13 @@
 // Lot writes: create, edit (writeLotDraft is the one path that changes a lot and its on-hand
 // stock), block and unblock.
+import type { Principal } from '../auth/principal';
 import { and, eq } from 'drizzle-orm';
 import { db, type DbOrTx } from '../db';
 import { lots, type Lot } from '../db/schema';
 import { AppError, forbidden, notFound, parse } from '../errors';
 import { isUuid } from '../ids';
 import { publishStock, setOnHand } from '../stock';
-import { catalogActor, isOperator, requireOperator, type CatalogActor } from './actor';
+import { isOperator, requireOperator } from './actor';
 import {
 	checkDraft,
 	derivedColumns,
@@ -22,12 +23,10 @@ import { getLot, type LotDetail } from './lots-read';
 import { BlockInput, LotCreateInput, LotPatchInput } from './schemas';
 import { getSupplier } from './suppliers';
 
-type ActorLike = Parameters<typeof catalogActor>[0];
-
 /** The supplier a write is for, and whether it may write at all. */
 export async function writableSupplier(
 	tx: DbOrTx,
-	actor: CatalogActor,
+	actor: Principal,
 	supplierId: string | undefined
 ) {
 	let orgId: string;
@@ -50,8 +49,7 @@ export async function writableSupplier(
 	return sup;
 }
 
-export async function createLot(actorLike: ActorLike, raw: unknown): Promise<LotDetail> {
-	const actor = catalogActor(actorLike);
+export async function createLot(actor: Principal, raw: unknown): Promise<LotDetail> {
 	const input = parse(LotCreateInput, raw);
 	const id = await db()
 		.transaction(async (tx) => {
@@ -132,11 +130,10 @@ export function skuTaken(e: unknown): AppError | null {
 }
 
 export async function updateLot(
-	actorLike: ActorLike,
+	actor: Principal,
 	id: string,
 	raw: unknown
 ): Promise<LotDetail> {
-	const actor = catalogActor(actorLike);
 	if (!isUuid(id)) throw notFound('Lot', 'id');
 	const patch = parse(LotPatchInput, raw);
 	const operator = isOperator(actor);
@@ -163,8 +160,7 @@ export async function updateLot(
 }
 
 /** Operator: block a lot (e.g. counterfeit suspicion); it leaves the catalog at once. */
-export async function blockLot(actorLike: ActorLike, id: string, raw: unknown): Promise<void> {
-	const actor = catalogActor(actorLike);
+export async function blockLot(actor: Principal, id: string, raw: unknown): Promise<void> {
 	requireOperator(actor);
 	const { reason } = parse(BlockInput, raw);
 	if (!isUuid(id)) throw notFound('Lot', 'id');
@@ -183,8 +179,7 @@ export async function blockLot(actorLike: ActorLike, id: string, raw: unknown): 
 }
 
 /** Operator: lift a block; the lot goes back on sale. */
-export async function unblockLot(actorLike: ActorLike, id: string): Promise<void> {
-	const actor = catalogActor(actorLike);
+export async function unblockLot(actor: Principal, id: string): Promise<void> {
 	requireOperator(actor);
 	if (!isUuid(id)) throw notFound('Lot', 'id');
 	const rows = await db()

@@ -1,4 +1,5 @@
 // Lot media (photos, the defect video) and the /media route's access check.
+import type { Principal } from '../auth/principal';
 import { and, eq, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import type { Policy } from '$lib/domain/policy';
@@ -7,24 +8,21 @@ import { db, type DbOrTx } from '../db';
 import { lotMedia, lots, supplierDocuments, type Lot } from '../db/schema';
 import { AppError, forbidden, notFound } from '../errors';
 import { isUuid } from '../ids';
-import { catalogActor, isOperator, type CatalogActor } from './actor';
+import { isOperator } from './actor';
 import { writableSupplier } from './lots';
 import { maySee, visibleSql, type MediaItem } from './lots-read';
 import { currentPolicy } from '../platform/policy';
 import { EXT_BY_MIME, mediaStorage, mediaUrl, sniffMime } from '../platform/storage';
-
-type ActorLike = Parameters<typeof catalogActor>[0];
 
 /**
  * Adds a photo or the defect video to a lot. The type comes from the bytes, not the name;
  * has_defect_video and the scenario tags are derived again in the same transaction.
  */
 export async function addLotMedia(
-	actorLike: ActorLike,
+	actor: Principal,
 	lotId: string,
 	input: { kind: 'photo' | 'defect_video'; bytes: Uint8Array }
 ): Promise<MediaItem> {
-	const actor = catalogActor(actorLike);
 	if (!isUuid(lotId)) throw notFound('Lot', 'id');
 	const policy = currentPolicy();
 	const mime = sniffMime(input.bytes);
@@ -83,11 +81,10 @@ export async function addLotMedia(
 }
 
 export async function removeLotMedia(
-	actorLike: ActorLike,
+	actor: Principal,
 	lotId: string,
 	mediaId: string
 ): Promise<void> {
-	const actor = catalogActor(actorLike);
 	if (!isUuid(lotId) || !isUuid(mediaId)) throw notFound('Media', 'id');
 	const policy = currentPolicy();
 	const key = await db().transaction(async (tx) => {
@@ -103,7 +100,7 @@ export async function removeLotMedia(
 	await mediaStorage().delete(key);
 }
 
-async function ownedLotForUpdate(tx: DbOrTx, actor: CatalogActor, lotId: string): Promise<Lot> {
+async function ownedLotForUpdate(tx: DbOrTx, actor: Principal, lotId: string): Promise<Lot> {
 	const [lot] = await tx.select().from(lots).where(eq(lots.id, lotId)).for('update').limit(1);
 	if (!lot) throw notFound('Lot', 'id');
 	if (!isOperator(actor)) {
@@ -132,8 +129,7 @@ async function rederive(tx: DbOrTx, lot: Lot, policy: Policy): Promise<void> {
  * A media file for the /media route, if this actor may see it: lot media follow the lot's
  * visibility; supplier documents only their supplier and operators.
  */
-export async function openMedia(actorLike: ActorLike, key: string) {
-	const actor = catalogActor(actorLike);
+export async function openMedia(actor: Principal, key: string) {
 	const [m] = await db()
 		.select({
 			mime: lotMedia.mime,

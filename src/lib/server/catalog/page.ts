@@ -4,10 +4,10 @@ import { translator } from '../http';
 import { facetCounts, parseLotFilter, searchLots } from './search';
 import { listBrands, listCategories } from './reference';
 import { searchParamsObject, type LotFilter } from './schemas';
-import type { CatalogActor } from './actor';
+import type { Principal } from '../auth/principal';
 
 /** Everything the catalog page shows for a URL: the filter, one page, facets, reference data. */
-export async function catalogPageData(url: URL, actor: CatalogActor, locale: Locale) {
+export async function catalogPageData(url: URL, actor: Principal, locale: Locale) {
 	let filter: LotFilter = {};
 	let error: string | null = null;
 	try {

@@ -3,12 +3,10 @@ import { parseQuery } from '$lib/domain/search-text';
 import { db, jsonValue, type DbOrTx } from '../db';
 import { lots, orgs } from '../db/schema';
 import { AppError, parse } from '../errors';
-import { catalogActor, isOperator } from './actor';
+import { isOperator } from './actor';
 import { currentPolicy } from '../platform/policy';
 import { LotFilterInput, toLotFilter, type LotFilter, type Sort } from './schemas';
 import { summaryColumns, toSummary, visibleSql, type LotSummary } from './lots-read';
-
-type ActorLike = Parameters<typeof catalogActor>[0];
 
 /** Whose lots a search covers: the catalog, one supplier's own lots (any status), or all (operator). */
 export type SearchScope =
@@ -519,7 +517,7 @@ async function summariesInOrder(ids: string[]) {
  */
 export async function searchLots(
 	filter: LotFilter,
-	opts: { scope?: SearchScope; actor?: ActorLike } = {}
+	opts: { scope?: SearchScope; actor?: Principal } = {}
 ): Promise<SearchResult> {
 	const scope = resolveScope(opts);
 	const policy = currentPolicy();
@@ -536,10 +534,10 @@ export async function searchLots(
 	};
 }
 
-function resolveScope(opts: { scope?: SearchScope; actor?: ActorLike }): SearchScope {
+function resolveScope(opts: { scope?: SearchScope; actor?: Principal }): SearchScope {
 	const scope = opts.scope ?? { kind: 'catalog' };
 	if (scope.kind === 'catalog') return scope;
-	const actor = catalogActor(opts.actor);
+	const actor = principalOrThrow(opts.actor);
 	if (scope.kind === 'all' && !isOperator(actor))
 		throw new AppError('forbidden', 'forbidden', 'lot.err.operator_only');
 	if (scope.kind === 'supplier' && !isOperator(actor) && actor.orgId !== scope.orgId)
@@ -588,7 +586,7 @@ const DIMS: FacetDim[] = [
  */
 export async function facetCounts(
 	filter: LotFilter,
-	opts: { scope?: SearchScope; actor?: ActorLike } = {}
+	opts: { scope?: SearchScope; actor?: Principal } = {}
 ): Promise<Facets> {
 	const scope = resolveScope(opts);
 	const conds = dimConditions(filter);

@@ -1,14 +1,13 @@
 // Suppliers: admission (operator), profiles and authorisation documents.
+import type { Principal } from '../auth/principal';
 import { asc, eq, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { db, type DbOrTx } from '../db';
 import { brands, lots, orgs, supplierDocuments, suppliers } from '../db/schema';
 import { AppError, forbidden, notFound, parse } from '../errors';
-import { catalogActor, isOperator, requireOperator } from './actor';
+import { isOperator, requireOperator } from './actor';
 import { SupplierStatusInput } from './schemas';
 import { EXT_BY_MIME, mediaStorage, mediaUrl, sniffMime } from '../platform/storage';
-
-type ActorLike = Parameters<typeof catalogActor>[0];
 
 export async function getSupplier(orgId: string, tx: DbOrTx = db()) {
 	const [row] = await tx
@@ -32,8 +31,8 @@ export async function getSupplier(orgId: string, tx: DbOrTx = db()) {
 }
 
 /** Operator: every supplier with its lot counts and documents, pending first. */
-export async function listSuppliers(actorLike: ActorLike) {
-	requireOperator(catalogActor(actorLike));
+export async function listSuppliers(actor: Principal) {
+	requireOperator(actor);
 	const rows = await db()
 		.select({
 			orgId: suppliers.orgId,
@@ -62,8 +61,7 @@ export async function listSuppliers(actorLike: ActorLike) {
 }
 
 /** Operator: admit, block or send back to review. Blocking hides all the supplier's lots. */
-export async function setSupplierStatus(actorLike: ActorLike, orgId: string, raw: unknown) {
-	const actor = catalogActor(actorLike);
+export async function setSupplierStatus(actor: Principal, orgId: string, raw: unknown) {
 	requireOperator(actor);
 	const input = parse(SupplierStatusInput, raw);
 	if (input.status === 'blocked' && !input.reason)
@@ -81,8 +79,7 @@ export async function setSupplierStatus(actorLike: ActorLike, orgId: string, raw
 	if (rows.length === 0) throw notFound('Supplier');
 }
 
-export async function listSupplierDocuments(actorLike: ActorLike, orgId: string) {
-	const actor = catalogActor(actorLike);
+export async function listSupplierDocuments(actor: Principal, orgId: string) {
 	if (!isOperator(actor) && actor.orgId !== orgId) throw forbidden();
 	const rows = await db()
 		.select({
@@ -103,7 +100,7 @@ export async function listSupplierDocuments(actorLike: ActorLike, orgId: string)
 
 /** A supplier uploads its business licence or a brand authorisation (PDF or image). */
 export async function addSupplierDocument(
-	actorLike: ActorLike,
+	actor: Principal,
 	input: {
 		kind: 'business_license' | 'brand_authorization';
 		title: string;
@@ -111,7 +108,6 @@ export async function addSupplierDocument(
 		bytes?: Uint8Array;
 	}
 ) {
-	const actor = catalogActor(actorLike);
 	if (actor.role !== 'supplier_staff' || !actor.orgId) throw forbidden('lot.err.supplier_only');
 	const title = input.title.trim();
 	if (!title || title.length > 120)

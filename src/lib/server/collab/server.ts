@@ -9,7 +9,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { MESSAGE_AWARENESS, MESSAGE_SYNC, encodeAccess, encodeSaved } from '$lib/collab/protocol';
 import { authenticateHeaders } from '../auth/request';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import { logger } from '../log';
 import { writeUpgradeError } from '../realtime/upgrade';
 import {
@@ -30,7 +30,10 @@ export type Access = 'write' | 'read';
  * Decides who may open a document. Modules that own documents (boards) register one;
  * `undefined` means the document does not exist (404), `null` means refused (403).
  */
-export type AccessResolver = (actor: Actor, docId: string) => Promise<Access | null | undefined>;
+export type AccessResolver = (
+	actor: Principal,
+	docId: string
+) => Promise<Access | null | undefined>;
 
 /** A save another node committed, announced after its commit. */
 export interface RemoteSave {
@@ -94,7 +97,7 @@ export interface CollabPersistence {
 interface Conn {
 	ws: WebSocket;
 	access: Access;
-	actor: Actor;
+	actor: Principal;
 	/** Awareness client ids this connection controls, removed when it closes. */
 	clients: Set<number>;
 	/**
@@ -609,7 +612,7 @@ export function createCollab(opts: CollabOptions) {
 	 * remove the person who is back, and the person is not listed twice.
 	 */
 	function applyClientAwareness(shared: SharedDoc, conn: Conn, update: Uint8Array) {
-		const userId = conn.actor.kind === 'user' ? conn.actor.user.id : null;
+		const userId = conn.actor.userId;
 		const aw = shared.awareness;
 		const first = !conn.greeted;
 		conn.greeted = true;
@@ -685,7 +688,7 @@ export function createCollab(opts: CollabOptions) {
 		}
 	}
 
-	async function setup(ws: WebSocket, docId: string, actor: Actor, access: Access) {
+	async function setup(ws: WebSocket, docId: string, actor: Principal, access: Access) {
 		ws.binaryType = 'arraybuffer';
 		const pending: Uint8Array[] = [];
 		const early = (m: ArrayBuffer) => pending.push(new Uint8Array(m));
@@ -845,7 +848,7 @@ export function createCollab(opts: CollabOptions) {
 			if (!auth) return writeUpgradeError(socket, 401, 'unauthenticated');
 			let access: Access | null | undefined;
 			try {
-				access = await opts.resolveAccess(auth.actor, docId);
+				access = await opts.resolveAccess(auth.principal, docId);
 			} catch (err) {
 				log.error({ err, docId }, 'access check failed');
 				return writeUpgradeError(socket, 500, 'internal');
@@ -853,7 +856,7 @@ export function createCollab(opts: CollabOptions) {
 			if (access === undefined) return writeUpgradeError(socket, 404, 'not_found');
 			if (access === null) return writeUpgradeError(socket, 403, 'forbidden');
 			wss.handleUpgrade(req, socket, head, (ws) => {
-				setup(ws, docId, auth.actor, access).catch((err: unknown) => {
+				setup(ws, docId, auth.principal, access).catch((err: unknown) => {
 					log.error({ err, docId }, 'collab connection setup failed');
 					ws.close(1011, 'internal error');
 				});

@@ -1,48 +1,22 @@
 import { eq } from 'drizzle-orm';
 import type { AccountKind } from '$lib/domain/ledger';
-import type { Role } from '$lib/domain/roles';
-import type { Actor } from '../auth/service';
-import type { SessionUser } from '../auth/session';
+import { isOperator, type Principal } from '../auth/principal';
 import { db, type DbOrTx } from '../db';
 import { orgs } from '../db/schema';
-import { forbidden, notFound, unauthenticated } from '../errors';
+import { forbidden, notFound } from '../errors';
 import { PAYABLE_BY_ORG_KIND } from './accounts';
 import { isUuid } from '../ids';
 
-/**
- * Who is looking at money. Everyone reads only their own organisation's figures: the host and
- * assistants of a host team (assistants read; nothing in the ledger is theirs to write), the
- * staff of a supplier, an organisation's API token. The platform operator reads everything and
- * is the only one who creates or pays payouts. Buyers see nothing here.
+/*
+ * Who is looking at money (a Principal). Everyone reads only their own organisation's figures:
+ * the host and assistants of a host team (assistants read; nothing in the ledger is theirs to
+ * write), the staff of a supplier, an organisation's API token. The platform operator reads
+ * everything and is the only one who creates or pays payouts. Buyers see nothing here.
  */
-export interface LedgerActor {
-	role: Role | null;
-	orgId: string | null;
-	orgKind: string | null;
-	userId: string | null;
-}
 
-const ORG_KIND_OF_ROLE: Record<Role, string> = {
-	operator: 'platform',
-	supplier_staff: 'supplier',
-	host: 'host_team',
-	assistant: 'host_team',
-	buyer: 'buyer'
-};
+export { isOperator };
 
-export type ActorLike = Actor | SessionUser | null | undefined;
-
-export function ledgerActor(a: ActorLike): LedgerActor {
-	if (!a) throw unauthenticated();
-	if ('kind' in a && a.kind === 'token')
-		return { role: null, orgId: a.orgId, orgKind: a.orgKind, userId: null };
-	const u = 'kind' in a && a.kind === 'user' ? a.user : (a as SessionUser);
-	return { role: u.role, orgId: u.orgId, orgKind: ORG_KIND_OF_ROLE[u.role], userId: u.id };
-}
-
-export const isOperator = (a: LedgerActor) => a.role === 'operator';
-
-export function requireOperator(a: LedgerActor): void {
+export function requireOperator(a: Principal): void {
 	if (!isOperator(a)) throw forbidden('ledger.err.operator_only');
 }
 
@@ -70,7 +44,7 @@ export async function partyOrg(orgId: string, tx: DbOrTx = db()): Promise<PartyO
  * members and the operator may; anyone else gets 403 (the organisation exists, but it is not
  * theirs). Returns the organisation.
  */
-export async function authorizeParty(a: LedgerActor, orgId: string): Promise<PartyOrg> {
+export async function authorizeParty(a: Principal, orgId: string): Promise<PartyOrg> {
 	if (!isOperator(a) && a.orgKind !== 'host_team' && a.orgKind !== 'supplier')
 		throw forbidden('ledger.err.forbidden');
 	const org = await partyOrg(orgId);
@@ -80,7 +54,7 @@ export async function authorizeParty(a: LedgerActor, orgId: string): Promise<Par
 }
 
 /** The actor's own party organisation (for "my earnings" pages), or 403. */
-export function ownParty(a: LedgerActor, kind: 'host_team' | 'supplier'): string {
+export function ownParty(a: Principal, kind: 'host_team' | 'supplier'): string {
 	if (!a.orgId || a.orgKind !== kind) throw forbidden('ledger.err.forbidden');
 	return a.orgId;
 }

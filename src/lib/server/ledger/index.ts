@@ -16,4 +16,3 @@ export {
 	type PayoutView
 } from './payouts';
 export { hostEarnings, supplierReceivables, platformRevenue } from './reports';
-export { ledgerActor } from './access';

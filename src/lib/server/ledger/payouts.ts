@@ -4,15 +4,9 @@ import { payoutPostings } from '$lib/domain/ledger';
 import { db, execRows, type DbOrTx } from '../db';
 import { ledgerPayouts, orgs, type LedgerPayout } from '../db/schema';
 import { AppError, notFound, parse } from '../errors';
+import type { Principal } from '../auth/principal';
 import { accountId } from './accounts';
-import {
-	authorizeParty,
-	ledgerActor,
-	partyOrg,
-	requireOperator,
-	type ActorLike,
-	type PartyOrg
-} from './access';
+import { authorizeParty, partyOrg, requireOperator, type PartyOrg } from './access';
 import { post } from './post';
 import { isUuid } from '../ids';
 
@@ -86,8 +80,7 @@ const lockParty = (tx: DbOrTx, orgId: string) =>
  * not yet covered by a pending payout, unless an amount is given). No money moves until it is
  * marked paid.
  */
-export async function createPayout(actorLike: ActorLike, raw: unknown): Promise<PayoutView> {
-	const actor = ledgerActor(actorLike);
+export async function createPayout(actor: Principal, raw: unknown): Promise<PayoutView> {
 	requireOperator(actor);
 	const input = parse(CreatePayoutInput, raw);
 	return db().transaction(async (tx) => {
@@ -125,11 +118,10 @@ async function lockedPayout(tx: DbOrTx, id: string) {
  * reference. Marking the same payout paid again with the same reference is a no-op.
  */
 export async function markPayoutPaid(
-	actorLike: ActorLike,
+	actor: Principal,
 	id: string,
 	raw: unknown
 ): Promise<PayoutView> {
-	const actor = ledgerActor(actorLike);
 	requireOperator(actor);
 	const { reference } = parse(MarkPaidInput, raw);
 	return db().transaction(async (tx) => {
@@ -174,8 +166,8 @@ export async function markPayoutPaid(
 }
 
 /** A pending payout withdrawn (nothing was posted for it). */
-export async function cancelPayout(actorLike: ActorLike, id: string): Promise<PayoutView> {
-	requireOperator(ledgerActor(actorLike));
+export async function cancelPayout(actor: Principal, id: string): Promise<PayoutView> {
+	requireOperator(actor);
 	return db().transaction(async (tx) => {
 		const p = await lockedPayout(tx, id);
 		if (p.status !== 'pending')
@@ -194,10 +186,9 @@ export async function cancelPayout(actorLike: ActorLike, id: string): Promise<Pa
 
 /** Payouts: all of them for the operator (optionally one party's), a party's own otherwise. */
 export async function listPayouts(
-	actorLike: ActorLike,
+	actor: Principal,
 	opts: { orgId?: string; status?: LedgerPayout['status'][]; limit?: number } = {}
 ): Promise<PayoutView[]> {
-	const actor = ledgerActor(actorLike);
 	let orgId = opts.orgId;
 	if (actor.role !== 'operator') {
 		orgId = (await authorizeParty(actor, opts.orgId ?? actor.orgId ?? '')).id;

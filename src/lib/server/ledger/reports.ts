@@ -4,15 +4,9 @@ import { sql, type SQL } from 'drizzle-orm';
 import { chinaDay, chinaDayStart, CHINA_OFFSET_MS } from '$lib/domain/ledger';
 import { execRows } from '../db';
 import { notFound } from '../errors';
+import type { Principal } from '../auth/principal';
 import { accountId } from './accounts';
-import {
-	authorizeParty,
-	ledgerActor,
-	ownParty,
-	requireOperator,
-	type ActorLike,
-	type LedgerActor
-} from './access';
+import { authorizeParty, ownParty, requireOperator } from './access';
 
 const DAY = 86_400_000;
 const n = (v: unknown) => Number(v ?? 0);
@@ -77,10 +71,9 @@ export interface HostEarnings {
 
 /** A host team's earnings. Members of the team and the operator (naming a team) may read it. */
 export async function hostEarnings(
-	actorLike: ActorLike,
+	actor: Principal,
 	opts: { teamId?: string; now?: Date } = {}
 ): Promise<HostEarnings> {
-	const actor: LedgerActor = ledgerActor(actorLike);
 	const org = await authorizeParty(actor, opts.teamId ?? ownParty(actor, 'host_team'));
 	if (org.kind !== 'host_team') throw notFound('Host team', 'teamId');
 	const now = opts.now ?? new Date();
@@ -179,10 +172,9 @@ export interface SupplierReceivables {
 
 /** A supplier's receivables. Its staff and the operator (naming a supplier) may read them. */
 export async function supplierReceivables(
-	actorLike: ActorLike,
+	actor: Principal,
 	opts: { supplierId?: string } = {}
 ): Promise<SupplierReceivables> {
-	const actor = ledgerActor(actorLike);
 	const org = await authorizeParty(actor, opts.supplierId ?? ownParty(actor, 'supplier'));
 	if (org.kind !== 'supplier') throw notFound('Supplier', 'supplierId');
 	const share = sql`(${NET} - ${COMMISSION} - ${FEE})`;
@@ -231,8 +223,8 @@ export interface PlatformRevenue {
 }
 
 /** The operator's view of platform revenue and what it holds and owes. Operators only. */
-export async function platformRevenue(actorLike: ActorLike): Promise<PlatformRevenue> {
-	requireOperator(ledgerActor(actorLike));
+export async function platformRevenue(actor: Principal): Promise<PlatformRevenue> {
+	requireOperator(actor);
 	const byKind = await execRows(
 		sql`select account_kind::text as kind, -sum(amount_fen) as s from ledger_entries group by 1`
 	);

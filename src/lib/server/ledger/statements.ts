@@ -9,8 +9,9 @@ import {
 } from '$lib/domain/ledger';
 import { execRows } from '../db';
 import { parse } from '../errors';
+import type { Principal } from '../auth/principal';
 import { accountId } from './accounts';
-import { authorizeParty, ledgerActor, type ActorLike, type PartyOrg } from './access';
+import { authorizeParty, type PartyOrg } from './access';
 import type { TxnKind } from './post';
 
 const DAY = 86_400_000;
@@ -83,11 +84,11 @@ export interface Statement {
  * of the party's payable account alone.
  */
 export async function statement(
-	actorLike: ActorLike,
+	actor: Principal,
 	orgId: string,
 	query: unknown = {}
 ): Promise<Statement> {
-	const org = await authorizeParty(ledgerActor(actorLike), orgId);
+	const org = await authorizeParty(actor, orgId);
 	const period = resolvePeriod(query);
 	const account = accountId({ kind: org.account, orgId: org.id });
 	const [opening] = await execRows<{ s: string | number }>(

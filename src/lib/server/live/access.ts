@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Actor } from '../auth/service';
+import { hostTeamOf, principalIds, type Principal } from '../auth/principal';
 import { db, type DbOrTx } from '../db';
 import { shows } from '../db/schema';
 import { AppError, forbidden, notFound } from '../errors';
@@ -7,28 +7,8 @@ import { isUuid } from '../ids';
 
 export type ShowAccess = 'write' | 'read';
 
-/** The organisation an actor acts for, and whether it may run a host team's shows. */
-export function actorTeam(actor: Actor): {
-	orgId: string | null;
-	mayWrite: boolean;
-	isOperator: boolean;
-} {
-	if (actor.kind === 'token') {
-		return { orgId: actor.orgId, mayWrite: actor.orgKind === 'host_team', isOperator: false };
-	}
-	const role = actor.user.role;
-	return {
-		orgId: actor.user.orgId,
-		mayWrite: role === 'host' || role === 'assistant',
-		isOperator: role === 'operator'
-	};
-}
-
-export function actorIds(actor: Actor): { userId: string | null; tokenId: string | null } {
-	return actor.kind === 'user'
-		? { userId: actor.user.id, tokenId: null }
-		: { userId: null, tokenId: actor.tokenId };
-}
+/** Who did it, for the rows a lock or a fulfilment writes (auth/principal.ts). */
+export const actorIds = principalIds;
 
 // A show's team never changes, so it can be remembered for the life of the process; the hot
 // lock path then authorises without a query.
@@ -70,7 +50,7 @@ async function readShowTeam(showId: string, tx: DbOrTx): Promise<string | undefi
  * write; an operator reads; everyone else is refused (403), and an unknown show is 404.
  */
 export async function authorizeShow(
-	actor: Actor,
+	actor: Principal,
 	showId: string,
 	need: ShowAccess,
 	tx: DbOrTx = db()
@@ -78,14 +58,14 @@ export async function authorizeShow(
 	if (!isUuid(showId)) throw notFound('Show', 'showId');
 	const teamId = await showTeam(showId, tx);
 	if (!teamId) throw notFound('Show', 'showId');
-	const a = actorTeam(actor);
+	const a = hostTeamOf(actor);
 	if (a.orgId === teamId && a.mayWrite) return { teamId };
 	if (need === 'read' && (a.isOperator || a.orgId === teamId)) return { teamId };
 	throw forbidden('err.show_team_only');
 }
 
-export function requireTeamWriter(actor: Actor): string {
-	const a = actorTeam(actor);
+export function requireTeamWriter(actor: Principal): string {
+	const a = hostTeamOf(actor);
 	if (!a.mayWrite || !a.orgId) {
 		throw new AppError('forbidden', 'forbidden', 'err.host_team_only');
 	}

@@ -3,7 +3,7 @@
 import { z } from '$lib/server/validation';
 import type { Policy } from '$lib/domain/policy';
 import { currentPolicy, policyMax } from '../platform/policy';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import { AppError, parse } from '../errors';
 import {
 	changeReservation,
@@ -80,7 +80,7 @@ export const ChangeInput = z
  * nothing), so its retry is decided afresh.
  */
 export async function acquireLock(
-	actor: Actor,
+	actor: Principal,
 	showId: string,
 	raw: unknown,
 	opts: { idempotencyKey?: unknown; policy?: Policy } = {}
@@ -120,7 +120,7 @@ function parseKey(raw: unknown): string {
 
 /** Raise or lower a lock's quantity (0 releases it), or extend its expiry. */
 export async function changeLock(
-	actor: Actor,
+	actor: Principal,
 	lockId: string,
 	raw: unknown,
 	policy: Policy = currentPolicy()
@@ -131,12 +131,12 @@ export async function changeLock(
 	return changeReservation(lockId, holder, input, actorIds(actor));
 }
 
-export function releaseLock(actor: Actor, lockId: string) {
+export function releaseLock(actor: Principal, lockId: string) {
 	return changeLock(actor, lockId, { quantity: 0 });
 }
 
 /** Releases every active lock a show holds on one lot (the console's “release” key). */
-export async function releaseShowLotLocks(actor: Actor, showId: string, rawLotId: unknown) {
+export async function releaseShowLotLocks(actor: Principal, showId: string, rawLotId: unknown) {
 	const lotId = parse(UUID, rawLotId);
 	await authorizeShow(actor, showId, 'write');
 	return releaseHolderLot(showId, lotId, actorIds(actor));

@@ -2,12 +2,9 @@
 // the show counters pushed when stock changes, and its OpenAPI part.
 import { z } from '$lib/server/validation';
 import { currentPolicy } from '../platform/policy';
-import type { Locale } from '$lib/i18n';
-import { rooms, type AckResult } from '$lib/realtime/events';
-import { AppError } from '../errors';
-import { logger } from '../log';
-import { translator } from '../http';
-import { socketLocale, type SocketHandler } from '../realtime/io';
+import { rooms } from '$lib/realtime/events';
+import { socketAck } from '../edge';
+import type { SocketHandler } from '../realtime/io';
 import type { Module } from '../module';
 import { authorizeShow } from './access';
 import { acquireLock, deleteExpiredLockKeys, expireDueLocks } from './locks';
@@ -17,30 +14,16 @@ import { db } from '../db';
 import { showSlots } from '../db/schema';
 import { eq } from 'drizzle-orm';
 
-function failure(e: unknown, locale: Locale): AckResult<never> {
-	if (e instanceof AppError) {
-		const body = e.toJSON(translator(locale)).error;
-		return { ok: false, error: body };
-	}
-	logger().error({ err: e }, 'socket handler failed');
-	return { ok: false, error: { code: 'internal', message: 'Internal error.' } };
-}
-
-const ShowRef = z.object({ showId: z.uuid() });
+const ShowRef = z.object({ showId: z.uuid('v.id') });
+// The lock's own fields are checked by acquireLock (the same rules as the API's).
+const LockInput = z.object({ showId: z.unknown() }).passthrough();
 
 const showSocket: SocketHandler = (_io, socket) => {
-	const actor = socket.data.actor;
+	const actor = socket.data.principal;
 
-	socket.on('ShowWatchV1', async (raw, ack) => {
-		if (typeof ack !== 'function') return;
-		try {
-			const parsed = ShowRef.safeParse(raw);
-			if (!parsed.success) {
-				throw new AppError('invalid', 'invalid_input', 'v.id', {
-					field: 'showId'
-				});
-			}
-			const { showId } = parsed.data;
+	socket.on(
+		'ShowWatchV1',
+		socketAck(socket, 'ShowWatchV1', ShowRef, async ({ showId }) => {
 			await authorizeShow(actor, showId, 'read');
 			await socket.join(rooms.show(showId));
 			const lotIds = (
@@ -49,32 +32,26 @@ const showSocket: SocketHandler = (_io, socket) => {
 					.from(showSlots)
 					.where(eq(showSlots.showId, showId))
 			).map((r) => r.lotId);
-			ack({ ok: true, data: await showLotCounters(showId, lotIds) });
-		} catch (e) {
-			ack(failure(e, socketLocale(socket)));
-		}
-	});
+			return showLotCounters(showId, lotIds);
+		})
+	);
 
 	socket.on('ShowUnwatchV1', (raw) => {
 		const parsed = ShowRef.safeParse(raw);
 		if (parsed.success) void socket.leave(rooms.show(parsed.data.showId));
 	});
 
-	socket.on('LockAcquireV1', async (raw, ack) => {
-		if (typeof ack !== 'function') return;
-		try {
-			const showId = typeof raw?.showId === 'string' ? raw.showId : '';
-			const res = await acquireLock(
+	socket.on(
+		'LockAcquireV1',
+		socketAck(socket, 'LockAcquireV1', LockInput, (raw) =>
+			acquireLock(
 				actor,
-				showId,
-				{ lotId: raw?.lotId, quantity: raw?.quantity },
-				{ idempotencyKey: raw?.idempotencyKey }
-			);
-			ack({ ok: true, data: res });
-		} catch (e) {
-			ack(failure(e, socketLocale(socket)));
-		}
-	});
+				typeof raw.showId === 'string' ? raw.showId : '',
+				{ lotId: raw.lotId, quantity: raw.quantity },
+				{ idempotencyKey: raw.idempotencyKey }
+			)
+		)
+	);
 };
 
 export const liveModule: Module = {

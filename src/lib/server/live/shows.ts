@@ -3,7 +3,7 @@ import { isoDateTime, multilineText, z } from '$lib/server/validation';
 import { canTransitionShow, type ShowStatus } from '$lib/domain/locks';
 import { PACKAGING } from '$lib/domain/orders';
 import { currentPolicy } from '../platform/policy';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import { db } from '../db';
 import {
 	lockEvents,
@@ -17,7 +17,8 @@ import {
 } from '../db/schema';
 import { AppError, forbidden, notFound, parse } from '../errors';
 import { getBoard, readBoardLineup } from '../boards/service';
-import { actorIds, authorizeShow, actorTeam, requireTeamWriter } from './access';
+import { hostTeamOf } from '../auth/principal';
+import { actorIds, authorizeShow, requireTeamWriter } from './access';
 import { releaseShowLocks, toLockView, type LockView } from './locks';
 import { publishLockChanges, publishShowChanged, showLotCounters } from './publish';
 
@@ -39,7 +40,7 @@ export const CreateShowInput = z.object({
 });
 
 /** Creates a show for the actor's team from an explicit line-up (a board supplies one the same way). */
-export async function createShow(actor: Actor, raw: unknown): Promise<{ id: string }> {
+export async function createShow(actor: Principal, raw: unknown): Promise<{ id: string }> {
 	const teamId = requireTeamWriter(actor);
 	const input = parse(CreateShowInput, raw);
 	const ids = input.slots.map((s) => s.lotId);
@@ -113,10 +114,10 @@ export const FromBoardInput = z.object({
  * on-air order, with their live prices, stock to lock, times and notes. Only the board's own
  * host team may do it.
  */
-export async function createShowFromBoard(actor: Actor, raw: unknown): Promise<{ id: string }> {
+export async function createShowFromBoard(actor: Principal, raw: unknown): Promise<{ id: string }> {
 	const input = parse(FromBoardInput, raw);
 	const board = await getBoard(actor, input.boardId);
-	const team = actorTeam(actor);
+	const team = hostTeamOf(actor);
 	if (board.access !== 'write' || board.orgId !== team.orgId || !team.mayWrite) {
 		throw forbidden('err.board_team_only');
 	}
@@ -134,8 +135,8 @@ export async function createShowFromBoard(actor: Actor, raw: unknown): Promise<{
 	});
 }
 
-export async function listShows(actor: Actor) {
-	const a = actorTeam(actor);
+export async function listShows(actor: Principal) {
+	const a = hostTeamOf(actor);
 	const rows = await db()
 		.select({
 			id: shows.id,
@@ -161,7 +162,7 @@ export async function listShows(actor: Actor) {
 }
 
 /** A show with its line-up, each slot's lot and live counters, and the active locks. */
-export async function getShow(actor: Actor, showId: string) {
+export async function getShow(actor: Principal, showId: string) {
 	const { teamId } = await authorizeShow(actor, showId, 'read');
 	const [show] = await db().select().from(shows).where(eq(shows.id, showId));
 	const slots = await db()
@@ -197,7 +198,7 @@ export async function getShow(actor: Actor, showId: string) {
 		.from(stockLocks)
 		.where(and(eq(stockLocks.showId, showId), eq(stockLocks.status, 'active')))
 		.orderBy(asc(stockLocks.createdAt));
-	const a = actorTeam(actor);
+	const a = hostTeamOf(actor);
 	return {
 		show: show!,
 		canWrite: a.orgId === teamId && a.mayWrite,
@@ -210,7 +211,7 @@ export async function getShow(actor: Actor, showId: string) {
 export const TransitionInput = z.object({ status: z.enum(['live', 'ended', 'cancelled']) });
 
 /** Go live, end or cancel. Ending or cancelling releases every remaining lock in the same transaction. */
-export async function transitionShow(actor: Actor, showId: string, raw: unknown) {
+export async function transitionShow(actor: Principal, showId: string, raw: unknown) {
 	await authorizeShow(actor, showId, 'write');
 	const { status } = parse(TransitionInput, raw);
 	const res = await db().transaction(async (tx) => {
@@ -260,7 +261,7 @@ export const UpdateShowInput = z
 	);
 
 /** Rename or (re)schedule a show that has not ended. */
-export async function updateShow(actor: Actor, showId: string, raw: unknown) {
+export async function updateShow(actor: Principal, showId: string, raw: unknown) {
 	await authorizeShow(actor, showId, 'write');
 	const input = parse(UpdateShowInput, raw);
 	if (input.commissionBp !== undefined && input.commissionBp !== null) {
@@ -301,7 +302,12 @@ export const SlotPackagingInput = z.object({
 });
 
 /** Packaging instructions for one slot's lot (added to the show's on each parcel). */
-export async function setSlotPackaging(actor: Actor, showId: string, slotId: string, raw: unknown) {
+export async function setSlotPackaging(
+	actor: Principal,
+	showId: string,
+	slotId: string,
+	raw: unknown
+) {
 	await authorizeShow(actor, showId, 'write');
 	const { packaging } = parse(SlotPackagingInput, raw);
 	const [slot] = await db()
@@ -315,7 +321,7 @@ export async function setSlotPackaging(actor: Actor, showId: string, slotId: str
 
 export const CurrentSlotInput = z.object({ slotId: z.uuid().nullable() });
 
-export async function setCurrentSlot(actor: Actor, showId: string, raw: unknown) {
+export async function setCurrentSlot(actor: Principal, showId: string, raw: unknown) {
 	await authorizeShow(actor, showId, 'write');
 	const { slotId } = parse(CurrentSlotInput, raw);
 	if (slotId) {
@@ -347,7 +353,12 @@ const HistoryQuery = z.object({
  * `{after}` (query parameters), only the events newer than that event id — what a console
  * that already shows the record fetches when the show's locks change.
  */
-export async function lockHistory(actor: Actor, showId: string, limit = 200, raw: unknown = {}) {
+export async function lockHistory(
+	actor: Principal,
+	showId: string,
+	limit = 200,
+	raw: unknown = {}
+) {
 	await authorizeShow(actor, showId, 'read');
 	const { after } = parse(HistoryQuery, raw);
 	return db()

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import { EXT_BY_MIME, mediaStorage, sniffMime } from '../platform/storage';
 import { and, eq, sql } from 'drizzle-orm';
 import { db } from '../db';
@@ -18,7 +18,7 @@ const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
  * go to claimDefects. If the claim is refused, the stored photos are removed again.
  */
 export async function claimWithPhotos(
-	actor: Actor,
+	actor: Principal,
 	fulfilmentId: string,
 	input: { severePieces: unknown; description: unknown; photos: Uint8Array[] }
 ) {
@@ -72,7 +72,7 @@ const CLAIM_KEY = /^claims\/([0-9a-f-]{36})\/[0-9a-f]{24}\.(png|jpg|webp)$/;
  * A claim photo for a party of the claimed parcel (its supplier, the host team, operators):
  * the evidence behind a replacement. Anyone else, or a key no claim holds, is 404.
  */
-export async function openClaimPhoto(actor: Actor, key: string) {
+export async function openClaimPhoto(actor: Principal, key: string) {
 	const m = CLAIM_KEY.exec(key);
 	if (!m) throw notFound('Media');
 	await getFulfilment(actor, m[1]!);

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { quoteFreight, type FreightQuote } from '$lib/domain/orders';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import { db, type DbOrTx } from '../db';
 import { freightRates } from '../db/schema';
 import { forbidden, parse } from '../errors';
@@ -96,8 +96,8 @@ export const RateInput = z.object({
 });
 
 /** Operator: add or replace a rate tier of a route. */
-export async function upsertRate(actor: Actor, raw: unknown) {
-	if (!(actor.kind === 'user' && actor.user.role === 'operator')) {
+export async function upsertRate(actor: Principal, raw: unknown) {
+	if (actor.role !== 'operator') {
 		throw forbidden('err.operator_freight');
 	}
 	const r = parse(RateInput, raw);

@@ -7,7 +7,7 @@ import {
 	returnsUnits,
 	type FulfilmentStatus
 } from '$lib/domain/orders';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import { currentPolicy } from '../platform/policy';
 import { db, type Tx } from '../db';
 import {
@@ -58,7 +58,7 @@ interface Moved {
  * no party to is 404 (its existence is not revealed); an illegal move is 422 naming the states.
  */
 export async function transitionFulfilment(
-	actor: Actor,
+	actor: Principal,
 	id: string,
 	raw: unknown
 ): Promise<FulfilmentWithActions> {
@@ -81,7 +81,7 @@ function afterMove(list: Moved[]): void {
 
 async function move(
 	tx: Tx,
-	actor: Actor,
+	actor: Principal,
 	id: string,
 	input: TransitionInput,
 	ids: { userId: string | null; tokenId: string | null },
@@ -216,7 +216,7 @@ export interface BulkShipReport {
  * transaction, so a half-processed sheet can be uploaded again (shipped rows then report
  * "already shipped").
  */
-export async function bulkShip(actor: Actor, rows: BulkShipRow[]): Promise<BulkShipReport> {
+export async function bulkShip(actor: Principal, rows: BulkShipRow[]): Promise<BulkShipReport> {
 	const policy = currentPolicy();
 	const ids = actorIds(actor);
 	const report: BulkShipReport = { shipped: 0, failed: 0, rows: [] };
@@ -317,7 +317,7 @@ export function readShipSheet(records: string[][]): BulkShipRow[] | AppError {
  * 24 h, drawn from the supplier's free stock, its freight (the partner rate of the route)
  * charged to the supplier.
  */
-export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unknown) {
+export async function claimDefects(actor: Principal, fulfilmentId: string, raw: unknown) {
 	const input = parse(ClaimInput, raw);
 	if (!isUuid(fulfilmentId)) throw notFound('Fulfilment', 'id');
 	const policy = currentPolicy();
@@ -467,7 +467,7 @@ export async function claimDefects(actor: Actor, fulfilmentId: string, raw: unkn
  * settlement it claws the difference back. `refId` (the live platform's refund number) makes a
  * repeat harmless.
  */
-export async function refundLine(actor: Actor, fulfilmentId: string, raw: unknown) {
+export async function refundLine(actor: Principal, fulfilmentId: string, raw: unknown) {
 	const input = parse(RefundLineInput, raw);
 	if (!isUuid(fulfilmentId)) throw notFound('Fulfilment', 'id');
 	await transaction(async (tx) => {

@@ -1,5 +1,5 @@
 import { sheetDateTime } from '$lib/domain/input';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import { readSheet } from '../catalog/import-sheet';
 import { AppError } from '../errors';
 import { authorizeShow } from '../live/access';
@@ -17,7 +17,7 @@ async function sheetRows(bytes: Uint8Array): Promise<string[][]> {
 }
 
 /** Marks fulfilments shipped from an uploaded CSV/XLSX of tracking numbers. */
-export async function bulkShipSheet(actor: Actor, bytes: Uint8Array): Promise<BulkShipReport> {
+export async function bulkShipSheet(actor: Principal, bytes: Uint8Array): Promise<BulkShipReport> {
 	const rows = readShipSheet(await sheetRows(bytes));
 	if (rows instanceof AppError) throw rows;
 	return bulkShip(actor, rows);
@@ -65,7 +65,7 @@ export interface OrderImportReport {
  * for stock is reported on its first row.
  */
 export async function importOrders(
-	actor: Actor,
+	actor: Principal,
 	showId: string,
 	bytes: Uint8Array
 ): Promise<OrderImportReport> {

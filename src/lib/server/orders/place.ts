@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
 import { applyTakes, decideOrder } from '$lib/domain/order-decision';
 import { packagingFor, splitByShipper, type FreightQuote } from '$lib/domain/orders';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import { currentPolicy } from '../platform/policy';
 import { isDataRefusal, jsonValue } from '../db';
 import { statementsInTx, transactionFrom } from '../events/bus';
@@ -46,7 +46,7 @@ export interface PlaceResult {
  * insufficient_stock) unless the policy lets orders draw free stock.
  */
 export async function placeOrder(
-	actor: Actor,
+	actor: Principal,
 	raw: unknown,
 	source: OrderSource = 'webhook'
 ): Promise<PlaceResult> {

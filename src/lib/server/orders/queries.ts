@@ -8,7 +8,7 @@ import {
 	type SlaState
 } from '$lib/domain/orders';
 import type { Policy } from '$lib/domain/policy';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import { currentPolicy } from '../platform/policy';
 import { db, type Db, type DbOrTx } from '../db';
 import {
@@ -20,8 +20,9 @@ import {
 	shows,
 	type ShipTo
 } from '../db/schema';
-import { forbidden, notFound, parse } from '../errors';
-import { actorTeam, authorizeShow } from '../live/access';
+import { notFound, parse } from '../errors';
+import { hostTeamOf, supplierOrgOf } from '../auth/principal';
+import { authorizeShow } from '../live/access';
 import { freightQuotes } from './freight';
 import { isUuid } from '../ids';
 import { QueueQuery } from './schemas';
@@ -346,21 +347,12 @@ export async function orderViews(
 
 /** Who a fulfilment's viewer is to it: its supplier, its host team, an operator, or nobody. */
 export function sideOf(
-	actor: Actor,
+	actor: Principal,
 	f: { supplierId: string; teamId: string }
 ): 'supplier' | 'team' | 'operator' | null {
-	const a = actorTeam(actor);
-	const role = actor.kind === 'user' ? actor.user.role : null;
-	const orgKind = actor.kind === 'token' ? actor.orgKind : null;
-	if (a.orgId === f.supplierId && (role === 'supplier_staff' || orgKind === 'supplier')) {
-		return 'supplier';
-	}
-	if (
-		a.orgId === f.teamId &&
-		(role === 'host' || role === 'assistant' || orgKind === 'host_team')
-	) {
-		return 'team';
-	}
+	const a = hostTeamOf(actor);
+	if (actor.orgId === f.supplierId && actor.orgKind === 'supplier') return 'supplier';
+	if (a.orgId === f.teamId && a.mayWrite) return 'team';
 	if (a.isOperator) return 'operator';
 	return null;
 }
@@ -377,7 +369,7 @@ function withActions(
 }
 
 /** One fulfilment for its supplier, its host team or an operator; 404 for anyone else. */
-export async function getFulfilment(actor: Actor, id: string): Promise<FulfilmentWithActions> {
+export async function getFulfilment(actor: Principal, id: string): Promise<FulfilmentWithActions> {
 	if (!isUuid(id)) throw notFound('Fulfilment', 'id');
 	const [f] = await loadFulfilments(eq(fulfilments.id, id), { limit: 1 });
 	if (!f) throw notFound('Fulfilment', 'id');
@@ -386,21 +378,14 @@ export async function getFulfilment(actor: Actor, id: string): Promise<Fulfilmen
 	return withActions(f, side);
 }
 
-export function supplierOf(actor: Actor): string {
-	const role = actor.kind === 'user' ? actor.user.role : null;
-	const orgKind = actor.kind === 'token' ? actor.orgKind : null;
-	const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
-	if (!orgId || !(role === 'supplier_staff' || orgKind === 'supplier')) {
-		throw forbidden('err.supplier_queue');
-	}
-	return orgId;
-}
+/** The supplier whose queue the caller works (its staff or its token), or 403. */
+export const supplierOf = (actor: Principal): string => supplierOrgOf(actor, 'err.supplier_queue');
 
 const OPEN: FulfilmentStatus[] = ['pending', 'accepted', 'packed', 'address_problem'];
 
 /** The supplier's queue: its own fulfilments only, open ones oldest first. */
 export async function supplierQueue(
-	actor: Actor,
+	actor: Principal,
 	raw: unknown = {}
 ): Promise<FulfilmentWithActions[]> {
 	const supplierId = supplierOf(actor);
@@ -431,7 +416,10 @@ export async function supplierQueue(
 }
 
 /** Some fulfilments of the actor's supplier by id (for printing); others are left out. */
-export async function supplierFulfilments(actor: Actor, ids: string[]): Promise<FulfilmentView[]> {
+export async function supplierFulfilments(
+	actor: Principal,
+	ids: string[]
+): Promise<FulfilmentView[]> {
 	const supplierId = supplierOf(actor);
 	const valid = ids.filter((id) => isUuid(id)).slice(0, 500);
 	if (valid.length === 0) return [];
@@ -451,7 +439,7 @@ export interface ShowOrdersView {
 }
 
 /** Every order of a show, by fulfilment, with live status and SLA: the host team's view. */
-export async function showOrders(actor: Actor, showId: string): Promise<ShowOrdersView> {
+export async function showOrders(actor: Principal, showId: string): Promise<ShowOrdersView> {
 	await authorizeShow(actor, showId, 'read');
 	const [show] = await db()
 		.select({ id: shows.id, title: shows.title, status: shows.status, teamId: shows.teamId })
@@ -482,7 +470,7 @@ export async function showOrders(actor: Actor, showId: string): Promise<ShowOrde
 		})
 		.from(orders)
 		.where(eq(orders.showId, showId));
-	const side = actorTeam(actor).isOperator ? 'operator' : 'team';
+	const side = hostTeamOf(actor).isOperator ? 'operator' : 'team';
 	return {
 		show,
 		fulfilments: list.map((f) => withActions(f, side)),
@@ -494,7 +482,7 @@ export async function showOrders(actor: Actor, showId: string): Promise<ShowOrde
 }
 
 /** The audit trail of a fulfilment, for its parties. */
-export async function fulfilmentHistory(actor: Actor, id: string) {
+export async function fulfilmentHistory(actor: Principal, id: string) {
 	await getFulfilment(actor, id);
 	return db()
 		.select({
@@ -510,11 +498,11 @@ export async function fulfilmentHistory(actor: Actor, id: string) {
 }
 
 /** An order for its host team or an operator; 404 for anyone else. */
-export async function getOrder(actor: Actor, id: string): Promise<OrderView> {
+export async function getOrder(actor: Principal, id: string): Promise<OrderView> {
 	if (!isUuid(id)) throw notFound('Order', 'id');
 	const o = await orderView(id);
 	if (!o) throw notFound('Order', 'id');
-	const a = actorTeam(actor);
+	const a = hostTeamOf(actor);
 	if (!(a.isOperator || (a.orgId === o.teamId && a.mayWrite))) throw notFound('Order', 'id');
 	return o;
 }

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { LOCALE_COOKIE, negotiate, translate, type Locale } from '$lib/i18n';
 import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '$lib/realtime/events';
 import { authenticateHeaders } from '../auth/request';
-import type { Actor } from '../auth/service';
+import { withLocale, type Principal } from '../auth/principal';
 import { env } from '../env';
 import { logger } from '../log';
 import { notifyBatching } from './notify-batch';
@@ -16,7 +16,8 @@ import { writeUpgradeError } from './upgrade';
 import { guardListener } from '../guard';
 
 export interface SocketData {
-	actor: Actor;
+	/** Who is connected, resolved once per connection, writing in the socket's language. */
+	principal: Principal;
 }
 export type Io = Server<
 	ClientToServerEvents,
@@ -31,7 +32,7 @@ export type IoSocket = Socket<
 	SocketData
 >;
 
-type AuthedRequest = IncomingMessage & { lotliveActor?: Actor };
+type AuthedRequest = IncomingMessage & { lotlivePrincipal?: Principal };
 
 export const SOCKET_PATH = '/socket.io/';
 
@@ -62,11 +63,8 @@ function guardSocketListeners(socket: IoSocket): void {
 		event: string,
 		listener: (...args: unknown[]) => unknown
 	) => IoSocket;
-	const actor = socket.data.actor;
-	const context = {
-		socketId: socket.id,
-		actor: actor.kind === 'user' ? actor.user.id : actor.tokenId
-	};
+	const actor = socket.data.principal;
+	const context = { socketId: socket.id, actor: actor.userId ?? actor.tokenId };
 	(socket as unknown as { on: typeof on }).on = (event, listener) =>
 		on(event, guardListener(event, context, listener));
 }
@@ -126,22 +124,22 @@ export function createRealtime(opts: {
 	}
 
 	io.use((socket, next) => {
-		const actor = (socket.request as AuthedRequest).lotliveActor;
-		if (!actor) return next(new Error('unauthenticated'));
-		socket.data.actor = actor;
+		const principal = (socket.request as AuthedRequest).lotlivePrincipal;
+		if (!principal) return next(new Error('unauthenticated'));
+		socket.data.principal = withLocale(principal, socketLocale(socket));
 		next();
 	});
 
 	io.on('connection', (socket) => {
 		guardSocketListeners(socket);
-		const actor = socket.data.actor;
-		const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
+		const actor = socket.data.principal;
+		const orgId = actor.orgId;
 		if (orgId) void socket.join(rooms.org(orgId));
-		if (actor.kind === 'user') void socket.join(rooms.user(actor.user.id));
+		if (actor.userId) void socket.join(rooms.user(actor.userId));
 		socket.emit('HelloV1', {
-			userId: actor.kind === 'user' ? actor.user.id : null,
+			userId: actor.userId,
 			orgId: orgId ?? '',
-			role: actor.kind === 'user' ? actor.user.role : null,
+			role: actor.source === 'session' ? actor.role : null,
 			serverTime: new Date().toISOString()
 		});
 		socket.on('PingV1', (p, ack) => {
@@ -151,12 +149,12 @@ export function createRealtime(opts: {
 		for (const handler of opts.handlers()) handler(io, socket);
 	});
 
-	async function authenticate(req: IncomingMessage): Promise<Actor | null> {
+	async function authenticate(req: IncomingMessage): Promise<Principal | null> {
 		const auth = await authenticateHeaders({
 			cookie: req.headers.cookie,
 			authorization: req.headers.authorization
 		});
-		return auth?.actor ?? null;
+		return auth?.principal ?? null;
 	}
 
 	return {
@@ -171,13 +169,13 @@ export function createRealtime(opts: {
 				res.end(JSON.stringify({ error: { code: 'unauthenticated', message } }));
 				return;
 			}
-			(req as AuthedRequest).lotliveActor = actor;
+			(req as AuthedRequest).lotlivePrincipal = actor;
 			engine.handleRequest(req, res);
 		},
 		async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
 			const actor = await authenticate(req).catch(() => null);
 			if (!actor) return writeUpgradeError(socket, 401, 'unauthenticated');
-			(req as AuthedRequest).lotliveActor = actor;
+			(req as AuthedRequest).lotlivePrincipal = actor;
 			engine.handleUpgrade(req, socket, head);
 		},
 		async close() {

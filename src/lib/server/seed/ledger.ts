@@ -14,6 +14,7 @@ import {
 	type SaleLineInput
 } from '../ledger/service';
 import type { SessionUser } from '../auth/session';
+import { sessionPrincipal } from '../auth/principal';
 import { DEMO_ACCOUNTS } from './accounts';
 
 const DAY = 86_400_000;
@@ -128,10 +129,10 @@ export async function seedDemoLedger(now: Date = new Date()): Promise<void> {
 	// Half of the team's balance (in whole yuan) was paid out last week.
 	const owed = await owedBalance(await partyOrg(team.id));
 	if (owed >= 200) {
-		const payout = await createPayout(operator, {
+		const payout = await createPayout(sessionPrincipal(operator), {
 			orgId: team.id,
 			amountFen: Math.floor(owed / 200) * 100
 		});
-		await markPayoutPaid(operator, payout.id, { reference: 'DEMO-ICBC-0001' });
+		await markPayoutPaid(sessionPrincipal(operator), payout.id, { reference: 'DEMO-ICBC-0001' });
 	}
 }

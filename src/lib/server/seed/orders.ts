@@ -1,7 +1,7 @@
 import { desc, eq, and, inArray } from 'drizzle-orm';
 import { deriveLotFields } from '$lib/domain/pricing';
 import { apportionSizes } from '$lib/domain/sizes';
-import type { Actor } from '../auth/service';
+import { sessionPrincipal, type Principal } from '../auth/principal';
 import { db } from '../db';
 import { freightRates, lots, orgs, users } from '../db/schema';
 import { acquireLock } from '../live/locks';
@@ -62,7 +62,7 @@ function demoFreightRates() {
 	return rows;
 }
 
-async function actorOf(email: string): Promise<Actor> {
+async function actorOf(email: string): Promise<Principal> {
 	const [u] = await db()
 		.select({
 			id: users.id,
@@ -77,7 +77,7 @@ async function actorOf(email: string): Promise<Actor> {
 		.leftJoin(orgs, eq(orgs.id, users.orgId))
 		.where(eq(users.email, email));
 	if (!u) throw new Error(`demo user ${email} missing`);
-	return { kind: 'user', user: { ...u, locale: u.locale ?? 'zh-CN' } };
+	return sessionPrincipal({ ...u, locale: u.locale ?? 'zh-CN' });
 }
 
 const CONSUMERS = [
@@ -190,14 +190,14 @@ export async function seedDemoOrders(): Promise<void> {
 		placed.push(r.order);
 	}
 	// Move some parcels along so every state shows up.
-	const supplierActors = new Map<string, Actor>();
+	const supplierActors = new Map<string, Principal>();
 	for (const p of picks) {
 		if (!supplierActors.has(p.supplierEmail)) {
 			supplierActors.set(p.supplierEmail, await actorOf(p.supplierEmail));
 		}
 	}
 	const supplierFor = (supplierId: string) =>
-		[...supplierActors.values()].find((a) => a.kind === 'user' && a.user.orgId === supplierId)!;
+		[...supplierActors.values()].find((a) => a.orgId === supplierId)!;
 	const steps: string[][] = [
 		['accept', 'ship', 'deliver'],
 		['accept', 'ship'],

@@ -4,14 +4,14 @@ import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { z } from '$lib/server/validation';
 import { available } from '$lib/domain/locks';
 import { rooms, type ShowStockChangedV1, type StockChangedV1 } from '$lib/realtime/events';
-import type { Actor } from '../auth/service';
+import type { Principal } from '../auth/principal';
 import { db } from '../db';
 import { lots } from '../db/schema';
-import { fromZod, notFound } from '../errors';
+import { notFound } from '../errors';
+import { socketAck } from '../edge';
 import { isUuid } from '../ids';
 import { logger } from '../log';
-import { translator } from '../http';
-import { currentIo, socketLocale, type SocketHandler } from '../realtime/io';
+import { currentIo, type SocketHandler } from '../realtime/io';
 
 /** A lot's counters as a committed statement returned them. */
 export interface LotCounterRow {
@@ -145,10 +145,10 @@ export async function publishShowLots(showId: string, lotIds: string[]): Promise
 }
 
 /** A lot's stock counters: active lots for anyone signed in, any lot for its own supplier. */
-export async function lotStock(actor: Actor, lotId: string) {
+export async function lotStock(actor: Principal, lotId: string) {
 	if (!isUuid(lotId)) throw notFound('Lot', 'lotId');
-	const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
-	const isOperator = actor.kind === 'user' && actor.user.role === 'operator';
+	const orgId = actor.orgId;
+	const isOperator = actor.role === 'operator';
 	const [l] = await db()
 		.select(stockColumns)
 		.from(lots)
@@ -173,17 +173,10 @@ const WatchInput = z.object({ lotIds: z.array(z.uuid()).min(1).max(1000) });
 
 /** LotWatchV1 / LotUnwatchV1: watching lots' counters (the stock module's socket handler). */
 export const lotWatchHandler: SocketHandler = (_io, socket) => {
-	socket.on('LotWatchV1', async (raw, ack) => {
-		if (typeof ack !== 'function') return;
-		const parsed = WatchInput.safeParse(raw);
-		if (!parsed.success) {
-			const e = fromZod(parsed.error);
-			const message = translator(socketLocale(socket))(e.message, e.params);
-			return ack({ ok: false, error: { code: e.code, message, field: e.field } });
-		}
-		try {
-			const actor = socket.data.actor;
-			const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
+	socket.on(
+		'LotWatchV1',
+		socketAck(socket, 'LotWatchV1', WatchInput, async ({ lotIds }) => {
+			const orgId = socket.data.principal.orgId;
 			// Anyone signed in may watch active lots (their stock is shown in the catalog);
 			// a supplier may also watch its own lots in any status.
 			const visible = await db()
@@ -191,19 +184,16 @@ export const lotWatchHandler: SocketHandler = (_io, socket) => {
 				.from(lots)
 				.where(
 					and(
-						inArray(lots.id, parsed.data.lotIds),
+						inArray(lots.id, lotIds),
 						orgId
 							? or(eq(lots.status, 'active'), eq(lots.supplierId, orgId))
 							: eq(lots.status, 'active')
 					)
 				);
 			for (const r of visible) await socket.join(rooms.lot(r.id));
-			ack({ ok: true, data: visible.map(toEvent) });
-		} catch (err) {
-			logger().error({ err }, 'LotWatchV1 failed');
-			ack({ ok: false, error: { code: 'internal', message: 'Internal error.' } });
-		}
-	});
+			return visible.map(toEvent);
+		})
+	);
 	socket.on('LotUnwatchV1', (raw) => {
 		const parsed = WatchInput.safeParse(raw);
 		if (!parsed.success) return;

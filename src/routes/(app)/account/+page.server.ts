@@ -1,4 +1,3 @@
-import { fail } from '@sveltejs/kit';
 import {
 	createApiToken,
 	inviteAssistant,
@@ -8,56 +7,44 @@ import {
 	revokeApiToken
 } from '$lib/server/auth/service';
 import { currentPolicy } from '$lib/server/platform/policy';
-import { AppError } from '$lib/server/errors';
-import { formObject, requireUser, translator } from '$lib/server/http';
+import { requirePrincipal } from '$lib/server/auth/principal';
+import { formAction, pageLoad } from '$lib/server/edge';
 import { clientAddress } from '$lib/server/auth/actions';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => {
-	const user = requireUser(locals);
+export const load: PageServerLoad = pageLoad(async ({ locals }) => {
+	const principal = requirePrincipal(locals);
 	return {
-		team: await listTeam(user),
-		invitations: user.role === 'host' ? await listOpenInvitations(user) : [],
-		tokens: user.role !== 'assistant' ? await listApiTokens(user) : [],
+		team: await listTeam(principal),
+		invitations: principal.role === 'host' ? await listOpenInvitations(principal) : [],
+		tokens: principal.role !== 'assistant' ? await listApiTokens(principal) : [],
 		invitationDays: currentPolicy().auth.invitationDays
 	};
-};
-
-function failWith(locale: App.Locals['locale'], action: string, e: unknown) {
-	if (e instanceof AppError)
-		return fail(e.status, { action, error: e.toJSON(translator(locale)).error });
-	throw e;
-}
+});
 
 export const actions: Actions = {
-	invite: async ({ locals, request, url }) => {
-		const user = requireUser(locals);
-		try {
-			const inv = await inviteAssistant(user, formObject(await request.formData()));
-			return { action: 'invite', inviteLink: `${url.origin}/invite/${inv.token}` };
-		} catch (e) {
-			return failWith(locals.locale, 'invite', e);
-		}
-	},
-	createToken: async (event) => {
-		const { locals, request } = event;
-		const user = requireUser(locals);
-		try {
-			const tok = await createApiToken(user, formObject(await request.formData()), {
-				ip: clientAddress(event)
-			});
+	invite: formAction(
+		undefined,
+		async ({ event, principal, values }) => {
+			const inv = await inviteAssistant(principal(), values);
+			return { action: 'invite', inviteLink: `${event.url.origin}/invite/${inv.token}` };
+		},
+		{ action: 'invite' }
+	),
+	createToken: formAction(
+		undefined,
+		async ({ event, principal, values }) => {
+			const tok = await createApiToken(principal(), values, { ip: clientAddress(event) });
 			return { action: 'createToken', token: tok.token };
-		} catch (e) {
-			return failWith(locals.locale, 'createToken', e);
-		}
-	},
-	revokeToken: async ({ locals, request }) => {
-		const user = requireUser(locals);
-		try {
-			await revokeApiToken(user, formObject(await request.formData()).id ?? '');
+		},
+		{ action: 'createToken' }
+	),
+	revokeToken: formAction(
+		undefined,
+		async ({ principal, values }) => {
+			await revokeApiToken(principal(), values.id ?? '');
 			return { action: 'revokeToken' };
-		} catch (e) {
-			return failWith(locals.locale, 'revokeToken', e);
-		}
-	}
+		},
+		{ action: 'revokeToken' }
+	)
 };

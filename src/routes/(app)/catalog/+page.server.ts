@@ -1,6 +1,8 @@
-import { catalogActor } from '$lib/server/catalog';
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { catalogPageData } from '$lib/server/catalog/page';
+import { pageLoad } from '$lib/server/edge';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, url }) =>
-	catalogPageData(url, catalogActor(locals.user), locals.locale);
+export const load: PageServerLoad = pageLoad(async ({ locals, url }) =>
+	catalogPageData(url, requirePrincipal(locals), locals.locale)
+);

@@ -1,27 +1,27 @@
 import { redirect } from '@sveltejs/kit';
 import {
 	addSupplierDocument,
-	catalogActor,
 	getSupplier,
 	listBrands,
 	listSupplierDocuments,
 	searchLots
 } from '$lib/server/catalog';
-import { formFailure } from '$lib/server/catalog/form-actions';
+import { formField } from '$lib/server/catalog/forms';
 import { parseLotFilter } from '$lib/server/catalog/search';
 import { searchParamsObject } from '$lib/server/catalog/schemas';
 import { AppError } from '$lib/server/errors';
-import { requireUser } from '$lib/server/http';
+import { isOperator, isSupplier, requirePrincipal } from '$lib/server/auth/principal';
+import { formAction, pageLoad } from '$lib/server/edge';
 import type { Actions, PageServerLoad } from './$types';
 
 const STATUSES = ['active', 'draft', 'archived', 'blocked'];
 
-export const load: PageServerLoad = async ({ locals, url }) => {
-	const user = requireUser(locals);
+export const load: PageServerLoad = pageLoad(async ({ locals, url }) => {
+	const actor = requirePrincipal(locals);
 	// Operators have no supplier organisation of their own; they admit and review suppliers in the admin.
-	if (user.role === 'operator') redirect(303, '/admin');
-	const actor = catalogActor(user);
-	if (!user.orgId || user.role !== 'supplier_staff')
+	if (isOperator(actor)) redirect(303, '/admin');
+	const orgId = actor.orgId;
+	if (!isSupplier(actor) || !orgId)
 		return { supplier: null, page: null, status: null, q: '', documents: [], brands: [] };
 	const { status, ...rest } = searchParamsObject(url.searchParams);
 	const statusFilter = typeof status === 'string' && STATUSES.includes(status) ? status : null;
@@ -33,45 +33,38 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		filter = parseLotFilter({ sort: 'newest' });
 	}
 	const [supplier, page, documents, brands] = await Promise.all([
-		getSupplier(user.orgId),
+		getSupplier(orgId),
 		searchLots(filter, {
 			actor,
 			scope: {
 				kind: 'supplier',
-				orgId: user.orgId,
+				orgId,
 				status: statusFilter ? [statusFilter] : undefined
 			}
 		}),
-		listSupplierDocuments(user, user.orgId),
+		listSupplierDocuments(actor, orgId),
 		listBrands()
 	]);
 	return { supplier, page, status: statusFilter, q: filter.q ?? '', documents, brands };
-};
+});
 
 export const actions: Actions = {
 	/** Business licence or brand authorisation (PDF or image) for the operator's review. */
-	document: async (event) => {
-		const user = requireUser(event.locals);
-		const data = await event.request.formData();
-		const file = data.get('file');
-		const values = {
-			kind: String(data.get('kind') ?? ''),
-			title: String(data.get('title') ?? ''),
-			brandId: String(data.get('brandId') ?? '')
-		};
-		try {
-			await addSupplierDocument(user, {
+	document: formAction(
+		undefined,
+		async ({ principal, data, values }) => {
+			const file = data.get('file');
+			await addSupplierDocument(principal(), {
 				kind: values.kind as 'business_license' | 'brand_authorization',
-				title: values.title,
+				title: values.title ?? '',
 				brandId: values.brandId || null,
 				bytes:
 					file instanceof File && file.size > 0
 						? new Uint8Array(await file.arrayBuffer())
 						: undefined
 			});
-		} catch (e) {
-			return formFailure(event, e, values, 'document');
-		}
-		return { action: 'document', added: true };
-	}
+			return { action: 'document', added: true };
+		},
+		{ action: 'document', field: formField }
+	)
 };

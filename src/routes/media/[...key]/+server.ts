@@ -1,7 +1,7 @@
-import { error } from '@sveltejs/kit';
 import { openMedia } from '$lib/server/catalog';
 import { openClaimPhoto } from '$lib/server/orders/claim-photos';
-import { AppError } from '$lib/server/errors';
+import { AppError, notFound, unauthenticated } from '$lib/server/errors';
+import { pageError } from '$lib/server/edge';
 import type { RequestHandler } from './$types';
 
 /**
@@ -10,12 +10,13 @@ import type { RequestHandler } from './$types';
  * supplier and operators. Served with its stored type and no sniffing.
  */
 export const GET: RequestHandler = async ({ locals, params }) => {
-	if (!locals.actor) error(401, 'unauthenticated');
+	const principal = locals.principal;
 	try {
+		if (!principal) throw unauthenticated();
 		// Claim photos follow their parcel; everything else is the catalog's.
 		const file = params.key.startsWith('claims/')
-			? await openClaimPhoto(locals.actor, params.key)
-			: await openMedia(locals.actor, params.key);
+			? await openClaimPhoto(principal, params.key)
+			: await openMedia(principal, params.key);
 		return new Response(file.body, {
 			headers: {
 				'content-type': file.mime,
@@ -26,7 +27,9 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 			}
 		});
 	} catch (e) {
-		if (e instanceof AppError && (e.status === 404 || e.status === 403)) error(404, 'not_found');
-		throw e;
+		// Someone else's file is not there for this caller (no hint that it exists).
+		if (e instanceof AppError && (e.status === 404 || e.status === 403))
+			throw pageError(notFound('Media'), { locals });
+		throw pageError(e, { locals });
 	}
 };

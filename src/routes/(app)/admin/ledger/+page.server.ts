@@ -1,7 +1,7 @@
 import { parseYuan } from '$lib/domain/money';
-import { formFailure } from '$lib/server/catalog/form-actions';
+import { requirePrincipal } from '$lib/server/auth/principal';
+import { formAction, pageLoad } from '$lib/server/edge';
 import { AppError } from '$lib/server/errors';
-import { formObject, requireUser } from '$lib/server/http';
 import {
 	cancelPayout,
 	createPayout,
@@ -9,25 +9,22 @@ import {
 	markPayoutPaid,
 	platformRevenue
 } from '$lib/server/ledger';
-import { orPageError } from '$lib/server/ledger/page';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => {
-	const user = requireUser(locals);
+export const load: PageServerLoad = pageLoad(async ({ locals }) => {
+	const principal = requirePrincipal(locals);
 	const [revenue, payouts] = await Promise.all([
-		orPageError(platformRevenue(user)),
-		orPageError(listPayouts(user, { limit: 100 }))
+		platformRevenue(principal),
+		listPayouts(principal, { limit: 100 })
 	]);
 	return { revenue, payouts };
-};
+});
 
 export const actions: Actions = {
 	/** A payout of a party's balance; the amount in yuan, empty for everything available. */
-	create: async (event) => {
-		const user = requireUser(event.locals);
-		const values = formObject(await event.request.formData());
-		const key = `create:${values.orgId}`;
-		try {
+	create: formAction(
+		undefined,
+		async ({ principal, values }) => {
 			let amountFen: number | undefined;
 			if (values.amount?.trim()) {
 				const fen = parseYuan(values.amount);
@@ -37,32 +34,25 @@ export const actions: Actions = {
 					});
 				amountFen = fen;
 			}
-			await createPayout(user, { orgId: values.orgId, amountFen });
-		} catch (e) {
-			return formFailure(event, e, values, key);
-		}
-		return { action: key, done: 'ledger.payout_created' as const };
-	},
-	paid: async (event) => {
-		const user = requireUser(event.locals);
-		const values = formObject(await event.request.formData());
-		const key = `paid:${values.id}`;
-		try {
-			await markPayoutPaid(user, values.id ?? '', { reference: values.reference ?? '' });
-		} catch (e) {
-			return formFailure(event, e, values, key);
-		}
-		return { action: key, done: 'ledger.payout_paid' as const };
-	},
-	cancel: async (event) => {
-		const user = requireUser(event.locals);
-		const values = formObject(await event.request.formData());
-		const key = `paid:${values.id}`;
-		try {
-			await cancelPayout(user, values.id ?? '');
-		} catch (e) {
-			return formFailure(event, e, values, key);
-		}
-		return { action: key, done: 'ledger.status.cancelled' as const };
-	}
+			await createPayout(principal(), { orgId: values.orgId, amountFen });
+			return { action: `create:${values.orgId}`, done: 'ledger.payout_created' as const };
+		},
+		{ action: (values) => `create:${values.orgId}` }
+	),
+	paid: formAction(
+		undefined,
+		async ({ principal, values }) => {
+			await markPayoutPaid(principal(), values.id ?? '', { reference: values.reference ?? '' });
+			return { action: `paid:${values.id}`, done: 'ledger.payout_paid' as const };
+		},
+		{ action: (values) => `paid:${values.id}` }
+	),
+	cancel: formAction(
+		undefined,
+		async ({ principal, values }) => {
+			await cancelPayout(principal(), values.id ?? '');
+			return { action: `paid:${values.id}`, done: 'ledger.status.cancelled' as const };
+		},
+		{ action: (values) => `paid:${values.id}` }
+	)
 };

@@ -1,7 +1,8 @@
 import { listShows } from '$lib/server/live/shows';
-import { requireActor } from '$lib/server/http';
+import { requirePrincipal } from '$lib/server/auth/principal';
+import { pageLoad } from '$lib/server/edge';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => ({
-	shows: await listShows(requireActor(locals))
-});
+export const load: PageServerLoad = pageLoad(async ({ locals }) => ({
+	shows: await listShows(requirePrincipal(locals))
+}));

@@ -1,10 +1,10 @@
 import { exportLotsXlsx } from '$lib/server/catalog';
-import { api, requireUser } from '$lib/server/http';
+import { api, requireUserPrincipal } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /** The supplier's lots as XLSX (or an empty template with one example row: ?template=1). */
 export const GET: RequestHandler = api(async ({ locals, url }) => {
-	const user = requireUser(locals);
+	const user = requireUserPrincipal(locals);
 	const template = url.searchParams.get('template') === '1';
 	const body = await exportLotsXlsx(user, { template });
 	const day = new Date().toISOString().slice(0, 10);

@@ -1,12 +1,12 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
-import { actorOf } from '$lib/server/boards/http';
 import { createBoard, listBoards } from '$lib/server/boards/service';
 import { api, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /** GET ?status=active|archived|templates → the caller's boards (operators: every team's). */
 export const GET: RequestHandler = api(async ({ locals, url }) => {
-	const boards = await listBoards(actorOf(locals), {
+	const boards = await listBoards(requirePrincipal(locals), {
 		status: url.searchParams.get('status') ?? undefined
 	});
 	return json({ boards });
@@ -14,6 +14,6 @@ export const GET: RequestHandler = api(async ({ locals, url }) => {
 
 /** POST {name, templateId?, broadcastAt?} → 201 {id}. */
 export const POST: RequestHandler = api(async ({ locals, request }) => {
-	const created = await createBoard(actorOf(locals), await readJson(request));
+	const created = await createBoard(requirePrincipal(locals), await readJson(request));
 	return json(created, { status: 201 });
 });

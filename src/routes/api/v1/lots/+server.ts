@@ -1,5 +1,6 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
-import { catalogActor, createLot, facetCounts, searchLots } from '$lib/server/catalog';
+import { createLot, facetCounts, searchLots } from '$lib/server/catalog';
 import { parseLotFilter } from '$lib/server/catalog/search';
 import { searchParamsObject } from '$lib/server/catalog/schemas';
 import { forbidden } from '$lib/server/errors';
@@ -11,7 +12,7 @@ import type { RequestHandler } from './$types';
  * with `nextCursor`; `facets=1` adds facet counts; `mine=1` lists the caller's own lots (suppliers).
  */
 export const GET: RequestHandler = api(async ({ locals, url }) => {
-	const actor = catalogActor(locals.actor);
+	const actor = requirePrincipal(locals);
 	const { mine, facets, ...params } = searchParamsObject(url.searchParams);
 	const filter = parseLotFilter(params);
 	const own = mine === '1' || mine === 'true';
@@ -28,6 +29,6 @@ export const GET: RequestHandler = api(async ({ locals, url }) => {
 
 /** POST: a new lot for the calling supplier (session or the supplier organisation's API token). */
 export const POST: RequestHandler = api(async ({ locals, request }) => {
-	const lot = await createLot(locals.actor, await readJson(request));
+	const lot = await createLot(requirePrincipal(locals), await readJson(request));
 	return json(lot, { status: 201, headers: { location: `/api/v1/lots/${lot.id}` } });
 });

@@ -5,11 +5,11 @@ import type { RequestHandler } from './$types';
 
 /** Who the caller is: a user (session) or an organisation (API token). */
 export const GET: RequestHandler = api(async ({ locals }) => {
-	const actor = locals.actor;
+	const actor = locals.principal;
 	if (!actor) throw unauthenticated();
-	if (actor.kind === 'token')
+	if (actor.source === 'token' || !locals.user)
 		return json({ kind: 'token', orgId: actor.orgId, orgKind: actor.orgKind });
-	const u = actor.user;
+	const u = locals.user;
 	return json({
 		kind: 'user',
 		user: {

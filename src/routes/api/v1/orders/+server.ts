@@ -1,6 +1,7 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
 import { orderPostReply } from '$lib/server/hot-api';
-import { api, readJson, requireActor } from '$lib/server/http';
+import { api, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /**
@@ -10,6 +11,6 @@ import type { RequestHandler } from './$types';
  * 409 insufficient_stock when a line is beyond the show's locks (nothing is written).
  */
 export const POST: RequestHandler = api(async ({ locals, request }) => {
-	const r = await orderPostReply(requireActor(locals), await readJson(request));
+	const r = await orderPostReply(requirePrincipal(locals), await readJson(request));
 	return json(r.body, { status: r.status });
 });

@@ -1,10 +1,11 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
 import { createShow, createShowFromBoard, listShows } from '$lib/server/live/shows';
-import { api, readJson, requireActor } from '$lib/server/http';
+import { api, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = api(async ({ locals }) =>
-	json({ shows: await listShows(requireActor(locals)) })
+	json({ shows: await listShows(requirePrincipal(locals)) })
 );
 
 /**
@@ -13,7 +14,7 @@ export const GET: RequestHandler = api(async ({ locals }) =>
  */
 export const POST: RequestHandler = api(async ({ locals, request }) => {
 	const body = await readJson(request);
-	const actor = requireActor(locals);
+	const actor = requirePrincipal(locals);
 	const fromBoard =
 		typeof body === 'object' && body !== null && 'boardId' in body && !('slots' in body);
 	const created = fromBoard

@@ -1,46 +1,34 @@
-import { error, fail } from '@sveltejs/kit';
 import { blockLot, getLot, unblockLot } from '$lib/server/catalog';
-import { AppError } from '$lib/server/errors';
-import { formObject, requireUser, translator } from '$lib/server/http';
+import { isOperator, requirePrincipal } from '$lib/server/auth/principal';
+import { formAction, pageLoad } from '$lib/server/edge';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const user = requireUser(locals);
-	try {
-		const lot = await getLot(user, params.id);
-		const isOperator = user.role === 'operator';
-		return {
-			lot,
-			isOperator,
-			canEdit: isOperator || (user.role === 'supplier_staff' && user.orgId === lot.supplierId)
-		};
-	} catch (e) {
-		if (e instanceof AppError && e.status === 404) error(404, 'not_found');
-		throw e;
-	}
-};
-
-function failWith(locale: App.Locals['locale'], action: string, e: unknown) {
-	if (e instanceof AppError)
-		return fail(e.status, { action, error: e.toJSON(translator(locale)).error });
-	throw e;
-}
+export const load: PageServerLoad = pageLoad(async ({ locals, params }) => {
+	const principal = requirePrincipal(locals);
+	const lot = await getLot(principal, params.id);
+	const operator = isOperator(principal);
+	return {
+		lot,
+		isOperator: operator,
+		canEdit: operator || (principal.role === 'supplier_staff' && principal.orgId === lot.supplierId)
+	};
+});
 
 export const actions: Actions = {
-	block: async ({ locals, params, request }) => {
-		try {
-			await blockLot(requireUser(locals), params.id, formObject(await request.formData()));
+	block: formAction(
+		undefined,
+		async ({ event, principal, values }) => {
+			await blockLot(principal(), event.params.id, values);
 			return { action: 'block', done: true };
-		} catch (e) {
-			return failWith(locals.locale, 'block', e);
-		}
-	},
-	unblock: async ({ locals, params }) => {
-		try {
-			await unblockLot(requireUser(locals), params.id);
+		},
+		{ action: 'block' }
+	),
+	unblock: formAction(
+		undefined,
+		async ({ event, principal }) => {
+			await unblockLot(principal(), event.params.id);
 			return { action: 'unblock', done: true };
-		} catch (e) {
-			return failWith(locals.locale, 'unblock', e);
-		}
-	}
+		},
+		{ action: 'unblock' }
+	)
 };

@@ -1,24 +1,19 @@
-import { error } from '@sveltejs/kit';
 import { currentPolicy, getLot, listBrands, listCategories } from '$lib/server/catalog';
 import {
 	deleteMediaAction,
 	saveLotAction,
 	uploadMediaAction
 } from '$lib/server/catalog/form-actions';
-import { AppError } from '$lib/server/errors';
-import { requireUser } from '$lib/server/http';
+import { isOperator, requirePrincipal } from '$lib/server/auth/principal';
+import { pageLoad } from '$lib/server/edge';
+import { forbidden } from '$lib/server/errors';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const user = requireUser(locals);
-	let lot;
-	try {
-		lot = await getLot(user, params.id);
-	} catch (e) {
-		if (e instanceof AppError && e.status === 404) error(404, 'not_found');
-		throw e;
-	}
-	if (user.role !== 'operator' && lot.supplierId !== user.orgId) error(403, 'forbidden');
+export const load: PageServerLoad = pageLoad(async ({ locals, params }) => {
+	const principal = requirePrincipal(locals);
+	const lot = await getLot(principal, params.id);
+	if (!isOperator(principal) && lot.supplierId !== principal.orgId)
+		throw forbidden('lot.err.not_your_lot');
 	const [categories, brands, policy] = await Promise.all([
 		listCategories(),
 		listBrands(),
@@ -35,7 +30,7 @@ export const load: PageServerLoad = async ({ locals, params }) => {
 			defaultBp: policy.money.defaultCommissionBp
 		}
 	};
-};
+});
 
 export const actions: Actions = {
 	save: (event) => saveLotAction(event, event.params.id),

@@ -1,8 +1,9 @@
 import { currentPolicy, listBrands, listCategories } from '$lib/server/catalog';
 import { createLotAction } from '$lib/server/catalog/form-actions';
+import { pageLoad } from '$lib/server/edge';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
+export const load: PageServerLoad = pageLoad(async () => {
 	const [categories, brands, policy] = await Promise.all([
 		listCategories(),
 		listBrands(),
@@ -18,6 +19,6 @@ export const load: PageServerLoad = async () => {
 			defaultBp: policy.money.defaultCommissionBp
 		}
 	};
-};
+});
 
 export const actions: Actions = { default: createLotAction };

@@ -1,27 +1,16 @@
-import { error } from '@sveltejs/kit';
-import { AppError } from '$lib/server/errors';
-import { requireUser, translator } from '$lib/server/http';
+import { pageLoad } from '$lib/server/edge';
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { supplierFulfilments } from '$lib/server/orders';
 import type { PageServerLoad } from './$types';
 
 /** ?ids=a,b,c&kind=packing|labels — the supplier's own fulfilments only (others left out). */
-export const load: PageServerLoad = async ({ locals, url }) => {
-	const user = requireUser(locals);
+export const load: PageServerLoad = pageLoad(async ({ locals, url }) => {
 	const kind = url.searchParams.get('kind') === 'labels' ? 'labels' : 'packing';
 	const ids = url.searchParams
 		.getAll('ids')
 		.flatMap((s) => s.split(','))
 		.map((s) => s.trim())
 		.filter(Boolean);
-	try {
-		const fulfilments = await supplierFulfilments({ kind: 'user', user }, ids);
-		return { kind, fulfilments, generatedAt: new Date().toISOString() } as const;
-	} catch (e) {
-		if (e instanceof AppError)
-			error(e.status, {
-				message: translator(locals.locale)(e.message, e.params),
-				code: e.code
-			});
-		throw e;
-	}
-};
+	const fulfilments = await supplierFulfilments(requirePrincipal(locals), ids);
+	return { kind, fulfilments, generatedAt: new Date().toISOString() } as const;
+});

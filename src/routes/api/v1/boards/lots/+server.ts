@@ -1,5 +1,5 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
-import { actorOf } from '$lib/server/boards/http';
 import { lotSummaries, searchLotsForBoard } from '$lib/server/boards/lots';
 import { SearchLotsInput } from '$lib/server/boards/schemas';
 import { requireConsoleActor } from '$lib/server/boards/service';
@@ -12,7 +12,7 @@ import type { RequestHandler } from './$types';
  * Active lots of admitted suppliers only.
  */
 export const GET: RequestHandler = api(async ({ locals, url }) => {
-	requireConsoleActor(actorOf(locals));
+	requireConsoleActor(requirePrincipal(locals));
 	const ids = url.searchParams.get('ids');
 	if (ids !== null) return json({ lots: await lotSummaries(ids.split(',').slice(0, 500)) });
 	const { q, limit } = parse(SearchLotsInput, {

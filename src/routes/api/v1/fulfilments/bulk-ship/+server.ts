@@ -1,7 +1,8 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
 import { bulkShipSheet } from '$lib/server/orders';
 import { readUpload } from '$lib/server/catalog/http';
-import { api, requireActor, translator } from '$lib/server/http';
+import { api, translator } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /**
@@ -9,7 +10,7 @@ import type { RequestHandler } from './$types';
  * on its own; the answer reports every row: {shipped, failed, rows:[{row, number, ok, column?, message?}]}.
  */
 export const POST: RequestHandler = api(async ({ locals, request }) => {
-	const actor = requireActor(locals);
+	const actor = requirePrincipal(locals);
 	const report = await bulkShipSheet(actor, await readUpload(request));
 	const t = translator(locals.apiLocale);
 	const rows = report.rows.map(({ params, ...r }) => ({

@@ -1,12 +1,13 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
-import { api, readJson, requireActor } from '$lib/server/http';
+import { api, readJson } from '$lib/server/http';
 import { createPayout, listPayouts } from '$lib/server/ledger';
 import type { RequestHandler } from './$types';
 
 /** Payouts: every party's for the operator (?orgId= narrows), the caller's own otherwise. */
 export const GET: RequestHandler = api(async ({ locals, url }) =>
 	json({
-		payouts: await listPayouts(requireActor(locals), {
+		payouts: await listPayouts(requirePrincipal(locals), {
 			orgId: url.searchParams.get('orgId') ?? undefined
 		})
 	})
@@ -14,5 +15,5 @@ export const GET: RequestHandler = api(async ({ locals, url }) =>
 
 /** {orgId, amountFen?} → 201 the pending payout (operators only). */
 export const POST: RequestHandler = api(async ({ locals, request }) =>
-	json(await createPayout(requireActor(locals), await readJson(request)), { status: 201 })
+	json(await createPayout(requirePrincipal(locals), await readJson(request)), { status: 201 })
 );

@@ -1,3 +1,4 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
 import { importLots, type ImportProgress } from '$lib/server/catalog';
 import { readUpload, translateImport } from '$lib/server/catalog/http';
@@ -22,7 +23,7 @@ export const POST: RequestHandler = api(async ({ locals, request, url }) => {
 	const locale = locals.apiLocale;
 	const opts = { dryRun: q.dryRun, mode: q.mode, expectToken: q.token };
 	if (!(request.headers.get('accept') ?? '').includes('application/x-ndjson')) {
-		const r = translateImport(await importLots(locals.actor, { bytes }, opts), locale);
+		const r = translateImport(await importLots(requirePrincipal(locals), { bytes }, opts), locale);
 		if (!r.ok)
 			return json(
 				{ ...r, error: importRefusal(r.errors, locale) },
@@ -37,7 +38,7 @@ export const POST: RequestHandler = api(async ({ locals, request, url }) => {
 			let last = 0;
 			try {
 				const r = await importLots(
-					locals.actor,
+					requirePrincipal(locals),
 					{ bytes },
 					{
 						...opts,

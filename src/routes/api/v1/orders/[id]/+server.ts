@@ -1,8 +1,9 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
 import { getOrder } from '$lib/server/orders';
-import { api, requireActor } from '$lib/server/http';
+import { api } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = api(async ({ locals, params }) =>
-	json({ order: await getOrder(requireActor(locals), params.id) })
+	json({ order: await getOrder(requirePrincipal(locals), params.id) })
 );

@@ -1,16 +1,14 @@
-import type { Actor } from '$lib/server/auth/service';
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { runOfShow } from '$lib/server/boards/export';
-import { orPageError } from '$lib/server/boards/http';
-import { requireUser } from '$lib/server/http';
+import { pageLoad } from '$lib/server/edge';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params }) => {
-	const actor: Actor = { kind: 'user', user: requireUser(locals) };
-	const { board, meta, rows } = await orPageError(runOfShow(actor, params.id));
+export const load: PageServerLoad = pageLoad(async ({ locals, params }) => {
+	const { board, meta, rows } = await runOfShow(requirePrincipal(locals), params.id);
 	return {
 		board: { id: board.id, name: board.name, teamName: board.teamName },
 		meta,
 		rows,
 		generatedAt: new Date().toISOString()
 	};
-};
+});

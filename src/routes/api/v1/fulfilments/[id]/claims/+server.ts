@@ -1,6 +1,7 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
 import { claimDefects } from '$lib/server/orders';
-import { api, readJson, requireActor } from '$lib/server/http';
+import { api, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /**
@@ -8,7 +9,7 @@ import type { RequestHandler } from './$types';
  * 3+ severe pieces with photos → 201 with a replacement fulfilment due in 24 h.
  */
 export const POST: RequestHandler = api(async ({ locals, params, request }) =>
-	json(await claimDefects(requireActor(locals), params.id, await readJson(request)), {
+	json(await claimDefects(requirePrincipal(locals), params.id, await readJson(request)), {
 		status: 201
 	})
 );

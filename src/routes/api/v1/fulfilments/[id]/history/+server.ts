@@ -1,8 +1,9 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
 import { fulfilmentHistory } from '$lib/server/orders';
-import { api, requireActor } from '$lib/server/http';
+import { api } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = api(async ({ locals, params }) =>
-	json({ events: await fulfilmentHistory(requireActor(locals), params.id) })
+	json({ events: await fulfilmentHistory(requirePrincipal(locals), params.id) })
 );

@@ -1,6 +1,7 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
 import { refundLine } from '$lib/server/orders';
-import { api, readJson, requireActor } from '$lib/server/http';
+import { api, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /**
@@ -9,7 +10,7 @@ import type { RequestHandler } from './$types';
  */
 export const POST: RequestHandler = api(async ({ locals, params, request }) =>
 	json(
-		{ fulfilment: await refundLine(requireActor(locals), params.id, await readJson(request)) },
+		{ fulfilment: await refundLine(requirePrincipal(locals), params.id, await readJson(request)) },
 		{ status: 201 }
 	)
 );

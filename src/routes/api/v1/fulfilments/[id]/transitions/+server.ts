@@ -1,6 +1,7 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
 import { transitionFulfilment } from '$lib/server/orders';
-import { api, readJson, requireActor } from '$lib/server/http';
+import { api, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /**
@@ -9,6 +10,10 @@ import type { RequestHandler } from './$types';
  */
 export const POST: RequestHandler = api(async ({ locals, params, request }) =>
 	json({
-		fulfilment: await transitionFulfilment(requireActor(locals), params.id, await readJson(request))
+		fulfilment: await transitionFulfilment(
+			requirePrincipal(locals),
+			params.id,
+			await readJson(request)
+		)
 	})
 );

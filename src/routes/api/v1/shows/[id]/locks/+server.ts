@@ -1,11 +1,12 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
 import { lockAcquireReply } from '$lib/server/hot-api';
 import { getShow } from '$lib/server/live/shows';
-import { api, readJson, requireActor } from '$lib/server/http';
+import { api, readJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = api(async ({ locals, params }) => {
-	const s = await getShow(requireActor(locals), params.id);
+	const s = await getShow(requirePrincipal(locals), params.id);
 	return json({ locks: s.locks, counters: s.counters });
 });
 
@@ -15,7 +16,7 @@ export const GET: RequestHandler = api(async ({ locals, params }) => {
  */
 export const POST: RequestHandler = api(async ({ locals, params, request }) => {
 	const r = await lockAcquireReply(
-		requireActor(locals),
+		requirePrincipal(locals),
 		params.id,
 		await readJson(request),
 		request.headers.get('idempotency-key')

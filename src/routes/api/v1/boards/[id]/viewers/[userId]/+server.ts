@@ -1,9 +1,9 @@
-import { actorOf } from '$lib/server/boards/http';
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { removeViewer } from '$lib/server/boards/service';
 import { api } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 export const DELETE: RequestHandler = api(async ({ locals, params }) => {
-	await removeViewer(actorOf(locals), params.id, params.userId);
+	await removeViewer(requirePrincipal(locals), params.id, params.userId);
 	return new Response(null, { status: 204 });
 });

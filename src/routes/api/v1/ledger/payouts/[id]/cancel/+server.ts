@@ -1,9 +1,10 @@
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { json } from '@sveltejs/kit';
-import { api, requireActor } from '$lib/server/http';
+import { api } from '$lib/server/http';
 import { cancelPayout } from '$lib/server/ledger';
 import type { RequestHandler } from './$types';
 
 /** Withdraws a pending payout (operators only). */
 export const POST: RequestHandler = api(async ({ locals, params }) =>
-	json(await cancelPayout(requireActor(locals), params.id))
+	json(await cancelPayout(requirePrincipal(locals), params.id))
 );

@@ -1,11 +1,12 @@
-import { api, requireActor } from '$lib/server/http';
+import { requirePrincipal } from '$lib/server/auth/principal';
+import { api } from '$lib/server/http';
 import { statement, statementCsv } from '$lib/server/ledger';
 import type { RequestHandler } from './$types';
 
 /** The statement as CSV in the caller's interface language. */
 export const GET: RequestHandler = api(async ({ locals, params, url }) => {
 	const s = await statement(
-		requireActor(locals),
+		requirePrincipal(locals),
 		params.orgId,
 		Object.fromEntries(url.searchParams)
 	);
