@@ -222,7 +222,7 @@ describe('placing orders', () => {
 		expect(await lot(b)).toMatchObject({ locked: before.locked, allocated: 0 });
 
 		const { actor: operator } = await demoActor(DEMO_ACCOUNTS.operator);
-		await savePolicy(operator.user, {
+		await savePolicy(operator, {
 			changes: { 'orders.allowFreeStock': true },
 			reason: 'test: free stock'
 		});
@@ -234,7 +234,7 @@ describe('placing orders', () => {
 			const e2 = await caught(placeOrder(host.actor, order(showId, [{ lotId: b, quantity: 6 }])));
 			expect(e2.toJSON().error).toMatchObject({ code: 'insufficient_stock', available: 5 });
 		} finally {
-			await savePolicy(operator.user, {
+			await savePolicy(operator, {
 				changes: { 'orders.allowFreeStock': false },
 				reason: 'test: back to locks only'
 			});

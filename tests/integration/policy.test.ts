@@ -1,6 +1,7 @@
 // The operator's policy: saved versions with who/when/why, validation before anything is
 // written, and the effective policy reaching this process at once and another node (its own
 // database connection and cache) within seconds by NOTIFY, or by the periodic re-read.
+import { sessionPrincipal, type Principal } from '../../src/lib/server/auth/principal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/lib/domain/policy';
 import { signUp } from '../../src/lib/server/auth/service';
@@ -17,17 +18,17 @@ import {
 } from '../../src/lib/server/platform/policy';
 import { makeMember } from '../helpers/users';
 
-let operator: { id: string; role: 'operator' };
-let host: { id: string; role: 'host' };
+let operator: Principal;
+let host: Principal;
 /** "Another node": its own connection (Postgres) and its own cache. */
 let other: DbHandle;
 const stops: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
 	const op = await makeMember('operator', null, { displayName: '平台运营小王' });
-	operator = { id: op.user.id, role: 'operator' };
+	operator = sessionPrincipal(op.user);
 	const h = await makeMember('host', null);
-	host = { id: h.user.id, role: 'host' };
+	host = sessionPrincipal(h.user);
 	const url = process.env.DATABASE_URL;
 	other = url ? openDatabase({ databaseUrl: url, poolMax: 2 }) : dbHandle();
 });
@@ -76,7 +77,7 @@ describe('policy versions', () => {
 		expect(h).toMatchObject({
 			version: 1,
 			reason: '双十一缩短锁定时间',
-			createdBy: { id: operator.id, displayName: '平台运营小王' },
+			createdBy: { id: operator.userId, displayName: '平台运营小王' },
 			changes: [
 				{ path: 'live.lockTtlMinutes', from: 240, to: 30 },
 				{ path: 'money.platformFeeBp', from: 300, to: 250 }

@@ -22,7 +22,7 @@ beforeAll(async () => {
 			collab: {
 				access: async (actor, docId) => {
 					if (!docId.startsWith('test-')) return undefined;
-					const orgId = actor.kind === 'user' ? actor.user.orgId : actor.orgId;
+					const orgId = actor.orgId;
 					return docId === `test-${orgId}` ? 'write' : null;
 				}
 			}
@@ -108,7 +108,7 @@ describe('socket.io and /collab refuse anyone without a session or token', () =>
 
 	it('accepts an API token (Bearer) for socket.io', async () => {
 		const u = await makeUser('host');
-		const t = await createApiToken(u.user, { name: 'bot' });
+		const t = await createApiToken(u.principal, { name: 'bot' });
 		const socket = connect(srv.url, {
 			transports: ['websocket'],
 			extraHeaders: { Authorization: `Bearer ${t.token}` },

@@ -1,6 +1,6 @@
-// The supplier's lots as an XLSX workbook the import type { Principal } from '../auth/principal';
-import reads back.
+// The supplier's lots as an XLSX workbook the import reads back.
 import ExcelJS from 'exceljs';
+import type { Principal } from '../auth/principal';
 import { eq } from 'drizzle-orm';
 import { bpToPercentString, fenToYuanString } from '$lib/domain/money';
 import { db } from '../db';

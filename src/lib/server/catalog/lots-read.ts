@@ -85,10 +85,7 @@ async function readLot(id: string, tx: DbOrTx = db()) {
 }
 
 /** May this actor see this lot? Catalog lots: anyone signed in; otherwise its supplier or an operator. */
-export function maySee(
-	actor: Principal,
-	lot: { visible: boolean; supplierId: string }
-): boolean {
+export function maySee(actor: Principal, lot: { visible: boolean; supplierId: string }): boolean {
 	return lot.visible || isOperator(actor) || (!!actor.orgId && actor.orgId === lot.supplierId);
 }
 

@@ -129,11 +129,7 @@ export function skuTaken(e: unknown): AppError | null {
 	return null;
 }
 
-export async function updateLot(
-	actor: Principal,
-	id: string,
-	raw: unknown
-): Promise<LotDetail> {
+export async function updateLot(actor: Principal, id: string, raw: unknown): Promise<LotDetail> {
 	if (!isUuid(id)) throw notFound('Lot', 'id');
 	const patch = parse(LotPatchInput, raw);
 	const operator = isOperator(actor);

@@ -3,6 +3,7 @@ import { parseQuery } from '$lib/domain/search-text';
 import { db, jsonValue, type DbOrTx } from '../db';
 import { lots, orgs } from '../db/schema';
 import { AppError, parse } from '../errors';
+import { principalOrThrow, type Principal } from '../auth/principal';
 import { isOperator } from './actor';
 import { currentPolicy } from '../platform/policy';
 import { LotFilterInput, toLotFilter, type LotFilter, type Sort } from './schemas';

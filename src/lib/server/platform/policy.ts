@@ -9,7 +9,7 @@ import {
 	type PolicyChange,
 	type PolicyOverrides
 } from '$lib/domain/policy';
-import type { Role } from '$lib/domain/roles';
+import type { Principal } from '../auth/principal';
 import { db, dbHandle, execRows, jsonValue, type DbHandle, type DbOrTx } from '../db';
 import { policyVersions, users } from '../db/schema';
 import { AppError, forbidden, parse } from '../errors';
@@ -32,11 +32,8 @@ import { PolicySaveInput, PolicySchema } from './policy-schema';
 export const POLICY_CHANNEL = 'lotlive_policy';
 export const POLICY_REREAD_MS = 5_000;
 
-/** Who may edit the policy: structurally any principal with an id and a role. */
-export interface PolicyEditor {
-	id: string;
-	role: Role;
-}
+/** Who may edit the policy: an operator signed in as themself (a token has no operator role). */
+type PolicyEditor = Pick<Principal, 'userId' | 'role'>;
 
 export interface PolicyCache {
 	/** The effective policy (synchronous, in memory). */
@@ -182,7 +179,7 @@ export interface PolicyVersionView {
 }
 
 function requireOperator(actor: PolicyEditor): void {
-	if (actor.role !== 'operator') throw forbidden();
+	if (actor.role !== 'operator' || !actor.userId) throw forbidden();
 }
 
 /** Sets a dotted-path leaf of a plain-object tree, creating the objects on the way. */
@@ -254,7 +251,7 @@ export async function savePolicy(
 			overrides: overridesOf(next),
 			changes,
 			reason: input.reason,
-			createdBy: actor.id
+			createdBy: actor.userId
 		});
 		await tx.execute(sql`select pg_notify(${POLICY_CHANNEL}, ${String(version)})`);
 		return { version, policy: next, changes };

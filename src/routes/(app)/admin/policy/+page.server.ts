@@ -5,6 +5,7 @@ import {
 	parsePolicyInput,
 	policyValue
 } from '$lib/domain/policy-form';
+import { requirePrincipal } from '$lib/server/auth/principal';
 import { AppError } from '$lib/server/errors';
 import { formObject, requireUser, translator } from '$lib/server/http';
 import { currentPolicy, policyCache, policyHistory, savePolicy } from '$lib/server/platform/policy';
@@ -12,8 +13,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	// Operators only: the /admin area guard says so too, and savePolicy checks again.
-	const user = requireUser(locals, ['operator']);
-	const history = await policyHistory(user);
+	requireUser(locals, ['operator']);
+	const history = await policyHistory(requirePrincipal(locals));
 	const policy = currentPolicy();
 	return {
 		// the version just read from the database, not only this node's cache
@@ -30,7 +31,8 @@ export const load: PageServerLoad = async ({ locals }) => {
 
 export const actions: Actions = {
 	save: async (event) => {
-		const user = requireUser(event.locals, ['operator']);
+		requireUser(event.locals, ['operator']);
+		const principal = requirePrincipal(event.locals);
 		const values = formObject(await event.request.formData());
 		const t = translator(event.locals.locale);
 		try {
@@ -47,7 +49,7 @@ export const actions: Actions = {
 					issues
 				});
 			const baseVersion = Number(values.baseVersion);
-			const saved = await savePolicy(user, {
+			const saved = await savePolicy(principal, {
 				changes,
 				reason: values.reason ?? '',
 				baseVersion: Number.isInteger(baseVersion) ? baseVersion : undefined
