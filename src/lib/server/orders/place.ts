@@ -10,7 +10,7 @@ import { env } from '../env';
 import { fulfilments, orderLines, orders, type ShipTo } from '../db/schema';
 import { notFound, parse } from '../errors';
 import { actorIds, authorizeShow } from '../live/access';
-import { KeyedBatcher } from '../live/batcher';
+import { KeyedBatcher } from '../platform/batcher';
 import { counterRow, publishLockChanges, type CounterJson, type LotCounterRow } from '../stock';
 import { publishFulfilmentsChanged } from './publish';
 import { OrderInput } from './schemas';

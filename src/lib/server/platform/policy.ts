@@ -9,7 +9,6 @@ import {
 	type PolicyChange,
 	type PolicyOverrides
 } from '$lib/domain/policy';
-import type { Principal } from '../auth/principal';
 import { db, dbHandle, execRows, jsonValue, type DbHandle, type DbOrTx } from '../db';
 import { policyVersions, users } from '../db/schema';
 import { AppError, forbidden, parse } from '../errors';
@@ -32,8 +31,14 @@ import { PolicySaveInput, PolicySchema } from './policy-schema';
 export const POLICY_CHANNEL = 'lotlive_policy';
 export const POLICY_REREAD_MS = 5_000;
 
-/** Who may edit the policy: an operator signed in as themself (a token has no operator role). */
-type PolicyEditor = Pick<Principal, 'userId' | 'role'>;
+/**
+ * Who may edit the policy: an operator signed in as themself (a token has no operator role).
+ * A Principal (auth/) is one; platform sits below auth, so it names only the fields it reads.
+ */
+interface PolicyEditor {
+	readonly userId: string | null;
+	readonly role: string | null;
+}
 
 export interface PolicyCache {
 	/** The effective policy (synchronous, in memory). */

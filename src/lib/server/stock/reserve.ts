@@ -25,7 +25,7 @@ import { lockEvents, lockIdempotencyKeys, lots, stockLocks, type StockLock } fro
 import { AppError, notFound } from '../errors';
 import { isUuid } from '../ids';
 import { env } from '../env';
-import { KeyedBatcher } from '../live/batcher';
+import { KeyedBatcher } from '../platform/batcher';
 import { publishLockChanges } from './watch';
 
 /** What a key remembers of its request: the same key with another body is refused. */
