@@ -8,7 +8,7 @@ import type { SocketHandler } from '../realtime/io';
 import type { Module } from '../module';
 import { authorizeShow } from './access';
 import { acquireLock, deleteExpiredLockKeys, expireDueLocks } from './locks';
-import { publishLockChanges, showLotCounters } from './publish';
+import { showLotCounters } from './publish';
 import { liveOpenApi } from './openapi';
 import { db } from '../db';
 import { showSlots } from '../db/schema';
@@ -68,14 +68,6 @@ export const liveModule: Module = {
 				const n = await expireDueLocks();
 				await deleteExpiredLockKeys();
 				return n;
-			}
-		}
-	],
-	subscriptions: [
-		{
-			event: 'stock.changed',
-			afterCommit: (e) => {
-				for (const lot of e.lots) publishLockChanges(lot, e.showIds);
 			}
 		}
 	],

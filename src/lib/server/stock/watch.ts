@@ -12,6 +12,8 @@ import { socketAck } from '../edge';
 import { isUuid } from '../ids';
 import { logger } from '../log';
 import { currentIo, type SocketHandler } from '../realtime/io';
+import { publishCommitted } from '../events/bus';
+import type { StockChanged } from '../events/map';
 
 /** A lot's counters as a committed statement returned them. */
 export interface LotCounterRow {
@@ -70,28 +72,40 @@ const SHOW_THROTTLE_MS = 25;
 const pending = new Map<string, Set<string>>();
 
 /**
- * After a committed lock change: the lot's counters go out at once to everyone watching the lot
+ * After a committed change of lots' counters: publishes `stock.changed` (events/map.ts), which
+ * any module may follow after commit; the stock module's own subscriber (`pushCounters`) sends
+ * them to the sockets. Nothing to do in a process without socket.io (tools, the bench).
+ */
+export function publishLockChanges(lot: LotCounterRow, showIds: string[]): void {
+	if (!currentIo()) return;
+	publishCommitted('stock.changed', { lots: [lot], showIds });
+}
+
+/**
+ * `stock.changed` to the sockets: each lot's counters go out at once to everyone watching the lot
  * (from the row the transaction returned, no query); each affected show gets its own figures
  * (locked and sold in this show), throttled per show so a flash sale's thousands of changes a
  * second cost one query per show every few milliseconds, for all its lots that changed.
  */
-export function publishLockChanges(lot: LotCounterRow, showIds: string[]): void {
+export function pushCounters(e: StockChanged): void {
 	if (!currentIo()) return;
-	publishStockRow(lot);
-	for (const showId of showIds) {
-		const lotIds = pending.get(showId);
-		if (lotIds) {
-			lotIds.add(lot.id);
-			continue;
+	for (const lot of e.lots) {
+		publishStockRow(lot);
+		for (const showId of e.showIds) {
+			const lotIds = pending.get(showId);
+			if (lotIds) {
+				lotIds.add(lot.id);
+				continue;
+			}
+			pending.set(showId, new Set([lot.id]));
+			setTimeout(() => {
+				const ids = [...(pending.get(showId) ?? [])];
+				pending.delete(showId);
+				void publishShowLots(showId, ids).catch((err) =>
+					logger().warn({ err, showId }, 'show counters publish failed')
+				);
+			}, SHOW_THROTTLE_MS).unref();
 		}
-		pending.set(showId, new Set([lot.id]));
-		setTimeout(() => {
-			const ids = [...(pending.get(showId) ?? [])];
-			pending.delete(showId);
-			void publishShowLots(showId, ids).catch((err) =>
-				logger().warn({ err, showId }, 'show counters publish failed')
-			);
-		}, SHOW_THROTTLE_MS).unref();
 	}
 }
 
