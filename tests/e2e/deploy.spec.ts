@@ -197,6 +197,18 @@ test.describe('on a 390px phone (15.9)', () => {
 			}
 		});
 	}
+
+	test('the language is switched from the menu, where it moves on a phone', async ({ page }) => {
+		await submitSignIn(page, 'host@demo.lotlive.cn');
+		await expect(page.getByTestId('who')).toBeVisible();
+		await page.goto('/console');
+		await expect(page.getByTestId('lang-switch')).toBeHidden();
+		await page.locator('.menu-btn').click();
+		await page.getByTestId('lang-switch-menu').locator('select').selectOption('en');
+		await expect(page.getByTestId('sign-out')).toHaveText('Sign out');
+		const signOut = (await page.getByTestId('sign-out').boundingBox())!;
+		expect(signOut.x + signOut.width).toBeLessThanOrEqual(390);
+	});
 });
 
 test.describe('security headers and cross-site requests (17)', () => {
