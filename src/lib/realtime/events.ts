@@ -63,7 +63,36 @@ export interface FulfilmentsChangedV1 {
 	items: FulfilmentChangedV1[];
 }
 
+/**
+ * A wholesale trade order changed (created, paid, accepted, shipped, arrived, inspected,
+ * released, cancelled…). Sent to the buyer's and the supplier's org rooms. Carries the state and
+ * its timer; clients fetch the whole order (`GET /api/v1/trade/orders/:id`) when they need more.
+ * Clients keep the highest `version` per order and drop older events.
+ */
+export interface TradeOrderChangedV1 {
+	id: string;
+	number: number;
+	state: string;
+	version: number;
+	buyerOrgId: string;
+	supplierId: string;
+	/** The running timer's deadline (ISO), null when none runs. */
+	dueAt: string | null;
+	timer: string | null;
+	totalFen: number;
+	change: 'created' | 'changed';
+	at: string;
+}
+
+/** The buyer organisation's cart changed (another tab or colleague): refetch it. */
+export interface TradeCartChangedV1 {
+	buyerOrgId: string;
+	updatedAt: string;
+}
+
 export interface ServerToClientEvents {
+	TradeOrderChangedV1: (p: TradeOrderChangedV1) => void;
+	TradeCartChangedV1: (p: TradeCartChangedV1) => void;
 	HelloV1: (p: HelloV1) => void;
 	FulfilmentsChangedV1: (p: FulfilmentsChangedV1) => void;
 	StockChangedV1: (p: StockChangedV1) => void;

@@ -13,6 +13,7 @@ import { boardsModule } from './boards/module';
 import { ordersModule } from './orders/module';
 import { ledgerModule } from './ledger/module';
 import { rateLimitModule } from './ratelimit/module';
+import { tradeModule } from './trade/module';
 
 export const modules: readonly Module[] = [
 	authModule,
@@ -22,6 +23,7 @@ export const modules: readonly Module[] = [
 	boardsModule,
 	ordersModule,
 	ledgerModule,
+	tradeModule,
 	rateLimitModule
 ];
 

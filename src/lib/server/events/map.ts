@@ -13,6 +13,8 @@
 // Every kind may also have after-commit subscribers (see bus.ts for ordering and failures).
 import type { FulfilmentStatus } from '$lib/domain/orders';
 import type { Policy } from '$lib/domain/policy';
+import type { TradePosting } from '$lib/domain/trade/escrow';
+import type { TradeOrderState } from '$lib/domain/trade/order-state';
 import type { orderLines, orgKind } from '../db/schema';
 
 type LineRow = typeof orderLines.$inferSelect;
@@ -98,6 +100,44 @@ export interface StockChanged {
 	showIds: string[];
 }
 
+/**
+ * Money moved in a wholesale trade (payment into escrow, release to the supplier, refund): the
+ * postings come from the pure rules (domain/trade/escrow.ts); the ledger subscribes in the
+ * transaction and posts them, so the state change and its money commit together.
+ */
+export interface TradeMoney {
+	kind: 'trade_payment' | 'trade_release' | 'trade_refund' | 'sample_credit';
+	/** Unique per money event (a repeat posts nothing). */
+	key: string;
+	at: Date;
+	orderId: string;
+	buyerOrgId: string;
+	supplierId: string;
+	memo?: string;
+	/** Balanced: Σ amountFen = 0. Escrow entries name their item (trade order line id). */
+	postings: TradePosting[];
+}
+
+/** A trade order changed state (after commit: sockets, and later alerts / the data screen). */
+export interface TradeOrderChanged {
+	id: string;
+	number: number;
+	state: TradeOrderState;
+	version: number;
+	buyerOrgId: string;
+	supplierId: string;
+	dueAt: Date | null;
+	totalFen: number;
+	change: 'created' | 'changed';
+	at: Date;
+}
+
+/** A buyer organisation's cart changed (after commit: the buyer's other tabs). */
+export interface TradeCartChanged {
+	buyerOrgId: string;
+	at: Date;
+}
+
 export interface PipelinedEvents {
 	'order.placed': OrderPlaced;
 }
@@ -108,10 +148,13 @@ export interface TxEvents {
 	'supplier.charged': SupplierCharged;
 	'sale.recorded': SaleRecorded;
 	'org.created': OrgCreated;
+	'trade.money': TradeMoney;
 }
 
 export interface CommittedEvents {
 	'stock.changed': StockChanged;
+	'trade.order.changed': TradeOrderChanged;
+	'trade.cart.changed': TradeCartChanged;
 }
 
 export type ServerEvents = PipelinedEvents & TxEvents & CommittedEvents;
@@ -125,5 +168,8 @@ export const EVENT_KINDS = {
 	'supplier.charged': 'tx',
 	'sale.recorded': 'tx',
 	'org.created': 'tx',
-	'stock.changed': 'committed'
+	'stock.changed': 'committed',
+	'trade.money': 'tx',
+	'trade.order.changed': 'committed',
+	'trade.cart.changed': 'committed'
 } as const satisfies Record<ServerEventName, 'pipelined' | 'tx' | 'committed'>;

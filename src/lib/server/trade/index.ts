@@ -1,0 +1,32 @@
+/**
+ * The wholesale trade module (issue 18; docs/TRADE.md): cart, checkout into escrow, the supplier's
+ * queue, arrival, sampling inspection and release. The only writer of the trade_* tables. Every
+ * state change goes through `move` (transition.ts); timers run in one job (timers.ts).
+ */
+export { cartView, removeCartLine, setCartLine } from './cart';
+export { checkout, type CheckoutResult } from './checkout';
+export {
+	cancelUnpaid,
+	confirmBankTransfer,
+	payWithTestProvider,
+	pendingBankTransfers,
+	type PendingTransfer
+} from './payments';
+export { getOrder, listOrders } from './queries';
+export {
+	acceptAndRelease,
+	acceptOrder,
+	confirmArrival,
+	packingList,
+	packOrder,
+	shipOrder,
+	type PackingList
+} from './lifecycle';
+export {
+	inspectionView,
+	recordInspection,
+	startInspection,
+	uploadInspectionPhoto
+} from './inspection';
+export { carrierDelivered } from './carrier';
+export { runTradeTimers } from './timers';
