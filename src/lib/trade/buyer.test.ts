@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TradeOrderChangedV1 } from '$lib/realtime/events';
 import {
+	availableByLot,
 	countdown,
 	formatRemaining,
 	groupCart,
@@ -9,6 +10,7 @@ import {
 	lineField,
 	lineIndexOf,
 	mergeLive,
+	messagesByField,
 	nextBreak,
 	patchFromEvent,
 	placeProblems,
@@ -177,11 +179,11 @@ describe('live order rows', () => {
 	});
 
 	it('shows a patch only while it is newer than the server’s row', () => {
-		const patch = { ...row, state: 'paid' as const, version: 4 };
+		const patch: typeof row = { ...row, state: 'paid', version: 4 };
 		const patches = new Map([['o1', patch]]);
 		expect(mergeLive([row], patches)[0]!.state).toBe('paid');
 		// the reload brought version 5: the old patch no longer wins
-		const reloaded = { ...row, state: 'accepted' as const, version: 5 };
+		const reloaded: typeof row = { ...row, state: 'accepted', version: 5 };
 		expect(mergeLive([reloaded], patches)[0]!.state).toBe('accepted');
 	});
 
@@ -193,5 +195,53 @@ describe('live order rows', () => {
 		expect(stateTone('pending_payment')).toBe('wait');
 		expect(stateTone('cancelled_sla')).toBe('closed');
 		expect(stateTone('released')).toBe('done');
+	});
+});
+
+describe('failures at their fields', () => {
+	it('lists every issue at its field, else the one message', () => {
+		const m = messagesByField({
+			code: 'invalid_input',
+			message: 'first',
+			field: 'shipTo.phone',
+			issues: [
+				{ field: 'shipTo.phone', message: '手机号不对' },
+				{ field: 'shipTo.address', message: '地址必填' }
+			]
+		});
+		expect(Object.fromEntries(m)).toEqual({
+			'shipTo.phone': ['手机号不对'],
+			'shipTo.address': ['地址必填']
+		});
+		expect(Object.fromEntries(messagesByField({ code: 'x', message: 'm' }))).toEqual({ '': ['m'] });
+		expect(messagesByField(null).size).toBe(0);
+	});
+
+	it('reads the free stock of a 409 in each shape the service may send', () => {
+		const lines = [{ lotId: 'a' }, { lotId: 'b' }];
+		const base = { code: 'insufficient_stock', message: '库存不足' };
+		expect(
+			Object.fromEntries(
+				availableByLot({ ...base, field: 'lines.1.quantity', available: 40 }, lines)
+			)
+		).toEqual({ b: 40 });
+		expect(
+			Object.fromEntries(
+				availableByLot(
+					{
+						...base,
+						available: [
+							{ lotId: 'a', available: 3 },
+							{ index: 1, available: 0 }
+						]
+					},
+					lines
+				)
+			)
+		).toEqual({ a: 3, b: 0 });
+		expect(Object.fromEntries(availableByLot({ ...base, available: { a: 7 } }, lines))).toEqual({
+			a: 7
+		});
+		expect(availableByLot({ code: 'moq', message: 'x', available: 3 }, lines).size).toBe(0);
 	});
 });

@@ -243,3 +243,62 @@ export function inOrderTab(tab: OrderTab, state: TradeOrderState): boolean {
 	if (tab === 'all') return true;
 	return tab === 'closed' ? isTerminal(state) : !isTerminal(state);
 }
+
+/** A failure as a form action sends it back (`{code, message, field, issues?, …details}`). */
+export interface FailureInfo {
+	code: string;
+	message: string;
+	field?: string;
+	issues?: { field: string; message: string }[];
+	[k: string]: unknown;
+}
+
+/** Every message of a failure by the field it names (`''` for the form as a whole). */
+export function messagesByField(e: FailureInfo | null | undefined): Map<string, string[]> {
+	const out = new Map<string, string[]>();
+	if (!e) return out;
+	const add = (field: string | undefined, message: string) => {
+		const k = field ?? '';
+		const list = out.get(k) ?? [];
+		if (!list.includes(message)) list.push(message);
+		out.set(k, list);
+	};
+	if (Array.isArray(e.issues) && e.issues.length) {
+		for (const i of e.issues) add(i.field, i.message);
+	} else add(e.field, e.message);
+	return out;
+}
+
+/**
+ * Free stock per line of a 409 `insufficient_stock`, by lot id. The service may say it as one
+ * number for the line it names (`field: lines.<n>.quantity`, `available: 40`), as a list
+ * (`available: [{lotId, available}]`) or as a map by lot id.
+ */
+export function availableByLot(
+	e: FailureInfo | null | undefined,
+	lines: readonly { lotId: string }[]
+): Map<string, number> {
+	const out = new Map<string, number>();
+	if (!e || e.code !== 'insufficient_stock') return out;
+	const a = e.available;
+	if (typeof a === 'number') {
+		const i = lineIndexOf(e.field);
+		const lotId = typeof e.lotId === 'string' ? e.lotId : i !== null ? lines[i]?.lotId : undefined;
+		if (lotId) out.set(lotId, a);
+	} else if (Array.isArray(a)) {
+		for (const x of a as unknown[]) {
+			if (!x || typeof x !== 'object') continue;
+			const r = x as { lotId?: unknown; index?: unknown; available?: unknown };
+			const lotId =
+				typeof r.lotId === 'string'
+					? r.lotId
+					: typeof r.index === 'number'
+						? lines[r.index]?.lotId
+						: undefined;
+			if (lotId && typeof r.available === 'number') out.set(lotId, r.available);
+		}
+	} else if (a && typeof a === 'object') {
+		for (const [lotId, n] of Object.entries(a)) if (typeof n === 'number') out.set(lotId, n);
+	}
+	return out;
+}
