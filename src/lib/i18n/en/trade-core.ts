@@ -26,6 +26,12 @@ export default {
 	'trade.cart.err.mixed_batch_min':
 		'A supplier’s lots must add up to at least {minimum} pieces (now {pieces}).',
 	'trade.cart.err.packaging': 'Unknown packaging request.',
+	'trade.cart.err.too_many_breaks': 'At most {maximum} price breaks.',
+	'trade.cart.err.break_quantity':
+		'A price break starts above {minimum} pieces, each above the one before.',
+	'trade.cart.err.break_price': 'A break price is below {below} fen, each below the one before.',
+	'trade.cart.err.out_of_band':
+		'A break price must stay in the grade’s discount band ({minFen}–{maxFen} fen).',
 	'trade.cart.err.insufficient_stock': 'Not enough stock: only {available} pieces are for sale.',
 	'trade.cart.err.no_freight_route': 'No partner freight route from {origin} to {dest} yet.',
 	'trade.cart.err.empty_cart': 'The cart is empty.',
