@@ -14,6 +14,7 @@ import zhLotImport from './zh-CN/lot-import';
 import zhErrors from './zh-CN/errors';
 import zhPlatform from './zh-CN/platform';
 import zhTradeCore from './zh-CN/trade-core';
+import zhTradeLifecycle from './zh-CN/trade-lifecycle';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -28,6 +29,7 @@ import enLotImport from './en/lot-import';
 import enErrors from './en/errors';
 import enPlatform from './en/platform';
 import enTradeCore from './en/trade-core';
+import enTradeLifecycle from './en/trade-lifecycle';
 
 export const zhCN = {
 	...zhCommon,
@@ -43,7 +45,8 @@ export const zhCN = {
 	...zhLotImport,
 	...zhErrors,
 	...zhPlatform,
-	...zhTradeCore
+	...zhTradeCore,
+	...zhTradeLifecycle
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -59,7 +62,8 @@ export const en: Record<MessageKey, string> = {
 	...enLotImport,
 	...enErrors,
 	...enPlatform,
-	...enTradeCore
+	...enTradeCore,
+	...enTradeLifecycle
 };
 
 export type MessageKey = keyof typeof zhCN;
