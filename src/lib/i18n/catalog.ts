@@ -13,6 +13,8 @@ import zhValidation from './zh-CN/validation';
 import zhLotImport from './zh-CN/lot-import';
 import zhErrors from './zh-CN/errors';
 import zhPlatform from './zh-CN/platform';
+import zhTradeCore from './zh-CN/trade-core';
+import zhTradeLifecycle from './zh-CN/trade-lifecycle';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -26,6 +28,8 @@ import enValidation from './en/validation';
 import enLotImport from './en/lot-import';
 import enErrors from './en/errors';
 import enPlatform from './en/platform';
+import enTradeCore from './en/trade-core';
+import enTradeLifecycle from './en/trade-lifecycle';
 
 export const zhCN = {
 	...zhCommon,
@@ -40,7 +44,9 @@ export const zhCN = {
 	...zhValidation,
 	...zhLotImport,
 	...zhErrors,
-	...zhPlatform
+	...zhPlatform,
+	...zhTradeCore,
+	...zhTradeLifecycle
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -55,7 +61,9 @@ export const en: Record<MessageKey, string> = {
 	...enValidation,
 	...enLotImport,
 	...enErrors,
-	...enPlatform
+	...enPlatform,
+	...enTradeCore,
+	...enTradeLifecycle
 };
 
 export type MessageKey = keyof typeof zhCN;
