@@ -26,7 +26,10 @@ export const ledgerAccountKind = pgEnum('ledger_account_kind', [
 	'escrow',
 	'supplier_payable',
 	'host_payable',
-	'platform_revenue'
+	'platform_revenue',
+	// wholesale trade on credit terms (issue 21, docs/TRADE.md): owed by a buyer org; written off
+	'buyer_receivable',
+	'credit_loss'
 ]);
 
 export const ledgerTxnKind = pgEnum('ledger_txn_kind', [
@@ -35,7 +38,15 @@ export const ledgerTxnKind = pgEnum('ledger_txn_kind', [
 	'settlement',
 	'clawback',
 	'supplier_charge',
-	'payout'
+	'payout',
+	// wholesale trade (issues 18–21, docs/TRADE.md "Ledger postings")
+	'trade_payment',
+	'trade_release',
+	'trade_refund',
+	'sample_credit',
+	'invoice',
+	'repayment',
+	'write_off'
 ]);
 
 export const payoutStatus = pgEnum('ledger_payout_status', ['pending', 'paid', 'cancelled']);
