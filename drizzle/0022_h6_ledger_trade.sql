@@ -6,4 +6,5 @@ ALTER TYPE "public"."ledger_txn_kind" ADD VALUE 'trade_refund';--> statement-bre
 ALTER TYPE "public"."ledger_txn_kind" ADD VALUE 'sample_credit';--> statement-breakpoint
 ALTER TYPE "public"."ledger_txn_kind" ADD VALUE 'invoice';--> statement-breakpoint
 ALTER TYPE "public"."ledger_txn_kind" ADD VALUE 'repayment';--> statement-breakpoint
-ALTER TYPE "public"."ledger_txn_kind" ADD VALUE 'write_off';
+ALTER TYPE "public"."ledger_txn_kind" ADD VALUE 'write_off';--> statement-breakpoint
+CREATE INDEX "ledger_transactions_trade_idx" ON "ledger_transactions" USING btree ("org_id","at") WHERE "ledger_transactions"."order_id" is not null and "ledger_transactions"."org_id" is not null;

@@ -86,9 +86,16 @@ export const ledgerTransactions = pgTable(
 		/** Refund reason, charge reason, payout note. */
 		memo: text('memo').notNull().default(''),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
-	}
-	// No secondary indexes: lookups go by idempotency key (unique) or through the entries, and a
-	// settlement batch writes thousands of rows here at a time.
+	},
+	// Lookups go by idempotency key (unique) or through the entries, and a settlement batch writes
+	// thousands of rows here at a time: the one secondary index is partial, over the trade
+	// transactions alone (the only ones with both an order and a party, the supplier; see
+	// ledger/trade-money.ts), for the trade escrow per supplier on the receivables pages.
+	(t) => [
+		index('ledger_transactions_trade_idx')
+			.on(t.orgId, t.at)
+			.where(sql`${t.orderId} is not null and ${t.orgId} is not null`)
+	]
 );
 
 /**
