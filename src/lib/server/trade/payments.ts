@@ -307,8 +307,8 @@ export async function pendingBankTransfers(
 			orderId: tradeOrders.id,
 			number: tradeOrders.number,
 			state: tradeOrders.state,
-			buyerName: sql<string>`(select g.name from orgs g where g.id = ${tradeOrders.buyerOrgId})`,
-			supplierName: sql<string>`(select g.name from orgs g where g.id = ${tradeOrders.supplierId})`
+			buyerName: sql<string>`(select g.name from orgs g where g.id = "trade_orders"."buyer_org_id")`,
+			supplierName: sql<string>`(select g.name from orgs g where g.id = "trade_orders"."supplier_id")`
 		})
 		.from(tradePaymentIntents)
 		.innerJoin(tradeOrders, eq(tradeOrders.id, tradePaymentIntents.refId))

@@ -114,10 +114,10 @@ function summaryOf(
 
 const summaryColumns = {
 	o: tradeOrders,
-	buyerName: sql<string>`(select g.name from orgs g where g.id = ${tradeOrders.buyerOrgId})`,
-	supplierName: sql<string>`(select g.name from orgs g where g.id = ${tradeOrders.supplierId})`,
-	pieces: sql<number>`(select coalesce(sum(l.quantity), 0)::int from trade_order_lines l where l.order_id = ${tradeOrders.id})`,
-	lineCount: sql<number>`(select count(*)::int from trade_order_lines l where l.order_id = ${tradeOrders.id})`
+	buyerName: sql<string>`(select g.name from orgs g where g.id = "trade_orders"."buyer_org_id")`,
+	supplierName: sql<string>`(select g.name from orgs g where g.id = "trade_orders"."supplier_id")`,
+	pieces: sql<number>`(select coalesce(sum(l.quantity), 0)::int from trade_order_lines l where l.order_id = "trade_orders"."id")`,
+	lineCount: sql<number>`(select count(*)::int from trade_order_lines l where l.order_id = "trade_orders"."id")`
 };
 
 /** The latest order intent of each order (an order has one; a retry would add another). */
