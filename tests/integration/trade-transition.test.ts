@@ -59,7 +59,9 @@ beforeAll(async () => {
 	const supplier = await demoActor(DEMO_ACCOUNTS.supplier1);
 	buyerOrgId = buyer.actor.orgId!;
 	supplierId = supplier.actor.orgId!;
-	[lotA, lotB] = (await supplierLots(supplierId, 2, 1000)) as [typeof lotA, typeof lotB];
+	const two = await supplierLots(supplierId, 2, 1000);
+	lotA = two[0]!;
+	lotB = two[1]!;
 }, 120_000);
 
 describe('move', () => {

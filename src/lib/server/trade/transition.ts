@@ -1,5 +1,5 @@
 // OWNER: h2. The one place a trade order changes state (docs/TRADE.md "Order states and timers").
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import {
 	deadlines,
 	isTerminal,
@@ -134,6 +134,20 @@ export async function moveOrder(tx: Tx, input: MoveInput): Promise<MoveResult> {
 	// Orders on credit terms (issue 21) have no escrow: nothing moves here for them.
 	if (step.money !== 'none' && order.paymentMode === 'escrow') {
 		await moveMoney(tx, order, lines, step.money, action, now);
+	}
+	if (step.to === 'cancelled_unpaid') {
+		// The buyer can no longer pay it: open intents are void (a late payment is refunded by
+		// the payments side, which finds the intent cancelled).
+		await tx
+			.update(tradePaymentIntents)
+			.set({ status: 'cancelled' })
+			.where(
+				and(
+					eq(tradePaymentIntents.kind, 'order'),
+					eq(tradePaymentIntents.refId, order.id),
+					inArray(tradePaymentIntents.status, ['created', 'pending'])
+				)
+			);
 	}
 	if (step.to === 'released') {
 		for (const l of lines) {
