@@ -17,7 +17,7 @@ export async function readBodyLimited(
 	request: Request,
 	maxBytes: number,
 	field = 'body'
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
 	const declared = request.headers.get('content-length');
 	if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes)
 		throw tooLarge(maxBytes, field);
@@ -40,7 +40,6 @@ export async function readBodyLimited(
 		if (e instanceof AppError) throw e;
 		throw new AppError('invalid', 'invalid_input', 'upload.err.unreadable', { field });
 	}
-	if (parts.length === 1) return parts[0]!;
 	const out = new Uint8Array(total);
 	let at = 0;
 	for (const p of parts) {
