@@ -1,7 +1,7 @@
 import type zh from '../zh-CN/trade-api';
 
 export default {
-	'trade.err.idempotency_key':
+	'trade.err.idempotency_header':
 		'Checkout needs an Idempotency-Key header: 1–128 visible ASCII characters.',
 	'trade.err.upload_state': 'This order is {state}: the inspection video cannot be uploaded now.',
 	'upload.err.not_found': 'Unknown upload.',

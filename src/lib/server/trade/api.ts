@@ -17,7 +17,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 export function idempotencyKeyOf(headers: Headers): string {
 	const key = headers.get('idempotency-key');
 	if (key === null || !IDEMPOTENCY_KEY.test(key)) {
-		throw new AppError('invalid', 'invalid_input', 'trade.err.idempotency_key', {
+		throw new AppError('invalid', 'invalid_input', 'trade.err.idempotency_header', {
 			field: 'Idempotency-Key'
 		});
 	}
