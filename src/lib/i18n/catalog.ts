@@ -15,6 +15,7 @@ import zhErrors from './zh-CN/errors';
 import zhPlatform from './zh-CN/platform';
 import zhTradeCore from './zh-CN/trade-core';
 import zhTradeLifecycle from './zh-CN/trade-lifecycle';
+import zhTradeApi from './zh-CN/trade-api';
 import zhTradeBuyer from './zh-CN/trade-buyer';
 import enCommon from './en/common';
 import enAuth from './en/auth';
@@ -31,6 +32,7 @@ import enErrors from './en/errors';
 import enPlatform from './en/platform';
 import enTradeCore from './en/trade-core';
 import enTradeLifecycle from './en/trade-lifecycle';
+import enTradeApi from './en/trade-api';
 import enTradeBuyer from './en/trade-buyer';
 
 export const zhCN = {
@@ -49,6 +51,7 @@ export const zhCN = {
 	...zhPlatform,
 	...zhTradeCore,
 	...zhTradeLifecycle,
+	...zhTradeApi,
 	...zhTradeBuyer
 } as const;
 export const en: Record<MessageKey, string> = {
@@ -67,6 +70,7 @@ export const en: Record<MessageKey, string> = {
 	...enPlatform,
 	...enTradeCore,
 	...enTradeLifecycle,
+	...enTradeApi,
 	...enTradeBuyer
 };
 
