@@ -169,5 +169,14 @@ export default {
 	'buyer.insp.note': 'Note (optional)',
 	'buyer.insp.photo': 'Take a photo',
 	'buyer.insp.photo_n': 'Photo {n}',
-	'buyer.insp.video': 'Inspection video'
+	'buyer.insp.video': 'Inspection video',
+	'buyer.video.hint':
+		'Record the unboxing and inspection as evidence. Large files go up in chunks: after a dropped connection, choose the same file again to continue where it stopped.',
+	'buyer.video.choose': 'Record or choose a video',
+	'buyer.video.replace': 'Replace the video',
+	'buyer.video.progress': '{pct}% uploaded',
+	'buyer.video.pause': 'Pause',
+	'buyer.video.paused': 'Upload paused. Choose the same file again to continue.',
+	'buyer.video.failed':
+		'The upload stopped. Check the connection and choose the same file again to continue.'
 } as const satisfies Record<keyof typeof zh, string>;

@@ -160,5 +160,13 @@ export default {
 	'buyer.insp.note': '备注（选填）',
 	'buyer.insp.photo': '拍照',
 	'buyer.insp.photo_n': '照片 {n}',
-	'buyer.insp.video': '验货视频'
+	'buyer.insp.video': '验货视频',
+	'buyer.video.hint':
+		'录一段开箱验货视频作为凭证；大文件分片上传，网络中断后重新选择同一文件会从断点继续。',
+	'buyer.video.choose': '拍摄或选择视频',
+	'buyer.video.replace': '换一段视频',
+	'buyer.video.progress': '已上传 {pct}%',
+	'buyer.video.pause': '暂停',
+	'buyer.video.paused': '上传已暂停，重新选择同一文件即可继续。',
+	'buyer.video.failed': '上传中断，请检查网络后重新选择同一文件继续。'
 } as const;
