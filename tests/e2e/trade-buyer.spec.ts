@@ -15,6 +15,7 @@ async function signedIn(browser: Browser, baseURL: string, email: string, home: 
 
 interface LotRow {
 	id: string;
+	supplierName: string;
 	status: string;
 	visible: boolean;
 	moq: number;
@@ -149,9 +150,14 @@ test('a buyer fills a cart from two suppliers, checks out into escrow, pays and 
 	).toHaveValue(String(lotA.moq * 3));
 
 	// Checkout: one order per supplier, each waiting for payment with its 30-minute timer.
-	const [first, second] = await checkoutCart(buyer.page, 2);
+	const ids = await checkoutCart(buyer.page, 2);
 	const row = (page: Page, id: string) =>
 		page.locator(`[data-testid="order-row"][data-id="${id}"]`);
+	// `first` is supplier 1's order (the one accepted below), `second` supplier 2's
+	const first = (await row(buyer.page, ids[0]!).textContent())?.includes(lotA.supplierName)
+		? ids[0]
+		: ids[1];
+	const second = ids.find((id) => id !== first);
 	await expect(buyer.page.getByTestId('checkout-done')).toContainText('2 个订单');
 	for (const id of [first!, second!]) {
 		await expect(row(buyer.page, id).getByTestId('order-state')).toHaveText('待付款');
