@@ -85,7 +85,7 @@ async function supplierShips(supplier: Page, orderId: string) {
 	expect(accepted.status()).toBe(200);
 	const shipped = await supplier.request.post(`/api/v1/trade/orders/${orderId}/ship`, {
 		data: {
-			parcels: [{ carrier: '德邦物流', trackingNo: `DB${Date.now()}`.slice(0, 16), cartons: 2 }]
+			parcels: [{ carrier: 'DBL', trackingNo: `DB${Date.now()}`.slice(0, 16), cartons: 2 }]
 		}
 	});
 	expect(shipped.status()).toBe(200);
@@ -225,7 +225,7 @@ test('on a phone, the buyer confirms arrival, inspects the drawn pieces with a p
 
 	await supplierShips(s1.page, orderId!);
 	await expect(phone.getByTestId('order')).toHaveAttribute('data-state', 'shipped');
-	await expect(phone.getByTestId('parcels')).toContainText('德邦物流');
+	await expect(phone.getByTestId('parcels')).toContainText('德邦快递');
 
 	await phone.getByTestId('arrive').click();
 	await expect(phone.getByTestId('order')).toHaveAttribute('data-state', 'arrived');
