@@ -22,33 +22,19 @@ import { isOperator, type Principal } from '../auth/principal';
 import { db, type DbOrTx } from '../db';
 import {
 	lots,
-	orgs,
 	tradeOrderEvents,
 	tradeOrderLines,
 	tradeOrders,
 	tradeParcels,
 	tradePaymentIntents
 } from '../db/schema';
-import { forbidden, notFound, parse } from '../errors';
-import { isUuid } from '$lib/server/validation';
+import { forbidden, parse } from '../errors';
 import type { PackagingOption } from '$lib/domain/trade/policy';
 import { ListOrdersInput } from './schemas';
-
-export type TradeSide = 'buyer' | 'supplier' | 'operator';
+import { orderFor, type TradeSide } from './sides';
 
 type OrderRow = typeof tradeOrders.$inferSelect;
 type IntentRow = typeof tradePaymentIntents.$inferSelect;
-
-/** Which side of the order the caller is on, or null (then the order is not theirs: 404). */
-export function sideOf(
-	p: Principal,
-	o: { buyerOrgId: string; supplierId: string }
-): TradeSide | null {
-	if (isOperator(p)) return 'operator';
-	if (p.orgKind === 'buyer' && p.orgId && p.orgId === o.buyerOrgId) return 'buyer';
-	if (p.orgKind === 'supplier' && p.orgId && p.orgId === o.supplierId) return 'supplier';
-	return null;
-}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -128,10 +114,10 @@ function summaryOf(
 
 const summaryColumns = {
 	o: tradeOrders,
-	buyerName: sql<string>`(select g.name from orgs g where g.id = ${tradeOrders.buyerOrgId})`,
-	supplierName: sql<string>`(select g.name from orgs g where g.id = ${tradeOrders.supplierId})`,
-	pieces: sql<number>`(select coalesce(sum(l.quantity), 0)::int from trade_order_lines l where l.order_id = ${tradeOrders.id})`,
-	lineCount: sql<number>`(select count(*)::int from trade_order_lines l where l.order_id = ${tradeOrders.id})`
+	buyerName: sql<string>`(select g.name from orgs g where g.id = "trade_orders"."buyer_org_id")`,
+	supplierName: sql<string>`(select g.name from orgs g where g.id = "trade_orders"."supplier_id")`,
+	pieces: sql<number>`(select coalesce(sum(l.quantity), 0)::int from trade_order_lines l where l.order_id = "trade_orders"."id")`,
+	lineCount: sql<number>`(select count(*)::int from trade_order_lines l where l.order_id = "trade_orders"."id")`
 };
 
 /** The latest order intent of each order (an order has one; a retry would add another). */
@@ -242,28 +228,9 @@ export async function orderViews(
 	return out;
 }
 
-/**
- * The order row if the caller is its buyer, its supplier or an operator (with their side);
- * 404 otherwise (also for an id that is no uuid).
- */
-export async function authorizeOrder(
-	tx: DbOrTx,
-	p: Principal,
-	orderId: unknown,
-	opts: { forUpdate?: boolean } = {}
-): Promise<{ order: OrderRow; side: TradeSide }> {
-	if (!isUuid(orderId)) throw notFound('Order', 'id');
-	const q = tx.select().from(tradeOrders).where(eq(tradeOrders.id, orderId.toLowerCase()));
-	const [order] = opts.forUpdate ? await q.for('update') : await q;
-	if (!order) throw notFound('Order', 'id');
-	const side = sideOf(p, order);
-	if (!side) throw notFound('Order', 'id');
-	return { order, side };
-}
-
 /** One order as its buyer, its supplier or an operator sees it; 404 for anyone else. */
 export async function getOrder(p: Principal, orderId: unknown): Promise<TradeOrderView> {
-	const { order, side } = await authorizeOrder(db(), p, orderId);
+	const { order, side } = await orderFor(p, orderId, db());
 	const [view] = await orderViews(db(), [order.id], () => side);
 	return view!;
 }
@@ -301,10 +268,4 @@ export async function listOrders(
 		rows.map((r) => r.o.id)
 	);
 	return rows.map((r) => summaryOf(r.o, r, intents.get(r.o.id), side));
-}
-
-/** Names of orgs, for views that need them without an order row. */
-export async function orgName(tx: DbOrTx, id: string): Promise<string> {
-	const [r] = await tx.select({ name: orgs.name }).from(orgs).where(eq(orgs.id, id));
-	return r?.name ?? '';
 }
