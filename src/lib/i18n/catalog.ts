@@ -15,6 +15,7 @@ import zhErrors from './zh-CN/errors';
 import zhPlatform from './zh-CN/platform';
 import zhTradeCore from './zh-CN/trade-core';
 import zhTradeLifecycle from './zh-CN/trade-lifecycle';
+import zhTradeApi from './zh-CN/trade-api';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -30,6 +31,7 @@ import enErrors from './en/errors';
 import enPlatform from './en/platform';
 import enTradeCore from './en/trade-core';
 import enTradeLifecycle from './en/trade-lifecycle';
+import enTradeApi from './en/trade-api';
 
 export const zhCN = {
 	...zhCommon,
@@ -46,7 +48,8 @@ export const zhCN = {
 	...zhErrors,
 	...zhPlatform,
 	...zhTradeCore,
-	...zhTradeLifecycle
+	...zhTradeLifecycle,
+	...zhTradeApi
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -63,7 +66,8 @@ export const en: Record<MessageKey, string> = {
 	...enErrors,
 	...enPlatform,
 	...enTradeCore,
-	...enTradeLifecycle
+	...enTradeLifecycle,
+	...enTradeApi
 };
 
 export type MessageKey = keyof typeof zhCN;
