@@ -13,6 +13,7 @@ import zhValidation from './zh-CN/validation';
 import zhLotImport from './zh-CN/lot-import';
 import zhErrors from './zh-CN/errors';
 import zhPlatform from './zh-CN/platform';
+import zhTradeSupplier from './zh-CN/trade-supplier';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -26,6 +27,7 @@ import enValidation from './en/validation';
 import enLotImport from './en/lot-import';
 import enErrors from './en/errors';
 import enPlatform from './en/platform';
+import enTradeSupplier from './en/trade-supplier';
 
 export const zhCN = {
 	...zhCommon,
@@ -40,7 +42,8 @@ export const zhCN = {
 	...zhValidation,
 	...zhLotImport,
 	...zhErrors,
-	...zhPlatform
+	...zhPlatform,
+	...zhTradeSupplier
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -55,7 +58,8 @@ export const en: Record<MessageKey, string> = {
 	...enValidation,
 	...enLotImport,
 	...enErrors,
-	...enPlatform
+	...enPlatform,
+	...enTradeSupplier
 };
 
 export type MessageKey = keyof typeof zhCN;
