@@ -64,7 +64,7 @@ module.exports = {
 			name: 'server-code-stays-on-the-server',
 			severity: 'error',
 			comment: 'Browser code (components, client modules) never imports src/lib/server.',
-			from: { path: '^src/lib/(components|realtime|collab|i18n|domain)/' },
+			from: { path: '^src/lib/(components|realtime|collab|i18n|domain|trade|uploads)/' },
 			to: { path: '^src/lib/server/' }
 		}
 	],

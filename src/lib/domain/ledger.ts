@@ -20,7 +20,9 @@ export type AccountKind =
 	| 'escrow' // consumers' money held until settlement (liability)
 	| 'supplier_payable' // owed to a supplier (liability)
 	| 'host_payable' // commission owed to a host team (liability)
-	| 'platform_revenue'; // platform fees (revenue)
+	| 'platform_revenue' // platform fees (revenue)
+	| 'buyer_receivable' // owed by a buyer organisation on credit terms (asset; trade, issue 21)
+	| 'credit_loss'; // written-off receivables (expense)
 
 export interface AccountKey {
 	kind: AccountKind;
@@ -72,7 +74,7 @@ export function split(netFen: number, commissionBp: number, feeBp: number): Spli
 	return { commissionFen, feeFen, supplierFen: netFen - commissionFen - feeFen };
 }
 
-export function isBalanced(postings: readonly Posting[]): boolean {
+export function isBalanced(postings: readonly { amountFen: number }[]): boolean {
 	return (
 		postings.every((p) => Number.isSafeInteger(p.amountFen)) &&
 		postings.reduce((s, p) => s + p.amountFen, 0) === 0
@@ -80,7 +82,7 @@ export function isBalanced(postings: readonly Posting[]): boolean {
 }
 
 /** Drops zero postings and refuses an unbalanced set: what the service writes. */
-export function transaction(postings: Posting[]): Posting[] {
+export function transaction<P extends { amountFen: number } = Posting>(postings: P[]): P[] {
 	const out = postings.filter((p) => p.amountFen !== 0);
 	if (!isBalanced(out)) {
 		throw new Error(`unbalanced transaction: ${JSON.stringify(out)}`);

@@ -13,6 +13,9 @@ import zhValidation from './zh-CN/validation';
 import zhLotImport from './zh-CN/lot-import';
 import zhErrors from './zh-CN/errors';
 import zhPlatform from './zh-CN/platform';
+import zhTradeCore from './zh-CN/trade-core';
+import zhTradeLifecycle from './zh-CN/trade-lifecycle';
+import zhTradeApi from './zh-CN/trade-api';
 import zhTradeSupplier from './zh-CN/trade-supplier';
 import enCommon from './en/common';
 import enAuth from './en/auth';
@@ -27,6 +30,9 @@ import enValidation from './en/validation';
 import enLotImport from './en/lot-import';
 import enErrors from './en/errors';
 import enPlatform from './en/platform';
+import enTradeCore from './en/trade-core';
+import enTradeLifecycle from './en/trade-lifecycle';
+import enTradeApi from './en/trade-api';
 import enTradeSupplier from './en/trade-supplier';
 
 export const zhCN = {
@@ -43,6 +49,9 @@ export const zhCN = {
 	...zhLotImport,
 	...zhErrors,
 	...zhPlatform,
+	...zhTradeCore,
+	...zhTradeLifecycle,
+	...zhTradeApi,
 	...zhTradeSupplier
 } as const;
 export const en: Record<MessageKey, string> = {
@@ -59,6 +68,9 @@ export const en: Record<MessageKey, string> = {
 	...enLotImport,
 	...enErrors,
 	...enPlatform,
+	...enTradeCore,
+	...enTradeLifecycle,
+	...enTradeApi,
 	...enTradeSupplier
 };
 

@@ -38,6 +38,13 @@ export default {
 	'ledger.kind.clawback': 'Refund claw-back',
 	'ledger.kind.supplier_charge': 'Charge',
 	'ledger.kind.payout': 'Payout',
+	'ledger.kind.trade_payment': 'Wholesale payment (escrow)',
+	'ledger.kind.trade_release': 'Wholesale release',
+	'ledger.kind.trade_refund': 'Wholesale refund',
+	'ledger.kind.sample_credit': 'Sample fee credited',
+	'ledger.kind.invoice': 'Credit-terms invoice',
+	'ledger.kind.repayment': 'Credit-terms repayment',
+	'ledger.kind.write_off': 'Write-off',
 	'ledger.col.date': 'Date',
 	'ledger.col.kind': 'Type',
 	'ledger.col.order': 'Order',
@@ -93,5 +100,13 @@ export default {
 	'ledger.err.amount_yuan': 'Enter an amount in yuan with at most two decimals.',
 	'ledger.err.reference': 'Enter the bank reference (at most 200 characters).',
 	'ledger.err.payout_exceeds': 'The payout is more than the balance available.',
-	'ledger.err.payout_not_pending': 'This payout has already been handled.'
+	'ledger.err.payout_not_pending': 'This payout has already been handled.',
+	'ledger.trade.title': 'Wholesale orders in escrow',
+	'ledger.trade.held': 'Held in escrow',
+	'ledger.trade.released': 'Released',
+	'ledger.trade.supplier_share': 'To the supplier',
+	'ledger.trade.fee': 'Wholesale fee',
+	'ledger.trade.refunded': 'Refunded',
+	'ledger.trade.paid_in': 'Paid in',
+	'ledger.trade.none': 'No wholesale order money yet.'
 } satisfies Record<keyof typeof zh, string>;

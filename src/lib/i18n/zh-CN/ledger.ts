@@ -36,6 +36,13 @@ export default {
 	'ledger.kind.clawback': '退款追回',
 	'ledger.kind.supplier_charge': '扣款',
 	'ledger.kind.payout': '打款',
+	'ledger.kind.trade_payment': '批发付款（担保）',
+	'ledger.kind.trade_release': '批发放款',
+	'ledger.kind.trade_refund': '批发退款',
+	'ledger.kind.sample_credit': '样品费抵扣',
+	'ledger.kind.invoice': '账期账单',
+	'ledger.kind.repayment': '账期还款',
+	'ledger.kind.write_off': '坏账核销',
 	'ledger.col.date': '日期',
 	'ledger.col.kind': '类型',
 	'ledger.col.order': '订单',
@@ -91,5 +98,13 @@ export default {
 	'ledger.err.amount_yuan': '请输入正确的金额（元，最多两位小数）。',
 	'ledger.err.reference': '请填写打款流水号（最多200字）。',
 	'ledger.err.payout_exceeds': '打款金额超过可打款余额。',
-	'ledger.err.payout_not_pending': '这笔打款已处理。'
+	'ledger.err.payout_not_pending': '这笔打款已处理。',
+	'ledger.trade.title': '批发订单担保款',
+	'ledger.trade.held': '担保中',
+	'ledger.trade.released': '已放款',
+	'ledger.trade.supplier_share': '供应商所得',
+	'ledger.trade.fee': '批发服务费',
+	'ledger.trade.refunded': '已退款',
+	'ledger.trade.paid_in': '付入担保',
+	'ledger.trade.none': '暂无批发订单的资金往来。'
 } as const;

@@ -16,3 +16,4 @@ export {
 	type PayoutView
 } from './payouts';
 export { hostEarnings, supplierReceivables, platformRevenue } from './reports';
+export { recordTradeMoney, tradeKey, TRADE_TXN_KINDS, type TradeTxnKind } from './trade-money';

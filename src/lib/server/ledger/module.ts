@@ -1,15 +1,25 @@
 // The ledger module's wiring: the money side of order events (./order-events.ts, posted in the
-// orders' transactions) and the settlement job.
+// orders' transactions), of wholesale trade (`trade.money`, ./trade-money.ts, posted in the trade
+// module's transactions) and the settlement job.
 import { currentPolicy } from '../platform/policy';
 import { logger } from '../log';
 import type { Module } from '../module';
 import { ledgerOpenApi } from './openapi';
 import { orderSubscriptions } from './order-events';
 import { settleDue } from './service';
+import { recordTradeMoney } from './trade-money';
 
 export const ledgerModule: Module = {
 	name: 'ledger',
-	subscriptions: orderSubscriptions,
+	subscriptions: [
+		...orderSubscriptions,
+		{
+			event: 'trade.money',
+			inTx: async (tx, e) => {
+				await recordTradeMoney(tx, e);
+			}
+		}
+	],
 	jobs: [
 		{
 			name: 'ledger-settlement',

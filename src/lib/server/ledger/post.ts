@@ -2,9 +2,17 @@ import { sql, type SQL } from 'drizzle-orm';
 import { transaction, type Posting } from '$lib/domain/ledger';
 import { execRows, jsonValue, type DbOrTx } from '../db';
 import { accountId } from './accounts';
+import type { ledgerTxnKind } from '../db/schema';
 
-export type TxnKind =
-	'payment' | 'refund' | 'settlement' | 'clawback' | 'supplier_charge' | 'payout';
+export type TxnKind = (typeof ledgerTxnKind.enumValues)[number];
+
+/**
+ * A posting as written: the domain's `Posting`, except that an entry may name an item of its own
+ * without a lot (a trade order's freight, see docs/LEDGER.md "Wholesale trade").
+ */
+export type LedgerPosting = Omit<Posting, 'line'> & {
+	line?: { saleLineId: string; lotId: string | null };
+};
 
 /** One business event's posting, as the service builds it from the pure rules. */
 export interface NewTransaction {
@@ -19,7 +27,7 @@ export interface NewTransaction {
 	orgId?: string | null;
 	refId?: string | null;
 	memo?: string;
-	postings: Posting[];
+	postings: LedgerPosting[];
 }
 
 export interface PostResult {

@@ -7,6 +7,7 @@ import { notFound } from '../errors';
 import type { Principal } from '../auth/principal';
 import { accountId } from './accounts';
 import { authorizeParty, ownParty, requireOperator } from './access';
+import { TRADE_TXN_KINDS } from './trade-money';
 
 const DAY = 86_400_000;
 const n = (v: unknown) => Number(v ?? 0);
@@ -168,6 +169,90 @@ export interface SupplierReceivables {
 	undeliveredFen: number;
 	/** Delivered lines by the China day their return window ends. */
 	upcoming: { day: string; lines: number; amountFen: number }[];
+	/** Wholesale trade orders' escrow (issue 18): held until the buyer accepts, then released. */
+	trade: TradeEscrow;
+}
+
+/** One trade order's money as the ledger holds it (from the trade transactions' entries). */
+export interface TradeEscrowOrder {
+	orderId: string;
+	supplierId: string;
+	/** Paid into escrow: the buyer's cash and any sample credit. */
+	paidInFen: number;
+	/** Still held in escrow for the order. */
+	heldFen: number;
+	/** Released from escrow: the supplier's part and the platform's wholesale fee. */
+	releasedFen: number;
+	supplierFen: number;
+	feeFen: number;
+	refundedFen: number;
+	firstAt: string;
+	lastAt: string;
+}
+
+export interface TradeEscrow {
+	heldFen: number;
+	releasedFen: number;
+	supplierFen: number;
+	feeFen: number;
+	refundedFen: number;
+	/** Orders with money in the ledger, latest movement first (at most 50). */
+	orders: TradeEscrowOrder[];
+}
+
+const TRADE_KINDS = sql.raw(TRADE_TXN_KINDS.map((k) => `'${k}'`).join(', '));
+
+/**
+ * Trade orders' escrow from the ledger alone: a trade transaction carries its order id and, as
+ * its party, the supplier (trade-money.ts); `supplierId` null → every supplier (operators).
+ */
+export async function tradeEscrow(supplierId: string | null, limit = 50): Promise<TradeEscrow> {
+	const party = supplierId === null ? sql`t.org_id is not null` : sql`t.org_id = ${supplierId}`;
+	const rows = await execRows(
+		sql`with o as (
+				select t.order_id, t.org_id,
+					-coalesce(sum(e.amount_fen) filter (where e.account_kind = 'escrow'), 0) as held,
+					-coalesce(sum(e.amount_fen) filter (where e.account_kind = 'escrow'
+						and t.kind in ('trade_payment', 'sample_credit')), 0) as paid_in,
+					coalesce(sum(e.amount_fen) filter (where e.account_kind = 'escrow'
+						and t.kind = 'trade_release'), 0) as released,
+					-coalesce(sum(e.amount_fen) filter (where e.account_kind = 'supplier_payable'
+						and t.kind = 'trade_release'), 0) as supplier,
+					-coalesce(sum(e.amount_fen) filter (where e.account_kind = 'platform_revenue'
+						and t.kind = 'trade_release'), 0) as fee,
+					coalesce(sum(e.amount_fen) filter (where e.account_kind = 'escrow'
+						and t.kind = 'trade_refund'), 0) as refunded,
+					min(t.at) as first_at, max(t.at) as last_at
+				from ledger_transactions t join ledger_entries e on e.transaction_id = t.id
+				where ${party} and t.order_id is not null and t.kind in (${TRADE_KINDS})
+				group by t.order_id, t.org_id
+			)
+			select o.*, count(*) over () as n,
+				sum(held) over () as t_held, sum(released) over () as t_released,
+				sum(supplier) over () as t_supplier, sum(fee) over () as t_fee,
+				sum(refunded) over () as t_refunded
+			from o order by (held <> 0) desc, last_at desc limit ${limit}`
+	);
+	const first = rows[0];
+	return {
+		heldFen: n(first?.t_held),
+		releasedFen: n(first?.t_released),
+		supplierFen: n(first?.t_supplier),
+		feeFen: n(first?.t_fee),
+		refundedFen: n(first?.t_refunded),
+		orders: rows.map((r) => ({
+			orderId: String(r.order_id),
+			supplierId: String(r.org_id),
+			paidInFen: n(r.paid_in),
+			heldFen: n(r.held),
+			releasedFen: n(r.released),
+			supplierFen: n(r.supplier),
+			feeFen: n(r.fee),
+			refundedFen: n(r.refunded),
+			firstAt: new Date(r.first_at as string).toISOString(),
+			lastAt: new Date(r.last_at as string).toISOString()
+		}))
+	};
 }
 
 /** A supplier's receivables. Its staff and the operator (naming a supplier) may read them. */
@@ -199,7 +284,8 @@ export async function supplierReceivables(
 			day: String(r.day),
 			lines: n(r.lines),
 			amountFen: n(r.amount)
-		}))
+		})),
+		trade: await tradeEscrow(org.id)
 	};
 }
 
@@ -212,6 +298,8 @@ export interface PlatformRevenue {
 	pendingPayoutsFen: number;
 	/** Platform fee by China month, newest first (last 12 months with postings). */
 	byMonth: { month: string; feeFen: number }[];
+	/** Wholesale trade orders' escrow across suppliers (issue 18). */
+	trade: TradeEscrow;
 	/** Parties the platform owes (or that owe it after claw-backs), largest first. */
 	parties: {
 		orgId: string;
@@ -254,6 +342,7 @@ export async function platformRevenue(actor: Principal): Promise<PlatformRevenue
 		hostPayableFen: k.get('host_payable') ?? 0,
 		supplierPayableFen: k.get('supplier_payable') ?? 0,
 		pendingPayoutsFen: n(pp!.s),
+		trade: await tradeEscrow(null),
 		byMonth: months.map((r) => ({ month: String(r.month), feeFen: n(r.s) })),
 		parties: parties.map((r) => ({
 			orgId: String(r.org_id),

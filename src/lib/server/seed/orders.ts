@@ -62,7 +62,7 @@ function demoFreightRates() {
 	return rows;
 }
 
-async function actorOf(email: string): Promise<Principal> {
+export async function actorOf(email: string): Promise<Principal> {
 	const [u] = await db()
 		.select({
 			id: users.id,

@@ -26,7 +26,10 @@ export const ledgerAccountKind = pgEnum('ledger_account_kind', [
 	'escrow',
 	'supplier_payable',
 	'host_payable',
-	'platform_revenue'
+	'platform_revenue',
+	// wholesale trade on credit terms (issue 21, docs/TRADE.md): owed by a buyer org; written off
+	'buyer_receivable',
+	'credit_loss'
 ]);
 
 export const ledgerTxnKind = pgEnum('ledger_txn_kind', [
@@ -35,7 +38,15 @@ export const ledgerTxnKind = pgEnum('ledger_txn_kind', [
 	'settlement',
 	'clawback',
 	'supplier_charge',
-	'payout'
+	'payout',
+	// wholesale trade (issues 18–21, docs/TRADE.md "Ledger postings")
+	'trade_payment',
+	'trade_release',
+	'trade_refund',
+	'sample_credit',
+	'invoice',
+	'repayment',
+	'write_off'
 ]);
 
 export const payoutStatus = pgEnum('ledger_payout_status', ['pending', 'paid', 'cancelled']);
@@ -75,9 +86,16 @@ export const ledgerTransactions = pgTable(
 		/** Refund reason, charge reason, payout note. */
 		memo: text('memo').notNull().default(''),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
-	}
-	// No secondary indexes: lookups go by idempotency key (unique) or through the entries, and a
-	// settlement batch writes thousands of rows here at a time.
+	},
+	// Lookups go by idempotency key (unique) or through the entries, and a settlement batch writes
+	// thousands of rows here at a time: the one secondary index is partial, over the trade
+	// transactions alone (the only ones with both an order and a party, the supplier; see
+	// ledger/trade-money.ts), for the trade escrow per supplier on the receivables pages.
+	(t) => [
+		index('ledger_transactions_trade_idx')
+			.on(t.orgId, t.at)
+			.where(sql`${t.orderId} is not null and ${t.orgId} is not null`)
+	]
 );
 
 /**
