@@ -23,7 +23,9 @@ export {
 	type PackingList
 } from './lifecycle';
 export {
+	canReadTradeMedia,
 	inspectionView,
+	openTradeMedia,
 	recordInspection,
 	startInspection,
 	uploadInspectionPhoto
