@@ -105,6 +105,7 @@ export default {
 	'strade.ship_hint':
 		'This order packs into {cartons} cartons. Ship it in one parcel or several: give each its carrier, tracking number and cartons.',
 	'strade.parcel_n': 'Parcel {n}',
+	'strade.choose_carrier': 'Choose a carrier',
 	'strade.carrier': 'Carrier',
 	'strade.tracking_no': 'Tracking number',
 	'strade.remove_parcel': 'Remove parcel',

@@ -102,6 +102,7 @@ export default {
 	'strade.ship_title': '发货',
 	'strade.ship_hint': '本单共 {cartons} 箱。可分多个包裹发出，每个包裹填写物流公司、运单号和箱数。',
 	'strade.parcel_n': '包裹 {n}',
+	'strade.choose_carrier': '选择物流公司',
 	'strade.carrier': '物流公司',
 	'strade.tracking_no': '运单号',
 	'strade.remove_parcel': '删除包裹',
