@@ -171,5 +171,8 @@ export default {
 	'policy.f.trade.inspection.allowance.C.maxDefectBp': 'Grade C defect allowance',
 	'policy.f.trade.inspection.allowance.C.maxSevereBp': 'Grade C severe allowance',
 	'policy.f.trade.inspection.severeDefectMinPieces': 'Severe pieces that require a replacement',
-	'policy.f.trade.inspection.replacementDueHours': 'Wholesale replacement within'
+	'policy.f.trade.inspection.replacementDueHours': 'Wholesale replacement within',
+	'payments.confirmed_late':
+		'Order #{n} had been cancelled unpaid: the transfer is recorded and refunded to the buyer.',
+	'payments.late': 'Cancelled: a transfer is refunded'
 } satisfies Record<keyof typeof zh, string>;

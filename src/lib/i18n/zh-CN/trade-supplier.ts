@@ -167,5 +167,7 @@ export default {
 	'policy.f.trade.inspection.allowance.C.maxDefectBp': 'C 级允许瑕疵率',
 	'policy.f.trade.inspection.allowance.C.maxSevereBp': 'C 级允许严重瑕疵率',
 	'policy.f.trade.inspection.severeDefectMinPieces': '严重瑕疵达此件数须补发',
-	'policy.f.trade.inspection.replacementDueHours': '批发补发时限'
+	'policy.f.trade.inspection.replacementDueHours': '批发补发时限',
+	'payments.confirmed_late': '订单 #{n} 已因超时未付款取消：到账已登记并安排原路退款。',
+	'payments.late': '已取消，到账将退款'
 } as const;

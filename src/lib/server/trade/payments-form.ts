@@ -12,7 +12,7 @@ export const confirmTransferAction = formAction(
 		return {
 			action: 'confirm',
 			intentId: values.intentId ?? '',
-			confirmed: { orderId: order.id, number: order.number }
+			confirmed: { orderId: order.id, number: order.number, state: order.state }
 		};
 	},
 	{

@@ -24,7 +24,7 @@ export const load: PageServerLoad = pageLoad(async ({ locals, url, depends }) =>
 	};
 	if (!isSupplier(principal)) return { tab, supplierId: null, open: [], closed: [], sla };
 	const [open, closed] = await Promise.all([
-		listOrders(principal, { state: 'open', limit: 500 }),
+		listOrders(principal, { state: 'open', limit: 200 }),
 		OPEN_TABS.includes(tab) ? [] : listOrders(principal, { state: 'closed', limit: 100 })
 	]);
 	return { tab, supplierId: principal.orgId, open, closed, sla };
