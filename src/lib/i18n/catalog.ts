@@ -16,6 +16,7 @@ import zhPlatform from './zh-CN/platform';
 import zhTradeCore from './zh-CN/trade-core';
 import zhTradeLifecycle from './zh-CN/trade-lifecycle';
 import zhTradeApi from './zh-CN/trade-api';
+import zhTradeSupplier from './zh-CN/trade-supplier';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -32,6 +33,7 @@ import enPlatform from './en/platform';
 import enTradeCore from './en/trade-core';
 import enTradeLifecycle from './en/trade-lifecycle';
 import enTradeApi from './en/trade-api';
+import enTradeSupplier from './en/trade-supplier';
 
 export const zhCN = {
 	...zhCommon,
@@ -49,7 +51,8 @@ export const zhCN = {
 	...zhPlatform,
 	...zhTradeCore,
 	...zhTradeLifecycle,
-	...zhTradeApi
+	...zhTradeApi,
+	...zhTradeSupplier
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -67,7 +70,8 @@ export const en: Record<MessageKey, string> = {
 	...enPlatform,
 	...enTradeCore,
 	...enTradeLifecycle,
-	...enTradeApi
+	...enTradeApi,
+	...enTradeSupplier
 };
 
 export type MessageKey = keyof typeof zhCN;
