@@ -16,6 +16,7 @@ import zhPlatform from './zh-CN/platform';
 import zhTradeCore from './zh-CN/trade-core';
 import zhTradeLifecycle from './zh-CN/trade-lifecycle';
 import zhTradeApi from './zh-CN/trade-api';
+import zhTradeSupplier from './zh-CN/trade-supplier';
 import zhTradeBuyer from './zh-CN/trade-buyer';
 import enCommon from './en/common';
 import enAuth from './en/auth';
@@ -33,6 +34,7 @@ import enPlatform from './en/platform';
 import enTradeCore from './en/trade-core';
 import enTradeLifecycle from './en/trade-lifecycle';
 import enTradeApi from './en/trade-api';
+import enTradeSupplier from './en/trade-supplier';
 import enTradeBuyer from './en/trade-buyer';
 
 export const zhCN = {
@@ -52,6 +54,7 @@ export const zhCN = {
 	...zhTradeCore,
 	...zhTradeLifecycle,
 	...zhTradeApi,
+	...zhTradeSupplier,
 	...zhTradeBuyer
 } as const;
 export const en: Record<MessageKey, string> = {
@@ -71,6 +74,7 @@ export const en: Record<MessageKey, string> = {
 	...enTradeCore,
 	...enTradeLifecycle,
 	...enTradeApi,
+	...enTradeSupplier,
 	...enTradeBuyer
 };
 
