@@ -97,6 +97,15 @@ const PNG = Buffer.from(
 	'base64'
 );
 
+/** The start of an MP4 (an ftyp box) and filler, enough for the upload's type sniffing. */
+function mp4(size: number): Buffer {
+	const b = Buffer.alloc(size);
+	b.set([0, 0, 0, 0x18], 0);
+	b.write('ftypisom', 4, 'latin1');
+	for (let i = 12; i < size; i++) b[i] = (i * 13 + 5) % 256;
+	return b;
+}
+
 const used: string[] = [];
 
 test('a buyer fills a cart from two suppliers, checks out into escrow, pays and sees the orders change live', async ({
@@ -255,6 +264,14 @@ test('on a phone, the buyer confirms arrival, inspects the drawn pieces with a p
 	await expect(pieces.nth(1)).toHaveAttribute('data-result', 'pass');
 	await expect(phone.getByTestId('inspect-progress')).toContainText(`2 / ${drawn}`);
 	await expect(phone.getByTestId('line-verdict')).toContainText('瑕疵率');
+
+	// The inspection video goes up in resumable chunks and is linked to the inspection.
+	await phone.getByTestId('video-input').setInputFiles({
+		name: 'inspection.mp4',
+		mimeType: 'video/mp4',
+		buffer: mp4(256 * 1024)
+	});
+	await expect(phone.getByTestId('video-player')).toBeVisible();
 
 	// Nothing on the page is wider than the phone.
 	const overflow = await phone.evaluate(

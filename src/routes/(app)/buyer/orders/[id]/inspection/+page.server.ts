@@ -14,7 +14,7 @@ import { inspectionItemFromForm } from '$lib/trade/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Biggest photo taken on a phone that the form accepts (the service sniffs the type). */
-const MAX_PHOTO_BYTES = 15 * 1024 * 1024;
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 /**
  * The phone checklist of the sampling inspection. Before it starts (arrived) the page offers the
@@ -81,9 +81,11 @@ export const actions: Actions = {
 	video: formAction(
 		undefined,
 		async ({ principal, event, values }) => {
+			// The finished upload's storage key (trade/<orderId>/<uploadId>.<ext>); the service checks
+			// it belongs to this order's prefix and is a video.
 			await recordInspection(principal(), event.params.id, {
 				items: [],
-				videoUploadId: values.uploadId ?? ''
+				videoKey: values.key ?? ''
 			});
 			return { action: 'video', done: true };
 		},
