@@ -58,8 +58,21 @@ async function addToCart(buyer: Page, lot: LotRow, packaging?: string) {
 }
 
 /** Checks out the whole cart, shipping to Jinan, paid with the test provider; the orders' ids. */
-async function checkoutCart(buyer: Page, expectOrders: number): Promise<string[]> {
+async function checkoutCart(
+	buyer: Page,
+	expectOrders: number,
+	badPhoneFirst = false
+): Promise<string[]> {
 	await buyer.goto('/buyer/checkout?dest=山东省');
+	if (badPhoneFirst) {
+		// a bad phone number is refused at its field (422), the rest of the form kept
+		await buyer.getByLabel('姓名', { exact: true }).fill('陈老板');
+		await buyer.getByLabel('电话', { exact: true }).fill('电话号码');
+		await buyer.getByTestId('place-order').click();
+		await expect(buyer.getByLabel('电话', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+		await expect(buyer.getByLabel('姓名', { exact: true })).toHaveValue('陈老板');
+		await expect(buyer).toHaveURL(/\/buyer\/checkout/);
+	}
 	await buyer.getByLabel('姓名', { exact: true }).fill('陈老板');
 	await buyer.getByLabel('电话', { exact: true }).fill('13800138000');
 	await buyer.getByLabel('省', { exact: true }).selectOption('山东省');
@@ -159,7 +172,7 @@ test('a buyer fills a cart from two suppliers, checks out into escrow, pays and 
 	).toHaveValue(String(lotA.moq * 3));
 
 	// Checkout: one order per supplier, each waiting for payment with its 30-minute timer.
-	const ids = await checkoutCart(buyer.page, 2);
+	const ids = await checkoutCart(buyer.page, 2, true);
 	const row = (page: Page, id: string) =>
 		page.locator(`[data-testid="order-row"][data-id="${id}"]`);
 	// `first` is supplier 1's order (the one accepted below), `second` supplier 2's
