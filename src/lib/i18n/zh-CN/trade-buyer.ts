@@ -143,13 +143,13 @@ export default {
 	'buyer.insp.title': '抽检验货',
 	'buyer.insp.intro': '系统按订单随机抽取 30% 的货品（按箱号和位置），请逐件检查并拍照记录。',
 	'buyer.insp.none': '这个订单没有验货记录。',
-	'buyer.insp.sampling': '抽检比例 {pct}',
+	'buyer.insp.sampling': '抽检比例 {pct}%',
 	'buyer.insp.progress': '已检 {done} / {total} 件',
 	'buyer.insp.window': '验货期至 {at}',
 	'buyer.insp.replacement': '发现 {n} 件严重瑕疵：供应商须在 {at} 前补发，运费由供应商承担。',
 	'buyer.insp.drawn': '抽检 {n} 件 / 共 {of} 件',
 	'buyer.insp.rates':
-		'已检 {inspected} 件：瑕疵率 {defect}（允许 {allowedDefect}），严重瑕疵率 {severe}（允许 {allowedSevere}）',
+		'已检 {inspected} 件：瑕疵率 {defect}%（允许 {allowedDefect}%），严重瑕疵率 {severe}%（允许 {allowedSevere}%）',
 	'buyer.insp.within': '在允许范围内',
 	'buyer.insp.over': '超出允许范围',
 	'buyer.insp.where': '第 {carton} 箱 · 第 {position} 件',
@@ -159,6 +159,7 @@ export default {
 	'buyer.insp.result.severe': '严重瑕疵',
 	'buyer.insp.note': '备注（选填）',
 	'buyer.insp.photo': '拍照',
+	'buyer.insp.photo_chosen': '已选 {name}，点检查结果即保存',
 	'buyer.insp.photo_n': '照片 {n}',
 	'buyer.insp.video': '验货视频',
 	'buyer.video.hint':
