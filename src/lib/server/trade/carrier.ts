@@ -49,6 +49,9 @@ const badSignature = () =>
 const delivered = (r: { state: string; ischeck?: string }) =>
 	r.state === '3' || /^30[1-9]$/.test(r.state) || r.ischeck === '1';
 
+/** 快递100's acknowledgement text (protocol, not a message for people: never translated). */
+const ACK_TEXT = '成功';
+
 export interface CarrierPushAnswer {
 	orderId: string | null;
 	/** 快递100's expected answer: anything but result true makes it push again. */
@@ -76,7 +79,7 @@ export async function carrierDelivered(raw: unknown, now = new Date()): Promise<
 		orderId,
 		result: true,
 		returnCode: '200',
-		message: '成功'
+		message: ACK_TEXT
 	});
 	const carrier = KUAIDI100_COM[param.lastResult.com.toLowerCase()];
 	if (!carrier || !delivered(param.lastResult)) return ok(null);
