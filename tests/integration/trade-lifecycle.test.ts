@@ -303,6 +303,11 @@ describe('the trade order lifecycle', () => {
 		expect([e.status, e.code]).toEqual([401, 'bad_signature']);
 		expect((await caught(carrierDelivered({ sign: 'x' }, at(1)))).status).toBe(400);
 		expect(await carrierDelivered(good, at(1))).toMatchObject({ orderId: null, result: true });
+		// As 快递100 posts it: a urlencoded form body.
+		const form = new URLSearchParams(good).toString();
+		expect(await carrierDelivered(form, at(1))).toMatchObject({ orderId: null, result: true });
+		const forgedForm = new URLSearchParams(forged).toString();
+		expect((await caught(carrierDelivered(forgedForm, at(1)))).status).toBe(401);
 	});
 
 	it('lets the buyer confirm arrival itself; every parcel counts as delivered then', async () => {
