@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db, execRows } from '../../src/lib/server/db';
 import { freightRates, tradeParcels } from '../../src/lib/server/db/schema';
 import { resetEnvCache } from '../../src/lib/server/env';
+import { bus } from '../../src/lib/server/events/bus';
+import type { TradeOrderChanged } from '../../src/lib/server/events/map';
 import { setMediaStorage } from '../../src/lib/server/platform/storage';
 import { DEMO_ACCOUNTS, seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
 import {
@@ -44,6 +46,7 @@ const at = (h: number) => new Date(T0.getTime() + h * 3_600_000);
 type A = Awaited<ReturnType<typeof demoActor>>;
 let supplier: A, otherSupplier: A, operator: A;
 let lotIds: string[];
+const changes: TradeOrderChanged[] = [];
 
 beforeAll(async () => {
 	process.env.CARRIER_PUSH_SALT = SALT;
@@ -59,6 +62,9 @@ beforeAll(async () => {
 	expect(lotIds.length).toBeGreaterThanOrEqual(12);
 	await db().delete(freightRates).where(eq(freightRates.destProvince, '山东省'));
 	await rate('广东省', '山东省', { partnerBaseFen: 6000, partnerPerPieceFen: 100 });
+	bus().subscribe('test-order-changes', [
+		{ event: 'trade.order.changed', afterCommit: (e) => void changes.push(e) }
+	]);
 }, 120_000);
 
 let n = 0;
@@ -322,5 +328,34 @@ describe('the trade order lifecycle', () => {
 		const v = await confirmArrival(buyer.principal, o.id, at(20));
 		expect(v).toMatchObject({ state: 'arrived', timer: 'inspection' });
 		expect(v.parcels.every((p) => p.deliveredAt === at(20).toISOString())).toBe(true);
+	});
+
+	it('tells the order’s rooms of every step after commit, and moves an order once when two race', async () => {
+		const { order: o } = await paidOrder();
+		const [a, b] = await Promise.allSettled([
+			acceptOrder(supplier.actor, o.id, at(1)),
+			acceptOrder(supplier.actor, o.id, at(1))
+		]);
+		const ok = [a, b].filter((r) => r.status === 'fulfilled');
+		const refused = [a, b].filter((r) => r.status === 'rejected');
+		expect(ok).toHaveLength(1);
+		expect(refused).toHaveLength(1);
+		expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'trade_state' });
+		await new Promise((r) => setTimeout(r, 20));
+		const mine = changes.filter((c) => c.id === o.id);
+		expect(mine.map((c) => [c.state, c.change])).toEqual(
+			[
+				['pending_payment', 'created'],
+				['paid', 'changed'],
+				['accepted', 'changed']
+			].filter(([s]) => mine.some((c) => c.state === s))
+		);
+		const accepted = mine.find((c) => c.state === 'accepted')!;
+		expect(accepted).toMatchObject({
+			buyerOrgId: o.buyerOrgId,
+			supplierId: o.supplierId,
+			version: (ok[0] as PromiseFulfilledResult<{ version: number }>).value.version
+		});
+		expect(accepted.dueAt).toEqual(new Date(at(0.1).getTime() + 72 * 3_600_000));
 	});
 });
