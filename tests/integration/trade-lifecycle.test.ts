@@ -343,13 +343,9 @@ describe('the trade order lifecycle', () => {
 		expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'trade_state' });
 		await new Promise((r) => setTimeout(r, 20));
 		const mine = changes.filter((c) => c.id === o.id);
-		expect(mine.map((c) => [c.state, c.change])).toEqual(
-			[
-				['pending_payment', 'created'],
-				['paid', 'changed'],
-				['accepted', 'changed']
-			].filter(([s]) => mine.some((c) => c.state === s))
-		);
+		// One change per step that happened: the refused twin published nothing.
+		expect(mine.filter((c) => c.state === 'paid')).toHaveLength(1);
+		expect(mine.filter((c) => c.state === 'accepted')).toHaveLength(1);
 		const accepted = mine.find((c) => c.state === 'accepted')!;
 		expect(accepted).toMatchObject({
 			buyerOrgId: o.buyerOrgId,
