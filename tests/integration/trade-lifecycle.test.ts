@@ -278,12 +278,14 @@ describe('the trade order lifecycle', () => {
 			'parcels.1.trackingNo'
 		]);
 		const tn = `JD${Date.now()}`;
-		await shipOrder(
+		// The carrier by its Chinese name is stored as its code.
+		const shipped = await shipOrder(
 			supplier.actor,
 			o.id,
-			{ parcels: [{ carrier: 'JD', trackingNo: tn, cartons: 2 }] },
+			{ parcels: [{ carrier: '京东物流', trackingNo: tn, cartons: 2 }] },
 			at(3)
 		);
+		expect(shipped.parcels.map((p) => p.carrier)).toEqual(['JD']);
 		const { order: o2 } = await paidOrder();
 		await acceptOrder(supplier.actor, o2.id, at(1));
 		const reused = await caught(

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { KUAIDI100_COM, TRACKING_NO, TRADE_CARRIERS, normaliseTrackingNo } from './carriers';
+import {
+	carrierOf,
+	KUAIDI100_COM,
+	TRACKING_NO,
+	TRADE_CARRIERS,
+	normaliseTrackingNo
+} from './carriers';
 
 describe('carriers', () => {
 	it('normalises tracking numbers: spaces and dashes out, upper case', () => {
@@ -17,5 +23,15 @@ describe('carriers', () => {
 	it('maps every 快递100 company code to a carrier we list', () => {
 		for (const c of Object.values(KUAIDI100_COM)) expect(TRADE_CARRIERS).toContain(c);
 		for (const c of TRADE_CARRIERS) expect(Object.values(KUAIDI100_COM)).toContain(c);
+	});
+
+	it('knows a carrier by its code in any case, its Chinese name or its 快递100 code', () => {
+		expect(carrierOf('sf')).toBe('SF');
+		expect(carrierOf(' 顺丰速运 ')).toBe('SF');
+		expect(carrierOf('顺丰')).toBe('SF');
+		expect(carrierOf('德邦物流')).toBe('DBL');
+		expect(carrierOf('zhongtong')).toBe('ZTO');
+		expect(carrierOf('UPS')).toBeNull();
+		expect(carrierOf('')).toBeNull();
 	});
 });
