@@ -32,3 +32,4 @@ export {
 } from './inspection';
 export { carrierDelivered } from './carrier';
 export { runTradeTimers } from './timers';
+export { getLotTerms, setLotTerms, LotTermsInput, type LotTradeTermsView } from './terms';
