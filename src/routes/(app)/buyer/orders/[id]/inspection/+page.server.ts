@@ -81,11 +81,11 @@ export const actions: Actions = {
 	video: formAction(
 		undefined,
 		async ({ principal, event, values }) => {
-			// The finished upload's storage key (trade/<orderId>/<uploadId>.<ext>); the service checks
-			// it belongs to this order's prefix and is a video.
+			// The service takes the caller's finished upload for this order (404 someone else's,
+			// 422 an incomplete one) and links its file.
 			await recordInspection(principal(), event.params.id, {
 				items: [],
-				videoKey: values.key ?? ''
+				videoUploadId: values.uploadId ?? ''
 			});
 			return { action: 'video', done: true };
 		},
