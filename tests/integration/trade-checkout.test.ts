@@ -347,6 +347,8 @@ describe('checkout', () => {
 				actor: 'buyer'
 			})
 		]);
+		// The answer built from what was written is what a read gives.
+		for (const o of r.orders) expect(await getOrder(buyer.principal, o.id)).toEqual(o);
 		expect(await counters(s1[8]!)).toMatchObject({ onHand: 800, allocated: 100 });
 		expect(await counters(s2[2]!)).toMatchObject({ allocated: 200 });
 		expect((await cartView(buyer.principal)).lines).toEqual([]);
