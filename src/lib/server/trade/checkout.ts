@@ -5,16 +5,16 @@
 // cart. Nothing is written on any refusal (the transaction rolls back, the key included, so the
 // buyer can fix the cart and retry with the same key).
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { priceCart } from '$lib/domain/trade/cart';
 import { splitCheckout, type RateTable } from '$lib/domain/trade/checkout';
 import { deadlines } from '$lib/domain/trade/order-state';
 import type { TradeOrderView } from '$lib/trade/types';
 import type { Principal } from '../auth/principal';
 import { db, execRows, jsonValue, uuidArray, type Tx } from '../db';
-import { tradeCheckouts, tradeOrders, tradePaymentIntents } from '../db/schema';
+import { tradeCheckouts, tradeOrders } from '../db/schema';
 import { AppError, parse, type ErrorIssue } from '../errors';
-import { publishCommitted, transaction } from '../events/bus';
+import { publishCommitted, transactionFrom } from '../events/bus';
 import { paymentProvider } from '../payments';
 import { currentPolicy } from '../platform/policy';
 import { allocateFreeStatement, counterRow, type CounterJson, type LotCounterRow } from '../stock';
@@ -130,7 +130,8 @@ async function write(
 	input: Input,
 	checkoutId: string,
 	rates: RateTable,
-	now: Date
+	now: Date,
+	finish: (last: SQL[]) => Promise<unknown>
 ): Promise<Written> {
 	const policy = currentPolicy().trade;
 	const buyerOrgId = buyer.orgId;
@@ -341,7 +342,28 @@ async function write(
 		confirmedAt: null,
 		confirmedBy: null
 	}));
-	await tx.insert(tradePaymentIntents).values(intentRows);
+	// The intents go out with COMMIT (one round trip): the lots are held no longer than that.
+	await finish([
+		sql`insert into trade_payment_intents (id, kind, ref_id, buyer_org_id, provider, amount_fen,
+			status, provider_ref, instructions, idempotency_key, created_at, expires_at)
+		select x.id, 'order', x.ref_id, ${buyerOrgId}::uuid, x.provider, x.amount_fen,
+			x.status::trade_intent_status, x.provider_ref, x.instructions, x.idempotency_key,
+			${at}, x.expires_at
+		from jsonb_to_recordset(${jsonb(
+			intentRows.map((i) => ({
+				id: i.id,
+				ref_id: i.refId,
+				provider: i.provider,
+				amount_fen: i.amountFen,
+				status: i.status,
+				provider_ref: i.providerRef,
+				instructions: i.instructions,
+				idempotency_key: i.idempotencyKey,
+				expires_at: i.expiresAt ? i.expiresAt.toISOString() : null
+			}))
+		)}) as x(id uuid, ref_id uuid, provider text, amount_fen bigint, status text,
+			provider_ref text, instructions jsonb, idempotency_key text, expires_at timestamptz)`
+	]);
 
 	// The buyer's answer, from what was just written (no read back).
 	const orders = drafts.map(({ lines: ls }, k) => {
@@ -414,51 +436,43 @@ export async function checkout(
 	// Partner rates to the buyer's province, read before any row is locked.
 	const rates = await loadRates(db(), null, input.shipTo.province);
 
-	const outcome = await transaction(
-		async (tx): Promise<{ replay: string } | { written: Written }> => {
-			// The key first: a concurrent request with the same key waits here for ours to commit
-			// (then replays it) or roll back (then goes ahead).
-			const [first] = await execRows<{
-				id: string | null;
-				buyer_name: string;
-				prior_id: string | null;
-				prior_hash: string | null;
-			}>(
-				sql`with ins as (
-					insert into trade_checkouts (buyer_org_id, idempotency_key, request_hash, created_by,
-						created_at)
-					values (${buyerOrgId}, ${key}, ${hash}, ${p.userId}::uuid,
-						${now.toISOString()}::timestamptz)
-					on conflict (buyer_org_id, idempotency_key) do nothing
-					returning id
-				)
-				select (select id from ins) as id,
-					(select name from orgs where id = ${buyerOrgId}) as buyer_name`,
-				tx
-			);
-			if (!first!.id) {
-				const [prior] = await tx
-					.select({ id: tradeCheckouts.id, requestHash: tradeCheckouts.requestHash })
-					.from(tradeCheckouts)
-					.where(
-						and(eq(tradeCheckouts.buyerOrgId, buyerOrgId), eq(tradeCheckouts.idempotencyKey, key))
-					);
-				if (!prior || prior.requestHash !== hash) throw idempotencyConflict();
-				return { replay: prior.id };
-			}
-			return {
-				written: await write(
-					tx,
-					p,
-					{ orgId: buyerOrgId, name: first!.buyer_name },
-					input,
-					first!.id,
-					rates,
-					now
-				)
-			};
+	// The key first (BEGIN travels with it): a concurrent request with the same key waits here
+	// for ours to commit (then replays it) or roll back (then goes ahead).
+	const first = sql`with ins as (
+			insert into trade_checkouts (buyer_org_id, idempotency_key, request_hash, created_by,
+				created_at)
+			values (${buyerOrgId}, ${key}, ${hash}, ${p.userId}::uuid, ${now.toISOString()}::timestamptz)
+			on conflict (buyer_org_id, idempotency_key) do nothing
+			returning id
+		)
+		select (select id from ins) as id, (select name from orgs where id = ${buyerOrgId}) as buyer_name`;
+	const outcome = await transactionFrom<
+		{ id: string | null; buyer_name: string },
+		{ replay: string } | { written: Written }
+	>(first, async (tx, [row], finish) => {
+		if (!row!.id) {
+			const [prior] = await tx
+				.select({ id: tradeCheckouts.id, requestHash: tradeCheckouts.requestHash })
+				.from(tradeCheckouts)
+				.where(
+					and(eq(tradeCheckouts.buyerOrgId, buyerOrgId), eq(tradeCheckouts.idempotencyKey, key))
+				);
+			if (!prior || prior.requestHash !== hash) throw idempotencyConflict();
+			return { replay: prior.id };
 		}
-	);
+		return {
+			written: await write(
+				tx,
+				p,
+				{ orgId: buyerOrgId, name: row!.buyer_name },
+				input,
+				row!.id,
+				rates,
+				now,
+				finish
+			)
+		};
+	});
 
 	if ('replay' in outcome) {
 		const ids = await db()
