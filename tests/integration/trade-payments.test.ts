@@ -19,6 +19,9 @@ import {
 	cancelUnpaid,
 	checkout,
 	confirmBankTransfer,
+	confirmRefund,
+	pendingRefunds,
+	settleRefunds,
 	getOrder,
 	payWithTestProvider,
 	pendingBankTransfers,
@@ -323,6 +326,102 @@ describe('cancelling an unpaid order', () => {
 		await payWithTestProvider(b2.principal, paidOrder.id, mins(1));
 		expect((await caught(cancelUnpaid(b2.principal, paidOrder.id, mins(2)))).code).toBe(
 			'trade_state'
+		);
+	});
+});
+
+describe('refunds of a missed SLA', () => {
+	it('the test provider pays its refund back by itself (job), the ledger nets escrow to zero', async () => {
+		const { buyer, order: o, lotId } = await order('test', T0);
+		await payWithTestProvider(buyer.principal, o.id, mins(1));
+		// Nobody accepts within 24 h: the timer cancels and refunds all.
+		await runTradeTimers(mins(1 + 24 * 60));
+		const v = await getOrder(buyer.principal, o.id);
+		expect(v.state).toBe('cancelled_sla');
+		expect(await counters(lotId)).toMatchObject({ allocated: 0 });
+		const intentId = v.payment!.intentId;
+		const pending = await db()
+			.select()
+			.from(tradeRefunds)
+			.where(eq(tradeRefunds.intentId, intentId));
+		expect(pending).toMatchObject([{ status: 'pending', amountFen: o.totalFen }]);
+		// Every test-provider refund pending now (other tests' orders hit the same SLA) fails once.
+		const [{ n }] = (await execRows<{ n: number }>(
+			sql`select count(*)::int as n from trade_refunds r join trade_payment_intents i
+				on i.id = r.intent_id where r.status = 'pending' and i.provider = 'test'`
+		)) as [{ n: number }];
+		theTestProvider().failNext(n, 'refund');
+		expect(await settleRefunds(mins(1 + 24 * 60 + 1))).toEqual({ settled: 0, failed: n });
+		expect(
+			(await pendingRefunds(operator.actor)).find((r) => r.intentId === intentId)
+		).toMatchObject({
+			status: 'failed',
+			orderId: o.id
+		});
+		// A failed one waits for an operator; a fresh pending one is settled by the job.
+		await db()
+			.update(tradeRefunds)
+			.set({ status: 'pending' })
+			.where(eq(tradeRefunds.intentId, intentId));
+		expect(await settleRefunds(mins(1 + 24 * 60 + 2))).toEqual({ settled: 1, failed: 0 });
+		const [done] = await db()
+			.select()
+			.from(tradeRefunds)
+			.where(eq(tradeRefunds.intentId, intentId));
+		expect(done).toMatchObject({ status: 'succeeded', completedAt: mins(1 + 24 * 60 + 2) });
+		expect(done!.providerRef).toMatch(/^re_/);
+		expect(await settleRefunds(mins(1 + 24 * 60 + 3))).toEqual({ settled: 0, failed: 0 });
+		const ledger = await ledgerOf(o.id);
+		expect(ledger.map((t) => t.kind)).toEqual(['trade_payment', 'trade_refund']);
+		expect(ledger.every((t) => t.sum === 0)).toBe(true);
+		expect(ledger.reduce((s, t) => s + t.escrow, 0)).toBe(0);
+		expect(ledger.reduce((s, t) => s + t.cash, 0)).toBe(0);
+	});
+
+	it('a bank transfer’s refund is paid out by an operator and confirmed with the bank serial', async () => {
+		const { buyer, order: o } = await order('bank_transfer', T0);
+		await confirmBankTransfer(
+			operator.actor,
+			o.payment!.intentId,
+			{ reference: 'BOC-IN-77' },
+			mins(2)
+		);
+		await runTradeTimers(mins(2 + 24 * 60));
+		expect((await getOrder(buyer.principal, o.id)).state).toBe('cancelled_sla');
+		expect(await settleRefunds(mins(2 + 24 * 60))).toMatchObject({ settled: 0 });
+		const listed = (await pendingRefunds(operator.actor)).find((r) => r.orderId === o.id)!;
+		expect(listed).toMatchObject({
+			provider: 'bank_transfer',
+			status: 'pending',
+			amountFen: o.totalFen,
+			paidReference: 'BOC-IN-77',
+			orderNumber: o.number
+		});
+		expect((await caught(pendingRefunds(buyer.principal))).status).toBe(403);
+		expect(
+			(await caught(confirmRefund(supplier1.actor, listed.refundId, { reference: 'BOC-OUT-1' })))
+				.status
+		).toBe(403);
+		const done = await confirmRefund(
+			operator.actor,
+			listed.refundId,
+			{ reference: 'BOC-OUT-1' },
+			mins(3000)
+		);
+		expect(done).toMatchObject({
+			status: 'succeeded',
+			reference: 'BOC-OUT-1',
+			completedAt: mins(3000).toISOString()
+		});
+		expect(
+			(await confirmRefund(operator.actor, listed.refundId, { reference: 'BOC-OUT-1' })).status
+		).toBe('succeeded');
+		expect(
+			(await caught(confirmRefund(operator.actor, listed.refundId, { reference: 'BOC-OUT-2' })))
+				.code
+		).toBe('already_confirmed');
+		expect((await pendingRefunds(operator.actor)).map((r) => r.refundId)).not.toContain(
+			listed.refundId
 		);
 	});
 });

@@ -375,3 +375,164 @@ export async function cancelUnpaid(
 	publishMoved([moved]);
 	return getOrder(p, id);
 }
+
+// ------------------------------------------------------------------------------- refunds
+// A refund is asked for where the money step happens (an SLA cancel in `move`, a late bank
+// transfer here): a pending `trade_refunds` row against the confirmed intent. Paying it out is
+// the provider's: the test provider's refunds are settled by a job at once; a bank transfer's
+// refund is paid by an operator at the bank and confirmed here with the bank's serial.
+
+/** What the refunds job did. */
+export interface RefundRun {
+	settled: number;
+	failed: number;
+}
+
+/**
+ * Pays out pending refunds whose provider does it by itself (the test provider): one
+ * transaction per refund, rows claimed FOR UPDATE SKIP LOCKED (safe on several nodes). A failed
+ * refund is marked failed (an operator sees it in `pendingRefunds`).
+ */
+export async function settleRefunds(now: Date = new Date(), limit = 100): Promise<RefundRun> {
+	const run: RefundRun = { settled: 0, failed: 0 };
+	for (let i = 0; i < limit; i++) {
+		const done = await transaction(async (tx) => {
+			const [r] = await tx
+				.select({ refund: tradeRefunds, provider: tradePaymentIntents.provider })
+				.from(tradeRefunds)
+				.innerJoin(tradePaymentIntents, eq(tradePaymentIntents.id, tradeRefunds.intentId))
+				.where(and(eq(tradeRefunds.status, 'pending'), eq(tradePaymentIntents.provider, 'test')))
+				.orderBy(asc(tradeRefunds.createdAt))
+				.limit(1)
+				.for('update', { of: tradeRefunds, skipLocked: true });
+			if (!r) return null;
+			const out = await paymentProvider('test').refund({
+				intentId: r.refund.intentId,
+				amountFen: r.refund.amountFen,
+				reason: r.refund.reason,
+				idempotencyKey: r.refund.idempotencyKey
+			});
+			await tx
+				.update(tradeRefunds)
+				.set({
+					status: out.status === 'succeeded' ? 'succeeded' : 'failed',
+					providerRef: out.providerRef,
+					completedAt: out.status === 'succeeded' ? now : null
+				})
+				.where(eq(tradeRefunds.id, r.refund.id));
+			return out.status;
+		});
+		if (done === null) break;
+		if (done === 'succeeded') run.settled++;
+		else run.failed++;
+	}
+	return run;
+}
+
+export interface RefundView {
+	refundId: string;
+	intentId: string;
+	provider: 'bank_transfer' | 'test';
+	status: 'pending' | 'succeeded' | 'failed';
+	amountFen: number;
+	/** Why (the order step that refunded it, or `late_payment`). */
+	reason: string;
+	orderId: string;
+	orderNumber: number;
+	buyerName: string;
+	/** The bank serial the money came in with (pay it back to the same account). */
+	paidReference: string | null;
+	/** The serial of the payout, once done. */
+	reference: string | null;
+	createdAt: string;
+	completedAt: string | null;
+}
+
+function refundQuery() {
+	return db()
+		.select({
+			r: tradeRefunds,
+			provider: tradePaymentIntents.provider,
+			paidReference: tradePaymentIntents.providerRef,
+			orderId: tradeOrders.id,
+			number: tradeOrders.number,
+			buyerName: sql<string>`(select g.name from orgs g where g.id = "trade_orders"."buyer_org_id")`
+		})
+		.from(tradeRefunds)
+		.innerJoin(tradePaymentIntents, eq(tradePaymentIntents.id, tradeRefunds.intentId))
+		.innerJoin(tradeOrders, eq(tradeOrders.id, tradePaymentIntents.refId));
+}
+
+function refundView(x: Awaited<ReturnType<typeof refundQuery>>[number]): RefundView {
+	return {
+		refundId: x.r.id,
+		intentId: x.r.intentId,
+		provider: x.provider === 'test' ? 'test' : 'bank_transfer',
+		status: x.r.status,
+		amountFen: x.r.amountFen,
+		reason: x.r.reason,
+		orderId: x.orderId,
+		orderNumber: x.number,
+		buyerName: x.buyerName,
+		paidReference: x.paidReference,
+		reference: x.r.providerRef,
+		createdAt: x.r.createdAt.toISOString(),
+		completedAt: x.r.completedAt ? x.r.completedAt.toISOString() : null
+	};
+}
+
+/** Refunds an operator has to pay out (bank transfers) or look at (failed ones); operators only. */
+export async function pendingRefunds(p: Principal): Promise<RefundView[]> {
+	if (!isOperator(p)) throw forbidden('trade.err.operator_only');
+	const rows = await refundQuery()
+		.where(
+			and(
+				eq(tradePaymentIntents.kind, 'order'),
+				or(
+					and(
+						eq(tradeRefunds.status, 'pending'),
+						eq(tradePaymentIntents.provider, 'bank_transfer')
+					),
+					eq(tradeRefunds.status, 'failed')
+				)
+			)
+		)
+		.orderBy(asc(tradeRefunds.createdAt))
+		.limit(500);
+	return rows.map(refundView);
+}
+
+/**
+ * An operator records a refund paid out at the bank (raw `{ reference }`, the bank's serial):
+ * pending or failed → succeeded. The same serial again changes nothing; another one on a
+ * completed refund is 409.
+ */
+export async function confirmRefund(
+	p: Principal,
+	refundId: string,
+	raw: unknown,
+	now: Date = new Date()
+): Promise<RefundView> {
+	if (!isOperator(p) || !p.userId) throw forbidden('trade.err.operator_only');
+	const { reference } = parse(ConfirmTransferInput, raw);
+	const notFound = () =>
+		new AppError('not_found', 'not_found', 'trade.err.refund_not_found', { field: 'refundId' });
+	if (!isUuid(refundId)) throw notFound();
+	const id = refundId.toLowerCase();
+	await transaction(async (tx) => {
+		const [r] = await tx.select().from(tradeRefunds).where(eq(tradeRefunds.id, id)).for('update');
+		if (!r) throw notFound();
+		if (r.status === 'succeeded') {
+			if (r.providerRef === reference) return;
+			throw new AppError('conflict', 'already_confirmed', 'trade.err.refund_done', {
+				field: 'reference'
+			});
+		}
+		await tx
+			.update(tradeRefunds)
+			.set({ status: 'succeeded', providerRef: reference, completedAt: now })
+			.where(eq(tradeRefunds.id, r.id));
+	});
+	const [row] = await refundQuery().where(eq(tradeRefunds.id, id));
+	return refundView(row!);
+}
