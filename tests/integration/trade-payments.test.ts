@@ -13,13 +13,14 @@ import {
 } from '../../src/lib/server/db/schema';
 import { bus } from '../../src/lib/server/events/bus';
 import type { TradeMoney } from '../../src/lib/server/events/map';
-import { theTestProvider } from '../../src/lib/server/payments';
+import { TEST_SIGNATURE_HEADER, theTestProvider } from '../../src/lib/server/payments';
 import { DEMO_ACCOUNTS, seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
 import {
 	cancelUnpaid,
 	checkout,
 	confirmBankTransfer,
 	confirmRefund,
+	handlePaymentWebhook,
 	pendingRefunds,
 	settleRefunds,
 	getOrder,
@@ -49,7 +50,7 @@ beforeAll(async () => {
 		demoActor(DEMO_ACCOUNTS.supplier1),
 		demoActor(DEMO_ACCOUNTS.operator)
 	]);
-	lotIds = await lotsOfSupplier(DEMO_ACCOUNTS.supplier1, 10);
+	lotIds = await lotsOfSupplier(DEMO_ACCOUNTS.supplier1, 16);
 	await db().delete(freightRates).where(eq(freightRates.destProvince, '山东省'));
 	await rate('广东省', '山东省', { partnerBaseFen: 6000, partnerPerPieceFen: 100 });
 	// Every trade.money event, as published (the ledger posts them in the same transaction).
@@ -423,5 +424,82 @@ describe('refunds of a missed SLA', () => {
 		expect((await pendingRefunds(operator.actor)).map((r) => r.refundId)).not.toContain(
 			listed.refundId
 		);
+	});
+});
+
+describe('the test provider’s webhook', () => {
+	const signed = (body: object) => {
+		const rawBody = JSON.stringify(body);
+		return { headers: { [TEST_SIGNATURE_HEADER]: theTestProvider().sign(rawBody) }, rawBody };
+	};
+
+	it('pays on a signed confirmation, once; refuses a bad signature; ignores what is not its own', async () => {
+		const { buyer, order: o } = await order('test', T0);
+		const intentId = o.payment!.intentId;
+		const req = signed({ type: 'payment.confirmed', intentId, amountFen: o.totalFen });
+		const forged = { ...req, rawBody: req.rawBody.replace(String(o.totalFen), '1') };
+		expect((await caught(handlePaymentWebhook('test', forged, mins(3)))).code).toBe(
+			'bad_signature'
+		);
+		expect(
+			(
+				await caught(
+					handlePaymentWebhook(
+						'test',
+						signed({ type: 'payment.confirmed', intentId, amountFen: 1 }),
+						mins(3)
+					)
+				)
+			).code
+		).toBe('amount_mismatch');
+		expect(await handlePaymentWebhook('test', req, mins(4))).toEqual({
+			handled: true,
+			orderId: o.id
+		});
+		const v = await getOrder(buyer.principal, o.id);
+		expect(v).toMatchObject({ state: 'paid', paidAt: mins(4).toISOString() });
+		expect(v.events.at(-1)).toMatchObject({ action: 'pay', actor: 'system', note: 'webhook:test' });
+		// Delivered twice: nothing more.
+		expect(await handlePaymentWebhook('test', req, mins(5))).toEqual({
+			handled: true,
+			orderId: o.id
+		});
+		expect((await getOrder(buyer.principal, o.id)).version).toBe(v.version);
+		expect(await ledgerOf(o.id)).toHaveLength(1);
+		expect(await handlePaymentWebhook('bank_transfer', req, mins(5))).toEqual({
+			handled: false,
+			orderId: null
+		});
+	});
+
+	it('a confirmation after the unpaid deadline cancels the order and refunds at once', async () => {
+		const { buyer, order: o, lotId } = await order('test', T0);
+		const intentId = o.payment!.intentId;
+		await handlePaymentWebhook(
+			'test',
+			signed({ type: 'payment.failed', intentId, reason: 'card_declined' }),
+			mins(2)
+		);
+		expect((await getOrder(buyer.principal, o.id)).payment!.status).toBe('failed');
+		await handlePaymentWebhook(
+			'test',
+			signed({ type: 'payment.confirmed', intentId, amountFen: o.totalFen }),
+			mins(31)
+		);
+		const v = await getOrder(buyer.principal, o.id);
+		expect(v.state).toBe('cancelled_unpaid');
+		expect(v.events.map((e) => [e.action, e.actor])).toEqual([
+			['checkout', 'buyer'],
+			['expire_unpaid', 'system'],
+			['late_payment_refund', 'system']
+		]);
+		expect(await counters(lotId)).toMatchObject({ allocated: 0 });
+		const refunds = await db()
+			.select()
+			.from(tradeRefunds)
+			.where(eq(tradeRefunds.intentId, intentId));
+		expect(refunds).toMatchObject([
+			{ status: 'succeeded', amountFen: o.totalFen, reason: 'late_payment' }
+		]);
 	});
 });

@@ -8,6 +8,7 @@ export default {
 	'trade.err.already_confirmed': '这笔付款已用另一个银行流水号确认过。',
 	'trade.err.refund_not_found': '退款记录不存在。',
 	'trade.err.refund_done': '这笔退款已用另一个银行流水号确认过。',
+	'trade.err.webhook': '支付通知的签名或内容无效。',
 	'trade.err.reference_used': '这笔银行流水已确认过另一笔付款。',
 	'trade.err.not_bank_transfer': '这笔付款不是银行转账，无需运营确认。',
 	'trade.err.not_test_provider': '这笔订单使用银行转账，请按付款说明转账，由平台确认到账。',

@@ -9,6 +9,7 @@ export {
 	cancelUnpaid,
 	confirmBankTransfer,
 	confirmRefund,
+	handlePaymentWebhook,
 	payWithTestProvider,
 	pendingBankTransfers,
 	pendingRefunds,

@@ -14,7 +14,9 @@ import {
 	BankTransferError,
 	paymentProvider,
 	TestProviderError,
-	type PaymentConfirmation
+	type PaymentConfirmation,
+	type PaymentProvider,
+	type WebhookRequest
 } from '../payments';
 import { currentPolicy } from '../platform/policy';
 import { isUuid } from '$lib/server/validation';
@@ -137,7 +139,6 @@ export async function confirmBankTransfer(
 	const operatorId = p.userId;
 	const { reference } = parse(ConfirmTransferInput, raw);
 	if (!isUuid(intentId)) throw intentNotFound();
-	const policy = currentPolicy().trade;
 	const { orderId, moved } = await transaction(async (tx) => {
 		const [first] = await tx
 			.select({ refId: tradePaymentIntents.refId, kind: tradePaymentIntents.kind })
@@ -198,54 +199,79 @@ export async function confirmBankTransfer(
 			throw e;
 		}
 
-		const unpaidDue = deadlines(order, policy).unpaid;
-		if (order.state === 'pending_payment' && now.getTime() < unpaidDue.getTime()) {
-			const r = await moveOrder(tx, {
-				orderId: order.id,
-				action: 'pay',
-				actor: actorOf(p, 'operator'),
-				now,
-				policy,
-				note: reference
-			});
-			await recordConfirmation(tx, intent, confirmation);
-			return { orderId: order.id, moved: r };
-		}
-		// Too late: the unpaid timeout has run out (the timer job may not have got to it yet).
-		let r: MoveResult | null = null;
-		let current: TradeOrderRow = order;
-		if (order.state === 'pending_payment') {
-			r = await moveOrder(tx, {
-				orderId: order.id,
-				action: 'expire_unpaid',
-				actor: { party: 'system', userId: null },
-				now,
-				policy
-			});
-			current = r.row;
-		}
-		if (current.state !== 'cancelled_unpaid') {
-			throw new AppError('conflict', 'trade_state', 'trade.err.state', {
-				params: { state: current.state, action: 'pay' }
-			});
-		}
-		await recordConfirmation(tx, intent, confirmation);
-		await refundLatePayment(tx, intent, current, operatorId, now);
+		const r = await applyConfirmation(tx, order, intent, confirmation, {
+			actor: { party: 'operator', userId: operatorId },
+			note: reference,
+			now
+		});
 		return { orderId: order.id, moved: r };
 	});
 	if (moved) publishMoved([moved]);
 	return getOrder(p, orderId);
 }
 
+/**
+ * A confirmed payment of an order (the order and intent rows locked by the caller): before the
+ * unpaid deadline the order moves to paid (escrow in); at or after it the order is (or is now)
+ * cancelled unpaid, and the money is recorded and refunded (`late_payment`). Returns the move,
+ * if any, to publish after commit.
+ */
+async function applyConfirmation(
+	tx: Tx,
+	order: TradeOrderRow,
+	intent: IntentRow,
+	confirmation: PaymentConfirmation,
+	opts: { actor: { party: 'operator' | 'system'; userId: string | null }; note: string; now: Date }
+): Promise<MoveResult | null> {
+	const { now } = opts;
+	const policy = currentPolicy().trade;
+	const unpaidDue = deadlines(order, policy).unpaid;
+	if (order.state === 'pending_payment' && now.getTime() < unpaidDue.getTime()) {
+		const r = await moveOrder(tx, {
+			orderId: order.id,
+			action: 'pay',
+			actor: opts.actor,
+			now,
+			policy,
+			note: opts.note
+		});
+		await recordConfirmation(tx, intent, confirmation);
+		return r;
+	}
+	// Too late: the unpaid timeout has run out (the timer job may not have got to it yet).
+	let r: MoveResult | null = null;
+	let current: TradeOrderRow = order;
+	if (order.state === 'pending_payment') {
+		r = await moveOrder(tx, {
+			orderId: order.id,
+			action: 'expire_unpaid',
+			actor: { party: 'system', userId: null },
+			now,
+			policy
+		});
+		current = r.row;
+	}
+	if (current.state !== 'cancelled_unpaid') {
+		throw new AppError('conflict', 'trade_state', 'trade.err.state', {
+			params: { state: current.state, action: 'pay' }
+		});
+	}
+	await recordConfirmation(tx, intent, confirmation);
+	await refundLatePayment(tx, intent, current, opts.actor, now);
+	return r;
+}
+
 async function refundLatePayment(
 	tx: Tx,
 	intent: IntentRow,
 	order: TradeOrderRow,
-	operatorId: string,
+	actor: { party: 'operator' | 'system'; userId: string | null },
 	now: Date
 ): Promise<void> {
 	const idempotencyKey = `trade:${order.id}:late:${intent.id}`;
-	const refund = await paymentProvider('bank_transfer').refund({
+	const refund = await paymentProvider(
+		intent.provider === 'test' ? 'test' : 'bank_transfer'
+	).refund({
 		intentId: intent.id,
 		amountFen: intent.amountFen,
 		reason: 'late_payment',
@@ -270,11 +296,74 @@ async function refundLatePayment(
 		fromState: order.state,
 		toState: order.state,
 		action: 'late_payment_refund',
-		actor: 'operator',
-		actorUserId: operatorId,
+		actor: actor.party,
+		actorUserId: actor.userId,
 		note: 'trade.pay.refund.late_payment',
 		at: now
 	});
+}
+
+/**
+ * A payment provider's webhook (the test provider signs its events; a bank transfer has none):
+ * the signature is checked over the exact bytes (400 `bad_signature`), then a confirmed payment
+ * is applied as the provider's (system) confirmation — paid before the unpaid deadline, else
+ * recorded and refunded — and a failed one marks the intent failed. Repeats are harmless.
+ */
+export async function handlePaymentWebhook(
+	name: 'bank_transfer' | 'test',
+	request: WebhookRequest,
+	now: Date = new Date()
+): Promise<{ handled: boolean; orderId: string | null }> {
+	let event: Awaited<ReturnType<PaymentProvider['parseWebhook']>>;
+	try {
+		event = await paymentProvider(name).parseWebhook(request);
+	} catch (e) {
+		if (e instanceof TestProviderError) {
+			throw new AppError('invalid', 'bad_signature', 'trade.err.webhook', { field: 'body' });
+		}
+		throw e;
+	}
+	if (!event || (event.type !== 'payment.confirmed' && event.type !== 'payment.failed')) {
+		return { handled: false, orderId: null };
+	}
+	const intentId =
+		event.type === 'payment.confirmed' ? event.confirmation.intentId : event.intentId;
+	if (!isUuid(intentId)) throw intentNotFound();
+	const { orderId, moved } = await transaction(async (tx) => {
+		const [first] = await tx
+			.select({ refId: tradePaymentIntents.refId, kind: tradePaymentIntents.kind })
+			.from(tradePaymentIntents)
+			.where(and(eq(tradePaymentIntents.id, intentId), eq(tradePaymentIntents.provider, name)));
+		if (!first || first.kind !== 'order') throw intentNotFound();
+		const [order] = await tx
+			.select()
+			.from(tradeOrders)
+			.where(eq(tradeOrders.id, first.refId))
+			.for('update');
+		const [intent] = await tx
+			.select()
+			.from(tradePaymentIntents)
+			.where(eq(tradePaymentIntents.id, intentId))
+			.for('update');
+		if (!order || !intent) throw intentNotFound();
+		if (intent.status === 'confirmed') return { orderId: order.id, moved: null };
+		if (event.type === 'payment.failed') {
+			await tx
+				.update(tradePaymentIntents)
+				.set({ status: 'failed' })
+				.where(eq(tradePaymentIntents.id, intent.id));
+			return { orderId: order.id, moved: null };
+		}
+		if (event.confirmation.amountFen !== intent.amountFen) throw amountMismatch();
+		const r = await applyConfirmation(tx, order, intent, event.confirmation, {
+			actor: { party: 'system', userId: null },
+			note: `webhook:${name}`,
+			now
+		});
+		return { orderId: order.id, moved: r };
+	});
+	if (moved) publishMoved([moved]);
+	return { handled: true, orderId };
 }
 
 export interface PendingTransfer extends TradePaymentView {
