@@ -15,6 +15,9 @@ import zhErrors from './zh-CN/errors';
 import zhPlatform from './zh-CN/platform';
 import zhTradeCore from './zh-CN/trade-core';
 import zhTradeLifecycle from './zh-CN/trade-lifecycle';
+import zhTradeApi from './zh-CN/trade-api';
+import zhTradeSupplier from './zh-CN/trade-supplier';
+import zhTradeBuyer from './zh-CN/trade-buyer';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -30,6 +33,9 @@ import enErrors from './en/errors';
 import enPlatform from './en/platform';
 import enTradeCore from './en/trade-core';
 import enTradeLifecycle from './en/trade-lifecycle';
+import enTradeApi from './en/trade-api';
+import enTradeSupplier from './en/trade-supplier';
+import enTradeBuyer from './en/trade-buyer';
 
 export const zhCN = {
 	...zhCommon,
@@ -46,7 +52,10 @@ export const zhCN = {
 	...zhErrors,
 	...zhPlatform,
 	...zhTradeCore,
-	...zhTradeLifecycle
+	...zhTradeLifecycle,
+	...zhTradeApi,
+	...zhTradeSupplier,
+	...zhTradeBuyer
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -63,7 +72,10 @@ export const en: Record<MessageKey, string> = {
 	...enErrors,
 	...enPlatform,
 	...enTradeCore,
-	...enTradeLifecycle
+	...enTradeLifecycle,
+	...enTradeApi,
+	...enTradeSupplier,
+	...enTradeBuyer
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -9,6 +9,8 @@ import { getTableName, isTable } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as ledgerSchema from './db/schema/ledger';
 import * as liveSchema from './db/schema/live';
+import * as tradeSchema from './db/schema/trade';
+import * as uploadsSchema from './db/schema/uploads';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
@@ -43,6 +45,17 @@ const OWNED: Owned[] = [
 		// The stock module alone (stock/writers.test.ts checks the lots' counters the same way);
 		// the benchmark's naive baseline path writes them on purpose and never runs in the server.
 		writers: ['src/lib/server/stock/', 'bench/lib/naive-locks.ts']
+	},
+	{
+		fact: 'resumable uploads (offsets and parts)',
+		tables: tablesOf(uploadsSchema),
+		writers: ['src/lib/server/uploads/']
+	},
+	{
+		fact: 'wholesale trade (carts, orders, parcels, inspections, payments, samples, disputes, credit)',
+		tables: tablesOf(tradeSchema),
+		// The demo seed and the benches go through the trade services too.
+		writers: ['src/lib/server/trade/']
 	}
 ];
 
