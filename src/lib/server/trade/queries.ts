@@ -262,6 +262,10 @@ export async function orderViews(
 
 /** One order as its buyer, its supplier or an operator sees it; 404 for anyone else. */
 export async function getOrder(p: Principal, orderId: unknown): Promise<TradeOrderView> {
+	// A caller with no side in any trade (a host team) has no trade orders at all: 403, whatever
+	// the id (nothing about the order is told either way).
+	if (!isOperator(p) && !((p.orgKind === 'buyer' || p.orgKind === 'supplier') && p.orgId))
+		throw forbidden();
 	const { order, side } = await orderFor(p, orderId, db());
 	const [view] = await orderViews(db(), [order.id], () => side);
 	return view!;
