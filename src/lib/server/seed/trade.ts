@@ -338,7 +338,11 @@ export async function seedDemoTrade(now: Date = new Date()): Promise<void> {
 				buyer,
 				{
 					lines: [
-						{ lotId: lot.id, quantity: lot.quantity, packaging: i % 3 === 0 ? ['relabel_live'] : [] }
+						{
+							lotId: lot.id,
+							quantity: lot.quantity,
+							packaging: i % 3 === 0 ? ['relabel_live'] : []
+						}
 					],
 					shipTo: SHIP_TO[b],
 					provider: 'test'
