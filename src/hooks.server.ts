@@ -104,9 +104,13 @@ const handleCsrf: Handle = async ({ event, resolve }) => {
 	return errorPage(event, '/forbidden?reason=csrf');
 };
 
-const PUBLIC_API = ['/api/v1/auth/', '/api/v1/openapi.json'];
+// The carrier's delivered push proves itself with its signature (trade/carrier.ts), not a login.
+const PUBLIC_API = ['/api/v1/auth/', '/api/v1/openapi.json', '/api/v1/trade/carrier/'];
 
-/** Every /api/v1 call needs a session or a Bearer token, except signing in and the API document. */
+/**
+ * Every /api/v1 call needs a session or a Bearer token, except signing in, the API document and
+ * the carrier's signed push.
+ */
 const handleApiAuth: Handle = async ({ event, resolve }) => {
 	const p = event.url.pathname;
 	if (

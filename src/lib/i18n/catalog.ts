@@ -13,6 +13,11 @@ import zhValidation from './zh-CN/validation';
 import zhLotImport from './zh-CN/lot-import';
 import zhErrors from './zh-CN/errors';
 import zhPlatform from './zh-CN/platform';
+import zhTradeCore from './zh-CN/trade-core';
+import zhTradeLifecycle from './zh-CN/trade-lifecycle';
+import zhTradeApi from './zh-CN/trade-api';
+import zhTradeSupplier from './zh-CN/trade-supplier';
+import zhTradeBuyer from './zh-CN/trade-buyer';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -26,6 +31,11 @@ import enValidation from './en/validation';
 import enLotImport from './en/lot-import';
 import enErrors from './en/errors';
 import enPlatform from './en/platform';
+import enTradeCore from './en/trade-core';
+import enTradeLifecycle from './en/trade-lifecycle';
+import enTradeApi from './en/trade-api';
+import enTradeSupplier from './en/trade-supplier';
+import enTradeBuyer from './en/trade-buyer';
 
 export const zhCN = {
 	...zhCommon,
@@ -40,7 +50,12 @@ export const zhCN = {
 	...zhValidation,
 	...zhLotImport,
 	...zhErrors,
-	...zhPlatform
+	...zhPlatform,
+	...zhTradeCore,
+	...zhTradeLifecycle,
+	...zhTradeApi,
+	...zhTradeSupplier,
+	...zhTradeBuyer
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -55,7 +70,12 @@ export const en: Record<MessageKey, string> = {
 	...enValidation,
 	...enLotImport,
 	...enErrors,
-	...enPlatform
+	...enPlatform,
+	...enTradeCore,
+	...enTradeLifecycle,
+	...enTradeApi,
+	...enTradeSupplier,
+	...enTradeBuyer
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -9,6 +9,7 @@ import { getTableName, isTable } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as ledgerSchema from './db/schema/ledger';
 import * as liveSchema from './db/schema/live';
+import * as uploadsSchema from './db/schema/uploads';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 
@@ -43,6 +44,11 @@ const OWNED: Owned[] = [
 		// The stock module alone (stock/writers.test.ts checks the lots' counters the same way);
 		// the benchmark's naive baseline path writes them on purpose and never runs in the server.
 		writers: ['src/lib/server/stock/', 'bench/lib/naive-locks.ts']
+	},
+	{
+		fact: 'resumable uploads (offsets and parts)',
+		tables: tablesOf(uploadsSchema),
+		writers: ['src/lib/server/uploads/']
 	}
 ];
 

@@ -25,6 +25,8 @@ const STATUS_BY_KIND = {
 	forbidden: 403,
 	not_found: 404,
 	conflict: 409,
+	/** A body beyond its limit (uploads): 413, said before the rest is read. */
+	too_large: 413,
 	rule: 422,
 	rate_limited: 429,
 	internal: 500,

@@ -14,6 +14,7 @@ import { ordersModule } from './orders/module';
 import { ledgerModule } from './ledger/module';
 import { rateLimitModule } from './ratelimit/module';
 import { tradeModule } from './trade/module';
+import { uploadsModule } from './uploads/module';
 
 export const modules: readonly Module[] = [
 	authModule,
@@ -24,6 +25,7 @@ export const modules: readonly Module[] = [
 	ordersModule,
 	ledgerModule,
 	tradeModule,
+	uploadsModule,
 	rateLimitModule
 ];
 

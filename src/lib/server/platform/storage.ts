@@ -1,7 +1,8 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { env } from '../env';
 
 /**
@@ -10,6 +11,11 @@ import { env } from '../env';
  */
 export interface MediaStorage {
 	put(key: string, bytes: Uint8Array, mime: string): Promise<void>;
+	/**
+	 * Stores a stream without holding it in memory (a large video joined from its parts). Optional:
+	 * `putStream()` below falls back to buffering for a storage without it.
+	 */
+	putStream?(key: string, body: ReadableStream<Uint8Array>, mime: string): Promise<void>;
 	/** The bytes as a web stream and their size; null when the key is unknown. */
 	get(key: string): Promise<{ body: ReadableStream<Uint8Array>; size: number } | null>;
 	delete(key: string): Promise<void>;
@@ -40,6 +46,21 @@ export function localDiskStorage(root: string): MediaStorage {
 			await writeFile(tmp, bytes);
 			await rename(tmp, f);
 		},
+		async putStream(key, body) {
+			const f = file(key);
+			await mkdir(path.dirname(f), { recursive: true });
+			const tmp = `${f}.${process.pid}.${Date.now()}.tmp`;
+			try {
+				await pipeline(
+					Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
+					createWriteStream(tmp)
+				);
+				await rename(tmp, f);
+			} catch (e) {
+				await rm(tmp, { force: true });
+				throw e;
+			}
+		},
 		async get(key) {
 			const f = file(key);
 			try {
@@ -56,6 +77,18 @@ export function localDiskStorage(root: string): MediaStorage {
 		},
 		url: mediaUrl
 	};
+}
+
+/** Stores a stream through `s`: streamed where the storage can, else buffered and put. */
+export async function putStream(
+	s: MediaStorage,
+	key: string,
+	body: ReadableStream<Uint8Array>,
+	mime: string
+): Promise<void> {
+	if (s.putStream) return s.putStream(key, body, mime);
+	const bytes = new Uint8Array(await new Response(body).arrayBuffer());
+	await s.put(key, bytes, mime);
 }
 
 const key = Symbol.for('lotlive.mediaStorage');

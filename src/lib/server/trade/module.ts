@@ -3,6 +3,7 @@
 import type { Module } from '../module';
 import { pushCartChanged, pushOrderChanged } from './publish';
 import { runTradeTimers } from './timers';
+import { tradeOpenApi } from './openapi';
 
 export const tradeModule: Module = {
 	name: 'trade',
@@ -10,6 +11,6 @@ export const tradeModule: Module = {
 	subscriptions: [
 		{ event: 'trade.order.changed', afterCommit: pushOrderChanged },
 		{ event: 'trade.cart.changed', afterCommit: pushCartChanged }
-	]
-	// openapi: h5 adds `openapi: tradeOpenApi` from ./openapi.ts
+	],
+	openapi: tradeOpenApi
 };

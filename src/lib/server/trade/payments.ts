@@ -1,6 +1,67 @@
-// OWNER: h1. Contract stub — h1 replaces the bodies.
-import type { Principal } from '../auth/principal';
+// Paying trade orders through a PaymentProvider (server/payments): the test provider confirms
+// when the buyer presses pay; a bank transfer is confirmed by an operator with the bank's serial
+// number. Either way the confirmation and the order's move to `paid` (escrow in, posted by
+// `move` as `trade.money`) commit together. Lock order: the order row, then its intent.
+import { and, asc, desc, eq, gte, inArray, ne, or, sql } from 'drizzle-orm';
+import { deadlines } from '$lib/domain/trade/order-state';
 import type { TradeOrderView, TradePaymentView } from '$lib/trade/types';
+import { isOperator, type Principal } from '../auth/principal';
+import { constraintOf, db, sqlState, type Tx } from '../db';
+import { tradeOrderEvents, tradeOrders, tradePaymentIntents, tradeRefunds } from '../db/schema';
+import { AppError, forbidden, parse } from '../errors';
+import { transaction } from '../events/bus';
+import {
+	BankTransferError,
+	paymentProvider,
+	TestProviderError,
+	type PaymentConfirmation
+} from '../payments';
+import { currentPolicy } from '../platform/policy';
+import { isUuid } from '$lib/server/validation';
+import { getOrder } from './queries';
+import { ConfirmTransferInput } from './schemas';
+import { actorOf, orderFor } from './sides';
+import { moveOrder, publishMoved, type MoveResult, type TradeOrderRow } from './transition';
+
+type IntentRow = typeof tradePaymentIntents.$inferSelect;
+
+const intentNotFound = () =>
+	new AppError('not_found', 'not_found', 'trade.err.intent_not_found', { field: 'intentId' });
+
+/** The order's payment intent (the latest), locked when `lock`. */
+async function orderIntent(tx: Tx, orderId: string, lock = false): Promise<IntentRow | undefined> {
+	const q = tx
+		.select()
+		.from(tradePaymentIntents)
+		.where(and(eq(tradePaymentIntents.kind, 'order'), eq(tradePaymentIntents.refId, orderId)))
+		.orderBy(desc(tradePaymentIntents.createdAt))
+		.limit(1);
+	const [row] = lock ? await q.for('update') : await q;
+	return row;
+}
+
+async function recordConfirmation(tx: Tx, intent: IntentRow, c: PaymentConfirmation) {
+	try {
+		await tx
+			.update(tradePaymentIntents)
+			.set({
+				status: 'confirmed',
+				providerRef: c.providerRef,
+				confirmedAt: c.paidAt,
+				confirmedBy: c.confirmedByUserId
+			})
+			.where(eq(tradePaymentIntents.id, intent.id));
+	} catch (e) {
+		// The unique (provider, provider_ref) index: this reference confirmed another intent.
+		if (sqlState(e) === '23505' && constraintOf(e) === 'trade_payment_intents_provider_ref') {
+			throw referenceUsed();
+		}
+		throw e;
+	}
+}
+
+const referenceUsed = () =>
+	new AppError('conflict', 'reference_used', 'trade.err.reference_used', { field: 'reference' });
 
 /** The buyer pays an order through the test provider (tests and the demo): order → paid. */
 export async function payWithTestProvider(
@@ -8,24 +69,212 @@ export async function payWithTestProvider(
 	orderId: string,
 	now: Date = new Date()
 ): Promise<TradeOrderView> {
-	void p;
-	void orderId;
-	void now;
-	throw new Error('not built yet (h1)');
+	const policy = currentPolicy().trade;
+	const { id, moved } = await transaction(async (tx) => {
+		const { order, side } = await orderFor(p, orderId, tx, true);
+		if (side !== 'buyer') throw forbidden('trade.err.buyer_only');
+		const intent = await orderIntent(tx, order.id, true);
+		if (!intent) throw intentNotFound();
+		if (intent.provider !== 'test') {
+			throw new AppError('rule', 'not_test_provider', 'trade.err.not_test_provider', {
+				field: 'provider'
+			});
+		}
+		// Paid already (a double click, a retry): nothing more to do.
+		if (intent.status === 'confirmed') return { id: order.id, moved: null };
+		let confirmation: PaymentConfirmation;
+		try {
+			confirmation = await paymentProvider('test').confirm({
+				intentId: intent.id,
+				providerRef: intent.instructions.token ?? '',
+				amountFen: intent.amountFen,
+				operatorUserId: null,
+				at: now
+			});
+		} catch (e) {
+			if (e instanceof TestProviderError) {
+				throw new AppError('rule', 'payment_failed', 'trade.err.payment_failed', {
+					details: { reason: e.code }
+				});
+			}
+			throw e;
+		}
+		if (confirmation.amountFen !== intent.amountFen) throw amountMismatch();
+		// The provider's callback is a system fact (domain: pay by system or operator).
+		const r = await moveOrder(tx, {
+			orderId: order.id,
+			action: 'pay',
+			actor: { party: 'system', userId: null },
+			now,
+			policy,
+			note: 'test'
+		});
+		await recordConfirmation(tx, intent, confirmation);
+		return { id: order.id, moved: r };
+	});
+	if (moved) publishMoved([moved]);
+	return getOrder(p, id);
 }
 
-/** An operator confirms a received bank transfer (raw `{ reference }`, the bank's serial). */
+const amountMismatch = () =>
+	new AppError('rule', 'amount_mismatch', 'trade.err.amount_mismatch', { field: 'amountFen' });
+
+/**
+ * An operator confirms a received bank transfer (raw `{ reference }`, the bank's serial). The
+ * serial is the provider reference: unique, so one transfer never pays two orders; confirming
+ * the same intent again with the same serial changes nothing. A transfer that arrives after the
+ * unpaid timeout cancelled the order (or when it is due to) is recorded and refunded: the order
+ * stays cancelled, a `trade_refunds` row (reason `late_payment`) asks the operator to pay it
+ * back, and the order's history says so. No escrow was opened, so no ledger posting is made.
+ */
 export async function confirmBankTransfer(
 	p: Principal,
 	intentId: string,
 	raw: unknown,
 	now: Date = new Date()
 ): Promise<TradeOrderView> {
-	void p;
-	void intentId;
-	void raw;
-	void now;
-	throw new Error('not built yet (h1)');
+	if (!isOperator(p) || !p.userId) throw forbidden('trade.err.operator_only');
+	const operatorId = p.userId;
+	const { reference } = parse(ConfirmTransferInput, raw);
+	if (!isUuid(intentId)) throw intentNotFound();
+	const policy = currentPolicy().trade;
+	const { orderId, moved } = await transaction(async (tx) => {
+		const [first] = await tx
+			.select({ refId: tradePaymentIntents.refId, kind: tradePaymentIntents.kind })
+			.from(tradePaymentIntents)
+			.where(eq(tradePaymentIntents.id, intentId.toLowerCase()));
+		if (!first || first.kind !== 'order') throw intentNotFound();
+		// The order row first (the lock `move` takes), then the intent.
+		const [order] = await tx
+			.select()
+			.from(tradeOrders)
+			.where(eq(tradeOrders.id, first.refId))
+			.for('update');
+		if (!order) throw intentNotFound();
+		const [intent] = await tx
+			.select()
+			.from(tradePaymentIntents)
+			.where(eq(tradePaymentIntents.id, intentId.toLowerCase()))
+			.for('update');
+		if (!intent) throw intentNotFound();
+		if (intent.provider !== 'bank_transfer') {
+			throw new AppError('rule', 'not_bank_transfer', 'trade.err.not_bank_transfer', {
+				field: 'intentId'
+			});
+		}
+		if (intent.status === 'confirmed') {
+			if (intent.providerRef === reference) return { orderId: order.id, moved: null };
+			throw new AppError('conflict', 'already_confirmed', 'trade.err.already_confirmed', {
+				field: 'reference'
+			});
+		}
+		const [used] = await tx
+			.select({ id: tradePaymentIntents.id })
+			.from(tradePaymentIntents)
+			.where(
+				and(
+					eq(tradePaymentIntents.provider, 'bank_transfer'),
+					eq(tradePaymentIntents.providerRef, reference),
+					ne(tradePaymentIntents.id, intent.id)
+				)
+			)
+			.limit(1);
+		if (used) throw referenceUsed();
+		let confirmation: PaymentConfirmation;
+		try {
+			confirmation = await paymentProvider('bank_transfer').confirm({
+				intentId: intent.id,
+				providerRef: reference,
+				amountFen: intent.amountFen,
+				operatorUserId: operatorId,
+				at: now
+			});
+		} catch (e) {
+			if (e instanceof BankTransferError) {
+				throw new AppError('invalid', 'invalid_input', 'trade.err.bank_reference', {
+					field: 'reference'
+				});
+			}
+			throw e;
+		}
+
+		const unpaidDue = deadlines(order, policy).unpaid;
+		if (order.state === 'pending_payment' && now.getTime() < unpaidDue.getTime()) {
+			const r = await moveOrder(tx, {
+				orderId: order.id,
+				action: 'pay',
+				actor: actorOf(p, 'operator'),
+				now,
+				policy,
+				note: reference
+			});
+			await recordConfirmation(tx, intent, confirmation);
+			return { orderId: order.id, moved: r };
+		}
+		// Too late: the unpaid timeout has run out (the timer job may not have got to it yet).
+		let r: MoveResult | null = null;
+		let current: TradeOrderRow = order;
+		if (order.state === 'pending_payment') {
+			r = await moveOrder(tx, {
+				orderId: order.id,
+				action: 'expire_unpaid',
+				actor: { party: 'system', userId: null },
+				now,
+				policy
+			});
+			current = r.row;
+		}
+		if (current.state !== 'cancelled_unpaid') {
+			throw new AppError('conflict', 'trade_state', 'trade.err.state', {
+				params: { state: current.state, action: 'pay' }
+			});
+		}
+		await recordConfirmation(tx, intent, confirmation);
+		await refundLatePayment(tx, intent, current, operatorId, now);
+		return { orderId: order.id, moved: r };
+	});
+	if (moved) publishMoved([moved]);
+	return getOrder(p, orderId);
+}
+
+async function refundLatePayment(
+	tx: Tx,
+	intent: IntentRow,
+	order: TradeOrderRow,
+	operatorId: string,
+	now: Date
+): Promise<void> {
+	const idempotencyKey = `trade:${order.id}:late:${intent.id}`;
+	const refund = await paymentProvider('bank_transfer').refund({
+		intentId: intent.id,
+		amountFen: intent.amountFen,
+		reason: 'late_payment',
+		idempotencyKey
+	});
+	await tx
+		.insert(tradeRefunds)
+		.values({
+			id: refund.refundId,
+			intentId: intent.id,
+			amountFen: intent.amountFen,
+			reason: 'late_payment',
+			status: refund.status,
+			providerRef: refund.providerRef,
+			idempotencyKey,
+			createdAt: now,
+			completedAt: refund.status === 'succeeded' ? now : null
+		})
+		.onConflictDoNothing();
+	await tx.insert(tradeOrderEvents).values({
+		orderId: order.id,
+		fromState: order.state,
+		toState: order.state,
+		action: 'late_payment_refund',
+		actor: 'operator',
+		actorUserId: operatorId,
+		note: 'trade.pay.refund.late_payment',
+		at: now
+	});
 }
 
 export interface PendingTransfer extends TradePaymentView {
@@ -34,22 +283,95 @@ export interface PendingTransfer extends TradePaymentView {
 	buyerName: string;
 	supplierName: string;
 	createdAt: string;
+	/** pending_payment, or cancelled_unpaid for a transfer that may still arrive late. */
+	orderState?: TradeOrderRow['state'];
 }
 
-/** Bank transfers waiting for an operator (operators only). */
-export async function pendingBankTransfers(p: Principal): Promise<PendingTransfer[]> {
-	void p;
-	throw new Error('not built yet (h1)');
+/** How long after an unpaid cancellation a late transfer is still listed for the operator. */
+const LATE_TRANSFER_DAYS = 7;
+
+/**
+ * Bank transfers waiting for an operator (operators only): unconfirmed intents of unpaid orders,
+ * oldest first, then those of orders cancelled unpaid in the last days (a late transfer is
+ * confirmed and refunded).
+ */
+export async function pendingBankTransfers(
+	p: Principal,
+	now: Date = new Date()
+): Promise<PendingTransfer[]> {
+	if (!isOperator(p)) throw forbidden('trade.err.operator_only');
+	const since = new Date(now.getTime() - LATE_TRANSFER_DAYS * 86_400_000);
+	const rows = await db()
+		.select({
+			i: tradePaymentIntents,
+			orderId: tradeOrders.id,
+			number: tradeOrders.number,
+			state: tradeOrders.state,
+			buyerName: sql<string>`(select g.name from orgs g where g.id = "trade_orders"."buyer_org_id")`,
+			supplierName: sql<string>`(select g.name from orgs g where g.id = "trade_orders"."supplier_id")`
+		})
+		.from(tradePaymentIntents)
+		.innerJoin(tradeOrders, eq(tradeOrders.id, tradePaymentIntents.refId))
+		.where(
+			and(
+				eq(tradePaymentIntents.kind, 'order'),
+				eq(tradePaymentIntents.provider, 'bank_transfer'),
+				inArray(tradePaymentIntents.status, ['created', 'pending', 'cancelled']),
+				or(
+					eq(tradeOrders.state, 'pending_payment'),
+					and(eq(tradeOrders.state, 'cancelled_unpaid'), gte(tradeOrders.closedAt, since))
+				)
+			)
+		)
+		.orderBy(
+			sql`case when ${tradeOrders.state} = 'pending_payment' then 0 else 1 end`,
+			asc(tradePaymentIntents.createdAt)
+		)
+		.limit(500);
+	return rows.map((r) => ({
+		intentId: r.i.id,
+		provider: 'bank_transfer',
+		status: r.i.status,
+		amountFen: r.i.amountFen,
+		instructions: r.i.instructions,
+		expiresAt: r.i.expiresAt ? r.i.expiresAt.toISOString() : null,
+		orderId: r.orderId,
+		orderNumber: r.number,
+		buyerName: r.buyerName,
+		supplierName: r.supplierName,
+		createdAt: r.i.createdAt.toISOString(),
+		orderState: r.state
+	}));
 }
 
-/** The buyer cancels an unpaid order: stock goes back at once. */
+/** The buyer (or an operator) cancels an unpaid order: stock goes back at once. */
 export async function cancelUnpaid(
 	p: Principal,
 	orderId: string,
 	now: Date = new Date()
 ): Promise<TradeOrderView> {
-	void p;
-	void orderId;
-	void now;
-	throw new Error('not built yet (h1)');
+	const policy = currentPolicy().trade;
+	const { id, moved } = await transaction(async (tx) => {
+		const { order, side } = await orderFor(p, orderId, tx, true);
+		const r = await moveOrder(tx, {
+			orderId: order.id,
+			action: 'cancel',
+			actor: actorOf(p, side),
+			now,
+			policy
+		});
+		const intent = await orderIntent(tx, order.id, true);
+		if (intent && intent.status !== 'confirmed') {
+			await paymentProvider(intent.provider === 'test' ? 'test' : 'bank_transfer').cancel(
+				intent.id
+			);
+			await tx
+				.update(tradePaymentIntents)
+				.set({ status: 'cancelled' })
+				.where(eq(tradePaymentIntents.id, intent.id));
+		}
+		return { id: order.id, moved: r };
+	});
+	publishMoved([moved]);
+	return getOrder(p, id);
 }

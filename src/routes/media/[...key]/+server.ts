@@ -1,5 +1,6 @@
 import { openMedia } from '$lib/server/catalog';
 import { openClaimPhoto } from '$lib/server/orders/claim-photos';
+import { openTradeMedia } from '$lib/server/trade';
 import { AppError, notFound, unauthenticated } from '$lib/server/errors';
 import { pageError } from '$lib/server/edge';
 import type { RequestHandler } from './$types';
@@ -13,10 +14,13 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 	const principal = locals.principal;
 	try {
 		if (!principal) throw unauthenticated();
-		// Claim photos follow their parcel; everything else is the catalog's.
+		// Claim photos follow their parcel, trade inspection media their trade order (its buyer,
+		// supplier and operators); everything else is the catalog's.
 		const file = params.key.startsWith('claims/')
 			? await openClaimPhoto(principal, params.key)
-			: await openMedia(principal, params.key);
+			: params.key.startsWith('trade/')
+				? await openTradeMedia(principal, params.key)
+				: await openMedia(principal, params.key);
 		return new Response(file.body, {
 			headers: {
 				'content-type': file.mime,

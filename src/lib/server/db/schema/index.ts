@@ -10,3 +10,4 @@ export * from './ledger';
 export * from './ratelimit';
 export * from './trade';
 export * from './platform';
+export * from './uploads';
