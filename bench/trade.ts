@@ -84,14 +84,15 @@ let resent = 0;
 const taken = new Set<string>();
 
 /**
- * `n` hot lots nobody else uses: active, of admitted suppliers, on no show, with `units` free
- * units, MOQ 50 and no trade terms (step 1, no price breaks).
+ * `n` hot lots nobody else uses: active, of admitted suppliers, on no show, without trade terms
+ * (step 1, no price breaks; the bench writes no trade table), with `units` free units and MOQ 50.
  */
 async function hotLots(n: number, units: number): Promise<string[]> {
 	const rows = await sql`select l.id from lots l join suppliers s on s.org_id = l.supplier_id
 		where l.status = 'active' and s.status = 'admitted' and l.dropship_allowed
 			and l.id not in (select lot_id from show_slots)
 			and l.id not in (select lot_id from trade_order_lines)
+			and l.id not in (select lot_id from trade_lot_terms)
 		order by l.seq limit ${n + taken.size}`;
 	const ids = rows
 		.map((r) => r.id as string)
@@ -99,7 +100,6 @@ async function hotLots(n: number, units: number): Promise<string[]> {
 		.slice(0, n);
 	if (ids.length < n) throw new Error(`only ${ids.length} lots free for the bench`);
 	for (const id of ids) taken.add(id);
-	await sql`delete from trade_lot_terms where lot_id in ${sql(ids)}`;
 	await sql`update lots set on_hand = ${units}, locked = 0, allocated = 0, moq = 50
 		where id in ${sql(ids)}`;
 	return ids;
