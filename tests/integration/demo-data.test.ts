@@ -99,6 +99,14 @@ describe('demo data', () => {
 				].includes(r.state);
 				expect(held.get(r.id) ?? 0, `${email} ${r.state}`).toBe(holds ? r.totalFen : 0);
 			}
+			// The inspecting order has part of its checklist done, the released one all of it.
+			for (const state of ['inspecting', 'released'] as const) {
+				const order = rows.find((r) => r.state === state)!;
+				const [c] = await execRows<{ n: number }>(
+					sql`select count(*)::int as n from trade_inspection_items where order_id = ${order.id}`
+				);
+				expect(c!.n, `${email} ${state}`).toBeGreaterThan(0);
+			}
 		}
 	});
 

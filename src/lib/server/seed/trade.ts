@@ -22,6 +22,7 @@ import {
 	confirmArrival,
 	packOrder,
 	payWithTestProvider,
+	recordInspection,
 	shipOrder,
 	setLotTerms,
 	startInspection
@@ -50,7 +51,9 @@ export const DEMO_TRADE_STATES = [
 ] as const satisfies readonly TradeOrderState[];
 
 type Step =
-	| { do: 'pay' | 'accept' | 'pack' | 'ship' | 'arrive' | 'inspect' | 'release' }
+	| { do: 'pay' | 'accept' | 'pack' | 'ship' | 'arrive' | 'release' }
+	/** Starts the inspection and records this share of the drawn pieces (the checklist). */
+	| { do: 'inspect'; share: number }
 	| { do: 'move'; action: TradeAction; party: 'buyer' | 'system' };
 
 /**
@@ -103,7 +106,7 @@ const PLANS: Record<(typeof DEMO_TRADE_STATES)[number], { at: number; steps: [St
 			[{ do: 'pack' }, 70],
 			[{ do: 'ship' }, 66],
 			[{ do: 'arrive' }, 12],
-			[{ do: 'inspect' }, 11]
+			[{ do: 'inspect', share: 0.5 }, 11]
 		]
 	},
 	accepted_by_buyer: {
@@ -136,7 +139,7 @@ const PLANS: Record<(typeof DEMO_TRADE_STATES)[number], { at: number; steps: [St
 			[{ do: 'pack' }, 180],
 			[{ do: 'ship' }, 176],
 			[{ do: 'arrive' }, 120],
-			[{ do: 'inspect' }, 119],
+			[{ do: 'inspect', share: 1 }, 119],
 			[{ do: 'release' }, 118]
 		]
 	},
@@ -276,9 +279,20 @@ async function step(
 		case 'arrive':
 			await confirmArrival(buyer, orderId, at);
 			return;
-		case 'inspect':
-			await startInspection(buyer, orderId, at);
+		case 'inspect': {
+			const view = await startInspection(buyer, orderId, at);
+			const pieces = view.lines.flatMap((l) => l.pieces);
+			const items = pieces.slice(0, Math.ceil(pieces.length * s.share)).map((x, i) =>
+				// a loose thread now and then: a minor defect, well inside every grade's allowance
+				i % 40 === 7
+					? { lineId: x.lineId, piece: x.piece, result: 'minor', note: '袖口线头' }
+					: { lineId: x.lineId, piece: x.piece, result: 'pass' }
+			);
+			if (items.length > 0) {
+				await recordInspection(buyer, orderId, { items }, new Date(at.getTime() + 20 * MINUTE));
+			}
 			return;
+		}
 		case 'release':
 			await acceptAndRelease(buyer, orderId, at);
 			return;
