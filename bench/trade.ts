@@ -9,7 +9,10 @@
 // refused for stock (409 insufficient_stock): the race is real.
 // Baseline, in the same run on the same server: the same checkouts on 20 other hot lots with no
 // live show locking them (what the live locks cost the checkouts). Each run is preceded by a
-// warm-up (BENCH_WARMUP checkouts on other lots, not measured).
+// warm-up (BENCH_WARMUP checkouts on other lots, not measured). Last, BENCH_SERIAL checkouts one
+// after another (serial_p50/p99_ms): the time of one checkout with no queue in front of it, since
+// with all checkouts in flight at once the latency of each is mostly the queue (p50 ≈ p99 ≈ the
+// run's length: the server and database share the work between them all).
 // Afterwards, per lot, in the database: units in live trade orders + active locks beyond on hand,
 // and counters that disagree with the orders and locks (allocated vs trade lines, locked vs
 // locks), summed as `oversold` (must be 0).
@@ -30,6 +33,8 @@ const LOCKERS = Number(process.env.BENCH_LOCKERS ?? 10);
 const LOCK_QTY = Number(process.env.BENCH_LOCK_QTY ?? 10);
 const LOCK_SHARE = Number(process.env.BENCH_LOCK_SHARE ?? 0.3);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
+/** Checkouts sent one after another at the end: the latency of one checkout without a queue. */
+const SERIAL = Number(process.env.BENCH_SERIAL ?? 50);
 const PORT = Number(process.env.BENCH_PORT ?? 4197);
 
 const { db, sql } = await serverBenchDatabase('trade');
@@ -58,17 +63,36 @@ async function call(server: ServerProcess, path: string, cookie: string, body?: 
 	return JSON.parse(r.body) as Record<string, unknown>;
 }
 
+/**
+ * `request`, sent again when the server had closed the kept-alive socket just as it was reused
+ * (ECONNRESET between runs). A checkout's retry carries the same Idempotency-Key: at most one
+ * set of orders either way.
+ */
+async function send(...args: Parameters<typeof request>): ReturnType<typeof request> {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await request(...args);
+		} catch (e) {
+			const code = (e as { code?: string }).code;
+			if (attempt >= 2 || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw e;
+			resent++;
+		}
+	}
+}
+let resent = 0;
+
 const taken = new Set<string>();
 
 /**
- * `n` hot lots nobody else uses: active, of admitted suppliers, on no show, with `units` free
- * units, MOQ 50 and no trade terms (step 1, no price breaks).
+ * `n` hot lots nobody else uses: active, of admitted suppliers, on no show, without trade terms
+ * (step 1, no price breaks; the bench writes no trade table), with `units` free units and MOQ 50.
  */
 async function hotLots(n: number, units: number): Promise<string[]> {
 	const rows = await sql`select l.id from lots l join suppliers s on s.org_id = l.supplier_id
 		where l.status = 'active' and s.status = 'admitted' and l.dropship_allowed
 			and l.id not in (select lot_id from show_slots)
 			and l.id not in (select lot_id from trade_order_lines)
+			and l.id not in (select lot_id from trade_lot_terms)
 		order by l.seq limit ${n + taken.size}`;
 	const ids = rows
 		.map((r) => r.id as string)
@@ -76,7 +100,6 @@ async function hotLots(n: number, units: number): Promise<string[]> {
 		.slice(0, n);
 	if (ids.length < n) throw new Error(`only ${ids.length} lots free for the bench`);
 	for (const id of ids) taken.add(id);
-	await sql`delete from trade_lot_terms where lot_id in ${sql(ids)}`;
 	await sql`update lots set on_hand = ${units}, locked = 0, allocated = 0, moq = 50
 		where id in ${sql(ids)}`;
 	return ids;
@@ -116,7 +139,7 @@ async function run(
 	server: ServerProcess,
 	buyers: string[],
 	opsCookie: string,
-	opts: { checkouts: number; live: boolean; tag: string }
+	opts: { checkouts: number; live: boolean; tag: string; oneAtATime?: boolean }
 ): Promise<Run> {
 	const lotIds = await hotLots(LOTS, UNITS);
 	let showId: string | null = null;
@@ -158,7 +181,7 @@ async function run(
 					if (open.length === 0) return;
 					const lotId = open[Math.floor(rnd() * open.length)]!;
 					lockedByLot.set(lotId, (lockedByLot.get(lotId) ?? 0) + LOCK_QTY);
-					const r = await request(
+					const r = await send(
 						`${server.url}/api/v1/shows/${showId}/locks`,
 						'POST',
 						{ 'content-type': 'application/json', cookie: opsCookie },
@@ -177,28 +200,29 @@ async function run(
 	const started = performance.now();
 	const cpu0 = cpuSeconds(server.proc.pid);
 	const pg0 = databaseCpuSeconds(database);
-	await Promise.all(
-		bodies.map(async (body, i) => {
-			const t = performance.now();
-			const r = await request(
-				`${server.url}/api/v1/trade/orders`,
-				'POST',
-				{
-					'content-type': 'application/json',
-					cookie: buyers[i % buyers.length]!,
-					'idempotency-key': `bench-${opts.tag}-${i}-${randomUUID()}`
-				},
-				body
-			);
-			latencies.push(performance.now() - t);
-			if (r.status === 201 || r.status === 200) {
-				ok++;
-				const j = JSON.parse(r.body) as { orders?: unknown[] };
-				orders += j.orders?.length ?? 0;
-			} else if (r.status === 409 && r.body.includes('insufficient_stock')) refusedStock++;
-			else throw new Error(`checkout: ${r.status} ${r.body.slice(0, 300)}`);
-		})
-	);
+	const checkoutOne = async (body: string, i: number) => {
+		const t = performance.now();
+		const r = await send(
+			`${server.url}/api/v1/trade/orders`,
+			'POST',
+			{
+				'content-type': 'application/json',
+				cookie: buyers[i % buyers.length]!,
+				'idempotency-key': `bench-${opts.tag}-${i}-${randomUUID()}`
+			},
+			body
+		);
+		latencies.push(performance.now() - t);
+		if (r.status === 201 || r.status === 200) {
+			ok++;
+			const j = JSON.parse(r.body) as { orders?: unknown[] };
+			orders += j.orders?.length ?? 0;
+		} else if (r.status === 409 && r.body.includes('insufficient_stock')) refusedStock++;
+		else throw new Error(`checkout: ${r.status} ${r.body.slice(0, 300)}`);
+	};
+	if (opts.oneAtATime) {
+		for (const [i, body] of bodies.entries()) await checkoutOne(body, i);
+	} else await Promise.all(bodies.map(checkoutOne));
 	const seconds = (performance.now() - started) / 1000;
 	const cpu = cpuSeconds(server.proc.pid) - cpu0;
 	const pgCpu = databaseCpuSeconds(database) - pg0;
@@ -250,6 +274,13 @@ try {
 		live: true,
 		tag: 'live'
 	});
+	log('the same checkouts one at a time (no queueing: the service time)…');
+	const serial = await run(server, buyers, opsCookie, {
+		checkouts: SERIAL,
+		live: false,
+		tag: 'serial',
+		oneAtATime: true
+	});
 	await server.stop();
 	server = undefined;
 	const done = (r: Run) => r.ok + r.refusedStock;
@@ -274,7 +305,11 @@ try {
 		baseline_p99_ms: round(percentile(base.latencies, 99), 1),
 		baseline_refused_stock: base.refusedStock,
 		ratio: round(done(live) / live.seconds / (done(base) / base.seconds), 2),
-		oversold: live.oversold + base.oversold
+		serial_checkouts: SERIAL,
+		serial_p50_ms: round(percentile(serial.latencies, 50), 1),
+		serial_p99_ms: round(percentile(serial.latencies, 99), 1),
+		resent,
+		oversold: live.oversold + base.oversold + serial.oversold
 	});
 } finally {
 	closeClients();

@@ -13,6 +13,12 @@ test('the operator pays out the host team’s balance and marks it paid with a r
 	await page.getByRole('link', { name: '平台收入与打款' }).click();
 	await expect(page.getByTestId('page-title')).toHaveText('平台收入与打款');
 	await expect(page.getByTestId('revenue')).toHaveText(/¥[1-9]/);
+	// Wholesale orders' escrow (the demo buyers' trade orders): held for some, released for others.
+	const trade = page.getByTestId('trade-escrow');
+	await expect(trade.getByRole('heading', { name: '批发订单担保款' })).toBeVisible();
+	await expect(trade.getByTestId('trade-held')).toHaveText(/¥[1-9]/);
+	await expect(trade.getByTestId('trade-released')).toHaveText(/¥[1-9]/);
+	expect(await trade.getByTestId('trade-escrow-row').count()).toBeGreaterThan(10);
 	const team = page.getByTestId('party-row').filter({ hasText: '小鹿直播间' });
 	await expect(team).toBeVisible();
 	await team.getByRole('button', { name: '发起打款' }).click();
@@ -46,6 +52,9 @@ test('the host sees earnings and downloads the month’s statement; a supplier m
 	await signIn(page, 'supplier1@demo.lotlive.cn');
 	await page.getByRole('link', { name: '应收账款' }).click();
 	await expect(page.getByTestId('page-title')).toHaveText('应收账款');
+	const trade = page.getByTestId('trade-escrow');
+	await expect(trade.getByTestId('trade-held')).toHaveText(/¥[1-9]/);
+	expect(await trade.getByTestId('trade-escrow-row').count()).toBeGreaterThan(2);
 	const api = await page.request.get('/api/v1/ledger/revenue');
 	expect(api.status()).toBe(403);
 	expect((await api.json()).error.code).toBe('forbidden');

@@ -8,7 +8,19 @@ import { sizeBreakdownMatchesStock, sizeBreakdownTotal } from '../../src/lib/dom
 import { deriveLotFields } from '../../src/lib/domain/pricing';
 import { localDiskStorage, setMediaStorage } from '../../src/lib/server/platform/storage';
 import { db } from '../../src/lib/server/db';
-import { lots, orgs, suppliers } from '../../src/lib/server/db/schema';
+import {
+	lots,
+	orgs,
+	suppliers,
+	tradeLotTerms,
+	tradeOrders,
+	users
+} from '../../src/lib/server/db/schema';
+import { DEMO_ACCOUNTS } from '../../src/lib/server/seed/accounts';
+import { DEMO_TRADE_STATES } from '../../src/lib/server/seed/trade';
+import { checkBand } from '../../src/lib/domain/pricing';
+import { sql } from 'drizzle-orm';
+import { execRows } from '../../src/lib/server/db';
 import { generateLots, seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
 
 const mediaDir = mkdtempSync(path.join(os.tmpdir(), 'lotlive-media-'));
@@ -50,6 +62,68 @@ describe('demo data', () => {
 			expect(r.name).not.toMatch(
 				/待审核|审核中|已审核|已拒绝|已封禁|pending|admitted|blocked|[（(]/i
 			);
+		}
+	});
+
+	it('both demo buyers have a trade order in every state, and the escrow of each nets out', async () => {
+		for (const email of [DEMO_ACCOUNTS.buyer1, DEMO_ACCOUNTS.buyer2]) {
+			const [u] = await db()
+				.select({ orgId: users.orgId })
+				.from(users)
+				.where(eq(users.email, email));
+			const rows = await db()
+				.select({ id: tradeOrders.id, state: tradeOrders.state, totalFen: tradeOrders.totalFen })
+				.from(tradeOrders)
+				.where(eq(tradeOrders.buyerOrgId, u!.orgId!));
+			expect(new Set(rows.map((r) => r.state)), email).toEqual(new Set(DEMO_TRADE_STATES));
+			// Escrow per order, from the ledger: paid orders hold their total until released or
+			// refunded; nothing is held for unpaid or finished ones.
+			const held = new Map(
+				(
+					await execRows<{ order_id: string; s: string | number }>(
+						sql`select order_id, -sum(amount_fen) as s from ledger_entries
+							where account_kind = 'escrow' and order_id in (${sql.join(
+								rows.map((r) => sql`${r.id}::uuid`),
+								sql`, `
+							)})
+							group by 1`
+					)
+				).map((r) => [r.order_id, Number(r.s)])
+			);
+			for (const r of rows) {
+				const holds = ![
+					'pending_payment',
+					'cancelled_unpaid',
+					'cancelled_sla',
+					'released'
+				].includes(r.state);
+				expect(held.get(r.id) ?? 0, `${email} ${r.state}`).toBe(holds ? r.totalFen : 0);
+			}
+			// The inspecting order has part of its checklist done, the released one all of it.
+			for (const state of ['inspecting', 'released'] as const) {
+				const order = rows.find((r) => r.state === state)!;
+				const [c] = await execRows<{ n: number }>(
+					sql`select count(*)::int as n from trade_inspection_items where order_id = ${order.id}`
+				);
+				expect(c!.n, `${email} ${state}`).toBeGreaterThan(0);
+			}
+		}
+	});
+
+	it('demo lots with trade terms have price breaks inside their grade band', async () => {
+		const rows = await db()
+			.select({ terms: tradeLotTerms, lot: lots })
+			.from(tradeLotTerms)
+			.innerJoin(lots, eq(lots.id, tradeLotTerms.lotId));
+		expect(rows.length).toBeGreaterThanOrEqual(8);
+		const withBreaks = rows.filter((r) => r.terms.priceBreaks.length > 0);
+		expect(withBreaks.length).toBeGreaterThanOrEqual(4);
+		for (const { terms, lot } of withBreaks) {
+			for (const b of terms.priceBreaks) {
+				expect(b.minQuantity).toBeGreaterThan(lot.moq);
+				expect(b.unitPriceFen).toBeLessThan(lot.unitPriceFen);
+				expect(checkBand(lot.grade, lot.tagPriceFen, b.unitPriceFen).ok).toBe(true);
+			}
 		}
 	});
 });

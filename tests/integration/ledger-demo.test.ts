@@ -34,4 +34,28 @@ describe('demo ledger', () => {
 		const supplier = await demoActor(DEMO_ACCOUNTS.supplier1);
 		await expect(supplierReceivables(supplier.actor)).resolves.toBeTruthy();
 	});
+
+	it('shows the demo trade orders’ escrow: held for some, released less the fee for others', async () => {
+		const supplier = await demoActor(DEMO_ACCOUNTS.supplier1);
+		const { trade } = await supplierReceivables(supplier.actor);
+		expect(trade.orders.length).toBeGreaterThan(3);
+		expect(trade.heldFen).toBeGreaterThan(0);
+		expect(trade.releasedFen).toBeGreaterThan(0);
+		expect(trade.feeFen).toBeGreaterThan(0);
+		expect(trade.supplierFen + trade.feeFen).toBe(trade.releasedFen);
+		for (const o of trade.orders) {
+			expect(o.paidInFen, o.orderId).toBe(o.heldFen + o.releasedFen + o.refundedFen);
+		}
+		const ops = await demoActor(DEMO_ACCOUNTS.operator);
+		const r = await platformRevenue(ops.actor);
+		expect(r.trade.orders.length).toBeGreaterThan(trade.orders.length);
+		// Every trade transaction balances (the database checks it too).
+		const [{ n }] = (await execRows<{ n: number }>(
+			sql`select count(*)::int as n from (select e.transaction_id from ledger_entries e
+				join ledger_transactions t on t.id = e.transaction_id
+				where t.kind in ('trade_payment', 'trade_release', 'trade_refund', 'sample_credit')
+				group by 1 having sum(e.amount_fen) <> 0) x`
+		)) as [{ n: number }];
+		expect(n).toBe(0);
+	});
 });

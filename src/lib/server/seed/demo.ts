@@ -28,6 +28,7 @@ import { rng, type Rng } from './random';
 import { seedDemoBoards } from './boards';
 import { seedDemoOrders } from './orders';
 import { seedDemoLedger } from './ledger';
+import { seedDemoTrade } from './trade';
 
 export { DEMO_ACCOUNTS, DEMO_DOMAIN, DEMO_PASSWORD } from './accounts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './accounts';
@@ -496,6 +497,7 @@ export async function seedDemoIfEmpty(): Promise<boolean> {
 	await seedDemoBoards();
 	await seedDemoOrders();
 	await seedDemoLedger();
+	await seedDemoTrade();
 	logger().info(
 		{ ms: Math.round(performance.now() - started), lots: DEMO_LOT_COUNT },
 		'demo data seeded'

@@ -3,14 +3,17 @@
 // the past (checkout, payment, the supplier's steps, arrival, inspection, release, timeouts), so
 // the buyer's orders, the supplier's queue, receivables and the operator's ledger show the whole
 // life of an order. Runs inside seedDemoIfEmpty (once, on an empty database).
-import { and, asc, eq, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { deriveLotFields } from '$lib/domain/pricing';
+import { apportionSizes } from '$lib/domain/sizes';
 import { validatePriceBreaks } from '$lib/domain/trade/cart';
 import type { TradeAction, TradeOrderState } from '$lib/domain/trade/order-state';
 import type { TradeShipTo } from '$lib/trade/types';
 import type { Principal } from '../auth/principal';
 import { db } from '../db';
-import { lots, showSlots, tradeLotTerms } from '../db/schema';
+import { lots, showSlots } from '../db/schema';
 import { transaction } from '../events/bus';
+import { logger } from '../log';
 import { currentPolicy } from '../platform/policy';
 import {
 	acceptAndRelease,
@@ -19,7 +22,9 @@ import {
 	confirmArrival,
 	packOrder,
 	payWithTestProvider,
+	recordInspection,
 	shipOrder,
+	setLotTerms,
 	startInspection
 } from '../trade';
 import { move } from '../trade/transition';
@@ -46,7 +51,9 @@ export const DEMO_TRADE_STATES = [
 ] as const satisfies readonly TradeOrderState[];
 
 type Step =
-	| { do: 'pay' | 'accept' | 'pack' | 'ship' | 'arrive' | 'inspect' | 'release' }
+	| { do: 'pay' | 'accept' | 'pack' | 'ship' | 'arrive' | 'release' }
+	/** Starts the inspection and records this share of the drawn pieces (the checklist). */
+	| { do: 'inspect'; share: number }
 	| { do: 'move'; action: TradeAction; party: 'buyer' | 'system' };
 
 /**
@@ -99,7 +106,7 @@ const PLANS: Record<(typeof DEMO_TRADE_STATES)[number], { at: number; steps: [St
 			[{ do: 'pack' }, 70],
 			[{ do: 'ship' }, 66],
 			[{ do: 'arrive' }, 12],
-			[{ do: 'inspect' }, 11]
+			[{ do: 'inspect', share: 0.5 }, 11]
 		]
 	},
 	accepted_by_buyer: {
@@ -132,7 +139,7 @@ const PLANS: Record<(typeof DEMO_TRADE_STATES)[number], { at: number; steps: [St
 			[{ do: 'pack' }, 180],
 			[{ do: 'ship' }, 176],
 			[{ do: 'arrive' }, 120],
-			[{ do: 'inspect' }, 119],
+			[{ do: 'inspect', share: 1 }, 119],
 			[{ do: 'release' }, 118]
 		]
 	},
@@ -181,14 +188,14 @@ interface TermsLot {
 }
 
 /**
- * Trade terms on a few lots of each admitted demo supplier: a quantity step, cartons, samples and
- * two price breaks inside the grade band (checked with the domain rule; a lot whose price is
+ * Trade terms (the suppliers' own call, terms.ts) on a few lots of each admitted demo supplier: a
+ * quantity step, cartons and two price breaks inside the grade band (checked with the domain rule; a lot whose price is
  * already at the band's floor gets no breaks). Returns the lots with the quantity an order takes.
  */
-async function seedTerms(supplierOrgIds: string[]): Promise<Map<string, TermsLot[]>> {
+async function seedTerms(suppliers: Map<string, Principal>): Promise<Map<string, TermsLot[]>> {
 	const policy = currentPolicy();
 	const out = new Map<string, TermsLot[]>();
-	for (const supplierId of supplierOrgIds) {
+	for (const [supplierId, supplier] of suppliers) {
 		const rows = await db()
 			.select({
 				id: lots.id,
@@ -228,18 +235,11 @@ async function seedTerms(supplierOrgIds: string[]): Promise<Map<string, TermsLot
 						]
 					: [];
 			const ok = validatePriceBreaks(l, breaks, policy, policy.trade).length === 0;
-			await db()
-				.insert(tradeLotTerms)
-				.values({
-					lotId: l.id,
-					step,
-					piecesPerCarton: quantity >= 200 ? 50 : 10,
-					priceBreaks: ok ? breaks : [],
-					samplesEnabled: true,
-					samplePriceFen: 5000,
-					samplePiecesMax: 5
-				})
-				.onConflictDoNothing();
+			await setLotTerms(supplier, l.id, {
+				step,
+				piecesPerCarton: quantity >= 200 ? 50 : 10,
+				priceBreaks: ok ? breaks : []
+			});
 			picked.push({ id: l.id, supplierId, quantity });
 		}
 		out.set(supplierId, picked);
@@ -271,9 +271,7 @@ async function step(
 				supplier,
 				orderId,
 				{
-					parcels: [
-						{ carrier: '德邦物流', trackingNo: `DPK${String(7_300_000_000 + n)}`, cartons: 2 }
-					]
+					parcels: [{ carrier: 'DBL', trackingNo: `DPK${String(7_300_000_000 + n)}`, cartons: 2 }]
 				},
 				at
 			);
@@ -281,9 +279,20 @@ async function step(
 		case 'arrive':
 			await confirmArrival(buyer, orderId, at);
 			return;
-		case 'inspect':
-			await startInspection(buyer, orderId, at);
+		case 'inspect': {
+			const view = await startInspection(buyer, orderId, at);
+			const pieces = view.lines.flatMap((l) => l.pieces);
+			const items = pieces.slice(0, Math.ceil(pieces.length * s.share)).map((x, i) =>
+				// a loose thread now and then: a minor defect, well inside every grade's allowance
+				i % 40 === 7
+					? { lineId: x.lineId, piece: x.piece, result: 'minor', note: '袖口线头' }
+					: { lineId: x.lineId, piece: x.piece, result: 'pass' }
+			);
+			if (items.length > 0) {
+				await recordInspection(buyer, orderId, { items }, new Date(at.getTime() + 20 * MINUTE));
+			}
 			return;
+		}
 		case 'release':
 			await acceptAndRelease(buyer, orderId, at);
 			return;
@@ -309,6 +318,7 @@ async function step(
  * every step happens before it.
  */
 export async function seedDemoTrade(now: Date = new Date()): Promise<void> {
+	const started = performance.now();
 	const buyers = {
 		buyer1: await actorOf(DEMO_ACCOUNTS.buyer1),
 		buyer2: await actorOf(DEMO_ACCOUNTS.buyer2)
@@ -320,9 +330,11 @@ export async function seedDemoTrade(now: Date = new Date()): Promise<void> {
 		suppliers.set(p.orgId!, p);
 		supplierOrg.set(k, p.orgId!);
 	}
-	const terms = await seedTerms([...suppliers.keys()]);
+	const terms = await seedTerms(suppliers);
 	let n = 0;
-	for (const b of ['buyer1', 'buyer2'] as const) {
+	const chains: (() => Promise<void>)[] = [];
+	// The two buyers check out side by side; each one's orders go in oldest first.
+	const byBuyer = (['buyer1', 'buyer2'] as const).map(async (b) => {
 		const buyer = buyers[b];
 		const supplierIds = SUPPLIERS_OF[b].map((k) => supplierOrg.get(k)!);
 		// Oldest first, so the orders' numbers follow their age.
@@ -338,7 +350,11 @@ export async function seedDemoTrade(now: Date = new Date()): Promise<void> {
 				buyer,
 				{
 					lines: [
-						{ lotId: lot.id, quantity: lot.quantity, packaging: i % 3 === 0 ? ['relabel_live'] : [] }
+						{
+							lotId: lot.id,
+							quantity: lot.quantity,
+							packaging: i % 3 === 0 ? ['relabel_live'] : []
+						}
 					],
 					shipTo: SHIP_TO[b],
 					provider: 'test'
@@ -347,17 +363,49 @@ export async function seedDemoTrade(now: Date = new Date()): Promise<void> {
 				created
 			);
 			const orderId = r.orders[0]!.id;
-			for (const [s, hoursAgo] of plan.steps) {
-				n++;
-				await step(
-					s,
-					orderId,
-					new Date(now.getTime() - hoursAgo * HOUR - MINUTE),
-					buyer,
-					suppliers.get(supplierId)!,
-					n
-				);
-			}
+			const supplier = suppliers.get(supplierId)!;
+			chains.push(async () => {
+				for (const [s, hoursAgo] of plan.steps) {
+					const k = ++n;
+					const at = new Date(now.getTime() - hoursAgo * HOUR - MINUTE);
+					await step(s, orderId, at, buyer, supplier, k);
+				}
+			});
 		}
+	});
+	await Promise.all(byBuyer);
+	// Each buyer's checkouts went in one by one (numbers follow age); each order's steps
+	// are a chain of their own, so the chains run side by side (a few at a time).
+	const queue = [...chains];
+	await Promise.all(
+		Array.from({ length: 4 }, async () => {
+			for (let c = queue.shift(); c; c = queue.shift()) await c();
+		})
+	);
+	// Shipped orders took their pieces off the shelf: the lots' size breakdowns (pieces) follow
+	// what is on hand now, in the proportions they had (as the demo's consumer orders do).
+	const picked = [...terms.values()].flat().map((l) => l.id);
+	const after = await db()
+		.select({
+			id: lots.id,
+			onHand: lots.onHand,
+			sizeBreakdown: lots.sizeBreakdown,
+			grade: lots.grade,
+			unitPriceFen: lots.unitPriceFen,
+			hasDefectVideo: lots.hasDefectVideo,
+			talkingPoints: lots.talkingPoints
+		})
+		.from(lots)
+		.where(inArray(lots.id, picked));
+	for (const l of after) {
+		const sizes = apportionSizes(l.sizeBreakdown, l.onHand);
+		await db()
+			.update(lots)
+			.set({ sizeBreakdown: sizes, ...deriveLotFields({ ...l, sizeBreakdown: sizes }) })
+			.where(eq(lots.id, l.id));
 	}
+	logger().info(
+		{ ms: Math.round(performance.now() - started), steps: n },
+		'demo trade orders seeded'
+	);
 }
