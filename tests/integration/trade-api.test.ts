@@ -122,7 +122,7 @@ describe('/api/v1/trade/orders checkout', () => {
 	it('needs a valid Idempotency-Key header and writes nothing without one', async () => {
 		const before = await tradeRowCounts();
 		for (const h of [
-			{},
+			{} as Record<string, string>,
 			{ 'idempotency-key': '' },
 			{ 'idempotency-key': 'x'.repeat(129) },
 			{ 'idempotency-key': 'a b' }

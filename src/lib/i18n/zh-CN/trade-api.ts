@@ -1,6 +1,7 @@
 // Trade API (/api/v1/trade) and resumable uploads (/api/v1/uploads): request-level messages.
 export default {
-	'trade.err.idempotency_header': '下单请求必须带 Idempotency-Key 请求头：1–128 个可见 ASCII 字符。',
+	'trade.err.idempotency_header':
+		'下单请求必须带 Idempotency-Key 请求头：1–128 个可见 ASCII 字符。',
 	'upload.err.not_found': '找不到该上传。',
 	'upload.err.unreadable': '无法读取上传的文件。',
 	'upload.err.too_large': '文件过大：最多 {maxMb} MB。',
