@@ -9,6 +9,7 @@ import {
 	tradeLotTerms,
 	tradeOrderLines,
 	tradeOrders,
+	tradeParcels,
 	tradePaymentIntents
 } from '../../src/lib/server/db/schema';
 import { bus, transaction } from '../../src/lib/server/events/bus';
@@ -200,3 +201,55 @@ export async function eventsOf(orderId: string) {
 			where order_id = ${orderId} order by id`
 	);
 }
+
+/** An order walked to `arrived` at `arrivedAt` (paid, accepted, shipped in one parcel before). */
+export async function arrivedOrder(
+	a: Parameters<typeof makeOrder>[0] & { arrivedAt: Date }
+): Promise<OrderFixture> {
+	const o = await makeOrder(a);
+	const t = a.createdAt.getTime();
+	await moveAt(o.id, 'pay', 'system', new Date(t + 60_000));
+	await moveAt(o.id, 'accept', 'supplier', new Date(t + 120_000));
+	await db()
+		.insert(tradeParcels)
+		.values({
+			orderId: o.id,
+			carrier: 'YTO',
+			trackingNo: `YT${o.number}${Math.random().toString().slice(2, 10)}`,
+			cartons: 1
+		});
+	await moveAt(o.id, 'ship', 'supplier', new Date(t + 180_000));
+	await moveAt(o.id, 'arrive', 'buyer', a.arrivedAt);
+	return o;
+}
+
+/** Media storage in memory for a test file. */
+export function memoryStorage() {
+	const files = new Map<string, { bytes: Uint8Array; mime: string }>();
+	return {
+		files,
+		async put(key: string, bytes: Uint8Array, mime: string) {
+			files.set(key, { bytes, mime });
+		},
+		async get(key: string) {
+			const f = files.get(key);
+			if (!f) return null;
+			return {
+				body: new Blob([f.bytes as Uint8Array<ArrayBuffer>]).stream(),
+				size: f.bytes.byteLength
+			};
+		},
+		async delete(key: string) {
+			files.delete(key);
+		},
+		url: (key: string) => `/media/${key}`
+	};
+}
+
+/** The smallest PNG there is (1×1), for upload tests. */
+export const PNG = Uint8Array.from(
+	Buffer.from(
+		'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+		'base64'
+	)
+);

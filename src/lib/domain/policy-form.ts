@@ -6,11 +6,11 @@ import type { Policy } from './policy';
  * with up to two decimals (15.5 → 1550), the others as whole numbers. Adding a field to the
  * page is one line here and its label keys.
  */
-export type PolicyFieldUnit = 'bp' | 'minutes' | 'hours' | 'days';
+export type PolicyFieldUnit = 'bp' | 'minutes' | 'hours' | 'days' | 'pieces';
 export interface PolicyField {
 	path: string;
 	unit: PolicyFieldUnit;
-	group: 'bands' | 'money' | 'live' | 'orders';
+	group: 'bands' | 'money' | 'live' | 'orders' | 'trade' | 'inspection';
 }
 
 export const POLICY_FORM_FIELDS: readonly PolicyField[] = [
@@ -29,7 +29,24 @@ export const POLICY_FORM_FIELDS: readonly PolicyField[] = [
 	{ path: 'orders.returnWindowDays', unit: 'days', group: 'orders' },
 	{ path: 'orders.acceptSlaHours', unit: 'hours', group: 'orders' },
 	{ path: 'orders.shipSlaHours', unit: 'hours', group: 'orders' },
-	{ path: 'orders.replacementDueHours', unit: 'hours', group: 'orders' }
+	{ path: 'orders.replacementDueHours', unit: 'hours', group: 'orders' },
+	// wholesale trade (issue 18; docs/TRADE.md "Policy")
+	{ path: 'trade.cart.mixedBatchMinPieces', unit: 'pieces', group: 'trade' },
+	{ path: 'trade.orders.unpaidReleaseMinutes', unit: 'minutes', group: 'trade' },
+	{ path: 'trade.orders.acceptSlaHours', unit: 'hours', group: 'trade' },
+	{ path: 'trade.orders.shipSlaHours', unit: 'hours', group: 'trade' },
+	{ path: 'trade.orders.inspectionWindowHours', unit: 'hours', group: 'trade' },
+	{ path: 'trade.orders.wholesaleFeeBp', unit: 'bp', group: 'trade' },
+	{ path: 'trade.inspection.samplingBp', unit: 'bp', group: 'inspection' },
+	...(['A', 'B', 'C'] as const).flatMap((g) =>
+		(['maxDefectBp', 'maxSevereBp'] as const).map((k): PolicyField => ({
+			path: `trade.inspection.allowance.${g}.${k}`,
+			unit: 'bp',
+			group: 'inspection'
+		}))
+	),
+	{ path: 'trade.inspection.severeDefectMinPieces', unit: 'pieces', group: 'inspection' },
+	{ path: 'trade.inspection.replacementDueHours', unit: 'hours', group: 'inspection' }
 ];
 
 /** The value at a dotted path of the policy. */

@@ -16,6 +16,8 @@ import zhPlatform from './zh-CN/platform';
 import zhTradeCore from './zh-CN/trade-core';
 import zhTradeLifecycle from './zh-CN/trade-lifecycle';
 import zhTradeApi from './zh-CN/trade-api';
+import zhTradeSupplier from './zh-CN/trade-supplier';
+import zhTradeBuyer from './zh-CN/trade-buyer';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -32,6 +34,8 @@ import enPlatform from './en/platform';
 import enTradeCore from './en/trade-core';
 import enTradeLifecycle from './en/trade-lifecycle';
 import enTradeApi from './en/trade-api';
+import enTradeSupplier from './en/trade-supplier';
+import enTradeBuyer from './en/trade-buyer';
 
 export const zhCN = {
 	...zhCommon,
@@ -49,7 +53,9 @@ export const zhCN = {
 	...zhPlatform,
 	...zhTradeCore,
 	...zhTradeLifecycle,
-	...zhTradeApi
+	...zhTradeApi,
+	...zhTradeSupplier,
+	...zhTradeBuyer
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -67,7 +73,9 @@ export const en: Record<MessageKey, string> = {
 	...enPlatform,
 	...enTradeCore,
 	...enTradeLifecycle,
-	...enTradeApi
+	...enTradeApi,
+	...enTradeSupplier,
+	...enTradeBuyer
 };
 
 export type MessageKey = keyof typeof zhCN;

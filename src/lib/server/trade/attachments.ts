@@ -3,8 +3,7 @@
 // imports trade. recordInspection resolves the finished upload with uploads' completedUpload.
 import type { Principal } from '../auth/principal';
 import { db } from '../db';
-import { AppError, notFound } from '../errors';
-import { mediaStorage } from '../platform/storage';
+import { AppError } from '../errors';
 import type { UploadAuthorizer, UploadPurpose } from '../uploads';
 import { orderFor } from './sides';
 
@@ -40,34 +39,3 @@ export const authorizeTradeUpload: UploadAuthorizer = async (
 			return canAttachInspectionVideo(p, refId);
 	}
 };
-
-/** `trade/<orderId>/<name>.<ext>`: files attached to a trade order (inspection photos, video). */
-const TRADE_KEY = /^trade\/([0-9a-f-]{36})\/[A-Za-z0-9_-]{1,80}\.(jpg|png|webp|mp4|mov|webm)$/;
-const MIME_BY_EXT: Record<string, string> = {
-	jpg: 'image/jpeg',
-	png: 'image/png',
-	webp: 'image/webp',
-	mp4: 'video/mp4',
-	mov: 'video/quicktime',
-	webm: 'video/webm'
-};
-
-/**
- * A file of a trade order for the /media route: the order's buyer, its supplier and operators see
- * it; anyone else (and any other key shape) gets 404 `Media`, no hint that it exists.
- */
-export async function openTradeMedia(
-	p: Principal,
-	key: string
-): Promise<{ body: ReadableStream<Uint8Array>; size: number; mime: string }> {
-	const m = TRADE_KEY.exec(key);
-	if (!m) throw notFound('Media');
-	try {
-		await orderFor(p, m[1]!, db());
-	} catch {
-		throw notFound('Media');
-	}
-	const file = await mediaStorage().get(key);
-	if (!file) throw notFound('Media');
-	return { ...file, mime: MIME_BY_EXT[m[2]!]! };
-}

@@ -23,10 +23,13 @@ export {
 	type PackingList
 } from './lifecycle';
 export {
+	canReadTradeMedia,
 	inspectionView,
+	openTradeMedia,
 	recordInspection,
 	startInspection,
 	uploadInspectionPhoto
 } from './inspection';
 export { carrierDelivered } from './carrier';
 export { runTradeTimers } from './timers';
+export { getLotTerms, setLotTerms, LotTermsInput, type LotTradeTermsView } from './terms';

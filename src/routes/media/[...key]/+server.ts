@@ -1,6 +1,6 @@
 import { openMedia } from '$lib/server/catalog';
 import { openClaimPhoto } from '$lib/server/orders/claim-photos';
-import { openTradeMedia } from '$lib/server/trade/attachments';
+import { openTradeMedia } from '$lib/server/trade';
 import { AppError, notFound, unauthenticated } from '$lib/server/errors';
 import { pageError } from '$lib/server/edge';
 import type { RequestHandler } from './$types';
@@ -8,15 +8,14 @@ import type { RequestHandler } from './$types';
 /**
  * Uploaded media, after checking who may see it: a lot's media follow the lot (catalog lots for
  * anyone signed in; otherwise its supplier and operators); supplier documents only their
- * supplier and operators; a trade order's files its buyer, its supplier and operators. Served
- * with its stored type and no sniffing.
+ * supplier and operators. Served with its stored type and no sniffing.
  */
 export const GET: RequestHandler = async ({ locals, params }) => {
 	const principal = locals.principal;
 	try {
 		if (!principal) throw unauthenticated();
-		// Claim photos follow their parcel, a trade order's photos and video follow the order;
-		// everything else is the catalog's.
+		// Claim photos follow their parcel, trade inspection media their trade order (its buyer,
+		// supplier and operators); everything else is the catalog's.
 		const file = params.key.startsWith('claims/')
 			? await openClaimPhoto(principal, params.key)
 			: params.key.startsWith('trade/')

@@ -5,6 +5,8 @@ import {
 	uploadMediaAction
 } from '$lib/server/catalog/form-actions';
 import { isOperator, requirePrincipal } from '$lib/server/auth/principal';
+import { getLotTerms } from '$lib/server/trade';
+import { lotTermsAction } from '$lib/server/trade/terms-form';
 import { pageLoad } from '$lib/server/edge';
 import { forbidden } from '$lib/server/errors';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,13 +16,15 @@ export const load: PageServerLoad = pageLoad(async ({ locals, params }) => {
 	const lot = await getLot(principal, params.id);
 	if (!isOperator(principal) && lot.supplierId !== principal.orgId)
 		throw forbidden('lot.err.not_your_lot');
-	const [categories, brands, policy] = await Promise.all([
+	const [categories, brands, policy, terms] = await Promise.all([
 		listCategories(),
 		listBrands(),
-		currentPolicy()
+		currentPolicy(),
+		getLotTerms(principal, lot.id)
 	]);
 	return {
 		lot,
+		terms,
 		categories,
 		brands,
 		pricing: policy.pricing,
@@ -35,5 +39,6 @@ export const load: PageServerLoad = pageLoad(async ({ locals, params }) => {
 export const actions: Actions = {
 	save: (event) => saveLotAction(event, event.params.id),
 	upload: (event) => uploadMediaAction(event, event.params.id),
-	deleteMedia: (event) => deleteMediaAction(event, event.params.id)
+	deleteMedia: (event) => deleteMediaAction(event, event.params.id),
+	terms: (event) => lotTermsAction(event, event.params.id)
 };
