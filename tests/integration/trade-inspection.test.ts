@@ -232,6 +232,23 @@ describe('sampling inspection', () => {
 			'invalid_media',
 			'items.0.photos.0'
 		]);
+		// The video: a finished upload's key under the order (as the uploads module stores it).
+		const videoKey = `trade/${o.id}/${o.lineIds[0]}.mp4`;
+		const missing = await caught(recordInspection(buyer, o.id, { items: [], videoKey }, at(2)));
+		expect([missing.status, missing.field]).toEqual([422, 'videoKey']);
+		await storage.put(
+			videoKey,
+			Uint8Array.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70]),
+			'video/mp4'
+		);
+		const withVideo = await recordInspection(buyer, o.id, { items: [], videoKey }, at(2));
+		expect(withVideo.video).toEqual({ key: videoKey, url: `/media/${videoKey}` });
+		expect(await canReadTradeMedia(supplier, videoKey)).toBe(true);
+		expect(await canReadTradeMedia(otherBuyer, videoKey)).toBe(false);
+		const foreignVideo = await caught(
+			recordInspection(buyer, other.id, { items: [], videoKey }, at(2))
+		);
+		expect(foreignVideo.field).toBe('videoKey');
 		for (const who of [buyer, supplier, operator]) {
 			expect(await canReadTradeMedia(who, photo.key)).toBe(true);
 		}

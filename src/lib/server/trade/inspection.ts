@@ -278,6 +278,10 @@ export async function recordInspection(
 	if (input.videoKey !== undefined) {
 		const m = TRADE_KEY.exec(input.videoKey);
 		if (!m || !input.videoKey.startsWith(prefix) || PHOTO_EXT.has(m[2]!)) throw badKey('videoKey');
+		// The joined upload must be there (a key is only known once its upload completed).
+		const file = await mediaStorage().get(input.videoKey);
+		if (!file) throw badKey('videoKey');
+		await file.body.cancel();
 	}
 	if (input.videoUploadId !== undefined) {
 		// Resolved through the uploads module once it is merged (h5's completedUpload).
