@@ -73,6 +73,9 @@ const handleLocale: Handle = async ({ event, resolve }) => {
 	});
 };
 
+/** The carrier's delivered push proves itself with its signature (trade/carrier.ts), not a login. */
+const CARRIER_PUSH = '/api/v1/trade/carrier/';
+
 /**
  * Cross-site request check for every state-changing request (the one shared with the hot path,
  * $lib/server/origin.ts; SvelteKit's own is off). A refused form post says why on the page: the
@@ -80,6 +83,10 @@ const handleLocale: Handle = async ({ event, resolve }) => {
  * that page too), JSON {error:{code:'csrf'}} for the API.
  */
 const handleCsrf: Handle = async ({ event, resolve }) => {
+	// The carrier's push (a form post from 快递100's servers, no Origin) carries no cookie and
+	// proves itself with its signature: there is no ambient authority to forge.
+	if (event.url.pathname.startsWith(CARRIER_PUSH) && !event.request.headers.get('cookie'))
+		return resolve(event);
 	const verdict = checkCsrf({
 		method: event.request.method,
 		header: (name) => event.request.headers.get(name),
@@ -104,8 +111,7 @@ const handleCsrf: Handle = async ({ event, resolve }) => {
 	return errorPage(event, '/forbidden?reason=csrf');
 };
 
-// The carrier's delivered push proves itself with its signature (trade/carrier.ts), not a login.
-const PUBLIC_API = ['/api/v1/auth/', '/api/v1/openapi.json', '/api/v1/trade/carrier/'];
+const PUBLIC_API = ['/api/v1/auth/', '/api/v1/openapi.json', CARRIER_PUSH];
 
 /**
  * Every /api/v1 call needs a session or a Bearer token, except signing in, the API document and

@@ -6,6 +6,7 @@
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createApiToken } from '../../src/lib/server/auth/service';
+import { signCarrierPush } from '../../src/lib/server/trade/carrier';
 import { db } from '../../src/lib/server/db';
 import { freightRates } from '../../src/lib/server/db/schema';
 import { DEMO_ACCOUNTS, seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
@@ -57,8 +58,11 @@ const session = async (email: string): Promise<Caller> => ({
 const key = () => `k-${Math.random().toString(36).slice(2)}`;
 type Order = { id: string; state: string; payment: { intentId: string } | null; actions: string[] };
 
+const SALT = 'h5-carrier-salt-2026';
+
 beforeAll(async () => {
 	await seedDemoIfEmpty();
+	process.env.CARRIER_PUSH_SALT = SALT;
 	app = await startAppServer();
 	s1 = await lotsOfSupplier(DEMO_ACCOUNTS.supplier1, 4);
 	for (const id of s1) await setupLot(id, { moq: 50, onHand: 1000, terms: { step: 10 } });
@@ -72,7 +76,10 @@ beforeAll(async () => {
 	supplier2 = await session(DEMO_ACCOUNTS.supplier2);
 	operator = await session(DEMO_ACCOUNTS.operator);
 }, 180_000);
-afterAll(() => app?.close());
+afterAll(async () => {
+	await app?.close();
+	delete process.env.CARRIER_PUSH_SALT;
+});
 
 async function checkoutOne(provider: 'test' | 'bank_transfer' = 'test', quantity = 60) {
 	const r = await call(
@@ -122,7 +129,7 @@ describe('/api/v1/trade/orders checkout', () => {
 	it('needs a valid Idempotency-Key header and writes nothing without one', async () => {
 		const before = await tradeRowCounts();
 		for (const h of [
-			{},
+			{} as Record<string, string>,
 			{ 'idempotency-key': '' },
 			{ 'idempotency-key': 'x'.repeat(129) },
 			{ 'idempotency-key': 'a b' }
@@ -283,5 +290,71 @@ describe('a buyer organisation’s API token', () => {
 		const id = (r.body.orders as Order[])[0]!.id;
 		// the same organisation's people see what its token bought
 		expect((await call(buyer, 'GET', `/orders/${id}`)).status).toBe(200);
+	});
+});
+
+describe('the carrier’s delivered push', () => {
+	const push = (nu: string, salt = SALT) =>
+		signCarrierPush(
+			{
+				status: 'shutdown',
+				message: '',
+				lastResult: {
+					message: 'ok',
+					state: '3',
+					ischeck: '1',
+					com: 'shunfeng',
+					nu,
+					data: []
+				}
+			},
+			salt
+		);
+	const send = (body: string, type: string) =>
+		fetch(`${app.url}/api/v1/trade/carrier/delivered`, {
+			method: 'POST',
+			headers: { 'content-type': type, 'accept-language': 'en' },
+			body
+		});
+
+	it('takes 快递100’s form post without login or Origin, and moves the order to arrived', async () => {
+		const o = await checkoutOne();
+		await call(buyer, 'POST', `/orders/${o.id}/pay`);
+		await call(supplier1, 'POST', `/orders/${o.id}/accept`);
+		await call(supplier1, 'POST', `/orders/${o.id}/pack`);
+		const shipped = await call(supplier1, 'POST', `/orders/${o.id}/ship`, {
+			parcels: [{ carrier: 'SF', trackingNo: 'SF7770001234', cartons: 1 }]
+		});
+		expect((shipped.body.order as Order).state).toBe('shipped');
+
+		// forged: 401, nothing moves
+		const forged = await send(
+			new URLSearchParams(push('SF7770001234', 'wrong-salt-123')).toString(),
+			'application/x-www-form-urlencoded'
+		);
+		expect(forged.status).toBe(401);
+		expect((await forged.json()).error).toMatchObject({ code: 'bad_signature' });
+		expect(((await call(buyer, 'GET', `/orders/${o.id}`)).body.order as Order).state).toBe(
+			'shipped'
+		);
+
+		const r = await send(
+			new URLSearchParams(push('SF7770001234')).toString(),
+			'application/x-www-form-urlencoded'
+		);
+		expect(r.status).toBe(200);
+		expect(await r.json()).toMatchObject({ orderId: o.id, result: true, returnCode: '200' });
+		expect(((await call(buyer, 'GET', `/orders/${o.id}`)).body.order as Order).state).toBe(
+			'arrived'
+		);
+		// the same push as JSON again: harmless
+		const again = await send(JSON.stringify(push('SF7770001234')), 'application/json');
+		expect(again.status).toBe(200);
+	});
+
+	it('refuses other body types with 400', async () => {
+		const r = await send('x', 'text/plain');
+		expect(r.status).toBe(400);
+		expect((await r.json()).error).toMatchObject({ code: 'invalid_input', field: 'body' });
 	});
 });

@@ -198,6 +198,15 @@ describe('resumable upload over HTTP', () => {
 		const more = await api.patch(upload.id, 3000, new Uint8Array(0));
 		expect(more.status).toBe(409);
 		expect(await more.json()).toMatchObject({ error: { code: 'upload_complete', key: done.key } });
+		// served through /media to the order's sides only
+		const media = async (who: { token: string }) =>
+			fetch(`${app.url}${done.url}`, { headers: { cookie: cookieOf(who.token) } });
+		const mine = await media(buyer);
+		expect(mine.status).toBe(200);
+		expect(mine.headers.get('content-type')).toBe('video/mp4');
+		expect(Buffer.compare(Buffer.from(await mine.arrayBuffer()), Buffer.from(file))).toBe(0);
+		expect((await media(supplier)).status).toBe(200);
+		expect((await media(otherBuyer)).status).toBe(404);
 		// and the trade module resolves it for the inspection
 		await expect(
 			completedUpload(buyer.principal, upload.id, { purpose: 'inspection_video', refId: orderId })

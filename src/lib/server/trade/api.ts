@@ -115,3 +115,21 @@ export async function inspectionBody(request: Request): Promise<unknown> {
 		throw new AppError('invalid', 'invalid_input', 'err.json_expected', { field: 'body' });
 	return parseJsonText(text);
 }
+
+/**
+ * The carrier push's body as carrierDelivered takes it: a urlencoded form as its text, JSON as
+ * its value; anything else is a 400 naming the body. At most 256 KB (413).
+ */
+export async function carrierPushBody(request: Request): Promise<unknown> {
+	const type = (request.headers.get('content-type') ?? '').split(';', 1)[0]!.trim().toLowerCase();
+	if (type !== 'application/x-www-form-urlencoded' && type !== 'application/json')
+		throw new AppError('invalid', 'invalid_input', 'err.json_expected', { field: 'body' });
+	const bytes = await readBodyLimited(request, 256 * 1024, 'body');
+	let text: string;
+	try {
+		text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+	} catch {
+		throw new AppError('invalid', 'invalid_input', 'upload.err.unreadable', { field: 'body' });
+	}
+	return type === 'application/json' ? parseJsonText(text) : text;
+}

@@ -245,6 +245,16 @@ export function tradeOpenApi(): OpenApiPart {
 			}
 		},
 		TradeBankTransferConfirm: toSchema(ConfirmTransferInput),
+		TradeCarrierPush: {
+			type: 'object',
+			required: ['sign', 'param'],
+			description:
+				'快递100 subscription push: param is the JSON document {status, message, lastResult:{state, ischeck, com, nu, data}}; sign = upper-case MD5 of param + the subscription salt',
+			properties: {
+				sign: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' },
+				param: { type: 'string' }
+			}
+		},
 		TradeCart: obj({
 			lines: { type: 'array', items: cartLine },
 			groups: { type: 'array', items: cartGroup },
@@ -549,15 +559,28 @@ export function tradeOpenApi(): OpenApiPart {
 			post: {
 				security: [],
 				summary:
-					'The carrier’s delivered push (signed; no session or token): marks the parcel delivered and, when all are, the order arrived',
-				requestBody: jsonBody({ type: 'object' }),
+					'The carrier’s delivered push (快递100 format, signed; no session or token): marks the parcel delivered and, when all are, the order arrived',
+				requestBody: {
+					required: true,
+					content: {
+						'application/x-www-form-urlencoded': { schema: schemaRef('TradeCarrierPush') },
+						'application/json': { schema: schemaRef('TradeCarrierPush') }
+					}
+				},
 				responses: {
-					'200': jsonResponse('Applied (orderId null when the parcel is unknown)', {
-						type: 'object',
-						properties: { orderId: nullable(uuid) }
-					}),
-					'400': errorResponse('Invalid body'),
-					'401': errorResponse('Bad signature')
+					'200': jsonResponse(
+						'Acknowledged (orderId null when the parcel is unknown or not yet signed for)',
+						obj({
+							orderId: nullable(uuid),
+							result: { const: true },
+							returnCode: { const: '200' },
+							message: { type: 'string' }
+						})
+					),
+					'400': errorResponse('Invalid body or param'),
+					'401': errorResponse('bad_signature'),
+					'403': errorResponse('Carrier pushes are not configured (CARRIER_PUSH_SALT)'),
+					'413': errorResponse('too_large')
 				}
 			}
 		}
