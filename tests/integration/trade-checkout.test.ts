@@ -173,7 +173,9 @@ describe('checkout refusals write nothing', () => {
 		expect(e.code).toBe('moq');
 		expect(e.field).toBe('lines.0.quantity');
 		expect(e.params).toMatchObject({ moq: 60, minimum: 60 });
-		const body = e.toJSON() as unknown as { error: { issues: { field: string }[]; problems: unknown[] } };
+		const body = e.toJSON() as unknown as {
+			error: { issues: { field: string }[]; problems: unknown[] };
+		};
 		expect(body.error.issues.map((i) => i.field)).toEqual(['lines.0.quantity', 'lines.1.quantity']);
 		expect(body.error.problems).toContainEqual(
 			expect.objectContaining({

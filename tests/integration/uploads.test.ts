@@ -74,7 +74,7 @@ async function makeOrder(state: 'arrived' | 'paid' | 'inspecting'): Promise<stri
 }
 
 /** A small "MP4": an ftyp box (isom brand), then filler. */
-function mp4(size: number, brand = 'isom'): Uint8Array {
+function mp4(size: number, brand = 'isom'): Uint8Array<ArrayBuffer> {
 	const b = new Uint8Array(size);
 	b.set([0, 0, 0, 0x18], 0);
 	b.set(
@@ -111,7 +111,7 @@ function as(user: { token: string }) {
 		patch: (
 			id: string,
 			offset: number | string,
-			bytes: Uint8Array,
+			bytes: Uint8Array<ArrayBuffer>,
 			type = 'application/offset+octet-stream'
 		) =>
 			fetch(`${app.url}/api/v1/uploads/${id}`, {
@@ -300,27 +300,43 @@ describe('resumable upload over HTTP', () => {
 		expect(await badOffset.json()).toMatchObject({ error: { field: 'Upload-Offset' } });
 	});
 
-	it('sniffs the joined file: a PNG declared as MP4 is rejected and its parts deleted', async () => {
+	it('sniffs the content: a PNG declared as MP4 is refused at its first chunk, nothing stored', async () => {
 		const api = as(buyer);
-		const bytes = new Uint8Array(64);
-		bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+		const png = new Uint8Array(64);
+		png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+		const { upload } = (await (await api.create(videoInput(6400))).json()) as {
+			upload: { id: string };
+		};
+		const r = await api.patch(upload.id, 0, png);
+		expect(r.status).toBe(422);
+		expect(await r.json()).toMatchObject({ error: { code: 'upload_content', field: 'body' } });
+		const [row] = await db().select().from(uploads).where(eq(uploads.id, upload.id));
+		expect(row).toMatchObject({ status: 'uploading', offset: 0, parts: [] });
+		expect(await readdir(path.join(mediaDir, 'uploads', upload.id)).catch(() => [])).toEqual([]);
+		// a WebM declared as MP4 is no better
+		const webm = new Uint8Array(16);
+		webm.set([0x1a, 0x45, 0xdf, 0xa3]);
+		expect((await api.patch(upload.id, 0, webm)).status).toBe(422);
+	});
+
+	it('sniffs again on joining: a first chunk too short to tell, then not a video → rejected', async () => {
+		const api = as(buyer);
 		const { upload } = (await (await api.create(videoInput(64))).json()) as {
 			upload: { id: string };
 		};
-		const r = await api.patch(upload.id, 0, bytes);
+		expect((await api.patch(upload.id, 0, new Uint8Array([0x89, 0x50, 0x4e, 0x47]))).status).toBe(
+			204
+		);
+		const r = await api.patch(upload.id, 4, new Uint8Array(60));
 		expect(r.status).toBe(422);
 		expect(await r.json()).toMatchObject({ error: { code: 'upload_content' } });
 		const [row] = await db().select().from(uploads).where(eq(uploads.id, upload.id));
 		expect(row!.status).toBe('rejected');
 		expect(row!.key).toBeNull();
 		expect(await readdir(path.join(mediaDir, 'uploads', upload.id)).catch(() => [])).toEqual([]);
-		// and a WebM declared as MP4 is no better
-		const webm = new Uint8Array(16);
-		webm.set([0x1a, 0x45, 0xdf, 0xa3]);
-		const { upload: u2 } = (await (await api.create(videoInput(16))).json()) as {
-			upload: { id: string };
-		};
-		expect((await api.patch(u2.id, 0, webm)).status).toBe(422);
+		const after = await api.patch(upload.id, 64, new Uint8Array(0));
+		expect(after.status).toBe(409);
+		expect(await after.json()).toMatchObject({ error: { code: 'upload_closed' } });
 	});
 
 	it('hides an upload from everyone but its owner (404), and only the order’s buyer may start one', async () => {
@@ -335,9 +351,10 @@ describe('resumable upload over HTTP', () => {
 			const p = await other.patch(upload.id, 0, mp4(100));
 			expect(p.status).toBe(404);
 			expect(await p.json()).toMatchObject({ error: { code: 'not_found' } });
-			// nor may they start one for the buyer's order
+			// nor may they start one for the buyer's order: another buyer does not see it, its
+			// supplier is on the wrong side
 			const c = await other.create(videoInput(100));
-			expect(c.status).toBe(404);
+			expect(c.status).toBe(who === supplier ? 403 : 404);
 		}
 		const [row] = await db().select().from(uploads).where(eq(uploads.id, upload.id));
 		expect(row!.offset).toBe(0);

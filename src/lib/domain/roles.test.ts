@@ -14,6 +14,11 @@ describe('roles and areas', () => {
 		expect(mayEnter('buyer', 'supplier')).toBe(false);
 		expect(mayEnter('buyer', 'admin')).toBe(false);
 		expect(mayEnter('buyer', 'catalog')).toBe(true);
+		expect(mayEnter('buyer', 'buyer')).toBe(true);
+		expect(mayEnter('operator', 'buyer')).toBe(false);
+		expect(mayEnter('supplier_staff', 'buyer')).toBe(false);
+		expect(areaOf('/buyer/orders/1')).toBe('buyer');
+		expect(areaOf('/buyers')).toBeUndefined();
 		expect(mayEnter('supplier_staff', 'console')).toBe(false);
 		expect(mayEnter('assistant', 'console')).toBe(true);
 	});
@@ -24,6 +29,7 @@ describe('roles and areas', () => {
 		expect(navAreas('assistant')).toEqual(['console', 'catalog']);
 		expect(navAreas('operator')).toEqual(['console', 'catalog', 'admin']);
 		expect(navAreas('supplier_staff')).toEqual(['supplier', 'catalog']);
+		expect(navAreas('buyer')).toEqual(['catalog', 'buyer']);
 	});
 
 	it('lets suppliers see the marketplace and operators reach supplier pages without a nav item', () => {

@@ -22,6 +22,9 @@ export const AREAS = {
 		path: '/catalog',
 		roles: ['buyer', 'host', 'assistant', 'operator', 'supplier_staff']
 	},
+	// The buyer's wholesale trade (cart, checkout, orders, inspection). Buyers only: an operator
+	// follows trade orders from the admin pages, and a cart needs a buyer organisation.
+	buyer: { path: '/buyer', roles: ['buyer'] },
 	admin: { path: '/admin', roles: ['operator'] },
 	account: { path: '/account', roles: [...ROLES] }
 } as const satisfies Record<string, { path: string; roles: readonly Role[] }>;
@@ -63,6 +66,6 @@ const NOT_IN_NAV: Partial<Record<Role, readonly Area[]>> = { operator: ['supplie
 
 /** Areas shown in the navigation for a role, in order. */
 export function navAreas(role: Role): Area[] {
-	const order: Area[] = ['console', 'supplier', 'catalog', 'admin'];
+	const order: Area[] = ['console', 'supplier', 'catalog', 'buyer', 'admin'];
 	return order.filter((a) => mayEnter(role, a) && !NOT_IN_NAV[role]?.includes(a));
 }

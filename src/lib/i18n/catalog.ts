@@ -17,6 +17,7 @@ import zhTradeCore from './zh-CN/trade-core';
 import zhTradeLifecycle from './zh-CN/trade-lifecycle';
 import zhTradeApi from './zh-CN/trade-api';
 import zhTradeSupplier from './zh-CN/trade-supplier';
+import zhTradeBuyer from './zh-CN/trade-buyer';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -34,6 +35,7 @@ import enTradeCore from './en/trade-core';
 import enTradeLifecycle from './en/trade-lifecycle';
 import enTradeApi from './en/trade-api';
 import enTradeSupplier from './en/trade-supplier';
+import enTradeBuyer from './en/trade-buyer';
 
 export const zhCN = {
 	...zhCommon,
@@ -52,7 +54,8 @@ export const zhCN = {
 	...zhTradeCore,
 	...zhTradeLifecycle,
 	...zhTradeApi,
-	...zhTradeSupplier
+	...zhTradeSupplier,
+	...zhTradeBuyer
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -71,7 +74,8 @@ export const en: Record<MessageKey, string> = {
 	...enTradeCore,
 	...enTradeLifecycle,
 	...enTradeApi,
-	...enTradeSupplier
+	...enTradeSupplier,
+	...enTradeBuyer
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -71,6 +71,11 @@ const EnvSchema = z.object({
 	PROTOCOL_HEADER: z.string().optional(),
 	HOST_HEADER: z.string().optional(),
 	/**
+	 * The salt of the carrier tracking push (快递100 subscription: each push is signed
+	 * md5(param + salt)); unset, carrier pushes are refused and arrival is the buyer's to confirm.
+	 */
+	CARRIER_PUSH_SALT: z.string().trim().min(8).max(200).optional(),
+	/**
 	 * Rate limits (shared by every node through Postgres; 0 switches one off). Sign-in counts
 	 * failures only: per account (email) and per client address, in a sliding window.
 	 */

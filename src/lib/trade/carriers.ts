@@ -24,3 +24,19 @@ export const TRACKING_NO = /^[A-Z0-9]{8,32}$/;
 export function normaliseTrackingNo(s: string): string {
 	return s.replace(/[\s-]+/g, '').toUpperCase();
 }
+
+/**
+ * 快递100 company codes (`com` in its pushes) of the carriers above; 德邦 has a parcel
+ * (debangkuaidi) and a freight (debangwuliu) service.
+ */
+export const KUAIDI100_COM: Record<string, TradeCarrier> = {
+	shunfeng: 'SF',
+	zhongtong: 'ZTO',
+	yuantong: 'YTO',
+	yunda: 'YD',
+	shentong: 'STO',
+	jd: 'JD',
+	ems: 'EMS',
+	debangkuaidi: 'DBL',
+	debangwuliu: 'DBL'
+};

@@ -3,7 +3,6 @@ import type zh from '../zh-CN/trade-api';
 export default {
 	'trade.err.idempotency_header':
 		'Checkout needs an Idempotency-Key header: 1–128 visible ASCII characters.',
-	'trade.err.upload_state': 'This order is {state}: the inspection video cannot be uploaded now.',
 	'upload.err.not_found': 'Unknown upload.',
 	'upload.err.unreadable': 'The uploaded file could not be read.',
 	'upload.err.too_large': 'Too large: at most {maxMb} MB.',

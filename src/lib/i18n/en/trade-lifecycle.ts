@@ -16,5 +16,8 @@ export default {
 	'trade.err.media_key': 'This file does not belong to this order’s inspection.',
 	'trade.err.video_upload': 'The inspection video has not finished uploading.',
 	'trade.err.photo_type': 'A photo must be JPEG, PNG or WebP.',
-	'trade.err.photo_size': 'A photo may be at most {maximum} MB.'
+	'trade.err.photo_size': 'A photo may be at most {maximum} MB.',
+	'trade.err.carrier_sign': 'The carrier push’s signature is wrong.',
+	'trade.err.carrier_disabled': 'Carrier pushes are not configured; the buyer confirms arrival.',
+	'trade.err.carrier_param': 'The carrier push’s param is not valid JSON.'
 } satisfies Record<keyof typeof zh, string>;

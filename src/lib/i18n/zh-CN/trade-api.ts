@@ -2,7 +2,6 @@
 export default {
 	'trade.err.idempotency_header':
 		'下单请求必须带 Idempotency-Key 请求头：1–128 个可见 ASCII 字符。',
-	'trade.err.upload_state': '订单当前状态为 {state}，现在不能上传验货视频。',
 	'upload.err.not_found': '找不到该上传。',
 	'upload.err.unreadable': '无法读取上传的文件。',
 	'upload.err.too_large': '文件过大：最多 {maxMb} MB。',

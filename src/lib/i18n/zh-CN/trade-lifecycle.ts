@@ -15,5 +15,8 @@ export default {
 	'trade.err.media_key': '这个文件不属于该订单的验货记录。',
 	'trade.err.video_upload': '验货视频还没有上传完成。',
 	'trade.err.photo_type': '照片须为 JPEG、PNG 或 WebP 格式。',
-	'trade.err.photo_size': '照片不能超过 {maximum} MB。'
+	'trade.err.photo_size': '照片不能超过 {maximum} MB。',
+	'trade.err.carrier_sign': '快递推送的签名不正确。',
+	'trade.err.carrier_disabled': '未配置快递推送，请由买家确认收货。',
+	'trade.err.carrier_param': '快递推送的内容不是有效的 JSON。'
 } as const;

@@ -68,11 +68,12 @@ export function authOpenApi(): OpenApiPart {
 					responses: { '200': jsonResponse('{tokens}'), ...commonErrors() }
 				},
 				post: {
-					summary: 'Create an organisation API token (session only; hosts and suppliers)',
+					summary:
+						'Create an organisation API token (session only; hosts, suppliers and buyers: a buyer’s purchasing system uses /api/v1/trade with it)',
 					requestBody: jsonBody(schemaRef('ApiTokenCreate')),
 					responses: {
 						'201': jsonResponse('{id, token}: the token is shown this once'),
-						...commonErrors('Assistants and buyers have no tokens'),
+						...commonErrors('Assistants have no tokens; a token cannot mint another'),
 						'429': errorResponse('rate_limited')
 					}
 				}

@@ -36,7 +36,7 @@ export const OrderListQuery = z
 			.number({ error: 'v.integer' })
 			.int({ error: 'v.integer' })
 			.min(1)
-			.max(100)
+			.max(200)
 			.optional()
 	})
 	.strict();

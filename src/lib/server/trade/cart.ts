@@ -10,7 +10,7 @@ import {
 	type PackagingOption,
 	type TradePolicy
 } from '$lib/domain/trade/policy';
-import { translate, type Locale } from '$lib/i18n';
+import { translate, type Locale, type MessageKey } from '$lib/i18n';
 import type { CartGroupView, CartLineView, CartView, TradeFieldProblem } from '$lib/trade/types';
 import type { Principal } from '../auth/principal';
 import { db, type DbOrTx } from '../db';
@@ -35,12 +35,32 @@ export interface CartProblem {
 	params: Record<string, string | number>;
 }
 
+/** The catalogue key of each cart problem. */
+export const CART_PROBLEM_KEY = {
+	too_many_lines: 'trade.cart.err.too_many_lines',
+	duplicate_lot: 'trade.cart.err.duplicate_lot',
+	unknown_lot: 'trade.cart.err.unknown_lot',
+	lot_unavailable: 'trade.cart.err.lot_unavailable',
+	quantity: 'trade.cart.err.quantity',
+	moq: 'trade.cart.err.moq',
+	step: 'trade.cart.err.step',
+	mixed_batch_min: 'trade.cart.err.mixed_batch_min',
+	packaging: 'trade.cart.err.packaging',
+	too_many_breaks: 'trade.cart.err.too_many_breaks',
+	break_quantity: 'trade.cart.err.break_quantity',
+	break_price: 'trade.cart.err.break_price',
+	out_of_band: 'trade.cart.err.out_of_band',
+	insufficient_stock: 'trade.cart.err.insufficient_stock',
+	no_freight_route: 'trade.cart.err.no_freight_route',
+	empty_cart: 'trade.cart.err.empty_cart'
+} as const satisfies Record<CartProblem['code'], MessageKey>;
+
 /** A cart problem as the caller reads it (message in the caller's language). */
 export function problemOf(e: CartProblem, locale: Locale): TradeFieldProblem {
 	return {
 		field: e.field,
 		code: e.code,
-		message: translate(locale, `trade.cart.err.${e.code}`, e.params),
+		message: translate(locale, CART_PROBLEM_KEY[e.code], e.params),
 		...(Object.keys(e.params).length > 0 ? { params: e.params } : {})
 	};
 }

@@ -26,7 +26,14 @@ import { publishCommitted, transaction } from '../events/bus';
 import { paymentProvider } from '../payments';
 import { currentPolicy } from '../platform/policy';
 import { allocateFree, type LotCounterRow } from '../stock';
-import { buyerOrgOf, policyPackaging, problemOf, storedCartLines, type CartProblem } from './cart';
+import {
+	buyerOrgOf,
+	CART_PROBLEM_KEY,
+	policyPackaging,
+	problemOf,
+	storedCartLines,
+	type CartProblem
+} from './cart';
 import { loadCartLots, loadRates } from './cart-lots';
 import { orderChanged } from './publish';
 import { orderViews } from './queries';
@@ -78,10 +85,10 @@ function refusal(problems: CartProblem[], locale: Principal['locale']): AppError
 	const first = problems[0]!;
 	const issues: ErrorIssue[] = problems.map((e) => ({
 		field: e.field,
-		message: `trade.cart.err.${e.code}`,
+		message: CART_PROBLEM_KEY[e.code],
 		params: e.params
 	}));
-	return new AppError('rule', first.code, `trade.cart.err.${first.code}`, {
+	return new AppError('rule', first.code, CART_PROBLEM_KEY[first.code], {
 		field: first.field,
 		params: first.params,
 		issues: issues.length > 1 ? issues : undefined,

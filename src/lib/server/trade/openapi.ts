@@ -1,7 +1,7 @@
 // OWNER: h5. The wholesale trade module's part of /api/v1/openapi.json (docs/TRADE.md): the cart,
 // checkout into escrow, the order's steps for each side, sampling inspection, the operator's bank
-// transfer confirmation and the carrier's push. Bodies are described from the services' contracts
-// (the services validate them); the query and header rules are api.ts's own zod schemas.
+// transfer confirmation and the carrier's push. Bodies are the services' own zod schemas where
+// they export them (schemas.ts, lifecycle.ts); the query and header rules are api.ts's.
 import { PACKAGING_OPTIONS } from '$lib/domain/trade/policy';
 import { TRADE_ACTIONS, TRADE_ORDER_STATES, TIMERS } from '$lib/domain/trade/order-state';
 import {
@@ -10,11 +10,14 @@ import {
 	jsonResponse,
 	queryParam,
 	schemaRef,
+	toSchema,
 	uuidParam,
 	type Json,
 	type OpenApiPart
 } from '../openapi';
 import { INSPECTION_PHOTO_MAX_BYTES, ORDER_LIST_STATES } from './api';
+import { ShipInput } from './lifecycle';
+import { CartLineInput, CheckoutInput, ConfirmTransferInput, TradeShipToInput } from './schemas';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 const dateTime = { type: 'string', format: 'date-time' } as const;
@@ -208,66 +211,10 @@ export function tradeOpenApi(): OpenApiPart {
 	const result = { enum: ['pass', 'minor', 'severe'] };
 
 	const schemas: Json = {
-		TradeShipTo: {
-			type: 'object',
-			required: ['name', 'phone', 'province', 'city', 'address'],
-			properties: {
-				name: { type: 'string', maxLength: 100 },
-				phone: { type: 'string', examples: ['+86 138 0013 8000'] },
-				province: { type: 'string', maxLength: 40, examples: ['山东'] },
-				city: { type: 'string', maxLength: 40, examples: ['济南'] },
-				district: { type: 'string', maxLength: 40 },
-				address: { type: 'string', maxLength: 300 }
-			}
-		},
-		TradeCartLineInput: {
-			type: 'object',
-			required: ['lotId', 'quantity'],
-			additionalProperties: false,
-			properties: {
-				lotId: uuid,
-				quantity: {
-					type: 'integer',
-					minimum: 1,
-					description: 'Pieces: at least the lot’s MOQ, a multiple of its step'
-				},
-				packaging
-			}
-		},
-		TradeCheckout: {
-			type: 'object',
-			required: ['shipTo', 'provider'],
-			additionalProperties: false,
-			properties: {
-				lines: {
-					type: 'array',
-					items: schemaRef('TradeCartLineInput'),
-					description: 'The lines to buy; without them, the cart’s lines'
-				},
-				shipTo: schemaRef('TradeShipTo'),
-				provider: { enum: ['bank_transfer', 'test'] }
-			}
-		},
-		TradeShip: {
-			type: 'object',
-			required: ['parcels'],
-			additionalProperties: false,
-			properties: {
-				parcels: {
-					type: 'array',
-					minItems: 1,
-					items: {
-						type: 'object',
-						required: ['carrier', 'trackingNo', 'cartons'],
-						properties: {
-							carrier: { type: 'string', examples: ['sf'] },
-							trackingNo: { type: 'string', examples: ['SF1234567890'] },
-							cartons: { type: 'integer', minimum: 1 }
-						}
-					}
-				}
-			}
-		},
+		TradeShipTo: toSchema(TradeShipToInput),
+		TradeCartLineInput: toSchema(CartLineInput),
+		TradeCheckout: toSchema(CheckoutInput),
+		TradeShip: toSchema(ShipInput),
 		TradeInspectionRecord: {
 			type: 'object',
 			required: ['items'],
@@ -297,12 +244,7 @@ export function tradeOpenApi(): OpenApiPart {
 				}
 			}
 		},
-		TradeBankTransferConfirm: {
-			type: 'object',
-			required: ['reference'],
-			additionalProperties: false,
-			properties: { reference: { type: 'string', description: 'The bank’s serial number' } }
-		},
+		TradeBankTransferConfirm: toSchema(ConfirmTransferInput),
 		TradeCart: obj({
 			lines: { type: 'array', items: cartLine },
 			groups: { type: 'array', items: cartGroup },
@@ -429,7 +371,7 @@ export function tradeOpenApi(): OpenApiPart {
 				parameters: [
 					queryParam('state', { enum: [...ORDER_LIST_STATES] }),
 					queryParam('before', dateTime, 'Orders created before this instant (paging)'),
-					queryParam('limit', { type: 'integer', minimum: 1, maximum: 100 })
+					queryParam('limit', { type: 'integer', minimum: 1, maximum: 200 })
 				],
 				responses: {
 					'200': jsonResponse(

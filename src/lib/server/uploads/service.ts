@@ -131,6 +131,9 @@ export function parseOffset(header: string | null): number {
 	return Number(header);
 }
 
+const contentRefused = () =>
+	new AppError('rule', 'upload_content', 'upload.err.content', { field: 'body' });
+
 function offsetMismatch(offset: number): AppError {
 	return new AppError('conflict', 'offset_mismatch', 'upload.err.offset', {
 		field: 'Upload-Offset',
@@ -173,6 +176,14 @@ export async function appendChunk(
 		});
 	// Everything received but not joined (the joining request died): finish it now.
 	if (bytes.byteLength === 0) return row.offset === row.size ? complete(row, now) : uploadView(row);
+	// The first chunk shows what the file is: refuse a non-video before anything is stored (the
+	// join sniffs again, for a first chunk too short to tell).
+	if (
+		offset === 0 &&
+		(bytes.byteLength >= 12 || bytes.byteLength === row.size) &&
+		!videoTypeOf(bytes.subarray(0, 16), row.mime)
+	)
+		throw contentRefused();
 
 	const storage = mediaStorage();
 	const part: UploadPart = {
@@ -278,7 +289,7 @@ async function complete(row: UploadRow, now: Date): Promise<UploadView> {
 			.where(and(eq(uploads.id, row.id), eq(uploads.status, 'uploading')))
 			.returning({ id: uploads.id });
 		if (gone) await deleteParts(parts);
-		throw new AppError('rule', 'upload_content', 'upload.err.content', { field: 'body' });
+		throw contentRefused();
 	}
 	const purpose = UPLOAD_PURPOSES[row.purpose as UploadPurpose];
 	const key = `${purpose.keyPrefix(row.refId)}/${row.id}.${type.ext}`;

@@ -1,4 +1,7 @@
 import { blockLot, getLot, unblockLot } from '$lib/server/catalog';
+import { setCartLine } from '$lib/server/trade';
+import { lotOffer } from '$lib/server/trade/offer';
+import { cartLineFromForm } from '$lib/trade/forms';
 import { isOperator, requirePrincipal } from '$lib/server/auth/principal';
 import { formAction, pageLoad } from '$lib/server/edge';
 import type { Actions, PageServerLoad } from './$types';
@@ -9,6 +12,8 @@ export const load: PageServerLoad = pageLoad(async ({ locals, params }) => {
 	const operator = isOperator(principal);
 	return {
 		lot,
+		// buyers get the wholesale offer and "add to cart"
+		offer: principal.role === 'buyer' ? await lotOffer(lot) : null,
 		isOperator: operator,
 		canEdit: operator || (principal.role === 'supplier_staff' && principal.orgId === lot.supplierId)
 	};
@@ -30,5 +35,13 @@ export const actions: Actions = {
 			return { action: 'unblock', done: true };
 		},
 		{ action: 'unblock' }
+	),
+	addToCart: formAction(
+		undefined,
+		async ({ event, principal, data }) => {
+			await setCartLine(principal(), { ...cartLineFromForm(data), lotId: event.params.id });
+			return { action: 'cart', added: true };
+		},
+		{ action: 'cart' }
 	)
 };

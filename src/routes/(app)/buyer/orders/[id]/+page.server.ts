@@ -1,0 +1,65 @@
+import { redirect } from '@sveltejs/kit';
+import {
+	acceptAndRelease,
+	cancelUnpaid,
+	confirmArrival,
+	getOrder,
+	payWithTestProvider,
+	startInspection
+} from '$lib/server/trade';
+import { requirePrincipal } from '$lib/server/auth/principal';
+import { formAction, pageLoad } from '$lib/server/edge';
+import type { Actions, PageServerLoad } from './$types';
+
+/** One of the buyer org's orders (someone else's: 404 from the service). */
+export const load: PageServerLoad = pageLoad(async ({ locals, params, depends }) => {
+	depends('trade:order');
+	const order = await getOrder(requirePrincipal(locals), params.id);
+	return { order };
+});
+
+/** Each button is its own form; a failure names it so the page shows it there. */
+const step = (action: string) => ({ action });
+
+export const actions: Actions = {
+	pay: formAction(
+		undefined,
+		async ({ principal, event }) => {
+			await payWithTestProvider(principal(), event.params.id);
+			return { action: 'pay', done: true };
+		},
+		step('pay')
+	),
+	cancel: formAction(
+		undefined,
+		async ({ principal, event }) => {
+			await cancelUnpaid(principal(), event.params.id);
+			return { action: 'cancel', done: true };
+		},
+		step('cancel')
+	),
+	arrive: formAction(
+		undefined,
+		async ({ principal, event }) => {
+			await confirmArrival(principal(), event.params.id);
+			return { action: 'arrive', done: true };
+		},
+		step('arrive')
+	),
+	inspect: formAction(
+		undefined,
+		async ({ principal, event }) => {
+			await startInspection(principal(), event.params.id);
+			redirect(303, `/buyer/orders/${event.params.id}/inspection`);
+		},
+		step('inspect')
+	),
+	accept: formAction(
+		undefined,
+		async ({ principal, event }) => {
+			await acceptAndRelease(principal(), event.params.id);
+			return { action: 'accept', done: true };
+		},
+		step('accept')
+	)
+};
