@@ -85,7 +85,7 @@ async function setTerms(page: Page, lotId: string) {
 
 const used: string[] = [];
 
-test('a paid wholesale order appears live in the supplier’s queue; the supplier accepts it, ships it in two parcels and prints the packing list', async ({
+test('a paid wholesale order appears live in the supplier’s queue; the supplier accepts it, ships it in two parcels, prints the packing list and follows the buyer’s arrival and inspection', async ({
 	browser,
 	baseURL
 }) => {
@@ -163,6 +163,34 @@ test('a paid wholesale order appears live in the supplier’s queue; the supplie
 	// The buyer sees the order shipped too; nobody else can open the packing list.
 	const view = await buyer.page.request.get(`/api/v1/trade/orders/${order.id}`);
 	expect(((await view.json()) as { order: { state: string } }).order.state).toBe('shipped');
+
+	// The buyer confirms arrival: the supplier's open order page follows live.
+	await print.close();
+	expect((await buyer.page.request.post(`/api/v1/trade/orders/${order.id}/arrive`)).ok()).toBe(
+		true
+	);
+	await expect(supplier.page.getByTestId('state')).toHaveText('已到货');
+	await expect(supplier.page.getByTestId('trade-sla')).toContainText('验货剩余');
+	// …inspects one drawn piece as a minor defect; the supplier reads the verdict.
+	const started = await buyer.page.request.post(`/api/v1/trade/orders/${order.id}/inspection`);
+	expect(started.ok(), await started.text()).toBe(true);
+	const draw = (
+		(await started.json()) as {
+			inspection: { lines: { lineId: string; pieces: { piece: number }[] }[] };
+		}
+	).inspection.lines[0]!;
+	const recorded = await buyer.page.request.post(`/api/v1/trade/orders/${order.id}/inspection`, {
+		data: {
+			items: [{ lineId: draw.lineId, piece: draw.pieces[0]!.piece, result: 'minor', note: '线头' }]
+		}
+	});
+	expect(recorded.ok(), await recorded.text()).toBe(true);
+	await supplier.page.reload();
+	await expect(supplier.page.getByTestId('state')).toHaveText('验货中');
+	const inspection = supplier.page.getByTestId('inspection');
+	await expect(inspection.getByTestId('verdict')).toHaveCount(1);
+	await expect(inspection.getByTestId('verdict')).toContainText(`1 / ${draw.pieces.length}`);
+	await expect(inspection).toContainText('线头');
 	const other = await signedIn(browser, baseURL!, 'supplier2@demo.lotlive.cn', /\/supplier$/);
 	const res = await other.page.goto(`/supplier/trade/${order.id}/packing-list`);
 	expect(res?.status()).toBe(404);

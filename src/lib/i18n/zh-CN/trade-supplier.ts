@@ -169,5 +169,21 @@ export default {
 	'policy.f.trade.inspection.severeDefectMinPieces': '严重瑕疵达此件数须补发',
 	'policy.f.trade.inspection.replacementDueHours': '批发补发时限',
 	'payments.confirmed_late': '订单 #{n} 已因超时未付款取消：到账已登记并安排原路退款。',
-	'payments.late': '已取消，到账将退款'
+	'payments.late': '已取消，到账将退款',
+	'strade.insp.title': '买家验货',
+	'strade.insp.summary': '抽检 {pct}% · {at} 开始',
+	'strade.insp.submitted': '{at} 提交',
+	'strade.insp.window': '验货期至 {at}',
+	'strade.insp.replacement': '发现 {n} 件严重瑕疵：须在 {at} 前补发，运费由供应商承担。',
+	'strade.insp.inspected': '已检/应检',
+	'strade.insp.minor': '轻微瑕疵',
+	'strade.insp.severe': '严重瑕疵',
+	'strade.insp.defect_rate': '瑕疵率/严重率',
+	'strade.insp.allowed': '允许 {defect}% / {severe}%',
+	'strade.insp.verdict': '结论',
+	'strade.insp.within': '在允许范围内',
+	'strade.insp.over': '超出允许范围',
+	'strade.insp.piece': '第 {carton} 箱第 {position} 件',
+	'strade.insp.photo': '验货照片',
+	'strade.insp.video': '查看验货视频'
 } as const;
