@@ -191,5 +191,6 @@ export default {
 	'strade.insp.over': 'Over the allowance',
 	'strade.insp.piece': 'Carton {carton}, piece {position}',
 	'strade.insp.photo': 'Inspection photo',
-	'strade.insp.video': 'Inspection video'
+	'strade.insp.video': 'Inspection video',
+	'strade.earlier': 'Earlier orders'
 } satisfies Record<keyof typeof zh, string>;

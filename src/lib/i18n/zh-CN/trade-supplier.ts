@@ -185,5 +185,6 @@ export default {
 	'strade.insp.over': '超出允许范围',
 	'strade.insp.piece': '第 {carton} 箱第 {position} 件',
 	'strade.insp.photo': '验货照片',
-	'strade.insp.video': '查看验货视频'
+	'strade.insp.video': '查看验货视频',
+	'strade.earlier': '更早的订单'
 } as const;
