@@ -259,3 +259,43 @@ test('an operator confirms a buyer’s bank transfer with the bank’s serial nu
 	).toBeVisible();
 	await Promise.all([supplier.context.close(), buyer.context.close(), operator.context.close()]);
 });
+
+test('an operator lengthens the wholesale accept deadline on /admin/policy and the supplier’s queue says so; a cross-field error stays beside its field', async ({
+	browser,
+	baseURL
+}) => {
+	const operator = await signedIn(browser, baseURL!, 'ops@demo.lotlive.cn', /\/admin$/);
+	const page = operator.page;
+	await page.getByTestId('nav-policy').click();
+	await page.waitForLoadState('networkidle');
+	await expect(page.getByRole('group', { name: /批发交易/ })).toBeVisible();
+	await expect(page.getByRole('group', { name: /批发验货/ })).toBeVisible();
+	const accept = page.getByLabel('批发接单时限（自付款起）');
+	await expect(accept).toHaveValue('24');
+	await expect(page.getByLabel('抽检比例')).toHaveValue('30');
+
+	// accepting may not take longer than shipping (72 h): refused beside the field
+	await accept.fill('80');
+	await page.getByLabel('修改原因').fill('试试看');
+	await page.getByRole('button', { name: '保存为新版本' }).click();
+	await expect(accept).toHaveAttribute('aria-invalid', 'true');
+
+	await accept.fill('36');
+	await page.getByLabel('修改原因').fill('春节前延长接单时限');
+	await page.getByRole('button', { name: '保存为新版本' }).click();
+	await expect(page.getByRole('status')).toContainText('已保存第');
+	await expect(page.getByTestId('policy-history-row').first()).toContainText(
+		'批发接单时限（自付款起）: 24 小时 → 36 小时'
+	);
+
+	const supplier = await signedIn(browser, baseURL!, 'supplier1@demo.lotlive.cn', /\/supplier$/);
+	await supplier.page.getByTestId('nav-trade').click();
+	await expect(supplier.page.getByText('36 小时内接单')).toBeVisible();
+
+	// Leave the shared e2e server as the other specs expect it.
+	await page.getByLabel('批发接单时限（自付款起）').fill('24');
+	await page.getByLabel('修改原因').fill('恢复默认');
+	await page.getByRole('button', { name: '保存为新版本' }).click();
+	await expect(page.getByRole('status')).toContainText('已保存第');
+	await Promise.all([operator.context.close(), supplier.context.close()]);
+});
