@@ -9,6 +9,7 @@ import { getTableName, isTable } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import * as ledgerSchema from './db/schema/ledger';
 import * as liveSchema from './db/schema/live';
+import * as tradeSchema from './db/schema/trade';
 import * as uploadsSchema from './db/schema/uploads';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -49,6 +50,12 @@ const OWNED: Owned[] = [
 		fact: 'resumable uploads (offsets and parts)',
 		tables: tablesOf(uploadsSchema),
 		writers: ['src/lib/server/uploads/']
+	},
+	{
+		fact: 'wholesale trade (carts, orders, parcels, inspections, payments, samples, disputes, credit)',
+		tables: tablesOf(tradeSchema),
+		// The demo seed and the benches go through the trade services too.
+		writers: ['src/lib/server/trade/']
 	}
 ];
 
