@@ -13,12 +13,16 @@ import {
 } from '../../src/lib/server/db/schema';
 import { bus } from '../../src/lib/server/events/bus';
 import type { TradeMoney } from '../../src/lib/server/events/map';
-import { theTestProvider } from '../../src/lib/server/payments';
+import { TEST_SIGNATURE_HEADER, theTestProvider } from '../../src/lib/server/payments';
 import { DEMO_ACCOUNTS, seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
 import {
 	cancelUnpaid,
 	checkout,
 	confirmBankTransfer,
+	confirmRefund,
+	handlePaymentWebhook,
+	pendingRefunds,
+	settleRefunds,
 	getOrder,
 	payWithTestProvider,
 	pendingBankTransfers,
@@ -46,7 +50,7 @@ beforeAll(async () => {
 		demoActor(DEMO_ACCOUNTS.supplier1),
 		demoActor(DEMO_ACCOUNTS.operator)
 	]);
-	lotIds = await lotsOfSupplier(DEMO_ACCOUNTS.supplier1, 10);
+	lotIds = await lotsOfSupplier(DEMO_ACCOUNTS.supplier1, 16);
 	await db().delete(freightRates).where(eq(freightRates.destProvince, '山东省'));
 	await rate('广东省', '山东省', { partnerBaseFen: 6000, partnerPerPieceFen: 100 });
 	// Every trade.money event, as published (the ledger posts them in the same transaction).
@@ -324,5 +328,178 @@ describe('cancelling an unpaid order', () => {
 		expect((await caught(cancelUnpaid(b2.principal, paidOrder.id, mins(2)))).code).toBe(
 			'trade_state'
 		);
+	});
+});
+
+describe('refunds of a missed SLA', () => {
+	it('the test provider pays its refund back by itself (job), the ledger nets escrow to zero', async () => {
+		const { buyer, order: o, lotId } = await order('test', T0);
+		await payWithTestProvider(buyer.principal, o.id, mins(1));
+		// Nobody accepts within 24 h: the timer cancels and refunds all.
+		await runTradeTimers(mins(1 + 24 * 60));
+		const v = await getOrder(buyer.principal, o.id);
+		expect(v.state).toBe('cancelled_sla');
+		expect(await counters(lotId)).toMatchObject({ allocated: 0 });
+		const intentId = v.payment!.intentId;
+		const pending = await db()
+			.select()
+			.from(tradeRefunds)
+			.where(eq(tradeRefunds.intentId, intentId));
+		expect(pending).toMatchObject([{ status: 'pending', amountFen: o.totalFen }]);
+		// Every test-provider refund pending now (other tests' orders hit the same SLA) fails once.
+		const [{ n }] = (await execRows<{ n: number }>(
+			sql`select count(*)::int as n from trade_refunds r join trade_payment_intents i
+				on i.id = r.intent_id where r.status = 'pending' and i.provider = 'test'`
+		)) as [{ n: number }];
+		theTestProvider().failNext(n, 'refund');
+		expect(await settleRefunds(mins(1 + 24 * 60 + 1))).toEqual({ settled: 0, failed: n });
+		expect(
+			(await pendingRefunds(operator.actor)).find((r) => r.intentId === intentId)
+		).toMatchObject({
+			status: 'failed',
+			orderId: o.id
+		});
+		// A failed one waits for an operator; a fresh pending one is settled by the job.
+		await db()
+			.update(tradeRefunds)
+			.set({ status: 'pending' })
+			.where(eq(tradeRefunds.intentId, intentId));
+		expect(await settleRefunds(mins(1 + 24 * 60 + 2))).toEqual({ settled: 1, failed: 0 });
+		const [done] = await db()
+			.select()
+			.from(tradeRefunds)
+			.where(eq(tradeRefunds.intentId, intentId));
+		expect(done).toMatchObject({ status: 'succeeded', completedAt: mins(1 + 24 * 60 + 2) });
+		expect(done!.providerRef).toMatch(/^re_/);
+		expect(await settleRefunds(mins(1 + 24 * 60 + 3))).toEqual({ settled: 0, failed: 0 });
+		const ledger = await ledgerOf(o.id);
+		expect(ledger.map((t) => t.kind)).toEqual(['trade_payment', 'trade_refund']);
+		expect(ledger.every((t) => t.sum === 0)).toBe(true);
+		expect(ledger.reduce((s, t) => s + t.escrow, 0)).toBe(0);
+		expect(ledger.reduce((s, t) => s + t.cash, 0)).toBe(0);
+	});
+
+	it('a bank transfer’s refund is paid out by an operator and confirmed with the bank serial', async () => {
+		const { buyer, order: o } = await order('bank_transfer', T0);
+		await confirmBankTransfer(
+			operator.actor,
+			o.payment!.intentId,
+			{ reference: 'BOC-IN-77' },
+			mins(2)
+		);
+		await runTradeTimers(mins(2 + 24 * 60));
+		expect((await getOrder(buyer.principal, o.id)).state).toBe('cancelled_sla');
+		expect(await settleRefunds(mins(2 + 24 * 60))).toMatchObject({ settled: 0 });
+		const listed = (await pendingRefunds(operator.actor)).find((r) => r.orderId === o.id)!;
+		expect(listed).toMatchObject({
+			provider: 'bank_transfer',
+			status: 'pending',
+			amountFen: o.totalFen,
+			paidReference: 'BOC-IN-77',
+			orderNumber: o.number
+		});
+		expect((await caught(pendingRefunds(buyer.principal))).status).toBe(403);
+		expect(
+			(await caught(confirmRefund(supplier1.actor, listed.refundId, { reference: 'BOC-OUT-1' })))
+				.status
+		).toBe(403);
+		const done = await confirmRefund(
+			operator.actor,
+			listed.refundId,
+			{ reference: 'BOC-OUT-1' },
+			mins(3000)
+		);
+		expect(done).toMatchObject({
+			status: 'succeeded',
+			reference: 'BOC-OUT-1',
+			completedAt: mins(3000).toISOString()
+		});
+		expect(
+			(await confirmRefund(operator.actor, listed.refundId, { reference: 'BOC-OUT-1' })).status
+		).toBe('succeeded');
+		expect(
+			(await caught(confirmRefund(operator.actor, listed.refundId, { reference: 'BOC-OUT-2' })))
+				.code
+		).toBe('already_confirmed');
+		expect((await pendingRefunds(operator.actor)).map((r) => r.refundId)).not.toContain(
+			listed.refundId
+		);
+	});
+});
+
+describe('the test provider’s webhook', () => {
+	const signed = (body: object) => {
+		const rawBody = JSON.stringify(body);
+		return { headers: { [TEST_SIGNATURE_HEADER]: theTestProvider().sign(rawBody) }, rawBody };
+	};
+
+	it('pays on a signed confirmation, once; refuses a bad signature; ignores what is not its own', async () => {
+		const { buyer, order: o } = await order('test', T0);
+		const intentId = o.payment!.intentId;
+		const req = signed({ type: 'payment.confirmed', intentId, amountFen: o.totalFen });
+		const forged = { ...req, rawBody: req.rawBody.replace(String(o.totalFen), '1') };
+		expect((await caught(handlePaymentWebhook('test', forged, mins(3)))).code).toBe(
+			'bad_signature'
+		);
+		expect(
+			(
+				await caught(
+					handlePaymentWebhook(
+						'test',
+						signed({ type: 'payment.confirmed', intentId, amountFen: 1 }),
+						mins(3)
+					)
+				)
+			).code
+		).toBe('amount_mismatch');
+		expect(await handlePaymentWebhook('test', req, mins(4))).toEqual({
+			handled: true,
+			orderId: o.id
+		});
+		const v = await getOrder(buyer.principal, o.id);
+		expect(v).toMatchObject({ state: 'paid', paidAt: mins(4).toISOString() });
+		expect(v.events.at(-1)).toMatchObject({ action: 'pay', actor: 'system', note: 'webhook:test' });
+		// Delivered twice: nothing more.
+		expect(await handlePaymentWebhook('test', req, mins(5))).toEqual({
+			handled: true,
+			orderId: o.id
+		});
+		expect((await getOrder(buyer.principal, o.id)).version).toBe(v.version);
+		expect(await ledgerOf(o.id)).toHaveLength(1);
+		expect(await handlePaymentWebhook('bank_transfer', req, mins(5))).toEqual({
+			handled: false,
+			orderId: null
+		});
+	});
+
+	it('a confirmation after the unpaid deadline cancels the order and refunds at once', async () => {
+		const { buyer, order: o, lotId } = await order('test', T0);
+		const intentId = o.payment!.intentId;
+		await handlePaymentWebhook(
+			'test',
+			signed({ type: 'payment.failed', intentId, reason: 'card_declined' }),
+			mins(2)
+		);
+		expect((await getOrder(buyer.principal, o.id)).payment!.status).toBe('failed');
+		await handlePaymentWebhook(
+			'test',
+			signed({ type: 'payment.confirmed', intentId, amountFen: o.totalFen }),
+			mins(31)
+		);
+		const v = await getOrder(buyer.principal, o.id);
+		expect(v.state).toBe('cancelled_unpaid');
+		expect(v.events.map((e) => [e.action, e.actor])).toEqual([
+			['checkout', 'buyer'],
+			['expire_unpaid', 'system'],
+			['late_payment_refund', 'system']
+		]);
+		expect(await counters(lotId)).toMatchObject({ allocated: 0 });
+		const refunds = await db()
+			.select()
+			.from(tradeRefunds)
+			.where(eq(tradeRefunds.intentId, intentId));
+		expect(refunds).toMatchObject([
+			{ status: 'succeeded', amountFen: o.totalFen, reason: 'late_payment' }
+		]);
 	});
 });

@@ -7,6 +7,9 @@ export default {
 	'trade.err.idempotency_conflict': 'This Idempotency-Key was used for another checkout request.',
 	'trade.err.bank_reference': 'A bank reference has only letters, digits and hyphens.',
 	'trade.err.already_confirmed': 'This payment was already confirmed with another bank reference.',
+	'trade.err.refund_not_found': 'Refund not found.',
+	'trade.err.refund_done': 'This refund was already confirmed with another bank reference.',
+	'trade.err.webhook': 'The payment notification’s signature or content is invalid.',
 	'trade.err.reference_used': 'This bank reference already confirmed another payment.',
 	'trade.err.not_bank_transfer': 'This payment is not a bank transfer; no operator confirms it.',
 	'trade.err.not_test_provider':

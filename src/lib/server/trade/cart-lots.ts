@@ -113,14 +113,17 @@ export async function loadCartLots(
 	return out;
 }
 
-/** Partner rate tiers from the lots' warehouse provinces to `dest` (the checkout's RateTable). */
+/**
+ * Partner rate tiers from the lots' warehouse provinces (null: from anywhere) to `dest` (the
+ * checkout's RateTable).
+ */
 export async function loadRates(
 	tx: DbOrTx,
-	origins: readonly string[],
+	origins: readonly string[] | null,
 	dest: string
 ): Promise<RateTable> {
-	const list = [...new Set(origins)];
-	if (list.length === 0) return [];
+	const list = origins ? [...new Set(origins)] : null;
+	if (list && list.length === 0) return [];
 	const rows = await execRows<{
 		origin_province: string;
 		dest_province: string;
@@ -134,7 +137,8 @@ export async function loadRates(
 		sql`select origin_province, dest_province, min_pieces, partner_base_fen,
 			partner_per_piece_fen, market_base_fen, market_per_piece_fen, carrier
 		from freight_rates
-		where dest_province = ${dest} and origin_province in (select jsonb_array_elements_text(${JSON.stringify(list)}::jsonb))`,
+		where dest_province = ${dest}
+		${list ? sql`and origin_province in (select jsonb_array_elements_text(${JSON.stringify(list)}::jsonb))` : sql``}`,
 		tx
 	);
 	return rows.map((r) => ({

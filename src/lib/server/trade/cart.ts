@@ -244,8 +244,8 @@ async function buildView(
 				dest
 			)
 		: [];
-	// Lines whose lot is gone from the catalog table altogether cannot be shown; they stay stored
-	// and are refused at checkout as unknown.
+	// Every stored line has its lot (deleting a lot deletes its cart lines: FK cascade), so the
+	// problems' `lines.<n>` are the view's line indices.
 	const priced = priceForView(stored, lots, policy, rates, dest, locale);
 	return {
 		lines: priced.lines,

@@ -5,27 +5,19 @@
 // cart. Nothing is written on any refusal (the transaction rolls back, the key included, so the
 // buyer can fix the cart and retry with the same key).
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { priceCart } from '$lib/domain/trade/cart';
-import { splitCheckout } from '$lib/domain/trade/checkout';
+import { splitCheckout, type RateTable } from '$lib/domain/trade/checkout';
 import { deadlines } from '$lib/domain/trade/order-state';
 import type { TradeOrderView } from '$lib/trade/types';
 import type { Principal } from '../auth/principal';
-import { db, type Tx } from '../db';
-import {
-	tradeCartLines,
-	tradeCarts,
-	tradeCheckouts,
-	tradeOrderEvents,
-	tradeOrderLines,
-	tradeOrders,
-	tradePaymentIntents
-} from '../db/schema';
+import { db, execRows, jsonValue, uuidArray, type Tx } from '../db';
+import { tradeCheckouts, tradeOrders } from '../db/schema';
 import { AppError, parse, type ErrorIssue } from '../errors';
-import { publishCommitted, transaction } from '../events/bus';
+import { publishCommitted, transactionFrom } from '../events/bus';
 import { paymentProvider } from '../payments';
 import { currentPolicy } from '../platform/policy';
-import { allocateFree, type LotCounterRow } from '../stock';
+import { allocateFreeStatement, counterRow, type CounterJson, type LotCounterRow } from '../stock';
 import {
 	buyerOrgOf,
 	CART_PROBLEM_KEY,
@@ -36,7 +28,8 @@ import {
 } from './cart';
 import { loadCartLots, loadRates } from './cart-lots';
 import { orderChanged } from './publish';
-import { orderViews } from './queries';
+import { orderViews, viewOf, type IntentRow } from './queries';
+import type { TradeOrderRow } from './transition';
 import { CheckoutInput, IdempotencyKeyInput, type CheckoutInput as Input } from './schemas';
 
 export interface CheckoutResult {
@@ -119,20 +112,29 @@ function shortage(short: { field: string; lotId: string; available: number }[]):
 
 interface Written {
 	checkoutId: string;
-	orders: (typeof tradeOrders.$inferSelect)[];
+	orders: TradeOrderView[];
+	rows: TradeOrderRow[];
 	counters: LotCounterRow[];
 	cartChanged: boolean;
 }
 
+/** A JSON document as one statement parameter. */
+const jsonb = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
+/** A text[] literal (packaging options are plain identifiers). */
+const textArray = (a: readonly string[]) => `{${a.join(',')}}`;
+
 async function write(
 	tx: Tx,
 	p: Principal,
-	buyerOrgId: string,
+	buyer: { orgId: string; name: string },
 	input: Input,
 	checkoutId: string,
-	now: Date
+	rates: RateTable,
+	now: Date,
+	finish: (last: SQL[]) => Promise<unknown>
 ): Promise<Written> {
 	const policy = currentPolicy().trade;
+	const buyerOrgId = buyer.orgId;
 	const lines = input.lines
 		? input.lines.map((l) => ({ ...l, lotId: l.lotId.toLowerCase() }))
 		: (await storedCartLines(tx, buyerOrgId)).map((l) => ({
@@ -162,93 +164,158 @@ async function write(
 	});
 	if (short.length > 0) throw shortage(short);
 
-	const dest = input.shipTo.province;
-	const rates = await loadRates(
-		tx,
-		priced.cart.lines.map((l) => l.warehouseProvince),
-		dest
-	);
-	const split = splitCheckout(priced.cart, dest, rates, []);
+	const split = splitCheckout(priced.cart, input.shipTo.province, rates, []);
 	if (!split.ok) throw refusal([split.error], p.locale);
 
-	// Stock: allocate each line from free stock, in lot id order (the rows are ours already).
-	const counters: LotCounterRow[] = [];
-	for (const l of [...priced.cart.lines].sort((a, b) => (a.lotId < b.lotId ? -1 : 1))) {
-		const row = await allocateFree(tx, l.lotId, l.quantity);
-		if (!row) {
-			const lot = lots.get(l.lotId)!;
-			throw shortage([
-				{ field: `lines.${l.index}.quantity`, lotId: l.lotId, available: lot.available }
-			]);
-		}
-		counters.push(row);
-	}
-
+	// Everything else in one statement (the lot rows are held until COMMIT, so the fewer round
+	// trips the shorter the wait of the next checkout or live lock on a hot lot): each line's
+	// allocation from free stock (the stock module's statement), the orders, their lines, their
+	// first event, and the bought lots out of the cart.
 	const dueAt = deadlines({ createdAt: now, paidAt: null, arrivedAt: null }, policy).unpaid;
-	const drafts = split.orders.map((o) => ({ id: randomUUID(), draft: o }));
-	const orders = await tx
-		.insert(tradeOrders)
-		.values(
-			drafts.map(({ id, draft: o }) => ({
-				id,
-				checkoutId,
-				buyerOrgId,
-				supplierId: o.supplierId,
-				warehouseProvince: o.warehouseProvince,
-				warehouseCity: o.warehouseCity,
-				shipTo: input.shipTo,
-				state: 'pending_payment' as const,
-				goodsFen: o.goodsFen,
-				packagingFen: o.packagingFen,
-				freightFen: o.freightFen,
-				freightMarketFen: o.freight.marketFen,
-				carrierQuoted: o.freight.carrier,
-				creditFen: o.creditFen,
-				totalFen: o.totalFen,
-				feeBp: policy.orders.wholesaleFeeBp,
-				createdAt: now,
-				dueAt,
-				updatedAt: now
-			}))
+	const at = sql`${now.toISOString()}::timestamptz`;
+	const feeBp = policy.orders.wholesaleFeeBp;
+	const drafts = split.orders.map((o) => ({
+		id: randomUUID(),
+		draft: o,
+		lines: o.lines.map((l) => ({ id: randomUUID(), l }))
+	}));
+	const byLot = [...priced.cart.lines].sort((x, y) => (x.lotId < y.lotId ? -1 : 1));
+	const allocs = byLot.map(
+		(l, i) => sql`${sql.raw(`a${i}`)} as (${allocateFreeStatement(l.lotId, l.quantity)})`
+	);
+	const [res] = await execRows<{ orders: unknown; lots: unknown; removed: number }>(
+		sql`with ${sql.join(allocs, sql`, `)},
+		o as (
+			insert into trade_orders (id, checkout_id, buyer_org_id, supplier_id, warehouse_province,
+				warehouse_city, ship_to, state, goods_fen, packaging_fen, freight_fen,
+				freight_market_fen, carrier_quoted, credit_fen, total_fen, fee_bp, created_at, due_at,
+				updated_at)
+			select x.id, ${checkoutId}::uuid, ${buyerOrgId}::uuid, x.supplier_id, x.province, x.city,
+				${jsonb(input.shipTo)}, 'pending_payment', x.goods, x.packaging, x.freight,
+				x.freight_market, x.carrier, x.credit, x.total, ${feeBp}, ${at},
+				${dueAt.toISOString()}::timestamptz, ${at}
+			from jsonb_to_recordset(${jsonb(
+				drafts.map(({ id, draft: o }) => ({
+					id,
+					supplier_id: o.supplierId,
+					province: o.warehouseProvince,
+					city: o.warehouseCity,
+					goods: o.goodsFen,
+					packaging: o.packagingFen,
+					freight: o.freightFen,
+					freight_market: o.freight.marketFen,
+					carrier: o.freight.carrier,
+					credit: o.creditFen,
+					total: o.totalFen
+				}))
+			)}) as x(id uuid, supplier_id uuid, province text, city text, goods bigint,
+				packaging bigint, freight bigint, freight_market bigint, carrier text, credit bigint,
+				total bigint)
+			returning id, number
+		), ln as (
+			insert into trade_order_lines (id, order_id, lot_id, quantity, unit_price_fen,
+				price_break_min, goods_fen, packaging, packaging_fen, credit_fen, line_fen,
+				pieces_per_carton)
+			select x.id, x.order_id, x.lot_id, x.quantity, x.unit_price, x.break_min, x.goods,
+				x.packaging::text[], x.packaging_fen, 0, x.line_fen, x.ppc
+			from jsonb_to_recordset(${jsonb(
+				drafts.flatMap(({ id, lines: ls }) =>
+					ls.map(({ id: lineId, l }) => ({
+						id: lineId,
+						order_id: id,
+						lot_id: l.lotId,
+						quantity: l.quantity,
+						unit_price: l.unitPriceFen,
+						break_min: l.priceBreak?.minQuantity ?? null,
+						goods: l.goodsFen,
+						packaging: textArray(l.packaging),
+						packaging_fen: l.packagingFen,
+						line_fen: l.lineFen,
+						ppc: lots.get(l.lotId)!.piecesPerCarton
+					}))
+				)
+			)}) as x(id uuid, order_id uuid, lot_id uuid, quantity int, unit_price int,
+				break_min int, goods bigint, packaging text, packaging_fen bigint, line_fen bigint,
+				ppc int)
+			where x.order_id in (select id from o)
+		), ev as (
+			insert into trade_order_events (order_id, from_state, to_state, action, actor,
+				actor_user_id, at)
+			select id, null, 'pending_payment', 'checkout', 'buyer', ${p.userId}::uuid, ${at} from o
+		), d as (
+			delete from trade_cart_lines
+			where buyer_org_id = ${buyerOrgId} and lot_id = any(${uuidArray(byLot.map((l) => l.lotId))})
+			returning lot_id
+		), c as (
+			update trade_carts set updated_at = ${at}
+			where buyer_org_id = ${buyerOrgId} and exists (select 1 from d)
 		)
-		.returning();
-	const byId = new Map(orders.map((o) => [o.id, o]));
-	// Returned in the drafts' order (the supplier groups' order of first line).
-	const ordered = drafts.map((d) => byId.get(d.id)!);
-
-	await tx.insert(tradeOrderLines).values(
-		drafts.flatMap(({ id, draft: o }) =>
-			o.lines.map((l) => ({
-				orderId: id,
+		select (select json_agg(json_build_object('id', id, 'number', number)) from o) as orders,
+			(select json_agg(x) from (${sql.join(
+				byLot.map((_, i) => sql`select * from ${sql.raw(`a${i}`)}`),
+				sql` union all `
+			)}) x) as lots,
+			(select count(*)::int from d) as removed`,
+		tx
+	);
+	const counters = (jsonValue<CounterJson[] | null>(res!.lots) ?? []).map(counterRow);
+	// Under the lots' row locks every allocation succeeds; if one did not, nothing commits.
+	if (counters.length !== byLot.length) {
+		const got = new Set(counters.map((c) => c.id));
+		const l = byLot.find((x) => !got.has(x.lotId))!;
+		throw shortage([
+			{
+				field: `lines.${l.index}.quantity`,
 				lotId: l.lotId,
-				quantity: l.quantity,
-				unitPriceFen: l.unitPriceFen,
-				priceBreakMin: l.priceBreak?.minQuantity ?? null,
-				goodsFen: l.goodsFen,
-				packaging: l.packaging,
-				packagingFen: l.packagingFen,
-				creditFen: 0,
-				lineFen: l.lineFen,
-				piecesPerCarton: lots.get(l.lotId)!.piecesPerCarton
-			}))
-		)
-	);
-	await tx.insert(tradeOrderEvents).values(
-		ordered.map((o) => ({
-			orderId: o.id,
-			fromState: null,
-			toState: 'pending_payment' as const,
-			action: 'checkout',
-			actor: 'buyer' as const,
-			actorUserId: p.userId,
-			at: now
-		}))
+				available: lots.get(l.lotId)!.available
+			}
+		]);
+	}
+	const numbers = new Map(
+		(jsonValue<{ id: string; number: number | string }[]>(res!.orders) ?? []).map((r) => [
+			r.id,
+			Number(r.number)
+		])
 	);
 
-	// One payment intent per order through the chosen provider.
+	const rows: TradeOrderRow[] = drafts.map(({ id, draft: o }) => ({
+		id,
+		number: numbers.get(id)!,
+		checkoutId,
+		buyerOrgId,
+		supplierId: o.supplierId,
+		warehouseProvince: o.warehouseProvince,
+		warehouseCity: o.warehouseCity,
+		shipTo: input.shipTo,
+		state: 'pending_payment',
+		paymentMode: 'escrow',
+		goodsFen: o.goodsFen,
+		packagingFen: o.packagingFen,
+		freightFen: o.freightFen,
+		freightMarketFen: o.freight.marketFen,
+		carrierQuoted: o.freight.carrier,
+		creditFen: o.creditFen,
+		totalFen: o.totalFen,
+		feeBp,
+		sealedSampleId: null,
+		createdAt: now,
+		paidAt: null,
+		acceptedAt: null,
+		packedAt: null,
+		shippedAt: null,
+		arrivedAt: null,
+		acceptedByBuyerAt: null,
+		releasedAt: null,
+		closedAt: null,
+		dueAt,
+		version: 0,
+		updatedAt: now
+	}));
+
+	// One payment intent per order through the chosen provider (the memo quotes the number).
 	const provider = paymentProvider(input.provider);
 	const intents = await Promise.all(
-		ordered.map((o) =>
+		rows.map((o) =>
 			provider.createIntent({
 				purpose: { kind: 'order', tradeOrderId: o.id },
 				buyerOrgId,
@@ -259,43 +326,92 @@ async function write(
 			})
 		)
 	);
-	await tx.insert(tradePaymentIntents).values(
-		intents.map((i, k) => ({
-			id: i.id,
-			kind: 'order' as const,
-			refId: ordered[k]!.id,
-			buyerOrgId,
-			provider: i.provider,
-			amountFen: i.amountFen,
-			status: i.status,
-			providerRef: i.providerRef,
-			instructions: i.instructions,
-			idempotencyKey: `order:${ordered[k]!.id}`,
-			createdAt: now,
-			expiresAt: i.expiresAt
-		}))
-	);
+	const intentRows: IntentRow[] = intents.map((i, k) => ({
+		id: i.id,
+		kind: 'order',
+		refId: rows[k]!.id,
+		buyerOrgId,
+		provider: i.provider,
+		amountFen: i.amountFen,
+		status: i.status,
+		providerRef: i.providerRef,
+		instructions: i.instructions,
+		idempotencyKey: `order:${rows[k]!.id}`,
+		createdAt: now,
+		expiresAt: i.expiresAt,
+		confirmedAt: null,
+		confirmedBy: null
+	}));
+	// The intents go out with COMMIT (one round trip): the lots are held no longer than that.
+	await finish([
+		sql`insert into trade_payment_intents (id, kind, ref_id, buyer_org_id, provider, amount_fen,
+			status, provider_ref, instructions, idempotency_key, created_at, expires_at)
+		select x.id, 'order', x.ref_id, ${buyerOrgId}::uuid, x.provider, x.amount_fen,
+			x.status::trade_intent_status, x.provider_ref, x.instructions, x.idempotency_key,
+			${at}, x.expires_at
+		from jsonb_to_recordset(${jsonb(
+			intentRows.map((i) => ({
+				id: i.id,
+				ref_id: i.refId,
+				provider: i.provider,
+				amount_fen: i.amountFen,
+				status: i.status,
+				provider_ref: i.providerRef,
+				instructions: i.instructions,
+				idempotency_key: i.idempotencyKey,
+				expires_at: i.expiresAt ? i.expiresAt.toISOString() : null
+			}))
+		)}) as x(id uuid, ref_id uuid, provider text, amount_fen bigint, status text,
+			provider_ref text, instructions jsonb, idempotency_key text, expires_at timestamptz)`
+	]);
 
-	// The bought lots leave the cart.
-	const removed = await tx
-		.delete(tradeCartLines)
-		.where(
-			and(
-				eq(tradeCartLines.buyerOrgId, buyerOrgId),
-				inArray(
-					tradeCartLines.lotId,
-					priced.cart.lines.map((l) => l.lotId)
-				)
-			)
-		)
-		.returning({ lotId: tradeCartLines.lotId });
-	if (removed.length > 0) {
-		await tx
-			.update(tradeCarts)
-			.set({ updatedAt: now })
-			.where(eq(tradeCarts.buyerOrgId, buyerOrgId));
-	}
-	return { checkoutId, orders: ordered, counters, cartChanged: removed.length > 0 };
+	// The buyer's answer, from what was just written (no read back).
+	const orders = drafts.map(({ lines: ls }, k) => {
+		const order = rows[k]!;
+		return viewOf({
+			order,
+			buyerName: buyer.name,
+			supplierName: lots.get(ls[0]!.l.lotId)!.supplierName,
+			lines: [...ls]
+				.sort((x, y) => (x.l.lotId < y.l.lotId ? -1 : 1))
+				.map(({ id, l }) => {
+					const lot = lots.get(l.lotId)!;
+					return {
+						id,
+						orderId: order.id,
+						lotId: l.lotId,
+						quantity: l.quantity,
+						unitPriceFen: l.unitPriceFen,
+						priceBreakMin: l.priceBreak?.minQuantity ?? null,
+						goodsFen: l.goodsFen,
+						packaging: l.packaging,
+						packagingFen: l.packagingFen,
+						creditFen: 0,
+						lineFen: l.lineFen,
+						piecesPerCarton: lot.piecesPerCarton,
+						title: lot.title,
+						grade: lot.grade
+					};
+				}),
+			parcels: [],
+			events: [
+				{
+					id: 0,
+					orderId: order.id,
+					fromState: null,
+					toState: 'pending_payment',
+					action: 'checkout',
+					actor: 'buyer',
+					actorUserId: p.userId,
+					note: null,
+					at: now
+				}
+			],
+			intent: intentRows[k],
+			side: 'buyer'
+		});
+	});
+	return { checkoutId, orders, rows, counters, cartChanged: Number(res!.removed) > 0 };
 }
 
 /**
@@ -317,34 +433,46 @@ export async function checkout(
 	const input = parse(CheckoutInput, raw);
 	const hash = checkoutRequestHash(input);
 
-	const outcome = await transaction(
-		async (tx): Promise<{ replay: string } | { written: Written }> => {
-			// The key first: a concurrent request with the same key waits here for ours to commit
-			// (then replays it) or roll back (then goes ahead).
-			const [fresh] = await tx
-				.insert(tradeCheckouts)
-				.values({
-					buyerOrgId,
-					idempotencyKey: key,
-					requestHash: hash,
-					createdBy: p.userId,
-					createdAt: now
-				})
-				.onConflictDoNothing()
-				.returning({ id: tradeCheckouts.id });
-			if (!fresh) {
-				const [prior] = await tx
-					.select({ id: tradeCheckouts.id, requestHash: tradeCheckouts.requestHash })
-					.from(tradeCheckouts)
-					.where(
-						and(eq(tradeCheckouts.buyerOrgId, buyerOrgId), eq(tradeCheckouts.idempotencyKey, key))
-					);
-				if (!prior || prior.requestHash !== hash) throw idempotencyConflict();
-				return { replay: prior.id };
-			}
-			return { written: await write(tx, p, buyerOrgId, input, fresh.id, now) };
+	// Partner rates to the buyer's province, read before any row is locked.
+	const rates = await loadRates(db(), null, input.shipTo.province);
+
+	// The key first (BEGIN travels with it): a concurrent request with the same key waits here
+	// for ours to commit (then replays it) or roll back (then goes ahead).
+	const first = sql`with ins as (
+			insert into trade_checkouts (buyer_org_id, idempotency_key, request_hash, created_by,
+				created_at)
+			values (${buyerOrgId}, ${key}, ${hash}, ${p.userId}::uuid, ${now.toISOString()}::timestamptz)
+			on conflict (buyer_org_id, idempotency_key) do nothing
+			returning id
+		)
+		select (select id from ins) as id, (select name from orgs where id = ${buyerOrgId}) as buyer_name`;
+	const outcome = await transactionFrom<
+		{ id: string | null; buyer_name: string },
+		{ replay: string } | { written: Written }
+	>(first, async (tx, [row], finish) => {
+		if (!row!.id) {
+			const [prior] = await tx
+				.select({ id: tradeCheckouts.id, requestHash: tradeCheckouts.requestHash })
+				.from(tradeCheckouts)
+				.where(
+					and(eq(tradeCheckouts.buyerOrgId, buyerOrgId), eq(tradeCheckouts.idempotencyKey, key))
+				);
+			if (!prior || prior.requestHash !== hash) throw idempotencyConflict();
+			return { replay: prior.id };
 		}
-	);
+		return {
+			written: await write(
+				tx,
+				p,
+				{ orgId: buyerOrgId, name: row!.buyer_name },
+				input,
+				row!.id,
+				rates,
+				now,
+				finish
+			)
+		};
+	});
 
 	if ('replay' in outcome) {
 		const ids = await db()
@@ -364,17 +492,8 @@ export async function checkout(
 	}
 
 	const { written } = outcome;
-	for (const o of written.orders)
-		publishCommitted('trade.order.changed', orderChanged(o, 'created'));
+	for (const o of written.rows) publishCommitted('trade.order.changed', orderChanged(o, 'created'));
 	publishCommitted('stock.changed', { lots: written.counters, showIds: [] });
 	if (written.cartChanged) publishCommitted('trade.cart.changed', { buyerOrgId, at: now });
-	return {
-		checkoutId: written.checkoutId,
-		replayed: false,
-		orders: await orderViews(
-			db(),
-			written.orders.map((o) => o.id),
-			() => 'buyer'
-		)
-	};
+	return { checkoutId: written.checkoutId, replayed: false, orders: written.orders };
 }

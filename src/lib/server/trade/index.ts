@@ -8,9 +8,15 @@ export { checkout, type CheckoutResult } from './checkout';
 export {
 	cancelUnpaid,
 	confirmBankTransfer,
+	confirmRefund,
+	handlePaymentWebhook,
 	payWithTestProvider,
 	pendingBankTransfers,
-	type PendingTransfer
+	pendingRefunds,
+	settleRefunds,
+	type PendingTransfer,
+	type RefundRun,
+	type RefundView
 } from './payments';
 export { getOrder, listOrders } from './queries';
 export {

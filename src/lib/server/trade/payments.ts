@@ -14,7 +14,9 @@ import {
 	BankTransferError,
 	paymentProvider,
 	TestProviderError,
-	type PaymentConfirmation
+	type PaymentConfirmation,
+	type PaymentProvider,
+	type WebhookRequest
 } from '../payments';
 import { currentPolicy } from '../platform/policy';
 import { isUuid } from '$lib/server/validation';
@@ -137,7 +139,6 @@ export async function confirmBankTransfer(
 	const operatorId = p.userId;
 	const { reference } = parse(ConfirmTransferInput, raw);
 	if (!isUuid(intentId)) throw intentNotFound();
-	const policy = currentPolicy().trade;
 	const { orderId, moved } = await transaction(async (tx) => {
 		const [first] = await tx
 			.select({ refId: tradePaymentIntents.refId, kind: tradePaymentIntents.kind })
@@ -198,54 +199,79 @@ export async function confirmBankTransfer(
 			throw e;
 		}
 
-		const unpaidDue = deadlines(order, policy).unpaid;
-		if (order.state === 'pending_payment' && now.getTime() < unpaidDue.getTime()) {
-			const r = await moveOrder(tx, {
-				orderId: order.id,
-				action: 'pay',
-				actor: actorOf(p, 'operator'),
-				now,
-				policy,
-				note: reference
-			});
-			await recordConfirmation(tx, intent, confirmation);
-			return { orderId: order.id, moved: r };
-		}
-		// Too late: the unpaid timeout has run out (the timer job may not have got to it yet).
-		let r: MoveResult | null = null;
-		let current: TradeOrderRow = order;
-		if (order.state === 'pending_payment') {
-			r = await moveOrder(tx, {
-				orderId: order.id,
-				action: 'expire_unpaid',
-				actor: { party: 'system', userId: null },
-				now,
-				policy
-			});
-			current = r.row;
-		}
-		if (current.state !== 'cancelled_unpaid') {
-			throw new AppError('conflict', 'trade_state', 'trade.err.state', {
-				params: { state: current.state, action: 'pay' }
-			});
-		}
-		await recordConfirmation(tx, intent, confirmation);
-		await refundLatePayment(tx, intent, current, operatorId, now);
+		const r = await applyConfirmation(tx, order, intent, confirmation, {
+			actor: { party: 'operator', userId: operatorId },
+			note: reference,
+			now
+		});
 		return { orderId: order.id, moved: r };
 	});
 	if (moved) publishMoved([moved]);
 	return getOrder(p, orderId);
 }
 
+/**
+ * A confirmed payment of an order (the order and intent rows locked by the caller): before the
+ * unpaid deadline the order moves to paid (escrow in); at or after it the order is (or is now)
+ * cancelled unpaid, and the money is recorded and refunded (`late_payment`). Returns the move,
+ * if any, to publish after commit.
+ */
+async function applyConfirmation(
+	tx: Tx,
+	order: TradeOrderRow,
+	intent: IntentRow,
+	confirmation: PaymentConfirmation,
+	opts: { actor: { party: 'operator' | 'system'; userId: string | null }; note: string; now: Date }
+): Promise<MoveResult | null> {
+	const { now } = opts;
+	const policy = currentPolicy().trade;
+	const unpaidDue = deadlines(order, policy).unpaid;
+	if (order.state === 'pending_payment' && now.getTime() < unpaidDue.getTime()) {
+		const r = await moveOrder(tx, {
+			orderId: order.id,
+			action: 'pay',
+			actor: opts.actor,
+			now,
+			policy,
+			note: opts.note
+		});
+		await recordConfirmation(tx, intent, confirmation);
+		return r;
+	}
+	// Too late: the unpaid timeout has run out (the timer job may not have got to it yet).
+	let r: MoveResult | null = null;
+	let current: TradeOrderRow = order;
+	if (order.state === 'pending_payment') {
+		r = await moveOrder(tx, {
+			orderId: order.id,
+			action: 'expire_unpaid',
+			actor: { party: 'system', userId: null },
+			now,
+			policy
+		});
+		current = r.row;
+	}
+	if (current.state !== 'cancelled_unpaid') {
+		throw new AppError('conflict', 'trade_state', 'trade.err.state', {
+			params: { state: current.state, action: 'pay' }
+		});
+	}
+	await recordConfirmation(tx, intent, confirmation);
+	await refundLatePayment(tx, intent, current, opts.actor, now);
+	return r;
+}
+
 async function refundLatePayment(
 	tx: Tx,
 	intent: IntentRow,
 	order: TradeOrderRow,
-	operatorId: string,
+	actor: { party: 'operator' | 'system'; userId: string | null },
 	now: Date
 ): Promise<void> {
 	const idempotencyKey = `trade:${order.id}:late:${intent.id}`;
-	const refund = await paymentProvider('bank_transfer').refund({
+	const refund = await paymentProvider(
+		intent.provider === 'test' ? 'test' : 'bank_transfer'
+	).refund({
 		intentId: intent.id,
 		amountFen: intent.amountFen,
 		reason: 'late_payment',
@@ -270,11 +296,74 @@ async function refundLatePayment(
 		fromState: order.state,
 		toState: order.state,
 		action: 'late_payment_refund',
-		actor: 'operator',
-		actorUserId: operatorId,
+		actor: actor.party,
+		actorUserId: actor.userId,
 		note: 'trade.pay.refund.late_payment',
 		at: now
 	});
+}
+
+/**
+ * A payment provider's webhook (the test provider signs its events; a bank transfer has none):
+ * the signature is checked over the exact bytes (400 `bad_signature`), then a confirmed payment
+ * is applied as the provider's (system) confirmation — paid before the unpaid deadline, else
+ * recorded and refunded — and a failed one marks the intent failed. Repeats are harmless.
+ */
+export async function handlePaymentWebhook(
+	name: 'bank_transfer' | 'test',
+	request: WebhookRequest,
+	now: Date = new Date()
+): Promise<{ handled: boolean; orderId: string | null }> {
+	let event: Awaited<ReturnType<PaymentProvider['parseWebhook']>>;
+	try {
+		event = await paymentProvider(name).parseWebhook(request);
+	} catch (e) {
+		if (e instanceof TestProviderError) {
+			throw new AppError('invalid', 'bad_signature', 'trade.err.webhook', { field: 'body' });
+		}
+		throw e;
+	}
+	if (!event || (event.type !== 'payment.confirmed' && event.type !== 'payment.failed')) {
+		return { handled: false, orderId: null };
+	}
+	const intentId =
+		event.type === 'payment.confirmed' ? event.confirmation.intentId : event.intentId;
+	if (!isUuid(intentId)) throw intentNotFound();
+	const { orderId, moved } = await transaction(async (tx) => {
+		const [first] = await tx
+			.select({ refId: tradePaymentIntents.refId, kind: tradePaymentIntents.kind })
+			.from(tradePaymentIntents)
+			.where(and(eq(tradePaymentIntents.id, intentId), eq(tradePaymentIntents.provider, name)));
+		if (!first || first.kind !== 'order') throw intentNotFound();
+		const [order] = await tx
+			.select()
+			.from(tradeOrders)
+			.where(eq(tradeOrders.id, first.refId))
+			.for('update');
+		const [intent] = await tx
+			.select()
+			.from(tradePaymentIntents)
+			.where(eq(tradePaymentIntents.id, intentId))
+			.for('update');
+		if (!order || !intent) throw intentNotFound();
+		if (intent.status === 'confirmed') return { orderId: order.id, moved: null };
+		if (event.type === 'payment.failed') {
+			await tx
+				.update(tradePaymentIntents)
+				.set({ status: 'failed' })
+				.where(eq(tradePaymentIntents.id, intent.id));
+			return { orderId: order.id, moved: null };
+		}
+		if (event.confirmation.amountFen !== intent.amountFen) throw amountMismatch();
+		const r = await applyConfirmation(tx, order, intent, event.confirmation, {
+			actor: { party: 'system', userId: null },
+			note: `webhook:${name}`,
+			now
+		});
+		return { orderId: order.id, moved: r };
+	});
+	if (moved) publishMoved([moved]);
+	return { handled: true, orderId };
 }
 
 export interface PendingTransfer extends TradePaymentView {
@@ -374,4 +463,165 @@ export async function cancelUnpaid(
 	});
 	publishMoved([moved]);
 	return getOrder(p, id);
+}
+
+// ------------------------------------------------------------------------------- refunds
+// A refund is asked for where the money step happens (an SLA cancel in `move`, a late bank
+// transfer here): a pending `trade_refunds` row against the confirmed intent. Paying it out is
+// the provider's: the test provider's refunds are settled by a job at once; a bank transfer's
+// refund is paid by an operator at the bank and confirmed here with the bank's serial.
+
+/** What the refunds job did. */
+export interface RefundRun {
+	settled: number;
+	failed: number;
+}
+
+/**
+ * Pays out pending refunds whose provider does it by itself (the test provider): one
+ * transaction per refund, rows claimed FOR UPDATE SKIP LOCKED (safe on several nodes). A failed
+ * refund is marked failed (an operator sees it in `pendingRefunds`).
+ */
+export async function settleRefunds(now: Date = new Date(), limit = 100): Promise<RefundRun> {
+	const run: RefundRun = { settled: 0, failed: 0 };
+	for (let i = 0; i < limit; i++) {
+		const done = await transaction(async (tx) => {
+			const [r] = await tx
+				.select({ refund: tradeRefunds, provider: tradePaymentIntents.provider })
+				.from(tradeRefunds)
+				.innerJoin(tradePaymentIntents, eq(tradePaymentIntents.id, tradeRefunds.intentId))
+				.where(and(eq(tradeRefunds.status, 'pending'), eq(tradePaymentIntents.provider, 'test')))
+				.orderBy(asc(tradeRefunds.createdAt))
+				.limit(1)
+				.for('update', { of: tradeRefunds, skipLocked: true });
+			if (!r) return null;
+			const out = await paymentProvider('test').refund({
+				intentId: r.refund.intentId,
+				amountFen: r.refund.amountFen,
+				reason: r.refund.reason,
+				idempotencyKey: r.refund.idempotencyKey
+			});
+			await tx
+				.update(tradeRefunds)
+				.set({
+					status: out.status === 'succeeded' ? 'succeeded' : 'failed',
+					providerRef: out.providerRef,
+					completedAt: out.status === 'succeeded' ? now : null
+				})
+				.where(eq(tradeRefunds.id, r.refund.id));
+			return out.status;
+		});
+		if (done === null) break;
+		if (done === 'succeeded') run.settled++;
+		else run.failed++;
+	}
+	return run;
+}
+
+export interface RefundView {
+	refundId: string;
+	intentId: string;
+	provider: 'bank_transfer' | 'test';
+	status: 'pending' | 'succeeded' | 'failed';
+	amountFen: number;
+	/** Why (the order step that refunded it, or `late_payment`). */
+	reason: string;
+	orderId: string;
+	orderNumber: number;
+	buyerName: string;
+	/** The bank serial the money came in with (pay it back to the same account). */
+	paidReference: string | null;
+	/** The serial of the payout, once done. */
+	reference: string | null;
+	createdAt: string;
+	completedAt: string | null;
+}
+
+function refundQuery() {
+	return db()
+		.select({
+			r: tradeRefunds,
+			provider: tradePaymentIntents.provider,
+			paidReference: tradePaymentIntents.providerRef,
+			orderId: tradeOrders.id,
+			number: tradeOrders.number,
+			buyerName: sql<string>`(select g.name from orgs g where g.id = "trade_orders"."buyer_org_id")`
+		})
+		.from(tradeRefunds)
+		.innerJoin(tradePaymentIntents, eq(tradePaymentIntents.id, tradeRefunds.intentId))
+		.innerJoin(tradeOrders, eq(tradeOrders.id, tradePaymentIntents.refId));
+}
+
+function refundView(x: Awaited<ReturnType<typeof refundQuery>>[number]): RefundView {
+	return {
+		refundId: x.r.id,
+		intentId: x.r.intentId,
+		provider: x.provider === 'test' ? 'test' : 'bank_transfer',
+		status: x.r.status,
+		amountFen: x.r.amountFen,
+		reason: x.r.reason,
+		orderId: x.orderId,
+		orderNumber: x.number,
+		buyerName: x.buyerName,
+		paidReference: x.paidReference,
+		reference: x.r.providerRef,
+		createdAt: x.r.createdAt.toISOString(),
+		completedAt: x.r.completedAt ? x.r.completedAt.toISOString() : null
+	};
+}
+
+/** Refunds an operator has to pay out (bank transfers) or look at (failed ones); operators only. */
+export async function pendingRefunds(p: Principal): Promise<RefundView[]> {
+	if (!isOperator(p)) throw forbidden('trade.err.operator_only');
+	const rows = await refundQuery()
+		.where(
+			and(
+				eq(tradePaymentIntents.kind, 'order'),
+				or(
+					and(
+						eq(tradeRefunds.status, 'pending'),
+						eq(tradePaymentIntents.provider, 'bank_transfer')
+					),
+					eq(tradeRefunds.status, 'failed')
+				)
+			)
+		)
+		.orderBy(asc(tradeRefunds.createdAt))
+		.limit(500);
+	return rows.map(refundView);
+}
+
+/**
+ * An operator records a refund paid out at the bank (raw `{ reference }`, the bank's serial):
+ * pending or failed → succeeded. The same serial again changes nothing; another one on a
+ * completed refund is 409.
+ */
+export async function confirmRefund(
+	p: Principal,
+	refundId: string,
+	raw: unknown,
+	now: Date = new Date()
+): Promise<RefundView> {
+	if (!isOperator(p) || !p.userId) throw forbidden('trade.err.operator_only');
+	const { reference } = parse(ConfirmTransferInput, raw);
+	const notFound = () =>
+		new AppError('not_found', 'not_found', 'trade.err.refund_not_found', { field: 'refundId' });
+	if (!isUuid(refundId)) throw notFound();
+	const id = refundId.toLowerCase();
+	await transaction(async (tx) => {
+		const [r] = await tx.select().from(tradeRefunds).where(eq(tradeRefunds.id, id)).for('update');
+		if (!r) throw notFound();
+		if (r.status === 'succeeded') {
+			if (r.providerRef === reference) return;
+			throw new AppError('conflict', 'already_confirmed', 'trade.err.refund_done', {
+				field: 'reference'
+			});
+		}
+		await tx
+			.update(tradeRefunds)
+			.set({ status: 'succeeded', providerRef: reference, completedAt: now })
+			.where(eq(tradeRefunds.id, r.id));
+	});
+	const [row] = await refundQuery().where(eq(tradeRefunds.id, id));
+	return refundView(row!);
 }

@@ -33,8 +33,8 @@ import type { PackagingOption } from '$lib/domain/trade/policy';
 import { ListOrdersInput } from './schemas';
 import { orderFor, type TradeSide } from './sides';
 
-type OrderRow = typeof tradeOrders.$inferSelect;
-type IntentRow = typeof tradePaymentIntents.$inferSelect;
+export type OrderRow = typeof tradeOrders.$inferSelect;
+export type IntentRow = typeof tradePaymentIntents.$inferSelect;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -133,6 +133,64 @@ async function intentsOf(tx: DbOrTx, orderIds: string[]): Promise<Map<string, In
 	return out;
 }
 
+type LineRow = typeof tradeOrderLines.$inferSelect & { title: string; grade: 'A' | 'B' | 'C' };
+
+/** One order's view from its rows (read here, or just written by the checkout). */
+export function viewOf(parts: {
+	order: OrderRow;
+	buyerName: string;
+	supplierName: string;
+	lines: LineRow[];
+	parcels: (typeof tradeParcels.$inferSelect)[];
+	events: (typeof tradeOrderEvents.$inferSelect)[];
+	intent: IntentRow | undefined;
+	side: TradeSide;
+}): TradeOrderView {
+	const {
+		pieces: _p,
+		lineCount: _c,
+		...summary
+	} = summaryOf(
+		parts.order,
+		{ buyerName: parts.buyerName, supplierName: parts.supplierName, pieces: 0, lineCount: 0 },
+		parts.intent,
+		parts.side
+	);
+	return {
+		...summary,
+		lines: parts.lines.map((l): TradeOrderLineView => ({
+			id: l.id,
+			lotId: l.lotId,
+			title: l.title,
+			grade: l.grade,
+			quantity: l.quantity,
+			unitPriceFen: l.unitPriceFen,
+			goodsFen: l.goodsFen,
+			packaging: l.packaging as PackagingOption[],
+			packagingFen: l.packagingFen,
+			creditFen: l.creditFen,
+			lineFen: l.lineFen,
+			piecesPerCarton: l.piecesPerCarton
+		})),
+		parcels: parts.parcels.map((p): TradeParcelView => ({
+			id: p.id,
+			carrier: p.carrier,
+			trackingNo: p.trackingNo,
+			cartons: p.cartons,
+			shippedAt: p.shippedAt.toISOString(),
+			deliveredAt: iso(p.deliveredAt)
+		})),
+		events: parts.events.map((e): TradeOrderEventView => ({
+			from: e.fromState,
+			to: e.toState,
+			action: e.action,
+			actor: e.actor,
+			note: e.note,
+			at: e.at.toISOString()
+		}))
+	};
+}
+
 /**
  * Full views of some orders, for a side already authorised (services call this after their
  * check; `sideFor` decides per order). Five queries whatever the number of orders.
@@ -186,50 +244,28 @@ export async function orderViews(
 	for (const id of list) {
 		const r = byId.get(id);
 		if (!r) continue;
-		const {
-			pieces: _p,
-			lineCount: _c,
-			...summary
-		} = summaryOf(r.o, r, intents.get(id), sideFor(r.o));
-		out.push({
-			...summary,
-			lines: (linesBy.get(id) ?? []).map(({ l, title, grade }): TradeOrderLineView => ({
-				id: l.id,
-				lotId: l.lotId,
-				title,
-				grade,
-				quantity: l.quantity,
-				unitPriceFen: l.unitPriceFen,
-				goodsFen: l.goodsFen,
-				packaging: l.packaging as PackagingOption[],
-				packagingFen: l.packagingFen,
-				creditFen: l.creditFen,
-				lineFen: l.lineFen,
-				piecesPerCarton: l.piecesPerCarton
-			})),
-			parcels: (parcelsBy.get(id) ?? []).map((p): TradeParcelView => ({
-				id: p.id,
-				carrier: p.carrier,
-				trackingNo: p.trackingNo,
-				cartons: p.cartons,
-				shippedAt: p.shippedAt.toISOString(),
-				deliveredAt: iso(p.deliveredAt)
-			})),
-			events: (eventsBy.get(id) ?? []).map((e): TradeOrderEventView => ({
-				from: e.fromState,
-				to: e.toState,
-				action: e.action,
-				actor: e.actor,
-				note: e.note,
-				at: e.at.toISOString()
-			}))
-		});
+		out.push(
+			viewOf({
+				order: r.o,
+				buyerName: r.buyerName,
+				supplierName: r.supplierName,
+				lines: (linesBy.get(id) ?? []).map(({ l, title, grade }) => ({ ...l, title, grade })),
+				parcels: parcelsBy.get(id) ?? [],
+				events: eventsBy.get(id) ?? [],
+				intent: intents.get(id),
+				side: sideFor(r.o)
+			})
+		);
 	}
 	return out;
 }
 
 /** One order as its buyer, its supplier or an operator sees it; 404 for anyone else. */
 export async function getOrder(p: Principal, orderId: unknown): Promise<TradeOrderView> {
+	// A caller with no side in any trade (a host team) has no trade orders at all: 403, whatever
+	// the id (nothing about the order is told either way).
+	if (!isOperator(p) && !((p.orgKind === 'buyer' || p.orgKind === 'supplier') && p.orgId))
+		throw forbidden();
 	const { order, side } = await orderFor(p, orderId, db());
 	const [view] = await orderViews(db(), [order.id], () => side);
 	return view!;
