@@ -154,6 +154,7 @@ test('a paid wholesale order appears live in the supplier’s queue; the supplie
 	]);
 	await expect(print.getByTestId('print-title')).toHaveText('装箱单');
 	await expect(print.getByTestId('order-number')).toHaveText(String(order.number));
+	await expect(print.getByTestId('barcode')).toBeVisible();
 	await expect(print.getByTestId('packing-line')).toHaveCount(1);
 	await expect(print.getByTestId('print-pieces')).toHaveText(String(quantity));
 	await expect(print.getByTestId('print-cartons')).toHaveText(String(cartons));

@@ -192,5 +192,6 @@ export default {
 	'strade.insp.piece': 'Carton {carton}, piece {position}',
 	'strade.insp.photo': 'Inspection photo',
 	'strade.insp.video': 'Inspection video',
-	'strade.earlier': 'Earlier orders'
+	'strade.earlier': 'Earlier orders',
+	'strade.print.barcode': 'Barcode of order {n}'
 } satisfies Record<keyof typeof zh, string>;

@@ -186,5 +186,6 @@ export default {
 	'strade.insp.piece': '第 {carton} 箱第 {position} 件',
 	'strade.insp.photo': '验货照片',
 	'strade.insp.video': '查看验货视频',
-	'strade.earlier': '更早的订单'
+	'strade.earlier': '更早的订单',
+	'strade.print.barcode': '单号 {n} 的条码'
 } as const;
