@@ -58,8 +58,21 @@ async function addToCart(buyer: Page, lot: LotRow, packaging?: string) {
 }
 
 /** Checks out the whole cart, shipping to Jinan, paid with the test provider; the orders' ids. */
-async function checkoutCart(buyer: Page, expectOrders: number): Promise<string[]> {
+async function checkoutCart(
+	buyer: Page,
+	expectOrders: number,
+	badPhoneFirst = false
+): Promise<string[]> {
 	await buyer.goto('/buyer/checkout?dest=山东省');
+	if (badPhoneFirst) {
+		// a bad phone number is refused at its field (422), the rest of the form kept
+		await buyer.getByLabel('姓名', { exact: true }).fill('陈老板');
+		await buyer.getByLabel('电话', { exact: true }).fill('电话号码');
+		await buyer.getByTestId('place-order').click();
+		await expect(buyer.getByLabel('电话', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+		await expect(buyer.getByLabel('姓名', { exact: true })).toHaveValue('陈老板');
+		await expect(buyer).toHaveURL(/\/buyer\/checkout/);
+	}
 	await buyer.getByLabel('姓名', { exact: true }).fill('陈老板');
 	await buyer.getByLabel('电话', { exact: true }).fill('13800138000');
 	await buyer.getByLabel('省', { exact: true }).selectOption('山东省');
@@ -85,7 +98,7 @@ async function supplierShips(supplier: Page, orderId: string) {
 	expect(accepted.status()).toBe(200);
 	const shipped = await supplier.request.post(`/api/v1/trade/orders/${orderId}/ship`, {
 		data: {
-			parcels: [{ carrier: '德邦物流', trackingNo: `DB${Date.now()}`.slice(0, 16), cartons: 2 }]
+			parcels: [{ carrier: 'DBL', trackingNo: `DB${Date.now()}`.slice(0, 16), cartons: 2 }]
 		}
 	});
 	expect(shipped.status()).toBe(200);
@@ -96,6 +109,15 @@ const PNG = Buffer.from(
 	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
 	'base64'
 );
+
+/** The start of an MP4 (an ftyp box) and filler, enough for the upload's type sniffing. */
+function mp4(size: number): Buffer {
+	const b = Buffer.alloc(size);
+	b.set([0, 0, 0, 0x18], 0);
+	b.write('ftypisom', 4, 'latin1');
+	for (let i = 12; i < size; i++) b[i] = (i * 13 + 5) % 256;
+	return b;
+}
 
 const used: string[] = [];
 
@@ -150,7 +172,7 @@ test('a buyer fills a cart from two suppliers, checks out into escrow, pays and 
 	).toHaveValue(String(lotA.moq * 3));
 
 	// Checkout: one order per supplier, each waiting for payment with its 30-minute timer.
-	const ids = await checkoutCart(buyer.page, 2);
+	const ids = await checkoutCart(buyer.page, 2, true);
 	const row = (page: Page, id: string) =>
 		page.locator(`[data-testid="order-row"][data-id="${id}"]`);
 	// `first` is supplier 1's order (the one accepted below), `second` supplier 2's
@@ -225,7 +247,7 @@ test('on a phone, the buyer confirms arrival, inspects the drawn pieces with a p
 
 	await supplierShips(s1.page, orderId!);
 	await expect(phone.getByTestId('order')).toHaveAttribute('data-state', 'shipped');
-	await expect(phone.getByTestId('parcels')).toContainText('德邦物流');
+	await expect(phone.getByTestId('parcels')).toContainText('德邦快递');
 
 	await phone.getByTestId('arrive').click();
 	await expect(phone.getByTestId('order')).toHaveAttribute('data-state', 'arrived');
@@ -255,6 +277,14 @@ test('on a phone, the buyer confirms arrival, inspects the drawn pieces with a p
 	await expect(pieces.nth(1)).toHaveAttribute('data-result', 'pass');
 	await expect(phone.getByTestId('inspect-progress')).toContainText(`2 / ${drawn}`);
 	await expect(phone.getByTestId('line-verdict')).toContainText('瑕疵率');
+
+	// The inspection video goes up in resumable chunks and is linked to the inspection.
+	await phone.getByTestId('video-input').setInputFiles({
+		name: 'inspection.mp4',
+		mimeType: 'video/mp4',
+		buffer: mp4(256 * 1024)
+	});
+	await expect(phone.getByTestId('video-player')).toBeVisible();
 
 	// Nothing on the page is wider than the phone.
 	const overflow = await phone.evaluate(

@@ -121,7 +121,9 @@ export async function makeOrder(a: {
 			})
 			.returning();
 		const lineIds: string[] = [];
-		for (const l of [...a.lines].sort((x, y) => (x.lotId < y.lotId ? -1 : 1))) {
+		// Lots in id order (the stock lock order); lineIds[i] is the line of lotIds[i].
+		const sorted = [...a.lines].sort((x, y) => (x.lotId < y.lotId ? -1 : 1));
+		for (const l of sorted) {
 			const ok = await allocateFree(tx, l.lotId, l.quantity);
 			if (!ok) throw new Error('fixture: not enough free stock');
 			const [row] = await tx
@@ -147,7 +149,7 @@ export async function makeOrder(a: {
 			idempotencyKey: `pay-${o!.id}`,
 			createdAt: a.createdAt
 		});
-		return { id: o!.id, number: o!.number, lineIds, lotIds: a.lines.map((l) => l.lotId) };
+		return { id: o!.id, number: o!.number, lineIds, lotIds: sorted.map((l) => l.lotId) };
 	});
 }
 

@@ -19,6 +19,8 @@ import type { Principal } from '../../src/lib/server/auth/principal';
 import { demoActor } from '../helpers/demo';
 import { makeMember } from '../helpers/users';
 import { arrivedOrder, memoryStorage, orderRow, PNG, supplierLots } from '../helpers/trade';
+import { appendChunk, createUpload } from '../../src/lib/server/uploads';
+import { authorizeTradeUpload } from '../../src/lib/server/trade/attachments';
 
 const H = 3_600_000;
 const T0 = new Date('2026-04-01T01:00:00Z');
@@ -232,6 +234,23 @@ describe('sampling inspection', () => {
 			'invalid_media',
 			'items.0.photos.0'
 		]);
+		// The video: a finished upload's key under the order (as the uploads module stores it).
+		const videoKey = `trade/${o.id}/${o.lineIds[0]}.mp4`;
+		const missing = await caught(recordInspection(buyer, o.id, { items: [], videoKey }, at(2)));
+		expect([missing.status, missing.field]).toEqual([422, 'videoKey']);
+		await storage.put(
+			videoKey,
+			Uint8Array.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70]),
+			'video/mp4'
+		);
+		const withVideo = await recordInspection(buyer, o.id, { items: [], videoKey }, at(2));
+		expect(withVideo.video).toEqual({ key: videoKey, url: `/media/${videoKey}` });
+		expect(await canReadTradeMedia(supplier, videoKey)).toBe(true);
+		expect(await canReadTradeMedia(otherBuyer, videoKey)).toBe(false);
+		const foreignVideo = await caught(
+			recordInspection(buyer, other.id, { items: [], videoKey }, at(2))
+		);
+		expect(foreignVideo.field).toBe('videoKey');
 		for (const who of [buyer, supplier, operator]) {
 			expect(await canReadTradeMedia(who, photo.key)).toBe(true);
 		}
@@ -241,5 +260,35 @@ describe('sampling inspection', () => {
 		expect(denied.status).toBe(404);
 		const up = await caught(uploadInspectionPhoto(otherBuyer, o.id, PNG));
 		expect(up.status).toBe(404);
+	});
+
+	it('links the video of a finished resumable upload by its id; someone else’s upload is 404', async () => {
+		const o = await order();
+		await startInspection(buyer, o.id, at(1));
+		const bytes = new Uint8Array(64);
+		bytes.set([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d], 0);
+		const input = {
+			purpose: 'inspection_video',
+			refId: o.id,
+			size: 64,
+			mime: 'video/mp4',
+			name: 'a.mp4'
+		};
+		const u = await createUpload(buyer, input, authorizeTradeUpload);
+		// Not finished yet: refused, naming the field.
+		const half = await caught(
+			recordInspection(buyer, o.id, { items: [], videoUploadId: u.id }, at(2))
+		);
+		expect([half.status, half.field]).toEqual([422, 'videoUploadId']);
+		await appendChunk(buyer, u.id, '0', bytes);
+		const r = await recordInspection(buyer, o.id, { items: [], videoUploadId: u.id }, at(2));
+		expect(r.video?.key).toMatch(new RegExp(`^trade/${o.id}/`));
+		expect(await canReadTradeMedia(supplier, r.video!.key)).toBe(true);
+		// The upload belongs to another order: not found for this one.
+		const other = await order();
+		const wrong = await caught(
+			recordInspection(buyer, other.id, { items: [], videoUploadId: u.id }, at(2))
+		);
+		expect(wrong.status).toBe(404);
 	});
 });

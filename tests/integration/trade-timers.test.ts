@@ -125,6 +125,24 @@ describe('trade timers', () => {
 		for (const v of escrowByItem(o.id).values()) expect(v).toBe(0);
 	});
 
+	it('releases an order left accepted by the buyer (its release is due at once)', async () => {
+		const t0 = nextEpoch();
+		const o = await order(t0);
+		await moveAt(o.id, 'pay', 'system', t0);
+		await moveAt(o.id, 'accept', 'supplier', new Date(t0.getTime() + H));
+		await db()
+			.insert(tradeParcels)
+			.values({ orderId: o.id, carrier: 'STO', trackingNo: `77${o.number}000003`, cartons: 1 });
+		await moveAt(o.id, 'ship', 'supplier', new Date(t0.getTime() + 2 * H));
+		await moveAt(o.id, 'arrive', 'buyer', new Date(t0.getTime() + 20 * H));
+		const acceptedAt = new Date(t0.getTime() + 21 * H);
+		const r = await moveAt(o.id, 'accept_goods', 'buyer', acceptedAt);
+		expect(r.row.dueAt).toEqual(acceptedAt);
+		expect((await runTradeTimers(acceptedAt)).moved).toBe(1);
+		expect((await orderRow(o.id)).state).toBe('released');
+		for (const v of escrowByItem(o.id).values()) expect(v).toBe(0);
+	});
+
 	it('two runners at once move each order exactly once', async () => {
 		const t0 = nextEpoch();
 		const orders = [];

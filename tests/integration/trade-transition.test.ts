@@ -1,12 +1,18 @@
 // `move` (src/lib/server/trade/transition.ts): the one state step of a trade order, with its
 // stock and money effects, refusals, timestamps, due_at and event rows. Injected clock.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { db } from '../../src/lib/server/db';
+import { db, execRows } from '../../src/lib/server/db';
 import { tradeParcels, tradeRefunds, tradePaymentIntents } from '../../src/lib/server/db/schema';
 import { AppError } from '../../src/lib/server/errors';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
 import { accountSum } from '../../src/lib/domain/trade/escrow';
+import {
+	isTerminal,
+	type TradeAction,
+	type TradeActor,
+	type TradeOrderState
+} from '../../src/lib/domain/trade/order-state';
 import { demoActor } from '../helpers/demo';
 import {
 	collectMoney,
@@ -173,5 +179,94 @@ describe('move', () => {
 		);
 		for (const v of escrowByItem(o.id).values()) expect(v).toBe(0);
 		expect(rel.row.version).toBe(7);
+	});
+
+	it('keeps the ledger balanced on random walks through the states, and settles every path', async () => {
+		// A small seeded PRNG: the same walks on every run.
+		let seed = 20260302;
+		const rand = () => {
+			seed = (seed * 1103515245 + 12345) % 2147483648;
+			return seed / 2147483648;
+		};
+		const H = 3_600_000;
+		type Choice = [
+			TradeAction,
+			TradeActor,
+			(o: { paidAt: Date | null; arrivedAt: Date | null }) => Date
+		];
+		const choices: Partial<Record<TradeOrderState, Choice[]>> = {
+			pending_payment: [
+				['pay', 'system', () => at(MIN)],
+				['expire_unpaid', 'system', () => at(30 * MIN)],
+				['cancel', 'buyer', () => at(2 * MIN)]
+			],
+			paid: [
+				['accept', 'supplier', (o) => new Date(o.paidAt!.getTime() + H)],
+				['accept_sla_missed', 'system', (o) => new Date(o.paidAt!.getTime() + 24 * H)]
+			],
+			accepted: [
+				['pack', 'supplier', (o) => new Date(o.paidAt!.getTime() + 2 * H)],
+				['ship', 'supplier', (o) => new Date(o.paidAt!.getTime() + 3 * H)],
+				['ship_sla_missed', 'system', (o) => new Date(o.paidAt!.getTime() + 72 * H)]
+			],
+			packed: [
+				['ship', 'supplier', (o) => new Date(o.paidAt!.getTime() + 4 * H)],
+				['ship_sla_missed', 'system', (o) => new Date(o.paidAt!.getTime() + 72 * H)]
+			],
+			shipped: [
+				['arrive', 'buyer', (o) => new Date(o.paidAt!.getTime() + 30 * H)],
+				['arrive', 'carrier', (o) => new Date(o.paidAt!.getTime() + 31 * H)]
+			],
+			arrived: [
+				['start_inspection', 'buyer', (o) => new Date(o.arrivedAt!.getTime() + H)],
+				['accept_goods', 'buyer', (o) => new Date(o.arrivedAt!.getTime() + 2 * H)],
+				['auto_accept', 'system', (o) => new Date(o.arrivedAt!.getTime() + 48 * H)]
+			],
+			inspecting: [
+				['accept_goods', 'buyer', (o) => new Date(o.arrivedAt!.getTime() + 3 * H)],
+				['auto_accept', 'system', (o) => new Date(o.arrivedAt!.getTime() + 48 * H)]
+			],
+			accepted_by_buyer: [['release', 'system', (o) => new Date(o.arrivedAt!.getTime() + 49 * H)]],
+			auto_accepted: [['release', 'system', (o) => new Date(o.arrivedAt!.getTime() + 49 * H)]]
+		};
+		const ends = new Set<string>();
+		for (let walk = 0; walk < 12; walk++) {
+			const before = await counters(lotA.id);
+			const o = await order(20);
+			let row = await orderRow(o.id);
+			while (!isTerminal(row.state)) {
+				const list = choices[row.state]!;
+				const [action, actor, when] = list[Math.floor(rand() * list.length)]!;
+				if (action === 'ship') {
+					await db()
+						.insert(tradeParcels)
+						.values({
+							orderId: o.id,
+							carrier: 'YD',
+							trackingNo: `YD${o.number}${walk}0000`,
+							cartons: 1
+						});
+				}
+				row = (await moveAt(o.id, action, actor, when(row))).row;
+				const txs = await execRows<{ sum: string | number }>(
+					sql`select sum(e.amount_fen)::bigint as sum from ledger_transactions t
+					join ledger_entries e on e.transaction_id = t.id
+					where t.order_id = ${o.id} group by t.id`
+				);
+				expect(txs.every((t) => Number(t.sum) === 0)).toBe(true);
+			}
+			ends.add(row.state);
+			// Settled: nothing left in escrow, and the stock either back or shipped.
+			const [held] = await execRows<{ held: string | number | null }>(
+				sql`select sum(e.amount_fen)::bigint as held from ledger_transactions t
+				join ledger_entries e on e.transaction_id = t.id
+				where t.order_id = ${o.id} and e.account_kind = 'escrow'`
+			);
+			expect(Number(held?.held ?? 0)).toBe(0);
+			const after = await counters(lotA.id);
+			expect(after.allocated).toBe(before.allocated);
+			expect(after.onHand).toBe(row.state === 'released' ? before.onHand - 20 : before.onHand);
+		}
+		expect(ends.size).toBeGreaterThan(1);
 	});
 });

@@ -243,5 +243,22 @@ describe('failures at their fields', () => {
 			a: 7
 		});
 		expect(availableByLot({ code: 'moq', message: 'x', available: 3 }, lines).size).toBe(0);
+		// the checkout service's shape: the first line's number and every short line listed
+		expect(
+			Object.fromEntries(
+				availableByLot(
+					{
+						...base,
+						field: 'lines.0.quantity',
+						available: 5,
+						lines: [
+							{ field: 'lines.0.quantity', lotId: 'a', available: 5 },
+							{ field: 'lines.1.quantity', lotId: 'b', available: 2 }
+						]
+					},
+					lines
+				)
+			)
+		).toEqual({ a: 5, b: 2 });
 	});
 });

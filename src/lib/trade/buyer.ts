@@ -270,9 +270,10 @@ export function messagesByField(e: FailureInfo | null | undefined): Map<string, 
 }
 
 /**
- * Free stock per line of a 409 `insufficient_stock`, by lot id. The service may say it as one
- * number for the line it names (`field: lines.<n>.quantity`, `available: 40`), as a list
- * (`available: [{lotId, available}]`) or as a map by lot id.
+ * Free stock per line of a 409 `insufficient_stock`, by lot id: from the list of short lines
+ * (`lines: [{field, lotId, available}]`), else the one number for the line it names
+ * (`field: lines.<n>.quantity`, `available: 40`), a list (`available: [{lotId, available}]`) or
+ * a map by lot id.
  */
 export function availableByLot(
 	e: FailureInfo | null | undefined,
@@ -280,6 +281,17 @@ export function availableByLot(
 ): Map<string, number> {
 	const out = new Map<string, number>();
 	if (!e || e.code !== 'insufficient_stock') return out;
+	// every short line, when the service lists them (`lines: [{field, lotId, available}]`)
+	if (Array.isArray(e.lines)) {
+		for (const x of e.lines as unknown[]) {
+			const r = (x ?? {}) as { lotId?: unknown; field?: unknown; available?: unknown };
+			const i = typeof r.field === 'string' ? lineIndexOf(r.field) : null;
+			const lotId =
+				typeof r.lotId === 'string' ? r.lotId : i !== null ? lines[i]?.lotId : undefined;
+			if (lotId && typeof r.available === 'number') out.set(lotId, r.available);
+		}
+		if (out.size) return out;
+	}
 	const a = e.available;
 	if (typeof a === 'number') {
 		const i = lineIndexOf(e.field);

@@ -40,3 +40,31 @@ export const KUAIDI100_COM: Record<string, TradeCarrier> = {
 	debangkuaidi: 'DBL',
 	debangwuliu: 'DBL'
 };
+
+/** Other names people and systems use for the carriers (short Chinese names, 物流 variants). */
+const ALIASES: Record<string, TradeCarrier> = {
+	顺丰: 'SF',
+	中通: 'ZTO',
+	圆通: 'YTO',
+	韵达: 'YD',
+	申通: 'STO',
+	京东: 'JD',
+	京东快递: 'JD',
+	中国邮政: 'EMS',
+	邮政ems: 'EMS',
+	德邦: 'DBL',
+	德邦物流: 'DBL',
+	DEPPON: 'DBL'
+};
+
+/**
+ * The carrier a name stands for: our code in any case (`sf`), its Chinese name (顺丰速运, 顺丰),
+ * or its 快递100 code (shunfeng); null when none.
+ */
+export function carrierOf(name: string): TradeCarrier | null {
+	const s = name.trim();
+	const upper = s.toUpperCase();
+	if ((TRADE_CARRIERS as readonly string[]).includes(upper)) return upper as TradeCarrier;
+	const byName = (Object.keys(CARRIER_NAMES) as TradeCarrier[]).find((c) => CARRIER_NAMES[c] === s);
+	return byName ?? ALIASES[s] ?? ALIASES[upper] ?? KUAIDI100_COM[s.toLowerCase()] ?? null;
+}

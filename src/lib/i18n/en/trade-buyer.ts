@@ -110,6 +110,9 @@ export default {
 	'buyer.orders.tab.closed': 'Closed',
 	'buyer.orders.tab.all': 'All',
 	'buyer.orders.empty': 'No purchase orders yet.',
+	'buyer.orders.pages': 'Pages',
+	'buyer.orders.newest': 'Back to the newest',
+	'buyer.orders.older': 'Older orders',
 	'buyer.orders.checkout_done': 'Order placed: split into {n} orders. Pay within 30 minutes.',
 	'buyer.orders.size': '{lines} lots · {pieces} pieces',
 	'buyer.orders.go_pay': 'Pay',
@@ -151,14 +154,14 @@ export default {
 	'buyer.insp.intro':
 		'The system draws 30% of the pieces at random (by carton and position). Check each one and take photos.',
 	'buyer.insp.none': 'This order has no inspection.',
-	'buyer.insp.sampling': 'Sampling {pct}',
+	'buyer.insp.sampling': 'Sampling {pct}%',
 	'buyer.insp.progress': '{done} / {total} pieces checked',
 	'buyer.insp.window': 'Inspection window until {at}',
 	'buyer.insp.replacement':
 		'{n} severely defective pieces: the supplier must send a replacement by {at}, freight at their cost.',
 	'buyer.insp.drawn': '{n} of {of} pieces drawn',
 	'buyer.insp.rates':
-		'{inspected} checked: defects {defect} (allowed {allowedDefect}), severe {severe} (allowed {allowedSevere})',
+		'{inspected} checked: defects {defect}% (allowed {allowedDefect}%), severe {severe}% (allowed {allowedSevere}%)',
 	'buyer.insp.within': 'Within the allowance',
 	'buyer.insp.over': 'Over the allowance',
 	'buyer.insp.where': 'Carton {carton} · piece {position}',
@@ -168,6 +171,7 @@ export default {
 	'buyer.insp.result.severe': 'Severe defect',
 	'buyer.insp.note': 'Note (optional)',
 	'buyer.insp.photo': 'Take a photo',
+	'buyer.insp.photo_chosen': '{name} chosen: tap a result to save it',
 	'buyer.insp.photo_n': 'Photo {n}',
 	'buyer.insp.video': 'Inspection video',
 	'buyer.video.hint':

@@ -14,7 +14,6 @@ export default {
 	'trade.err.piece_result': 'Each piece is pass, minor defect or severe defect.',
 	'trade.err.not_drawn': 'This piece was not drawn for inspection.',
 	'trade.err.media_key': 'This file does not belong to this order’s inspection.',
-	'trade.err.video_upload': 'The inspection video has not finished uploading.',
 	'trade.err.photo_type': 'A photo must be JPEG, PNG or WebP.',
 	'trade.err.photo_size': 'A photo may be at most {maximum} MB.',
 	'trade.err.carrier_sign': 'The carrier push’s signature is wrong.',

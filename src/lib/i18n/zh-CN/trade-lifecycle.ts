@@ -13,7 +13,6 @@ export default {
 	'trade.err.piece_result': '每件的结果须为合格、轻微瑕疵或严重瑕疵。',
 	'trade.err.not_drawn': '这一件不在抽检范围内。',
 	'trade.err.media_key': '这个文件不属于该订单的验货记录。',
-	'trade.err.video_upload': '验货视频还没有上传完成。',
 	'trade.err.photo_type': '照片须为 JPEG、PNG 或 WebP 格式。',
 	'trade.err.photo_size': '照片不能超过 {maximum} MB。',
 	'trade.err.carrier_sign': '快递推送的签名不正确。',

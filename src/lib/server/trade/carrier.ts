@@ -49,6 +49,9 @@ const badSignature = () =>
 const delivered = (r: { state: string; ischeck?: string }) =>
 	r.state === '3' || /^30[1-9]$/.test(r.state) || r.ischeck === '1';
 
+/** 快递100's acknowledgement text (protocol, not a message for people: never translated). */
+const ACK_TEXT = '成功';
+
 export interface CarrierPushAnswer {
 	orderId: string | null;
 	/** 快递100's expected answer: anything but result true makes it push again. */
@@ -57,11 +60,18 @@ export interface CarrierPushAnswer {
 	message: string;
 }
 
-/** Marks the parcel delivered and, when all parcels of the order are, the order arrived. */
+/**
+ * Marks the parcel delivered and, when all parcels of the order are, the order arrived. `raw` is
+ * `{sign, param}` or the urlencoded form body as a string.
+ */
 export async function carrierDelivered(raw: unknown, now = new Date()): Promise<CarrierPushAnswer> {
 	const salt = env().CARRIER_PUSH_SALT;
 	if (!salt) throw new AppError('forbidden', 'forbidden', 'trade.err.carrier_disabled');
-	const input = parse(PushInput, raw);
+	// 快递100 posts a form: its body as text (`sign=…&param=…`) or the two fields as an object.
+	const input = parse(
+		PushInput,
+		typeof raw === 'string' ? Object.fromEntries(new URLSearchParams(raw)) : raw
+	);
 	const want = Buffer.from(md5(input.param + salt));
 	const got = Buffer.from(input.sign.toUpperCase());
 	if (want.length !== got.length || !timingSafeEqual(want, got)) throw badSignature();
@@ -76,7 +86,7 @@ export async function carrierDelivered(raw: unknown, now = new Date()): Promise<
 		orderId,
 		result: true,
 		returnCode: '200',
-		message: '成功'
+		message: ACK_TEXT
 	});
 	const carrier = KUAIDI100_COM[param.lastResult.com.toLowerCase()];
 	if (!carrier || !delivered(param.lastResult)) return ok(null);

@@ -27,6 +27,7 @@ import { AppError, forbidden, parse } from '../errors';
 import { transaction } from '../events/bus';
 import { currentPolicy } from '../platform/policy';
 import { EXT_BY_MIME, mediaStorage, sniffMime } from '../platform/storage';
+import { completedUpload } from '../uploads';
 import { orderFor, orderIdOf } from './sides';
 import {
 	moveOrder,
@@ -278,12 +279,21 @@ export async function recordInspection(
 	if (input.videoKey !== undefined) {
 		const m = TRADE_KEY.exec(input.videoKey);
 		if (!m || !input.videoKey.startsWith(prefix) || PHOTO_EXT.has(m[2]!)) throw badKey('videoKey');
+		// The joined upload must be there (a key is only known once its upload completed).
+		const file = await mediaStorage().get(input.videoKey);
+		if (!file) throw badKey('videoKey');
+		await file.body.cancel();
 	}
+	let videoKey = input.videoKey;
 	if (input.videoUploadId !== undefined) {
-		// Resolved through the uploads module once it is merged (h5's completedUpload).
-		throw new AppError('rule', 'upload_incomplete', 'trade.err.video_upload', {
-			field: 'videoUploadId'
+		// The caller's finished resumable upload for this order (404 if not theirs, 422 if not
+		// complete); its joined file lies under the order's prefix.
+		const upload = await completedUpload(p, input.videoUploadId, {
+			purpose: 'inspection_video',
+			refId: id
 		});
+		if (!upload.key.startsWith(prefix)) throw badKey('videoUploadId');
+		videoKey = upload.key;
 	}
 	const policy = currentPolicy().trade;
 	const { view, moved } = await transaction(async (tx) => {
@@ -380,7 +390,7 @@ export async function recordInspection(
 				replacementDueAt: insp.replacementDueAt ?? verdict.replacement?.dueAt ?? null,
 				submittedAt: now,
 				updatedBy: p.userId,
-				...(input.videoKey !== undefined ? { videoKey: input.videoKey } : {})
+				...(videoKey !== undefined ? { videoKey } : {})
 			})
 			.where(eq(tradeInspections.orderId, id));
 		// A submission is a change of the order for its pages (docs/TRADE.md events).

@@ -3,7 +3,7 @@
 // is one transaction through `move` (transition.ts); after commit the order's change (and the
 // lots' counters when stock moved) go out to the sockets.
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
-import { TRACKING_NO, TRADE_CARRIERS, normaliseTrackingNo } from '$lib/trade/carriers';
+import { TRACKING_NO, TRADE_CARRIERS, carrierOf, normaliseTrackingNo } from '$lib/trade/carriers';
 import type { TradeAction } from '$lib/domain/trade/order-state';
 import type { PackagingOption } from '$lib/domain/trade/policy';
 import type { TradeOrderView } from '$lib/trade/types';
@@ -64,7 +64,12 @@ export async function packOrder(
 }
 
 const ParcelInput = z.object({
-	carrier: z.enum(TRADE_CARRIERS, { error: 'trade.err.carrier' }),
+	// Our code in any case, the Chinese name or the 快递100 code: stored as our code.
+	carrier: z
+		.string({ error: 'trade.err.carrier' })
+		.max(40)
+		.transform((s) => carrierOf(s) ?? '')
+		.pipe(z.enum(TRADE_CARRIERS, { error: 'trade.err.carrier' })),
 	trackingNo: z
 		.string()
 		.transform(normaliseTrackingNo)

@@ -14,7 +14,7 @@ import { inspectionItemFromForm } from '$lib/trade/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Biggest photo taken on a phone that the form accepts (the service sniffs the type). */
-const MAX_PHOTO_BYTES = 15 * 1024 * 1024;
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 /**
  * The phone checklist of the sampling inspection. Before it starts (arrived) the page offers the
@@ -81,6 +81,8 @@ export const actions: Actions = {
 	video: formAction(
 		undefined,
 		async ({ principal, event, values }) => {
+			// The service takes the caller's finished upload for this order (404 someone else's,
+			// 422 an incomplete one) and links its file.
 			await recordInspection(principal(), event.params.id, {
 				items: [],
 				videoUploadId: values.uploadId ?? ''
