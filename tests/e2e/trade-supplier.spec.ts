@@ -85,7 +85,7 @@ async function setTerms(page: Page, lotId: string) {
 
 const used: string[] = [];
 
-test('a paid wholesale order appears live in the supplier’s queue; the supplier accepts it, ships it in two parcels and prints the packing list', async ({
+test('a paid wholesale order appears live in the supplier’s queue; the supplier accepts it, ships it in two parcels, prints the packing list and follows the buyer’s arrival and inspection', async ({
 	browser,
 	baseURL
 }) => {
@@ -143,8 +143,9 @@ test('a paid wholesale order appears live in the supplier’s queue; the supplie
 	await expect(supplier.page.getByTestId('state')).toHaveText('已发货');
 	const shipped = supplier.page.getByTestId('shipped-parcel');
 	await expect(shipped).toHaveCount(2);
-	await expect(shipped.nth(0)).toContainText(tracking[0]!);
-	await expect(shipped.nth(1)).toContainText('中通快递');
+	// parcels shipped at the same instant come in any order
+	await expect(supplier.page.getByTestId('parcels')).toContainText(`顺丰速运 ${tracking[0]}`);
+	await expect(supplier.page.getByTestId('parcels')).toContainText(`中通快递 ${tracking[1]}`);
 
 	// The packing list prints the order number, the line with its cartons and the parcels.
 	const [print] = await Promise.all([
@@ -153,6 +154,7 @@ test('a paid wholesale order appears live in the supplier’s queue; the supplie
 	]);
 	await expect(print.getByTestId('print-title')).toHaveText('装箱单');
 	await expect(print.getByTestId('order-number')).toHaveText(String(order.number));
+	await expect(print.getByTestId('barcode')).toBeVisible();
 	await expect(print.getByTestId('packing-line')).toHaveCount(1);
 	await expect(print.getByTestId('print-pieces')).toHaveText(String(quantity));
 	await expect(print.getByTestId('print-cartons')).toHaveText(String(cartons));
@@ -162,6 +164,34 @@ test('a paid wholesale order appears live in the supplier’s queue; the supplie
 	// The buyer sees the order shipped too; nobody else can open the packing list.
 	const view = await buyer.page.request.get(`/api/v1/trade/orders/${order.id}`);
 	expect(((await view.json()) as { order: { state: string } }).order.state).toBe('shipped');
+
+	// The buyer confirms arrival: the supplier's open order page follows live.
+	await print.close();
+	expect((await buyer.page.request.post(`/api/v1/trade/orders/${order.id}/arrive`)).ok()).toBe(
+		true
+	);
+	await expect(supplier.page.getByTestId('state')).toHaveText('已到货');
+	await expect(supplier.page.getByTestId('trade-sla')).toContainText('验货剩余');
+	// …inspects one drawn piece as a minor defect; the supplier reads the verdict.
+	const started = await buyer.page.request.post(`/api/v1/trade/orders/${order.id}/inspection`);
+	expect(started.ok(), await started.text()).toBe(true);
+	const draw = (
+		(await started.json()) as {
+			inspection: { lines: { lineId: string; pieces: { piece: number }[] }[] };
+		}
+	).inspection.lines[0]!;
+	const recorded = await buyer.page.request.post(`/api/v1/trade/orders/${order.id}/inspection`, {
+		data: {
+			items: [{ lineId: draw.lineId, piece: draw.pieces[0]!.piece, result: 'minor', note: '线头' }]
+		}
+	});
+	expect(recorded.ok(), await recorded.text()).toBe(true);
+	await supplier.page.reload();
+	await expect(supplier.page.getByTestId('state')).toHaveText('验货中');
+	const inspection = supplier.page.getByTestId('inspection');
+	await expect(inspection.getByTestId('verdict')).toHaveCount(1);
+	await expect(inspection.getByTestId('verdict')).toContainText(`1 / ${draw.pieces.length}`);
+	await expect(inspection).toContainText('线头');
 	const other = await signedIn(browser, baseURL!, 'supplier2@demo.lotlive.cn', /\/supplier$/);
 	const res = await other.page.goto(`/supplier/trade/${order.id}/packing-list`);
 	expect(res?.status()).toBe(404);
@@ -229,4 +259,44 @@ test('an operator confirms a buyer’s bank transfer with the bank’s serial nu
 		supplier.page.locator(`[data-testid="trade-order"][data-number="${order.number}"]`)
 	).toBeVisible();
 	await Promise.all([supplier.context.close(), buyer.context.close(), operator.context.close()]);
+});
+
+test('an operator lengthens the wholesale accept deadline on /admin/policy and the supplier’s queue says so; a cross-field error stays beside its field', async ({
+	browser,
+	baseURL
+}) => {
+	const operator = await signedIn(browser, baseURL!, 'ops@demo.lotlive.cn', /\/admin$/);
+	const page = operator.page;
+	await page.getByTestId('nav-policy').click();
+	await page.waitForLoadState('networkidle');
+	await expect(page.getByRole('group', { name: /批发交易/ })).toBeVisible();
+	await expect(page.getByRole('group', { name: /批发验货/ })).toBeVisible();
+	const accept = page.getByLabel('批发接单时限（自付款起）');
+	await expect(accept).toHaveValue('24');
+	await expect(page.getByLabel('抽检比例')).toHaveValue('30');
+
+	// accepting may not take longer than shipping (72 h): refused beside the field
+	await accept.fill('80');
+	await page.getByLabel('修改原因').fill('试试看');
+	await page.getByRole('button', { name: '保存为新版本' }).click();
+	await expect(accept).toHaveAttribute('aria-invalid', 'true');
+
+	await accept.fill('36');
+	await page.getByLabel('修改原因').fill('春节前延长接单时限');
+	await page.getByRole('button', { name: '保存为新版本' }).click();
+	await expect(page.getByRole('status')).toContainText('已保存第');
+	await expect(page.getByTestId('policy-history-row').first()).toContainText(
+		'批发接单时限（自付款起）: 24 小时 → 36 小时'
+	);
+
+	const supplier = await signedIn(browser, baseURL!, 'supplier1@demo.lotlive.cn', /\/supplier$/);
+	await supplier.page.getByTestId('nav-trade').click();
+	await expect(supplier.page.getByText('36 小时内接单')).toBeVisible();
+
+	// Leave the shared e2e server as the other specs expect it.
+	await page.getByLabel('批发接单时限（自付款起）').fill('24');
+	await page.getByLabel('修改原因').fill('恢复默认');
+	await page.getByRole('button', { name: '保存为新版本' }).click();
+	await expect(page.getByRole('status')).toContainText('已保存第');
+	await Promise.all([operator.context.close(), supplier.context.close()]);
 });

@@ -226,5 +226,39 @@ describe('lot trade terms', () => {
 		await setLotTerms(supA.principal, lotId, { step: 2, piecesPerCarton: 4, priceBreaks: [] });
 		const [row] = await db().select().from(tradeLotTerms).where(eq(tradeLotTerms.lotId, lotId));
 		expect(row).toMatchObject({ step: 2, samplesEnabled: true, samplePriceFen: 4000 });
+		expect((await getLotTerms(supA.principal, lotId)).samples).toEqual({
+			enabled: true,
+			priceFen: 4000,
+			piecesMax: 5
+		});
+	});
+
+	it('sets the sample settings when sent, within the policy’s sample bounds', async () => {
+		const v = await setLotTerms(supA.principal, lotId, {
+			step: 2,
+			piecesPerCarton: 4,
+			samples: { enabled: false, priceFen: 6000, piecesMax: 3 }
+		});
+		expect(v.samples).toEqual({ enabled: false, priceFen: 6000, piecesMax: 3 });
+		for (const [samples, field] of [
+			[{ enabled: true, priceFen: 6000, piecesMax: 2 }, 'samples.piecesMax'],
+			[{ enabled: true, priceFen: 6000, piecesMax: 6 }, 'samples.piecesMax'],
+			[{ enabled: true, priceFen: 1_000_001, piecesMax: 5 }, 'samples.priceFen'],
+			[{ enabled: 'yes', priceFen: 6000, piecesMax: 5 }, 'samples.enabled']
+		] as const) {
+			const e = await caught(
+				setLotTerms(supA.principal, lotId, { step: 1, piecesPerCarton: 1, samples })
+			);
+			expect(e.status, JSON.stringify(samples)).toBe(400);
+			expect(e.field).toBe(field);
+		}
+		expect((await getLotTerms(supA.principal, lotId)).samples.priceFen).toBe(6000);
+	});
+
+	it('shows the policy’s sample defaults for a lot without terms', async () => {
+		expect((await getLotTerms(supA.principal, overrideLotId)).samples).toMatchObject({
+			priceFen: 5000,
+			piecesMax: 5
+		});
 	});
 });

@@ -174,5 +174,24 @@ export default {
 	'policy.f.trade.inspection.replacementDueHours': 'Wholesale replacement within',
 	'payments.confirmed_late':
 		'Order #{n} had been cancelled unpaid: the transfer is recorded and refunded to the buyer.',
-	'payments.late': 'Cancelled: a transfer is refunded'
+	'payments.late': 'Cancelled: a transfer is refunded',
+	'strade.insp.title': 'Buyer’s inspection',
+	'strade.insp.summary': 'Sampling {pct}% · started {at}',
+	'strade.insp.submitted': 'submitted {at}',
+	'strade.insp.window': 'window ends {at}',
+	'strade.insp.replacement':
+		'{n} severely defective pieces: a replacement is due by {at}, freight charged to the supplier.',
+	'strade.insp.inspected': 'Inspected / drawn',
+	'strade.insp.minor': 'Minor defects',
+	'strade.insp.severe': 'Severe defects',
+	'strade.insp.defect_rate': 'Defect / severe rate',
+	'strade.insp.allowed': 'allowed {defect}% / {severe}%',
+	'strade.insp.verdict': 'Verdict',
+	'strade.insp.within': 'Within the allowance',
+	'strade.insp.over': 'Over the allowance',
+	'strade.insp.piece': 'Carton {carton}, piece {position}',
+	'strade.insp.photo': 'Inspection photo',
+	'strade.insp.video': 'Inspection video',
+	'strade.earlier': 'Earlier orders',
+	'strade.print.barcode': 'Barcode of order {n}'
 } satisfies Record<keyof typeof zh, string>;

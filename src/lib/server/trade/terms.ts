@@ -7,13 +7,13 @@ import { eq } from 'drizzle-orm';
 import { validatePriceBreaks, type CartError } from '$lib/domain/trade/cart';
 import { checkBand } from '$lib/domain/pricing';
 import { fenToYuanString } from '$lib/domain/money';
-import type { Grade } from '$lib/domain/policy';
+import type { Grade, Policy } from '$lib/domain/policy';
 import { isOperator, principalOrThrow, type Principal } from '../auth/principal';
 import { db, type DbOrTx } from '../db';
 import { lots, tradeLotTerms } from '../db/schema';
 import { AppError, notFound, parse, type ErrorIssue } from '../errors';
 import { isUuid, z } from '../validation';
-import { currentPolicy } from '../platform/policy';
+import { currentPolicy, policyMax } from '../platform/policy';
 
 /** What the terms form and API show: the terms and the lot numbers they are checked against. */
 export interface LotTradeTermsView {
@@ -32,9 +32,18 @@ export interface LotTradeTermsView {
 	/** The grade's band in fen (breaks must sit inside unless the operator allowed the price). */
 	band: { minFen: number; maxFen: number };
 	maxPriceBreaks: number;
+	/** Sample requests (issue 19): whether the lot offers them, the price and most pieces. */
+	samples: { enabled: boolean; priceFen: number; piecesMax: number };
 	/** Null while the supplier never saved terms (the defaults apply: step 1, no breaks). */
 	updatedAt: string | null;
 }
+
+/** A minimum from the policy in force, reported as zod's own `too_small` ({minimum}). */
+const policyMin = (get: (p: Policy) => number) => (v: number, ctx: z.RefinementCtx) => {
+	const minimum = get(currentPolicy());
+	if (v < minimum)
+		ctx.addIssue({ code: 'too_small', minimum, origin: 'number', inclusive: true, input: v });
+};
 
 const count = (max: number) => z.number().int().min(1).max(max);
 
@@ -51,7 +60,26 @@ export const LotTermsInput = z.strictObject({
 		)
 		// the policy's own maximum is checked by the domain rule (too_many_breaks)
 		.max(20)
-		.default([])
+		.default([]),
+	/**
+	 * Sample settings (issue 19), optional: left as they are when not sent. Price and pieces are
+	 * held to the policy's `samples` bounds.
+	 */
+	samples: z
+		.strictObject({
+			enabled: z.boolean(),
+			priceFen: z
+				.number()
+				.int()
+				.min(1)
+				.superRefine(policyMax((p) => p.trade.samples.maxPriceFen)),
+			piecesMax: z
+				.number()
+				.int()
+				.superRefine(policyMin((p) => p.trade.samples.minPieces))
+				.superRefine(policyMax((p) => p.trade.samples.maxPieces))
+		})
+		.optional()
 });
 export type LotTermsInput = z.infer<typeof LotTermsInput>;
 
@@ -110,6 +138,11 @@ function view(
 		},
 		band: { minFen: band.minPriceFen, maxFen: band.maxPriceFen },
 		maxPriceBreaks: policy.trade.cart.maxPriceBreaks,
+		samples: {
+			enabled: terms?.samplesEnabled ?? false,
+			priceFen: terms?.samplePriceFen ?? policy.trade.samples.defaultPriceFen,
+			piecesMax: terms?.samplePiecesMax ?? policy.trade.samples.maxPieces
+		},
 		updatedAt: terms ? terms.updatedAt.toISOString() : null
 	};
 }
@@ -158,7 +191,8 @@ function issueOf(e: CartError): ErrorIssue {
 /**
  * Saves a lot's trade terms (its supplier or an operator). The price breaks are checked whole
  * (every problem at once, 422 `rule_violation` naming `priceBreaks.<i>.<field>`) against the lot
- * as it is now; nothing is written on a refusal. Sample settings are left untouched.
+ * as it is now; nothing is written on a refusal. Sample settings change only when `samples` is
+ * sent (the demo seed sets them; issue 19's form will).
  */
 export async function setLotTerms(
 	p: Principal | null | undefined,
@@ -187,6 +221,13 @@ export async function setLotTerms(
 			step: input.step,
 			piecesPerCarton: input.piecesPerCarton,
 			priceBreaks: breaks,
+			...(input.samples
+				? {
+						samplesEnabled: input.samples.enabled,
+						samplePriceFen: input.samples.priceFen,
+						samplePiecesMax: input.samples.piecesMax
+					}
+				: {}),
 			updatedAt: now
 		};
 		const [row] = await tx

@@ -6,6 +6,8 @@ import { acceptAction, packAction } from '$lib/server/trade/supplier-forms';
 import { OPEN_TABS, isSupplierTab } from '$lib/trade/supplier-queue';
 import type { Actions, PageServerLoad } from './$types';
 
+const CLOSED_PAGE = 100;
+
 /**
  * The supplier's trade queue: every open order (the open tabs are counted and kept live from
  * them) and, on the done/cancelled tabs, the latest closed ones. Operators (allowed into
@@ -22,12 +24,18 @@ export const load: PageServerLoad = pageLoad(async ({ locals, url, depends }) =>
 		ship: o.shipSlaHours,
 		inspection: o.inspectionWindowHours
 	};
-	if (!isSupplier(principal)) return { tab, supplierId: null, open: [], closed: [], sla };
+	if (!isSupplier(principal))
+		return { tab, supplierId: null, open: [], closed: [], earlier: null, sla };
+	// closed tabs page back in time: ?before=<createdAt of the last order shown>
+	const before = url.searchParams.get('before') ?? undefined;
 	const [open, closed] = await Promise.all([
 		listOrders(principal, { state: 'open', limit: 200 }),
-		OPEN_TABS.includes(tab) ? [] : listOrders(principal, { state: 'closed', limit: 100 })
+		OPEN_TABS.includes(tab)
+			? []
+			: listOrders(principal, { state: 'closed', limit: CLOSED_PAGE, before })
 	]);
-	return { tab, supplierId: principal.orgId, open, closed, sla };
+	const earlier = closed.length === CLOSED_PAGE ? closed[closed.length - 1]!.createdAt : null;
+	return { tab, supplierId: principal.orgId, open, closed, earlier, sla };
 });
 
 export const actions: Actions = {

@@ -1,17 +1,36 @@
 import { requirePrincipal } from '$lib/server/auth/principal';
 import { pageLoad } from '$lib/server/edge';
 import { currentPolicy } from '$lib/server/platform/policy';
-import { getOrder } from '$lib/server/trade';
+import { AppError } from '$lib/server/errors';
+import { getOrder, inspectionView } from '$lib/server/trade';
 import { acceptAction, packAction, shipAction } from '$lib/server/trade/supplier-forms';
 import type { Actions, PageServerLoad } from './$types';
+
+const INSPECTED = new Set([
+	'inspecting',
+	'accepted_by_buyer',
+	'auto_accepted',
+	'released',
+	'disputed',
+	'resolved'
+]);
 
 /** One trade order as its supplier (or an operator) sees it; 404 for anyone else. */
 export const load: PageServerLoad = pageLoad(async ({ locals, params, depends }) => {
 	depends('trade:supplier-order');
-	const order = await getOrder(requirePrincipal(locals), params.id);
+	const principal = requirePrincipal(locals);
+	const order = await getOrder(principal, params.id);
+	// The buyer's sampling inspection, once started (409 trade_state before: none to show).
+	const inspection = INSPECTED.has(order.state)
+		? await inspectionView(principal, order.id).catch((e: unknown) => {
+				if (e instanceof AppError && e.status === 409) return null;
+				throw e;
+			})
+		: null;
 	const o = currentPolicy().trade.orders;
 	return {
 		order,
+		inspection,
 		sla: { accept: o.acceptSlaHours, ship: o.shipSlaHours, inspection: o.inspectionWindowHours },
 		maxParcels: o.maxParcels
 	};
