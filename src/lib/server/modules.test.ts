@@ -39,13 +39,19 @@ describe('the module list', () => {
 		expect(missing).toEqual([]);
 	});
 
-	it('lets the ledger post the money of every order event, inside the orders’ transactions', () => {
+	it('lets the ledger post the money of every order and trade event, inside their transactions', () => {
 		const ledger = modules.find((m) => m.name === 'ledger')!;
 		const inTx = (ledger.subscriptions ?? [])
 			.filter((s) => 'inTx' in s || 'statements' in s)
 			.map((s) => s.event)
 			.sort();
-		expect(inTx).toEqual(['fulfilment.moved', 'line.refunded', 'order.placed', 'supplier.charged']);
+		expect(inTx).toEqual([
+			'fulfilment.moved',
+			'line.refunded',
+			'order.placed',
+			'supplier.charged',
+			'trade.money'
+		]);
 	});
 
 	it('has one owner of the collab documents and the socket handlers of stock and live', () => {
