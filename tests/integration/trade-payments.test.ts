@@ -2,7 +2,7 @@
 // (the ledger balanced, the escrow holding the order's total per item), bank transfers confirmed
 // by an operator only (the bank serial unique, a repeat harmless, a late transfer refunded),
 // cancelling an unpaid order gives its stock back, paying after the unpaid deadline is refused.
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db, execRows } from '../../src/lib/server/db';
 import {
@@ -316,7 +316,8 @@ describe('cancelling an unpaid order', () => {
 		const events = await db()
 			.select()
 			.from(tradeOrderEvents)
-			.where(eq(tradeOrderEvents.orderId, o.id));
+			.where(eq(tradeOrderEvents.orderId, o.id))
+			.orderBy(asc(tradeOrderEvents.id));
 		expect(events.map((e) => [e.action, e.actor])).toEqual([
 			['checkout', 'buyer'],
 			['cancel', 'buyer']
