@@ -18,7 +18,12 @@ export async function spawnNode(
 	delete childEnv.PGLITE_DIR;
 	Object.assign(
 		childEnv,
-		{ SEED_DEMO: 'false', LOG_LEVEL: process.env.NODE_LOG_LEVEL ?? 'warn', PORT: String(port) },
+		{
+			SEED_DEMO: 'false',
+			PAYMENT_TEST_PROVIDER: 'on',
+			LOG_LEVEL: process.env.NODE_LOG_LEVEL ?? 'warn',
+			PORT: String(port)
+		},
 		env
 	);
 	const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, script)], {

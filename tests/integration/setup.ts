@@ -14,6 +14,8 @@ delete process.env.DATABASE_URL;
 delete process.env.PGLITE_DIR;
 Object.assign(process.env, fresh.env, {
 	SEED_DEMO: 'false',
+	// The tests pay with the test provider; a real deployment without demo data does not offer it.
+	PAYMENT_TEST_PROVIDER: 'on',
 	LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn'
 });
 resetEnvCache();

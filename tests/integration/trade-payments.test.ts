@@ -13,11 +13,13 @@ import {
 } from '../../src/lib/server/db/schema';
 import { bus } from '../../src/lib/server/events/bus';
 import type { TradeMoney } from '../../src/lib/server/events/map';
+import { resetEnvCache } from '../../src/lib/server/env';
 import { TEST_SIGNATURE_HEADER, theTestProvider } from '../../src/lib/server/payments';
 import { DEMO_ACCOUNTS, seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
 import {
 	cancelUnpaid,
 	checkout,
+	enabledProviders,
 	confirmBankTransfer,
 	confirmRefund,
 	handlePaymentWebhook,
@@ -147,6 +149,49 @@ describe('the test provider', () => {
 		expect(view.payment!.status).toBe('created');
 		expect(await ledgerOf(o.id)).toEqual([]);
 		expect(await counters(lotId)).toMatchObject({ allocated: 60 });
+	});
+});
+
+describe('a deployment without the test provider', () => {
+	it('refuses test payments at checkout and on an order made while it was on (422 provider)', async () => {
+		const { buyer, order: o } = await order('test', T0);
+		process.env.PAYMENT_TEST_PROVIDER = 'off';
+		resetEnvCache();
+		try {
+			expect(enabledProviders()).toEqual(['bank_transfer']);
+			const refused = await caught(
+				checkout(
+					buyer.principal,
+					{
+						lines: [{ lotId: o.lines[0]!.lotId, quantity: 60 }],
+						shipTo: SHIP_TO,
+						provider: 'test'
+					},
+					'pay-off-1',
+					T0
+				)
+			);
+			expect(refused).toMatchObject({
+				status: 422,
+				code: 'provider_unavailable',
+				field: 'provider'
+			});
+			const pay = await caught(payWithTestProvider(buyer.principal, o.id, mins(1)));
+			expect(pay).toMatchObject({ status: 422, code: 'provider_unavailable' });
+			expect((await getOrder(buyer.principal, o.id)).state).toBe('pending_payment');
+			// `auto` follows the demo data: none here (the tests' SEED_DEMO is false), so none.
+			process.env.PAYMENT_TEST_PROVIDER = 'auto';
+			resetEnvCache();
+			expect(enabledProviders()).toEqual(['bank_transfer']);
+			process.env.SEED_DEMO = 'true';
+			resetEnvCache();
+			expect(enabledProviders()).toEqual(['bank_transfer', 'test']);
+		} finally {
+			process.env.PAYMENT_TEST_PROVIDER = 'on';
+			process.env.SEED_DEMO = 'false';
+			resetEnvCache();
+		}
+		expect(enabledProviders()).toEqual(['bank_transfer', 'test']);
 	});
 });
 

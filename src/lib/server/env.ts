@@ -74,6 +74,22 @@ const EnvSchema = z.object({
 	 * The salt of the carrier tracking push (快递100 subscription: each push is signed
 	 * md5(param + salt)); unset, carrier pushes are refused and arrival is the buyer's to confirm.
 	 */
+	/**
+	 * The test payment provider (an order is paid at a button press, no money moves): `auto` offers
+	 * it only when the demo data is seeded (SEED_DEMO), so a real deployment never has it unless
+	 * switched `on` on purpose.
+	 */
+	PAYMENT_TEST_PROVIDER: z.enum(['on', 'off', 'auto']).default('auto'),
+	/** The test provider's signing secret (tokens and webhooks). */
+	PAYMENT_TEST_SECRET: z.string().min(16).max(200).optional(),
+	/** The platform's receiving account shown to buyers paying by bank transfer (default: demo). */
+	PLATFORM_BANK_NAME: z.string().trim().min(2).max(100).optional(),
+	PLATFORM_BANK_ACCOUNT_NAME: z.string().trim().min(2).max(100).optional(),
+	PLATFORM_BANK_ACCOUNT_NO: z
+		.string()
+		.trim()
+		.regex(/^[0-9 ]{8,40}$/)
+		.optional(),
 	CARRIER_PUSH_SALT: z.string().trim().min(8).max(200).optional(),
 	/**
 	 * Rate limits (shared by every node through Postgres; 0 switches one off). Sign-in counts

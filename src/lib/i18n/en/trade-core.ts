@@ -12,6 +12,8 @@ export default {
 	'trade.err.webhook': 'The payment notification’s signature or content is invalid.',
 	'trade.err.reference_used': 'This bank reference already confirmed another payment.',
 	'trade.err.not_bank_transfer': 'This payment is not a bank transfer; no operator confirms it.',
+	'trade.err.provider_unavailable':
+		'Test payments are not offered on this platform: choose bank transfer.',
 	'trade.err.not_test_provider':
 		'This order is paid by bank transfer: follow the payment instructions; the platform confirms it.',
 	'trade.err.payment_failed': 'The payment did not go through; please try again.',

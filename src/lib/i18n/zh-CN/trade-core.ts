@@ -11,6 +11,7 @@ export default {
 	'trade.err.webhook': '支付通知的签名或内容无效。',
 	'trade.err.reference_used': '这笔银行流水已确认过另一笔付款。',
 	'trade.err.not_bank_transfer': '这笔付款不是银行转账，无需运营确认。',
+	'trade.err.provider_unavailable': '本平台未开通测试支付，请选择银行转账。',
 	'trade.err.not_test_provider': '这笔订单使用银行转账，请按付款说明转账，由平台确认到账。',
 	'trade.err.payment_failed': '支付未成功，请稍后重试。',
 	'trade.err.amount_mismatch': '到账金额与应付金额不符。',

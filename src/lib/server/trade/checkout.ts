@@ -15,7 +15,7 @@ import { db, execRows, jsonValue, uuidArray, type Tx } from '../db';
 import { tradeCheckouts, tradeOrders } from '../db/schema';
 import { AppError, parse, type ErrorIssue } from '../errors';
 import { publishCommitted, transactionFrom } from '../events/bus';
-import { paymentProvider } from '../payments';
+import { paymentProvider, providerEnabled } from '../payments';
 import { currentPolicy } from '../platform/policy';
 import { allocateFreeStatement, counterRow, type CounterJson, type LotCounterRow } from '../stock';
 import {
@@ -74,6 +74,12 @@ const idempotencyConflict = () =>
 	});
 
 /** 422 with every problem: the first names the error, all are in `issues` and `problems`. */
+/** The test provider is not offered on this deployment (PAYMENT_TEST_PROVIDER). */
+export const providerUnavailable = () =>
+	new AppError('rule', 'provider_unavailable', 'trade.err.provider_unavailable', {
+		field: 'provider'
+	});
+
 function refusal(problems: CartProblem[], locale: Principal['locale']): AppError {
 	const first = problems[0]!;
 	const issues: ErrorIssue[] = problems.map((e) => ({
@@ -431,6 +437,7 @@ export async function checkout(
 	const buyerOrgId = buyerOrgOf(p);
 	const key = parse(IdempotencyKeyInput, idempotencyKey);
 	const input = parse(CheckoutInput, raw);
+	if (!providerEnabled(input.provider)) throw providerUnavailable();
 	const hash = checkoutRequestHash(input);
 
 	// Partner rates to the buyer's province, read before any row is locked.

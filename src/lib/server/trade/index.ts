@@ -5,6 +5,7 @@
  */
 export { cartView, removeCartLine, setCartLine } from './cart';
 export { checkout, type CheckoutResult } from './checkout';
+export { enabledProviders } from '../payments';
 export {
 	cancelUnpaid,
 	confirmBankTransfer,

@@ -13,12 +13,14 @@ import { transaction } from '../events/bus';
 import {
 	BankTransferError,
 	paymentProvider,
+	providerEnabled,
 	TestProviderError,
 	type PaymentConfirmation,
 	type PaymentProvider,
 	type WebhookRequest
 } from '../payments';
 import { currentPolicy } from '../platform/policy';
+import { providerUnavailable } from './checkout';
 import { isUuid } from '$lib/server/validation';
 import { getOrder } from './queries';
 import { ConfirmTransferInput } from './schemas';
@@ -82,6 +84,7 @@ export async function payWithTestProvider(
 				field: 'provider'
 			});
 		}
+		if (!providerEnabled('test')) throw providerUnavailable();
 		// Paid already (a double click, a retry): nothing more to do.
 		if (intent.status === 'confirmed') return { id: order.id, moved: null };
 		let confirmation: PaymentConfirmation;
@@ -315,6 +318,7 @@ export async function handlePaymentWebhook(
 	now: Date = new Date()
 ): Promise<{ handled: boolean; orderId: string | null }> {
 	let event: Awaited<ReturnType<PaymentProvider['parseWebhook']>>;
+	if (!providerEnabled(name)) throw providerUnavailable();
 	try {
 		event = await paymentProvider(name).parseWebhook(request);
 	} catch (e) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { redirect } from '@sveltejs/kit';
-import { cartView, checkout } from '$lib/server/trade';
+import { cartView, checkout, enabledProviders } from '$lib/server/trade';
 import { requirePrincipal } from '$lib/server/auth/principal';
 import { formAction, pageLoad } from '$lib/server/edge';
 import { z } from '$lib/server/validation';
@@ -18,7 +18,7 @@ export const load: PageServerLoad = pageLoad(async ({ locals, url }) => {
 		requirePrincipal(locals),
 		isProvince(dest) ? { destProvince: dest } : {}
 	);
-	return { cart, idempotencyKey: randomUUID() };
+	return { cart, idempotencyKey: randomUUID(), providers: enabledProviders() };
 });
 
 const keySchema = z.object({
