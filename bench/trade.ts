@@ -36,6 +36,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 100);
 /** Checkouts sent one after another at the end: the latency of one checkout without a queue. */
 const SERIAL = Number(process.env.BENCH_SERIAL ?? 50);
 const PORT = Number(process.env.BENCH_PORT ?? 4197);
+/** Most checkouts in one transaction on the server (1: a transaction each, the old way). */
+const BATCH_MAX = Number(process.env.TRADE_CHECKOUT_BATCH_MAX ?? 200);
 
 const { db, sql } = await serverBenchDatabase('trade');
 const database = (await sql<{ name: string }[]>`select current_database() as name`)[0]!.name;
@@ -249,7 +251,8 @@ const env = {
 	SEED_DEMO: 'true',
 	// No timers: an unpaid order must not give its stock back during the run.
 	JOBS: 'false',
-	LOG_LEVEL: 'error'
+	LOG_LEVEL: 'error',
+	TRADE_CHECKOUT_BATCH_MAX: String(BATCH_MAX)
 };
 try {
 	server = await startServerProcess(PORT, env);
@@ -289,6 +292,7 @@ try {
 		checkouts: CHECKOUTS,
 		lots: LOTS,
 		buyers: BUYERS,
+		batch_max: BATCH_MAX,
 		checkouts_per_s: round(done(live) / live.seconds, 0),
 		p50_ms: round(percentile(live.latencies, 50), 1),
 		p99_ms: round(percentile(live.latencies, 99), 1),
