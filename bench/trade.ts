@@ -252,7 +252,8 @@ const env = {
 	// No timers: an unpaid order must not give its stock back during the run.
 	JOBS: 'false',
 	LOG_LEVEL: 'error',
-	TRADE_CHECKOUT_BATCH_MAX: String(BATCH_MAX)
+	TRADE_CHECKOUT_BATCH_MAX: String(BATCH_MAX),
+	TRADE_CHECKOUT_BATCH_IN_FLIGHT: process.env.TRADE_CHECKOUT_BATCH_IN_FLIGHT ?? '1'
 };
 try {
 	server = await startServerProcess(PORT, env);
@@ -293,6 +294,7 @@ try {
 		lots: LOTS,
 		buyers: BUYERS,
 		batch_max: BATCH_MAX,
+		batch_in_flight: Number(process.env.TRADE_CHECKOUT_BATCH_IN_FLIGHT ?? 1),
 		checkouts_per_s: round(done(live) / live.seconds, 0),
 		p50_ms: round(percentile(live.latencies, 50), 1),
 		p99_ms: round(percentile(live.latencies, 99), 1),

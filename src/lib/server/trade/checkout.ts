@@ -693,7 +693,7 @@ function batcher(): KeyedBatcher<Request, Outcome> {
 	batcherInstance ??= new KeyedBatcher<Request, Outcome>(
 		(_key, reqs) => checkoutBatch(reqs),
 		env().TRADE_CHECKOUT_BATCH_MAX,
-		1,
+		env().TRADE_CHECKOUT_BATCH_MAX === 1 ? 1 : env().TRADE_CHECKOUT_BATCH_IN_FLIGHT,
 		// One checkout the database refuses must not fail its neighbours: retried apart.
 		(e) => e instanceof AllocationFailed || isDataRefusal(e)
 	);
