@@ -132,7 +132,6 @@ interface Written {
 	checkoutId: string;
 	orders: TradeOrderView[];
 	rows: TradeOrderRow[];
-	counters: LotCounterRow[];
 	cartChanged: boolean;
 }
 
@@ -511,14 +510,15 @@ async function checkoutBatch(reqs: Request[]): Promise<Outcome[]> {
 			counters: LotCounterRow[];
 			removed: Set<string>;
 		} = written;
+		// The lots' counters once for the whole batch (they are the batch's final ones).
+		publishCommitted('stock.changed', { lots: w.counters, showIds: [] });
 		const cartsTold = new Set<string>();
 		for (const pl of w.plans) {
-			const counters = w.counters.filter((c) => pl.lotIds.includes(c.id));
 			const cartChanged = w.removed.has(pl.req.buyerOrgId) && !cartsTold.has(pl.req.buyerOrgId);
 			if (cartChanged) cartsTold.add(pl.req.buyerOrgId);
 			outcomes[pl.i] = {
 				kind: 'written',
-				written: answerOf(pl, pl.intents, counters, cartChanged)
+				written: answerOf(pl, pl.intents, cartChanged)
 			};
 		}
 	}
@@ -626,12 +626,7 @@ function intentsStatement(intents: PlannedIntent[]): SQL {
 }
 
 /** The buyer's answer, from what was just written (no read back). */
-function answerOf(
-	pl: Plan,
-	intents: PlannedIntent[],
-	counters: LotCounterRow[],
-	cartChanged: boolean
-): Written {
+function answerOf(pl: Plan, intents: PlannedIntent[], cartChanged: boolean): Written {
 	const { req, lots } = pl;
 	const orders = pl.drafts.map(({ lines: ls }, k) => {
 		const { order, row: intent } = intents[k]!;
@@ -682,7 +677,6 @@ function answerOf(
 		checkoutId: pl.checkoutId,
 		orders,
 		rows: intents.map((x) => x.order),
-		counters,
 		cartChanged
 	};
 }
@@ -741,7 +735,6 @@ export async function checkout(
 
 	const { written } = outcome;
 	for (const o of written.rows) publishCommitted('trade.order.changed', orderChanged(o, 'created'));
-	publishCommitted('stock.changed', { lots: written.counters, showIds: [] });
 	if (written.cartChanged) publishCommitted('trade.cart.changed', { buyerOrgId, at: now });
 	return { checkoutId: written.checkoutId, replayed: false, orders: written.orders };
 }
