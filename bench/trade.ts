@@ -17,8 +17,9 @@
 // TRADE_CHECKOUT_BATCH_IN_FLIGHT go to the server: concurrent checkouts share one transaction
 // (docs/TRADE.md "Checkouts are batched"); TRADE_CHECKOUT_BATCH_MAX=1 is the unbatched baseline.
 // The lean HTTP path (hot-api.ts) answers the checkouts either way.
-// Measured 2026-12-02 ~17:50 UTC, load 4–7: 312–560 checkouts/s, p99 337–570 ms, oversold 0,
-// ~1.5 ms of server + Postgres CPU per checkout (was 179/s, p99 1064 ms, ~5.9 ms).
+// Measured 2026-12-02 18:00 UTC, load ≈ 3: 793–887 checkouts/s, p99 207–238 ms, oversold 0,
+// ~1.4 ms of server + Postgres CPU per checkout (was 179/s, p99 1064 ms, ~5.9 ms); see
+// docs/TRADE.md "Ledger, demo data and bench".
 // Afterwards, per lot, in the database: units in live trade orders + active locks beyond on hand,
 // and counters that disagree with the orders and locks (allocated vs trade lines, locked vs
 // locks), summed as `oversold` (must be 0).
