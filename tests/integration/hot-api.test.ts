@@ -11,6 +11,7 @@ import { attach, shutdown } from '../../src/lib/server/runtime';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
 import { demoActor, stockedLots } from '../helpers/demo';
 import { makeUser } from '../helpers/users';
+import { setupLot } from '../helpers/trade-checkout';
 
 // The production server's lean path for the hot endpoints: it must answer exactly what the
 // SvelteKit routes answer, and hand everything it does not fully handle to SvelteKit untouched.
@@ -130,6 +131,46 @@ describe('hot API path', () => {
 		const again = await post('/api/v1/orders', JSON.stringify(order), auth);
 		expect(again.status).toBe(200);
 		expect(JSON.parse(again.text).order.id).toBe(JSON.parse(first.text).order.id);
+	});
+
+	it('checks a buyer out (201), replays the Idempotency-Key (200), 400 without one, 409 short', async () => {
+		const tradeLot = (await stockedLots(2, 20))[1]!;
+		await setupLot(tradeLot, { onHand: 100, moq: 10 });
+		const buyer = await makeUser('buyer');
+		const headers = { cookie: `${SESSION_COOKIE}=${buyer.token}; lotlive_locale=en` };
+		const body = (quantity: number) =>
+			JSON.stringify({
+				lines: [{ lotId: tradeLot, quantity }],
+				shipTo: {
+					name: '陈老板',
+					phone: '13800200001',
+					province: '广东省',
+					city: '广州市',
+					district: '越秀区',
+					address: '站南路 16 号'
+				},
+				provider: 'test'
+			});
+		const path = '/api/v1/trade/orders';
+		const first = await post(path, body(60), { ...headers, 'idempotency-key': 'hot-1' });
+		expect(first.status).toBe(201);
+		const made = JSON.parse(first.text);
+		expect(made.replayed).toBe(false);
+		expect(made.orders[0].lines[0]).toMatchObject({ lotId: tradeLot, quantity: 60 });
+		const again = await post(path, body(60), { ...headers, 'idempotency-key': 'hot-1' });
+		expect(again.status).toBe(200);
+		expect(JSON.parse(again.text)).toMatchObject({ checkoutId: made.checkoutId, replayed: true });
+		const noKey = await post(path, body(60), headers);
+		expect(noKey.status).toBe(400);
+		expect(JSON.parse(noKey.text).error.field).toBe('Idempotency-Key');
+		const short = await post(path, body(70), { ...headers, 'idempotency-key': 'hot-2' });
+		expect(short.status).toBe(409);
+		expect(JSON.parse(short.text).error).toMatchObject({
+			code: 'insufficient_stock',
+			field: 'lines.0.quantity'
+		});
+		const [held] = await db().select().from(lots).where(eq(lots.id, tradeLot));
+		expect(held?.allocated).toBe(60);
 	});
 
 	it('re-sends the session cookie when the session’s expiry slides forward', async () => {

@@ -45,6 +45,16 @@ const EnvSchema = z.object({
 	 * the lot's row in the database instead of waiting in process memory.
 	 */
 	LOCK_BATCH_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(2),
+	/**
+	 * Most wholesale checkouts decided and written in one transaction; 1 = a transaction per
+	 * checkout (bench:trade's baseline).
+	 */
+	TRADE_CHECKOUT_BATCH_MAX: z.coerce.number().int().min(1).max(2000).default(200),
+	/**
+	 * Checkout batches under way at once: the next one claims its keys while the previous one
+	 * holds the lots, then queues on their rows in the database.
+	 */
+	TRADE_CHECKOUT_BATCH_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(1),
 	/** The same for order batches of one show (1: larger batches place more orders a second). */
 	ORDER_BATCH_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(1),
 	/** Set to false to keep this process from running background jobs (expiry sweeps). */

@@ -11,6 +11,8 @@ import { logger } from './log';
 import { checkCsrf, csrfErrorBody, isJsonContentType, requestOrigin } from './origin';
 import { placeOrder } from './orders';
 import { webhookLimiter } from './ratelimit';
+import { checkout } from './trade';
+import { idempotencyKeyOf } from './trade/api';
 
 /** What an API endpoint answers: status and JSON body. */
 export interface ApiReply {
@@ -21,7 +23,7 @@ export interface ApiReply {
 }
 
 /**
- * The two endpoints a flash sale hammers, as plain functions of (actor, path params, JSON body):
+ * The endpoints a flash sale (or a wholesale rush) hammers, as plain functions of (actor, path params, JSON body):
  * the SvelteKit routes answer with them, and so does the production server's lean path below.
  */
 export async function lockAcquireReply(
@@ -40,6 +42,18 @@ export async function orderPostReply(actor: Principal, body: unknown): Promise<A
 	webhookLimiter.hit(actor.tokenId ?? actor.userId ?? '');
 	const r = await placeOrder(actor, body, 'webhook');
 	return { status: r.created ? 201 : 200, body: { order: r.order, created: r.created } };
+}
+
+/** Wholesale checkout (the Kit route POST /api/v1/trade/orders answers with the same reply). */
+export async function tradeCheckoutReply(
+	actor: Principal,
+	body: unknown,
+	idempotencyKey: string | undefined
+): Promise<ApiReply> {
+	const headers = new Headers();
+	if (idempotencyKey !== undefined) headers.set('idempotency-key', idempotencyKey);
+	const r = await checkout(actor, body, idempotencyKeyOf(headers));
+	return { status: r.replayed ? 200 : 201, body: r };
 }
 
 const ROUTES: {
@@ -63,6 +77,11 @@ const ROUTES: {
 		pattern: /^\/api\/v1\/orders$/,
 		openapi: '/api/v1/orders',
 		reply: (actor, _m, body) => orderPostReply(actor, body)
+	},
+	{
+		pattern: /^\/api\/v1\/trade\/orders$/,
+		openapi: '/api/v1/trade/orders',
+		reply: (actor, _m, body, header) => tradeCheckoutReply(actor, body, header('idempotency-key'))
 	}
 ];
 
