@@ -92,7 +92,7 @@ async function checkoutCart(
 	);
 }
 
-/** The supplier accepts and ships an order through the trade API (their pages are h4's spec). */
+/** The supplier accepts and ships an order through the trade API (their pages have their own spec, trade-supplier.spec.ts). */
 async function supplierShips(supplier: Page, orderId: string) {
 	const accepted = await supplier.request.post(`/api/v1/trade/orders/${orderId}/accept`);
 	expect(accepted.status()).toBe(200);

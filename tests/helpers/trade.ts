@@ -1,4 +1,4 @@
-// Trade order fixtures for the lifecycle / inspection / timer tests (h2): orders written as the
+// Trade order fixtures for the lifecycle / inspection / timer tests: orders written as the
 // checkout writes them (stock allocated through the stock module), so the tests start from any
 // state without depending on the cart. Also a collector of the `trade.money` postings.
 import { and, eq, sql } from 'drizzle-orm';

@@ -1,6 +1,6 @@
 /**
  * The platform's payment rails behind one interface (provider.ts): bank transfer confirmed by an
- * operator, and the test provider. `paymentProvider(name)` picks one; tests may swap one in.
+ * operator, and the test provider. `paymentProvider(name)` picks one; tests reach the test provider through theTestProvider().
  */
 import { env } from '../env';
 import { bankTransferProvider, DEFAULT_BANK_ACCOUNT } from './bank-transfer';
@@ -54,9 +54,4 @@ export function paymentProvider(name: PaymentProviderName): PaymentProvider {
 /** The process's test provider (to make it fail, or to sign a webhook in a test). */
 export function theTestProvider(): TestProvider {
 	return registry().test;
-}
-
-/** Replaces a provider (tests). */
-export function setPaymentProvider(name: 'bank_transfer', p: PaymentProvider): void {
-	registry()[name] = p;
 }

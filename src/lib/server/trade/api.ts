@@ -1,4 +1,4 @@
-// OWNER: h5. What the /api/v1/trade routes read from a request besides JSON bodies: the checkout's
+// What the /api/v1/trade routes read from a request besides JSON bodies: the checkout's
 // Idempotency-Key header, the order list's query, the cart's query and an inspection photo's
 // bytes. Validation only (the services check everything else); routes stay one call deep.
 import { TRADE_ORDER_STATES, type TradeOrderState } from '$lib/domain/trade/order-state';

@@ -1,4 +1,4 @@
-// OWNER: h5. Who may attach a large file (resumable upload, src/lib/server/uploads/) to a trade
+// Who may attach a large file (resumable upload, src/lib/server/uploads/) to a trade
 // order: the uploads module takes this as its authorizer (the route passes it), so it never
 // imports trade. recordInspection resolves the finished upload with uploads' completedUpload.
 import type { Principal } from '../auth/principal';

@@ -1,4 +1,4 @@
-// OWNER: h2. The carrier's "delivered" event (an API). It mirrors the 快递100 (Kuaidi100)
+// The carrier's "delivered" event (an API). It mirrors the 快递100 (Kuaidi100)
 // subscription push, the tracking aggregator Chinese shops subscribe their waybills with: the
 // push is a form post (or the same two fields as JSON) of `param`, a JSON document
 // `{status, message, lastResult: {state, ischeck, com, nu, data}}`, and `sign`, the MD5 of

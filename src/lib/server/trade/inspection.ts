@@ -1,4 +1,4 @@
-// OWNER: h2. The buyer's sampling inspection (比例抽检; docs/TRADE.md "Sampling inspection"): the
+// The buyer's sampling inspection (比例抽检; docs/TRADE.md "Sampling inspection"): the
 // draw is recomputed from the order id and line ids (domain drawInspection), only drawn pieces
 // take results, verdicts per line against the grade's allowance, and the severe-defect rule
 // (3+ severe pieces → replacement due in 24 h, recorded on the inspection).
@@ -245,7 +245,7 @@ export const RecordInspectionInput = z.object({
 	items: z.array(ItemInput).max(20_000),
 	/** Storage key of the inspection video under the order's prefix (resumable upload). */
 	videoKey: z.string().max(300).optional(),
-	/** The finished resumable upload (h5's uploads module); see docs/TRADE.md. */
+	/** The finished resumable upload (the uploads module); see docs/TRADE.md. */
 	videoUploadId: z.uuid().optional()
 });
 

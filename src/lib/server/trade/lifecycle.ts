@@ -1,4 +1,4 @@
-// OWNER: h2. The supplier's and the buyer's steps of a trade order after payment: accept, pack,
+// The supplier's and the buyer's steps of a trade order after payment: accept, pack,
 // ship (one or many parcels), arrival, acceptance with release, and the packing list. Each step
 // is one transaction through `move` (transition.ts); after commit the order's change (and the
 // lots' counters when stock moved) go out to the sockets.

@@ -1,4 +1,4 @@
-// OWNER: h3. What a buyer reads of a lot's wholesale terms on the catalog's lot page, beside the
+// What a buyer reads of a lot's wholesale terms on the catalog's lot page, beside the
 // lot itself: the quantity step, carton size and price breaks the supplier set (trade_lot_terms,
 // written by terms.ts), the smallest quantity that can be ordered and the policy's packaging fees.
 // Read-only; the caller has already been allowed to see the lot (catalog getLot).

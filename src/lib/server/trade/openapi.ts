@@ -1,4 +1,4 @@
-// OWNER: h5. The wholesale trade module's part of /api/v1/openapi.json (docs/TRADE.md): the cart,
+// The wholesale trade module's part of /api/v1/openapi.json (docs/TRADE.md): the cart,
 // checkout into escrow, the order's steps for each side, sampling inspection, the operator's bank
 // transfer confirmation and the carrier's push. Bodies are the services' own zod schemas where
 // they export them (schemas.ts, lifecycle.ts); the query and header rules are api.ts's.

@@ -1,4 +1,4 @@
-// OWNER: h4. What the packing list prints beside lifecycle's packingList(): the sealed sample
+// What the packing list prints beside lifecycle's packingList(): the sealed sample
 // the order ships against (封样, issue 19), when the order carries one.
 import { and, eq, or, type SQL } from 'drizzle-orm';
 import { isOperator, principalOrThrow, type Principal } from '../auth/principal';

@@ -1,4 +1,4 @@
-// OWNER: h4. The operator's bank-transfer confirmation form (/admin/payments): one form per
+// The operator's bank-transfer confirmation form (/admin/payments): one form per
 // pending transfer, with the bank's serial number as the reference.
 import { formAction } from '../edge';
 import { confirmBankTransfer } from './payments';

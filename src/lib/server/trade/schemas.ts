@@ -61,8 +61,6 @@ export const ConfirmTransferInput = z.strictObject({
 		.regex(/^[A-Za-z0-9-]+$/, { error: 'trade.err.bank_reference' })
 });
 
-export const TradeOrderIdInput = z.uuid();
-
 /** Order list filter: a state, or 'open' / 'closed'; cursor `before` (ISO time); page size. */
 export const ListOrdersInput = z.strictObject({
 	state: z.enum([...TRADE_ORDER_STATES, 'open', 'closed'], { error: 'v.choice' }).optional(),

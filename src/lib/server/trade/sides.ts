@@ -1,4 +1,4 @@
-// OWNER: h2. Whose trade order it is: the buyer organisation, the supplier organisation, an
+// Whose trade order it is: the buyer organisation, the supplier organisation, an
 // operator. Anyone else is told the order does not exist (404), never that it is someone else's.
 import { eq } from 'drizzle-orm';
 import type { TradeActor } from '$lib/domain/trade/order-state';

@@ -1,4 +1,4 @@
-// OWNER: h4. The supplier's trade forms (/supplier/trade and its order page): accept, pack and
+// The supplier's trade forms (/supplier/trade and its order page): accept, pack and
 // ship through the lifecycle services; the ship form's rows become `{ parcels: [...] }`.
 import type { RequestEvent } from '@sveltejs/kit';
 import { formAction } from '../edge';

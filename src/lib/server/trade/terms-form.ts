@@ -1,4 +1,4 @@
-// OWNER: h4. The lot page's "wholesale terms" form: its text values to setLotTerms's input, and
+// The lot page's "wholesale terms" form: its text values to setLotTerms's input, and
 // its failures named by the form's own fields (prices are typed in yuan as `unitPrice`).
 import type { RequestEvent } from '@sveltejs/kit';
 import { parseYuan } from '$lib/domain/money';

@@ -1,4 +1,4 @@
-// OWNER: h4. A supplier's wholesale terms for one of their lots (trade_lot_terms): the quantity
+// A supplier's wholesale terms for one of their lots (trade_lot_terms): the quantity
 // step, pieces per carton (the inspection draw counts cartons with it) and up to five price
 // breaks, each inside the grade's discount band of the tag price (docs/TRADE.md "Cart and
 // checkout"). The rules are domain/trade/cart.ts `validatePriceBreaks`; this file loads the lot,

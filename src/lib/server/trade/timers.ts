@@ -1,4 +1,4 @@
-// OWNER: h2 (unpaid expiry included: it is one timer job for all four timers).
+// One timer job for all four timers of a trade order (unpaid expiry included).
 import { and, asc, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
 import { due } from '$lib/domain/trade/order-state';
 import { tradeOrders } from '../db/schema';

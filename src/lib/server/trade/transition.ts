@@ -1,4 +1,4 @@
-// OWNER: h2. The one place a trade order changes state (docs/TRADE.md "Order states and timers").
+// The one place a trade order changes state (docs/TRADE.md "Order states and timers").
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import {
 	deadlines,
