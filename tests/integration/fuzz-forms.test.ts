@@ -24,7 +24,12 @@ const PAGE_TABLES: Record<string, string> = {
 	'/catalog/lots/[id]': 'lots',
 	'/supplier/lots/[id]': 'lots',
 	'/console/boards/[id]': 'boards',
-	'/console/shows/[id]/orders': 'shows'
+	'/console/shows/[id]/orders': 'shows',
+	// The demo buyers' trade orders, one in every state: the order pages' actions (pay, cancel,
+	// arrive, inspect, accept; accept, pack, ship) meet real orders, not only the 404 path.
+	'/buyer/orders/[id]': 'trade_orders',
+	'/buyer/orders/[id]/inspection': 'trade_orders',
+	'/supplier/trade/[id]': 'trade_orders'
 };
 
 /** Field names the shared components post (lot form, ship-to fields, …). */
