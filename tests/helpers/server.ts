@@ -1,16 +1,22 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resetEnvCache } from '../../src/lib/server/env';
 import { attach, shutdown } from '../../src/lib/server/runtime';
 
 /**
  * The realtime half of the production server (socket.io + /collab on one http server), without
- * the SvelteKit handler: other paths answer 404. Enough to test upgrades and events.
+ * the SvelteKit handler: other paths answer 404. Enough to test upgrades and events. Background
+ * jobs stay off unless `jobs` is set (as in startAppServer), so the database changes only through
+ * the events under test: the demo's accepted trade orders, released by the timer job, once made
+ * the socket fuzz see a refused event "change" the ledger.
  */
-export async function startRealtimeServer(): Promise<{
+export async function startRealtimeServer(opts: { jobs?: boolean } = {}): Promise<{
 	url: string;
 	port: number;
 	close: () => Promise<void>;
 }> {
+	process.env.JOBS = opts.jobs ? 'true' : 'false';
+	resetEnvCache();
 	const server = http.createServer((req, res) => {
 		if (!attached.handleRequest(req, res)) {
 			res.writeHead(404).end();
