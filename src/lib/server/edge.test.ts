@@ -323,4 +323,13 @@ describe('socketAck', () => {
 		await handler({ showId: id }, undefined);
 		expect(run).toHaveBeenCalledTimes(1);
 	});
+
+	it('names the body when the whole payload is a string with a control character', async () => {
+		const handler = socketAck(socket('en'), 'ShowWatchV1', z.object({ showId: z.uuid() }), vi.fn());
+		const acks: unknown[] = [];
+		await handler('\u0013x', (r: unknown) => acks.push(r));
+		await handler({ showId: 'a\u0000' }, (r: unknown) => acks.push(r));
+		expect(acks[0]).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'body' } });
+		expect(acks[1]).toMatchObject({ ok: false, error: { code: 'invalid_input', field: 'showId' } });
+	});
 });

@@ -244,7 +244,8 @@ export function parse<S extends z.ZodType>(
 	const bad = findControlChar(input);
 	if (bad) {
 		throw new AppError('invalid', 'invalid_input', CONTROL_CHARS_MESSAGE, {
-			field: bad.map(String).join('.') || undefined
+			// A control character in the input as a whole (a bare string) names the body, as zod does.
+			field: bad.map(String).join('.') || 'body'
 		});
 	}
 	const r = schema.safeParse(input);
