@@ -4,6 +4,7 @@ import type { Module } from '../module';
 import { pushCartChanged, pushOrderChanged } from './publish';
 import { settleRefunds } from './payments';
 import { runTradeTimers } from './timers';
+import { runSampleTimers } from './sample-timers';
 import { tradeOpenApi } from './openapi';
 
 export const tradeModule: Module = {
@@ -13,6 +14,8 @@ export const tradeModule: Module = {
 		{ name: 'trade-timers', everyMs: 5_000, run: () => runTradeTimers() },
 		// Pays out refunds the providers can pay themselves (the test provider; bank transfers
 		// are paid back by operators, who record them).
+		// Sample requests: unpaid expiry, ship SLA refund, review window auto-approval (SKIP LOCKED).
+		{ name: 'trade-sample-timers', everyMs: 10_000, run: () => runSampleTimers() },
 		{ name: 'trade-refunds', everyMs: 10_000, run: () => settleRefunds() }
 	],
 	subscriptions: [
