@@ -40,3 +40,16 @@ export {
 export { carrierDelivered } from './carrier';
 export { runTradeTimers } from './timers';
 export { getLotTerms, setLotTerms, LotTermsInput, type LotTradeTermsView } from './terms';
+export {
+	confirmSamplePayment,
+	deliverSample,
+	getSample,
+	issueTags,
+	listSamples,
+	requestSample,
+	reviewSample,
+	sealedReferenceOf,
+	shipSample,
+	type SampleView
+} from './samples';
+export { runSampleTimers } from './sample-timers';
