@@ -48,7 +48,6 @@ export {
 	listSamples,
 	requestSample,
 	reviewSample,
-	sealedReferenceOf,
 	shipSample,
 	type SampleView
 } from './samples';

@@ -1,7 +1,7 @@
 // The wholesale trade module's wiring (docs/TRADE.md): its jobs (timers, refunds), its realtime pushes and its
 // OpenAPI part. Only src/lib/server/trade/ writes the trade_* tables.
 import type { Module } from '../module';
-import { pushCartChanged, pushOrderChanged } from './publish';
+import { pushCartChanged, pushOrderChanged, pushSampleChanged } from './publish';
 import { settleRefunds } from './payments';
 import { runTradeTimers } from './timers';
 import { runSampleTimers } from './sample-timers';
@@ -20,7 +20,8 @@ export const tradeModule: Module = {
 	],
 	subscriptions: [
 		{ event: 'trade.order.changed', afterCommit: pushOrderChanged },
-		{ event: 'trade.cart.changed', afterCommit: pushCartChanged }
+		{ event: 'trade.cart.changed', afterCommit: pushCartChanged },
+		{ event: 'trade.sample.changed', afterCommit: pushSampleChanged }
 	],
 	openapi: tradeOpenApi
 };

@@ -6,7 +6,7 @@ import { tradeSamples, tradeSampleTags } from '../db/schema';
 import { transaction } from '../events/bus';
 import { logger } from '../log';
 import { currentPolicy } from '../platform/policy';
-import { moveSample } from './samples';
+import { moveSample, publishSample } from './samples';
 
 /**
  * Every sample request whose `due_at` has passed gets its timeout action (domain `sampleDue`).
@@ -46,14 +46,14 @@ export async function runSampleTimers(
 					.where(eq(tradeSampleTags.sampleId, s.id));
 				const action = sampleDue({ ...s, tags: Number(n) }, now, policy);
 				if (!action) return false;
-				await moveSample(tx, { sampleId: s.id, action, actor: 'system', now, policy });
-				return true;
+				return moveSample(tx, { sampleId: s.id, action, actor: 'system', now, policy });
 			});
 			if (r === null) break;
 			if (!r) {
 				passed.push(claimed!);
 				continue;
 			}
+			publishSample(r);
 			moved++;
 		} catch (err) {
 			if (!claimed) throw err;

@@ -34,7 +34,7 @@ import {
 	type TradeSample
 } from '../db/schema';
 import { AppError, forbidden, parse } from '../errors';
-import { publishInTx, transaction } from '../events/bus';
+import { publishCommitted, publishInTx, transaction } from '../events/bus';
 import { isUuid } from '../ids';
 import { currentPolicy } from '../platform/policy';
 import { buyerOrgOf } from './cart';
@@ -276,6 +276,20 @@ async function seal(tx: Tx, s: TradeSample, now: Date): Promise<void> {
 		.onConflictDoNothing();
 }
 
+/** After commit: both sides hear of the request's state (realtime `TradeSampleChangedV1`). */
+export function publishSample(s: TradeSample): void {
+	publishCommitted('trade.sample.changed', {
+		id: s.id,
+		number: s.number,
+		lotId: s.lotId,
+		state: s.state,
+		buyerOrgId: s.buyerOrgId,
+		supplierId: s.supplierId,
+		dueAt: s.dueAt,
+		at: s.updatedAt
+	});
+}
+
 const refusal = (code: string, field: string, params: Record<string, number | string> = {}) =>
 	new AppError('rule', code, `trade.sample.err.${code}`, { field, params });
 
@@ -293,7 +307,7 @@ export async function requestSample(
 	const buyerOrgId = buyerOrgOf(p);
 	const input = parse(SampleRequestInput, raw);
 	const policy = currentPolicy().trade;
-	const id = await transaction(async (tx) => {
+	const created = await transaction(async (tx) => {
 		const [lot] = await tx
 			.select({
 				id: lots.id,
@@ -350,14 +364,15 @@ export async function requestSample(
 						policy
 					)
 				})
-				.returning({ id: tradeSamples.id });
-			return row!.id;
+				.returning();
+			return row!;
 		} catch (e) {
 			if (sqlState(e) === '23505') throw refusal('open_request', 'lotId');
 			throw e;
 		}
 	});
-	return getSample(p, id);
+	publishSample(created);
+	return getSample(p, created.id);
 }
 
 /**
@@ -371,10 +386,11 @@ export async function confirmSamplePayment(
 ): Promise<SampleView> {
 	if (!isOperator(p)) throw forbidden('trade.err.operator_only');
 	const id = sampleIdOf(rawId);
-	await transaction(async (tx) => {
+	const row = await transaction(async (tx) => {
 		await sampleFor(p, id, tx, true);
-		await moveSample(tx, { sampleId: id, action: 'pay', actor: 'operator', now });
+		return moveSample(tx, { sampleId: id, action: 'pay', actor: 'operator', now });
 	});
+	publishSample(row);
 	return getSample(p, id);
 }
 
@@ -409,7 +425,7 @@ export async function shipSample(
 ): Promise<SampleView> {
 	const id = sampleIdOf(rawId);
 	const input = parse(SampleShipInput, raw);
-	await transaction(async (tx) => {
+	const row = await transaction(async (tx) => {
 		const { side } = await sampleFor(p, id, tx, true);
 		if (side !== 'supplier') throw sampleNotFound();
 		const s = await moveSample(tx, {
@@ -426,7 +442,9 @@ export async function shipSample(
 				.set({ photos: [input.photos[i]!] })
 				.where(and(eq(tradeSampleTags.sampleId, id), eq(tradeSampleTags.piece, i + 1)));
 		}
+		return s;
 	});
+	publishSample(row);
 	return getSample(p, id);
 }
 
@@ -437,11 +455,12 @@ export async function deliverSample(
 	now: Date = new Date()
 ): Promise<SampleView> {
 	const id = sampleIdOf(rawId);
-	await transaction(async (tx) => {
+	const row = await transaction(async (tx) => {
 		const { side } = await sampleFor(p, id, tx, true);
 		if (side === 'supplier') throw forbidden('trade.err.wrong_actor');
-		await moveSample(tx, { sampleId: id, action: 'deliver', actor: side, now });
+		return moveSample(tx, { sampleId: id, action: 'deliver', actor: side, now });
 	});
+	publishSample(row);
 	return getSample(p, id);
 }
 
@@ -454,10 +473,10 @@ export async function reviewSample(
 ): Promise<SampleView> {
 	const id = sampleIdOf(rawId);
 	const input = parse(SampleReviewInput, raw);
-	await transaction(async (tx) => {
+	const row = await transaction(async (tx) => {
 		const { side } = await sampleFor(p, id, tx, true);
 		if (side !== 'buyer') throw sampleNotFound();
-		await moveSample(tx, {
+		return moveSample(tx, {
 			sampleId: id,
 			action: input.decision,
 			actor: 'buyer',
@@ -468,6 +487,7 @@ export async function reviewSample(
 			}
 		});
 	});
+	publishSample(row);
 	return getSample(p, id);
 }
 
@@ -546,16 +566,4 @@ export async function listSamples(p: Principal, limit = 100): Promise<SampleView
 		.orderBy(sql`${tradeSamples.createdAt} desc`)
 		.limit(limit);
 	return Promise.all(rows.map((r) => getSample(p, r.id)));
-}
-
-/** The sealed reference a bulk order ships against (for the order page, inspection, packing). */
-export async function sealedReferenceOf(
-	sampleId: string | null
-): Promise<Record<string, unknown> | null> {
-	if (!sampleId) return null;
-	const [r] = await db()
-		.select({ snapshot: tradeSealedReferences.snapshot })
-		.from(tradeSealedReferences)
-		.where(eq(tradeSealedReferences.sampleId, sampleId));
-	return r?.snapshot ?? null;
 }
