@@ -46,6 +46,8 @@ export {
 	getSample,
 	issueTags,
 	listSamples,
+	lotSampleOffer,
+	paySampleWithTestProvider,
 	requestSample,
 	reviewSample,
 	shipSample,

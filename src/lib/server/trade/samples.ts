@@ -36,6 +36,7 @@ import {
 import { AppError, forbidden, parse } from '../errors';
 import { publishCommitted, publishInTx, transaction } from '../events/bus';
 import { isUuid } from '../ids';
+import { providerEnabled } from '../payments';
 import { currentPolicy } from '../platform/policy';
 import { buyerOrgOf } from './cart';
 import { TradeShipToInput } from './schemas';
@@ -395,6 +396,30 @@ export async function confirmSamplePayment(
 }
 
 /**
+ * The buyer pays the sample fee through the test provider (confirmed at once; only where the
+ * test provider is on, like orders). A bank transfer is confirmed by an operator instead.
+ */
+export async function paySampleWithTestProvider(
+	p: Principal,
+	rawId: unknown,
+	now: Date = new Date()
+): Promise<SampleView> {
+	const id = sampleIdOf(rawId);
+	if (!providerEnabled('test')) {
+		throw new AppError('rule', 'provider_unavailable', 'trade.err.provider_unavailable', {
+			field: 'provider'
+		});
+	}
+	const row = await transaction(async (tx) => {
+		const { side } = await sampleFor(p, id, tx, true);
+		if (side !== 'buyer') throw sampleNotFound();
+		return moveSample(tx, { sampleId: id, action: 'pay', actor: 'system', now });
+	});
+	publishSample(row);
+	return getSample(p, id);
+}
+
+/**
  * The supplier has the platform issue a tag per piece (idempotent: pieces already tagged keep
  * their numbers). Only once the fee is paid and before shipping.
  */
@@ -566,4 +591,30 @@ export async function listSamples(p: Principal, limit = 100): Promise<SampleView
 		.orderBy(sql`${tradeSamples.createdAt} desc`)
 		.limit(limit);
 	return Promise.all(rows.map((r) => getSample(p, r.id)));
+}
+
+/** A lot's sample offer for its page (null when the lot offers none). */
+export async function lotSampleOffer(lotId: string): Promise<{
+	priceFen: number;
+	minPieces: number;
+	maxPieces: number;
+	creditValidityDays: number;
+} | null> {
+	if (!isUuid(lotId)) return null;
+	const [t] = await db()
+		.select({
+			enabled: tradeLotTerms.samplesEnabled,
+			priceFen: tradeLotTerms.samplePriceFen,
+			piecesMax: tradeLotTerms.samplePiecesMax
+		})
+		.from(tradeLotTerms)
+		.where(eq(tradeLotTerms.lotId, lotId));
+	if (!t?.enabled) return null;
+	const p = currentPolicy().trade.samples;
+	return {
+		priceFen: t.priceFen,
+		minPieces: p.minPieces,
+		maxPieces: Math.min(t.piecesMax, p.maxPieces),
+		creditValidityDays: p.creditValidityDays
+	};
 }
