@@ -55,5 +55,11 @@ export default {
 	'samples.piece': 'Piece {n}',
 	'samples.reject_reason': 'Rejected: {reason}',
 	'samples.order_ref': 'Ships at the quality of tagged samples {tags}',
-	'samples.order_credit': 'Sample fee credited {amount}'
+	'samples.order_credit': 'Sample fee credited {amount}',
+	'samples.settings': 'Samples',
+	'samples.enabled': 'Offer samples',
+	'samples.price': 'Sample price (¥ a piece)',
+	'samples.pieces_max': 'Most pieces',
+	'samples.save': 'Save sample settings',
+	'samples.nav': 'Samples'
 } satisfies Record<keyof typeof zh, string>;

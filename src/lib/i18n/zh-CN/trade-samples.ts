@@ -53,5 +53,11 @@ export default {
 	'samples.piece': '第 {n} 件',
 	'samples.reject_reason': '拒绝原因：{reason}',
 	'samples.order_ref': '本单按标记样品 {tags} 的质量发货',
-	'samples.order_credit': '样品费抵扣 {amount}'
+	'samples.order_credit': '样品费抵扣 {amount}',
+	'samples.settings': '拿样设置',
+	'samples.enabled': '提供拿样',
+	'samples.price': '样品单价（元/件）',
+	'samples.pieces_max': '最多可拿件数',
+	'samples.save': '保存拿样设置',
+	'samples.nav': '拿样'
 };
