@@ -144,8 +144,9 @@ test('a buyer requests 3 samples, the supplier tags and ships, the buyer approve
 	await expect(fresh).toHaveCount(1);
 	const orderId = (await fresh.first().getAttribute('data-id'))!;
 	await buyer.page.goto(`/buyer/orders/${orderId}`);
-	await expect(buyer.page.getByText('样品抵扣')).toBeVisible();
-	await expect(buyer.page.getByText('−¥150.00').first()).toBeVisible();
+	await expect(buyer.page.getByText('样品抵扣', { exact: true })).toBeVisible();
+	await expect(buyer.page.getByText('样品抵扣 ¥150.00')).toBeVisible();
+	await expect(buyer.page.getByText('−¥150.00')).toBeVisible();
 	await expect(buyer.page.getByTestId('order-sealed-ref')).toContainText(`#${tags[0]}`);
 
 	// The supplier's packing list prints "按标记样品 #… 质量发货".
