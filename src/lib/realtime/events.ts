@@ -90,6 +90,18 @@ export interface TradeCartChangedV1 {
 	updatedAt: string;
 }
 
+/** A sample request changed state (issue 19): the buyer's and the supplier's org rooms. */
+export interface TradeSampleChangedV1 {
+	id: string;
+	number: number;
+	lotId: string;
+	state: string;
+	buyerOrgId: string;
+	supplierId: string;
+	dueAt: string | null;
+	at: string;
+}
+
 export interface ServerToClientEvents {
 	TradeOrderChangedV1: (p: TradeOrderChangedV1) => void;
 	TradeCartChangedV1: (p: TradeCartChangedV1) => void;
@@ -98,6 +110,7 @@ export interface ServerToClientEvents {
 	StockChangedV1: (p: StockChangedV1) => void;
 	ShowStockChangedV1: (p: ShowStockChangedV1) => void;
 	ShowChangedV1: (p: ShowChangedV1) => void;
+	TradeSampleChangedV1: (p: TradeSampleChangedV1) => void;
 }
 
 export type AckResult<T> =

@@ -138,6 +138,18 @@ export interface TradeCartChanged {
 	at: Date;
 }
 
+/** A sample request changed state (after commit: both sides' org rooms). */
+export interface TradeSampleChanged {
+	id: string;
+	number: number;
+	lotId: string;
+	state: string;
+	buyerOrgId: string;
+	supplierId: string;
+	dueAt: Date | null;
+	at: Date;
+}
+
 export interface PipelinedEvents {
 	'order.placed': OrderPlaced;
 }
@@ -155,6 +167,7 @@ export interface CommittedEvents {
 	'stock.changed': StockChanged;
 	'trade.order.changed': TradeOrderChanged;
 	'trade.cart.changed': TradeCartChanged;
+	'trade.sample.changed': TradeSampleChanged;
 }
 
 export type ServerEvents = PipelinedEvents & TxEvents & CommittedEvents;
@@ -171,5 +184,6 @@ export const EVENT_KINDS = {
 	'stock.changed': 'committed',
 	'trade.money': 'tx',
 	'trade.order.changed': 'committed',
-	'trade.cart.changed': 'committed'
+	'trade.cart.changed': 'committed',
+	'trade.sample.changed': 'committed'
 } as const satisfies Record<ServerEventName, 'pipelined' | 'tx' | 'committed'>;

@@ -40,3 +40,17 @@ export {
 export { carrierDelivered } from './carrier';
 export { runTradeTimers } from './timers';
 export { getLotTerms, setLotTerms, LotTermsInput, type LotTradeTermsView } from './terms';
+export {
+	confirmSamplePayment,
+	deliverSample,
+	getSample,
+	issueTags,
+	listSamples,
+	lotSampleOffer,
+	paySampleWithTestProvider,
+	requestSample,
+	reviewSample,
+	shipSample,
+	type SampleView
+} from './samples';
+export { runSampleTimers } from './sample-timers';

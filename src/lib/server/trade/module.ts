@@ -1,9 +1,10 @@
 // The wholesale trade module's wiring (docs/TRADE.md): its jobs (timers, refunds), its realtime pushes and its
 // OpenAPI part. Only src/lib/server/trade/ writes the trade_* tables.
 import type { Module } from '../module';
-import { pushCartChanged, pushOrderChanged } from './publish';
+import { pushCartChanged, pushOrderChanged, pushSampleChanged } from './publish';
 import { settleRefunds } from './payments';
 import { runTradeTimers } from './timers';
+import { runSampleTimers } from './sample-timers';
 import { tradeOpenApi } from './openapi';
 
 export const tradeModule: Module = {
@@ -13,11 +14,14 @@ export const tradeModule: Module = {
 		{ name: 'trade-timers', everyMs: 5_000, run: () => runTradeTimers() },
 		// Pays out refunds the providers can pay themselves (the test provider; bank transfers
 		// are paid back by operators, who record them).
+		// Sample requests: unpaid expiry, ship SLA refund, review window auto-approval (SKIP LOCKED).
+		{ name: 'trade-sample-timers', everyMs: 10_000, run: () => runSampleTimers() },
 		{ name: 'trade-refunds', everyMs: 10_000, run: () => settleRefunds() }
 	],
 	subscriptions: [
 		{ event: 'trade.order.changed', afterCommit: pushOrderChanged },
-		{ event: 'trade.cart.changed', afterCommit: pushCartChanged }
+		{ event: 'trade.cart.changed', afterCommit: pushCartChanged },
+		{ event: 'trade.sample.changed', afterCommit: pushSampleChanged }
 	],
 	openapi: tradeOpenApi
 };

@@ -17,6 +17,7 @@ import {
 } from '../openapi';
 import { INSPECTION_PHOTO_MAX_BYTES, ORDER_LIST_STATES } from './api';
 import { ShipInput } from './lifecycle';
+import { sampleOpenApi } from './openapi-samples';
 import { CartLineInput, CheckoutInput, ConfirmTransferInput, TradeShipToInput } from './schemas';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
@@ -585,5 +586,9 @@ export function tradeOpenApi(): OpenApiPart {
 			}
 		}
 	};
-	return { schemas, paths };
+	const samples = sampleOpenApi();
+	return {
+		schemas: { ...schemas, ...samples.schemas },
+		paths: { ...paths, ...samples.paths }
+	};
 }

@@ -1,6 +1,11 @@
-import { rooms, type TradeCartChangedV1, type TradeOrderChangedV1 } from '$lib/realtime/events';
+import {
+	rooms,
+	type TradeCartChangedV1,
+	type TradeOrderChangedV1,
+	type TradeSampleChangedV1
+} from '$lib/realtime/events';
 import { runningTimer } from '$lib/domain/trade/order-state';
-import type { TradeCartChanged, TradeOrderChanged } from '../events/map';
+import type { TradeCartChanged, TradeOrderChanged, TradeSampleChanged } from '../events/map';
 import { logger } from '../log';
 import { currentIo } from '../realtime/io';
 import type { TradeOrderRow } from './transition';
@@ -51,4 +56,21 @@ export function pushCartChanged(e: TradeCartChanged): void {
 	if (!io) return;
 	const msg: TradeCartChangedV1 = { buyerOrgId: e.buyerOrgId, updatedAt: e.at.toISOString() };
 	io.to(rooms.org(e.buyerOrgId)).emit('TradeCartChangedV1', msg);
+}
+
+/** After commit: a sample request's buyer and supplier org rooms hear of its new state. */
+export function pushSampleChanged(e: TradeSampleChanged): void {
+	const io = currentIo();
+	if (!io) return;
+	const msg: TradeSampleChangedV1 = {
+		id: e.id,
+		number: e.number,
+		lotId: e.lotId,
+		state: e.state,
+		buyerOrgId: e.buyerOrgId,
+		supplierId: e.supplierId,
+		dueAt: e.dueAt ? e.dueAt.toISOString() : null,
+		at: e.at.toISOString()
+	};
+	io.to([rooms.org(e.buyerOrgId), rooms.org(e.supplierId)]).emit('TradeSampleChangedV1', msg);
 }
