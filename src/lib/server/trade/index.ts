@@ -40,3 +40,19 @@ export {
 export { carrierDelivered } from './carrier';
 export { runTradeTimers } from './timers';
 export { getLotTerms, setLotTerms, LotTermsInput, type LotTradeTermsView } from './terms';
+export {
+	conversationFor,
+	exportConversation,
+	listMessages,
+	markRead,
+	openMessageMedia,
+	postMessage,
+	subjectOf,
+	systemMessage,
+	unreadCounts,
+	verifyChain,
+	type ConversationSubject,
+	type ConversationView,
+	type MessageView,
+	type UnreadView
+} from './messages';
