@@ -690,3 +690,16 @@ export async function openMessageMedia(p: Principal, key: string) {
 	if (!file) throw conversationNotFound();
 	return { ...file, mime: MESSAGE_MIME[m[2]!] ?? 'application/octet-stream' };
 }
+
+/** POST …/{kind}/{id}/read: the subject's conversation, then the read mark. */
+export async function markReadOf(
+	p: Principal,
+	kind: unknown,
+	id: unknown,
+	raw: unknown,
+	now: Date = new Date()
+): Promise<{ conversationId: string; readSeq: number }> {
+	const s = subjectOf(kind, id);
+	const { conversation } = await transaction((tx) => conversationFor(tx, p, s));
+	return markRead(p, conversation.id, raw, now);
+}

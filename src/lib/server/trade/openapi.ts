@@ -16,6 +16,7 @@ import {
 	type OpenApiPart
 } from '../openapi';
 import { INSPECTION_PHOTO_MAX_BYTES, ORDER_LIST_STATES } from './api';
+import { tradeMessagesOpenApi } from './openapi-messages';
 import { ShipInput } from './lifecycle';
 import { CartLineInput, CheckoutInput, ConfirmTransferInput, TradeShipToInput } from './schemas';
 
@@ -585,5 +586,9 @@ export function tradeOpenApi(): OpenApiPart {
 			}
 		}
 	};
-	return { schemas, paths };
+	const messages = tradeMessagesOpenApi();
+	return {
+		schemas: { ...schemas, ...messages.schemas },
+		paths: { ...paths, ...messages.paths }
+	};
 }
