@@ -150,6 +150,20 @@ export interface TradeSampleChanged {
 	at: Date;
 }
 
+/** A message was appended to a trade conversation (in the writer's transaction; sockets after commit). */
+export interface TradeMessageCreated {
+	conversationId: string;
+	kind: 'order' | 'sample' | 'dispute';
+	subjectId: string;
+	buyerOrgId: string;
+	supplierId: string;
+	seq: number;
+	hash: string;
+	party: 'buyer' | 'supplier' | 'operator' | 'system';
+	senderUserId: string | null;
+	at: Date;
+}
+
 export interface PipelinedEvents {
 	'order.placed': OrderPlaced;
 }
@@ -161,6 +175,7 @@ export interface TxEvents {
 	'sale.recorded': SaleRecorded;
 	'org.created': OrgCreated;
 	'trade.money': TradeMoney;
+	'trade.message.created': TradeMessageCreated;
 }
 
 export interface CommittedEvents {
@@ -185,5 +200,6 @@ export const EVENT_KINDS = {
 	'trade.money': 'tx',
 	'trade.order.changed': 'committed',
 	'trade.cart.changed': 'committed',
-	'trade.sample.changed': 'committed'
+	'trade.sample.changed': 'committed',
+	'trade.message.created': 'tx'
 } as const satisfies Record<ServerEventName, 'pipelined' | 'tx' | 'committed'>;

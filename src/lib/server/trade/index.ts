@@ -54,3 +54,19 @@ export {
 	type SampleView
 } from './samples';
 export { runSampleTimers } from './sample-timers';
+export {
+	conversationFor,
+	exportConversation,
+	listMessages,
+	markRead,
+	openMessageMedia,
+	postMessage,
+	subjectOf,
+	systemMessage,
+	unreadCounts,
+	verifyChain,
+	type ConversationSubject,
+	type ConversationView,
+	type MessageView,
+	type UnreadView
+} from './messages';

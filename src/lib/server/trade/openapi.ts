@@ -16,6 +16,7 @@ import {
 	type OpenApiPart
 } from '../openapi';
 import { INSPECTION_PHOTO_MAX_BYTES, ORDER_LIST_STATES } from './api';
+import { tradeMessagesOpenApi } from './openapi-messages';
 import { ShipInput } from './lifecycle';
 import { sampleOpenApi } from './openapi-samples';
 import { CartLineInput, CheckoutInput, ConfirmTransferInput, TradeShipToInput } from './schemas';
@@ -587,8 +588,9 @@ export function tradeOpenApi(): OpenApiPart {
 		}
 	};
 	const samples = sampleOpenApi();
+	const messages = tradeMessagesOpenApi();
 	return {
-		schemas: { ...schemas, ...samples.schemas },
-		paths: { ...paths, ...samples.paths }
+		schemas: { ...schemas, ...samples.schemas, ...messages.schemas },
+		paths: { ...paths, ...samples.paths, ...messages.paths }
 	};
 }

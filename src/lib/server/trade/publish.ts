@@ -1,11 +1,17 @@
 import {
 	rooms,
 	type TradeCartChangedV1,
+	type TradeMessageCreatedV1,
 	type TradeOrderChangedV1,
 	type TradeSampleChangedV1
 } from '$lib/realtime/events';
 import { runningTimer } from '$lib/domain/trade/order-state';
-import type { TradeCartChanged, TradeOrderChanged, TradeSampleChanged } from '../events/map';
+import type {
+	TradeCartChanged,
+	TradeMessageCreated,
+	TradeOrderChanged,
+	TradeSampleChanged
+} from '../events/map';
 import { logger } from '../log';
 import { currentIo } from '../realtime/io';
 import type { TradeOrderRow } from './transition';
@@ -73,4 +79,31 @@ export function pushSampleChanged(e: TradeSampleChanged): void {
 		at: e.at.toISOString()
 	};
 	io.to([rooms.org(e.buyerOrgId), rooms.org(e.supplierId)]).emit('TradeSampleChangedV1', msg);
+}
+
+/**
+ * After commit: the conversation's watchers and the buyer's and supplier's org rooms (the nav's
+ * unread badge) hear of a new message, on every node (the socket.io postgres adapter).
+ */
+export function pushMessageCreated(e: TradeMessageCreated): void {
+	const io = currentIo();
+	if (!io) return;
+	try {
+		const msg: TradeMessageCreatedV1 = {
+			conversationId: e.conversationId,
+			kind: e.kind,
+			subjectId: e.subjectId,
+			seq: e.seq,
+			hash: e.hash,
+			party: e.party,
+			senderUserId: e.senderUserId,
+			at: e.at.toISOString()
+		};
+		io.to([rooms.conv(e.conversationId), rooms.org(e.buyerOrgId), rooms.org(e.supplierId)]).emit(
+			'TradeMessageCreatedV1',
+			msg
+		);
+	} catch (err) {
+		logger().warn({ err }, 'trade message publish failed');
+	}
 }
