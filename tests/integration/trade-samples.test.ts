@@ -21,6 +21,9 @@ import {
 	shipSample
 } from '../../src/lib/server/trade';
 import { parseTagNumber } from '../../src/lib/domain/trade/samples';
+import type { TradeOrderDraft } from '../../src/lib/domain/trade/checkout';
+import { transaction } from '../../src/lib/server/events/bus';
+import { applySampleCredits } from '../../src/lib/server/trade/sample-credit';
 import { demoActor } from '../helpers/demo';
 import {
 	caught,
@@ -435,5 +438,22 @@ describe('the sample credit at checkout', () => {
 				and order_id = any(${uuidArray(results.map((r) => r.orders[0]!.id))})`
 		);
 		expect(Number(txns[0]!.n)).toBe(1);
+		// Another node's checkout that read the sample before it was taken: the conditional
+		// update marks nothing, so that checkout's transaction is rolled back (and retried).
+		const late = await transaction((tx) =>
+			applySampleCredits(tx, [
+				{
+					id: results.find((r) => r.orders[0]!.creditFen === 0)!.orders[0]!.id,
+					buyerOrgId: buyer.orgId!,
+					feeBp: 300,
+					draft: {
+						credits: [{ sampleId: s.id, lotId, amountFen: 15000 }]
+					} as unknown as TradeOrderDraft,
+					lines: [],
+					now: at(61)
+				}
+			])
+		);
+		expect(late).toBe(false);
 	});
 });
