@@ -363,11 +363,16 @@ async function checkoutBatch(reqs: Request[]): Promise<Outcome[]> {
 		return out;
 	}
 
-	// Partner rates to each buyer's province, read before any row is locked.
+	// Partner rates to each buyer's province and the buyers' sample credits (issue 19), read
+	// before any row is locked: the lots stay locked for fewer round trips. A credit another
+	// checkout takes meanwhile is caught by applySampleCredits' conditional update (the batch is
+	// then retried apart and reads again).
 	const provinces = [...new Set(reqs.map((r) => r.input.shipTo.province))];
-	const rateTables = new Map(
-		await Promise.all(provinces.map(async (pr) => [pr, await loadRates(db(), null, pr)] as const))
-	);
+	const [rates, sampleCredits] = await Promise.all([
+		Promise.all(provinces.map(async (pr) => [pr, await loadRates(db(), null, pr)] as const)),
+		SampleCredits.load(db(), [...new Set(reqs.map((r) => r.buyerOrgId))])
+	]);
+	const rateTables = new Map(rates);
 
 	const outcomes: Outcome[] = new Array(reqs.length);
 	let written: { plans: Plan[]; counters: LotCounterRow[]; removed: Set<string> } | null = null;
@@ -446,13 +451,6 @@ async function checkoutBatch(reqs: Request[]): Promise<Outcome[]> {
 					tx,
 					[...linesOf.values()].flatMap((ls) => ls.map((l) => l.lotId)),
 					{ forUpdate: true }
-				);
-				// Sample credits (issue 19): read under the lots' locks, one query for the batch.
-				const sampleCredits = await SampleCredits.load(
-					tx,
-					toDecide.flatMap(({ i }) =>
-						linesOf.get(i)!.map((l) => ({ buyerOrgId: reqs[i]!.buyerOrgId, lotId: l.lotId }))
-					)
 				);
 				const free = new Map<string, number>();
 				const plans: Plan[] = [];

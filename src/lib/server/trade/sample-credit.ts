@@ -1,8 +1,8 @@
 // The sample credit at checkout (issue 19; docs/TRADE.md "Samples: the service"): a bulk line of a
 // lot the buyer has approved samples of, within the credit's validity and at or above the lot's
-// MOQ, gets the sample fee credited once. Called from checkout's batched transaction after the
-// lots are locked: one indexed query per batch (only buyers with an approved, unused sample on a
-// line's lot come back), the offers decided in memory, then one conditional update
+// MOQ, gets the sample fee credited once. Read by checkout's batch before its transaction (one
+// indexed query for the batch's buyers: their approved, unused samples), the offers decided in
+// memory under the lots' locks, then one conditional update
 // (`credit_used_by is null`) that marks each credit used by its order, so racing checkouts on
 // other nodes credit it once; the postings (`sample_credit`) go in the same transaction.
 import { sql } from 'drizzle-orm';
@@ -11,7 +11,7 @@ import type { CreditOffer, TradeOrderDraft } from '$lib/domain/trade/checkout';
 import { openEscrow } from '$lib/domain/trade/escrow';
 import { pickCredit, type SampleForCredit } from '$lib/domain/trade/samples';
 import type { TradePolicy } from '$lib/domain/trade/policy';
-import { execRows, type Tx } from '../db';
+import { execRows, uuidArray, type DbOrTx, type Tx } from '../db';
 import { publishInTx } from '../events/bus';
 
 interface Row extends Record<string, unknown> {
@@ -29,20 +29,15 @@ export class SampleCredits {
 	/** Credits taken by earlier checkouts of the batch. */
 	private readonly used = new Set<string>();
 
-	static async load(
-		tx: Tx,
-		pairs: readonly { buyerOrgId: string; lotId: string }[]
-	): Promise<SampleCredits> {
+	static async load(db: DbOrTx, buyerOrgIds: readonly string[]): Promise<SampleCredits> {
 		const out = new SampleCredits();
-		if (pairs.length === 0) return out;
+		if (buyerOrgIds.length === 0) return out;
 		const rows = await execRows<Row>(
 			sql`select s.id, s.buyer_org_id, s.lot_id, s.state, s.fee_fen, s.approved_at
 				from trade_samples s
-				join jsonb_to_recordset(${JSON.stringify(
-					pairs.map((p) => ({ b: p.buyerOrgId, l: p.lotId }))
-				)}::jsonb) as x(b uuid, l uuid) on s.buyer_org_id = x.b and s.lot_id = x.l
-				where s.state in ('approved', 'auto_approved') and s.credit_used_by is null`,
-			tx
+				where s.buyer_org_id = any(${uuidArray(buyerOrgIds)})
+					and s.state in ('approved', 'auto_approved') and s.credit_used_by is null`,
+			db
 		);
 		for (const r of rows) {
 			const list = out.byBuyer.get(r.buyer_org_id) ?? [];
