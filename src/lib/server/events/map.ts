@@ -106,7 +106,14 @@ export interface StockChanged {
  * transaction and posts them, so the state change and its money commit together.
  */
 export interface TradeMoney {
-	kind: 'trade_payment' | 'trade_release' | 'trade_refund' | 'sample_credit';
+	kind:
+		| 'trade_payment'
+		| 'trade_release'
+		| 'trade_refund'
+		| 'sample_credit'
+		| 'invoice'
+		| 'repayment'
+		| 'write_off';
 	/** Unique per money event (a repeat posts nothing). */
 	key: string;
 	at: Date;
