@@ -15,7 +15,9 @@ import {
 	tradeInvoices,
 	tradeParcels
 } from '../../src/lib/server/db/schema';
-import { transaction } from '../../src/lib/server/events/bus';
+import { bus, transaction } from '../../src/lib/server/events/bus';
+import type { TradeInvoiceReminder } from '../../src/lib/server/events/map';
+import { runCreditTimers } from '../../src/lib/server/trade/credit-timers';
 import { DEMO_ACCOUNTS, seedDemoIfEmpty } from '../../src/lib/server/seed/demo';
 import { checkout } from '../../src/lib/server/trade';
 import {
@@ -393,5 +395,42 @@ describe('invoices, overdue, repayments and write-off', () => {
 			sql`select count(*)::int as n from ledger_transactions where order_id = ${o.id}`
 		);
 		expect(m!.n).toBe(0);
+	});
+});
+
+describe('reminders', () => {
+	it('reminds once before the due date and once overdue, even with two runners at once', async () => {
+		const heard: TradeInvoiceReminder[] = [];
+		bus().subscribe('test-credit-reminders', [
+			{ event: 'trade.invoice.reminder', afterCommit: (e) => void heard.push(e) }
+		]);
+		const b = await approvedBuyer(1_000_000, 30);
+		const t0 = new Date();
+		const o = (await termsCheckout(b, lotIds[0]!, 500, t0)).orders[0]!;
+		const accept = new Date(t0.getTime() + 10 * 3600_000);
+		await releaseAt(o.id, accept);
+		const [inv] = await db().select().from(tradeInvoices).where(eq(tradeInvoices.orderId, o.id));
+		const due = inv!.dueAt.getTime();
+		const mine = () => heard.filter((h) => h.invoiceId === inv!.id).map((h) => h.kind);
+
+		await runCreditTimers(new Date(due - 4 * DAY));
+		expect(mine()).toEqual([]);
+		await Promise.all([
+			runCreditTimers(new Date(due - 2 * DAY)),
+			runCreditTimers(new Date(due - 2 * DAY))
+		]);
+		expect(mine()).toEqual(['before']);
+		await runCreditTimers(new Date(due - DAY));
+		expect(mine()).toEqual(['before']);
+		await Promise.all([
+			runCreditTimers(new Date(due + 3600_000)),
+			runCreditTimers(new Date(due + 3600_000))
+		]);
+		expect(mine()).toEqual(['before', 'overdue']);
+		const last = heard.find((h) => h.invoiceId === inv!.id && h.kind === 'overdue')!;
+		expect(last.buyerOrgId).toBe(b.orgId);
+		expect(last.outstandingFen).toBe(o.totalFen);
+		await runCreditTimers(new Date(due + 10 * DAY));
+		expect(mine()).toEqual(['before', 'overdue']);
 	});
 });

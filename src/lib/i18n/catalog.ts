@@ -18,6 +18,7 @@ import zhTradeLifecycle from './zh-CN/trade-lifecycle';
 import zhTradeApi from './zh-CN/trade-api';
 import zhTradeSupplier from './zh-CN/trade-supplier';
 import zhTradeBuyer from './zh-CN/trade-buyer';
+import zhTradeCredit from './zh-CN/trade-credit';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -36,6 +37,7 @@ import enTradeLifecycle from './en/trade-lifecycle';
 import enTradeApi from './en/trade-api';
 import enTradeSupplier from './en/trade-supplier';
 import enTradeBuyer from './en/trade-buyer';
+import enTradeCredit from './en/trade-credit';
 
 export const zhCN = {
 	...zhCommon,
@@ -55,7 +57,8 @@ export const zhCN = {
 	...zhTradeLifecycle,
 	...zhTradeApi,
 	...zhTradeSupplier,
-	...zhTradeBuyer
+	...zhTradeBuyer,
+	...zhTradeCredit
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -75,7 +78,8 @@ export const en: Record<MessageKey, string> = {
 	...enTradeLifecycle,
 	...enTradeApi,
 	...enTradeSupplier,
-	...enTradeBuyer
+	...enTradeBuyer,
+	...enTradeCredit
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -90,6 +90,24 @@ export interface TradeCartChangedV1 {
 	updatedAt: string;
 }
 
+/** The buyer organisation's credit account changed (decision, limit, invoice, repayment). */
+export interface TradeCreditChangedV1 {
+	buyerOrgId: string;
+	change: 'decision' | 'invoice' | 'repayment' | 'write_off';
+	at: string;
+}
+
+/** An invoice on terms is due soon (`before`) or overdue: shown in-app to the buyer org. */
+export interface TradeInvoiceReminderV1 {
+	buyerOrgId: string;
+	invoiceId: string;
+	number: number;
+	kind: 'before' | 'overdue';
+	dueAt: string;
+	outstandingFen: number;
+	at: string;
+}
+
 export interface ServerToClientEvents {
 	TradeOrderChangedV1: (p: TradeOrderChangedV1) => void;
 	TradeCartChangedV1: (p: TradeCartChangedV1) => void;
@@ -98,6 +116,8 @@ export interface ServerToClientEvents {
 	StockChangedV1: (p: StockChangedV1) => void;
 	ShowStockChangedV1: (p: ShowStockChangedV1) => void;
 	ShowChangedV1: (p: ShowChangedV1) => void;
+	TradeCreditChangedV1: (p: TradeCreditChangedV1) => void;
+	TradeInvoiceReminderV1: (p: TradeInvoiceReminderV1) => void;
 }
 
 export type AckResult<T> =

@@ -158,10 +158,30 @@ export interface TxEvents {
 	'trade.money': TradeMoney;
 }
 
+/** A buyer's credit account changed (issue 21): the buyer org's room refetches it. */
+export interface TradeCreditChanged {
+	buyerOrgId: string;
+	change: 'decision' | 'invoice' | 'repayment' | 'write_off';
+	at: Date;
+}
+
+/** A reminder of an invoice on terms (before its due date, or overdue). */
+export interface TradeInvoiceReminder {
+	buyerOrgId: string;
+	invoiceId: string;
+	number: number;
+	kind: 'before' | 'overdue';
+	dueAt: Date;
+	outstandingFen: number;
+	at: Date;
+}
+
 export interface CommittedEvents {
 	'stock.changed': StockChanged;
 	'trade.order.changed': TradeOrderChanged;
 	'trade.cart.changed': TradeCartChanged;
+	'trade.credit.changed': TradeCreditChanged;
+	'trade.invoice.reminder': TradeInvoiceReminder;
 }
 
 export type ServerEvents = PipelinedEvents & TxEvents & CommittedEvents;
@@ -178,5 +198,7 @@ export const EVENT_KINDS = {
 	'stock.changed': 'committed',
 	'trade.money': 'tx',
 	'trade.order.changed': 'committed',
-	'trade.cart.changed': 'committed'
+	'trade.cart.changed': 'committed',
+	'trade.credit.changed': 'committed',
+	'trade.invoice.reminder': 'committed'
 } as const satisfies Record<ServerEventName, 'pipelined' | 'tx' | 'committed'>;

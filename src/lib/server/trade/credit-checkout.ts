@@ -44,7 +44,7 @@ export function creditRefusal(r: Exclude<ReturnType<typeof checkLimit>, { ok: tr
 		case 'credit_limit':
 			return new AppError('rule', 'credit_limit', 'trade.credit.err.limit', {
 				field: 'paymentMode',
-				params: { availableFen: r.availableFen },
+				params: { availableFen: r.availableFen, available: (r.availableFen / 100).toFixed(2) },
 				details: { availableFen: r.availableFen }
 			});
 	}

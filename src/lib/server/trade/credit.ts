@@ -33,7 +33,7 @@ import {
 	type TradeCreditAccount
 } from '../db/schema';
 import { AppError, forbidden, parse } from '../errors';
-import { publishInTx, transaction } from '../events/bus';
+import { publishCommitted, publishInTx, transaction } from '../events/bus';
 import { currentPolicy } from '../platform/policy';
 import { buyerOrgOf } from './cart';
 import type { TradeOrderRow } from './transition';
@@ -310,7 +310,7 @@ export async function decideCredit(
 	const userId = operatorOnly(p);
 	const id = parse(BuyerOrgIdInput, buyerOrgId);
 	const input = parse(CreditDecisionInput, raw);
-	return transaction(async (tx) => {
+	const out = await transaction(async (tx) => {
 		const [account] = await tx
 			.select()
 			.from(tradeCreditAccounts)
@@ -353,6 +353,8 @@ export async function decideCredit(
 		});
 		return row!;
 	});
+	publishCommitted('trade.credit.changed', { buyerOrgId: id, change: 'decision', at: now });
+	return out;
 }
 
 // ----------------------------------------------------------------- the order's money
@@ -461,7 +463,7 @@ export async function recordRepayment(
 	const userId = intentId ? null : operatorOnly(p);
 	const id = parse(BuyerOrgIdInput, buyerOrgId);
 	const input = parse(RepaymentInput, raw);
-	return transaction(async (tx) => {
+	const out = await transaction(async (tx) => {
 		const [account] = await tx
 			.select()
 			.from(tradeCreditAccounts)
@@ -486,7 +488,7 @@ export async function recordRepayment(
 		if (leftoverFen > 0) {
 			throw new AppError('rule', 'overpayment', 'trade.credit.err.overpayment', {
 				field: 'amountFen',
-				params: { owedFen: owed },
+				params: { owedFen: owed, owed: (owed / 100).toFixed(2) },
 				details: { owedFen: owed }
 			});
 		}
@@ -520,6 +522,8 @@ export async function recordRepayment(
 		}
 		return { repayment: repayment!, allocations };
 	});
+	publishCommitted('trade.credit.changed', { buyerOrgId: id, change: 'repayment', at: now });
+	return out;
 }
 
 /** An operator writes off what is left of an invoice (credit_loss / buyer_receivable). */
@@ -532,7 +536,7 @@ export async function writeOffInvoice(
 	operatorOnly(p);
 	const id = parse(InvoiceIdInput, invoiceId);
 	parse(WriteOffInput, raw);
-	return transaction(async (tx) => {
+	const out = await transaction(async (tx) => {
 		const [head] = await tx
 			.select({ buyerOrgId: tradeInvoices.buyerOrgId })
 			.from(tradeInvoices)
@@ -565,4 +569,10 @@ export async function writeOffInvoice(
 		});
 		return row;
 	});
+	publishCommitted('trade.credit.changed', {
+		buyerOrgId: out.buyerOrgId,
+		change: 'write_off',
+		at: now
+	});
+	return out;
 }

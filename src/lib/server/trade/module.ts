@@ -1,7 +1,13 @@
 // The wholesale trade module's wiring (docs/TRADE.md): its jobs (timers, refunds), its realtime pushes and its
 // OpenAPI part. Only src/lib/server/trade/ writes the trade_* tables.
 import type { Module } from '../module';
-import { pushCartChanged, pushOrderChanged } from './publish';
+import { runCreditTimers } from './credit-timers';
+import {
+	pushCartChanged,
+	pushCreditChanged,
+	pushInvoiceReminder,
+	pushOrderChanged
+} from './publish';
 import { settleRefunds } from './payments';
 import { runTradeTimers } from './timers';
 import { tradeOpenApi } from './openapi';
@@ -13,11 +19,15 @@ export const tradeModule: Module = {
 		{ name: 'trade-timers', everyMs: 5_000, run: () => runTradeTimers() },
 		// Pays out refunds the providers can pay themselves (the test provider; bank transfers
 		// are paid back by operators, who record them).
-		{ name: 'trade-refunds', everyMs: 10_000, run: () => settleRefunds() }
+		{ name: 'trade-refunds', everyMs: 10_000, run: () => settleRefunds() },
+		// Invoice reminders on credit terms: before the due date and once overdue (SKIP LOCKED).
+		{ name: 'trade-credit-timers', everyMs: 60_000, run: () => runCreditTimers() }
 	],
 	subscriptions: [
 		{ event: 'trade.order.changed', afterCommit: pushOrderChanged },
-		{ event: 'trade.cart.changed', afterCommit: pushCartChanged }
+		{ event: 'trade.cart.changed', afterCommit: pushCartChanged },
+		{ event: 'trade.credit.changed', afterCommit: pushCreditChanged },
+		{ event: 'trade.invoice.reminder', afterCommit: pushInvoiceReminder }
 	],
 	openapi: tradeOpenApi
 };

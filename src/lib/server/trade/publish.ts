@@ -1,6 +1,17 @@
-import { rooms, type TradeCartChangedV1, type TradeOrderChangedV1 } from '$lib/realtime/events';
+import {
+	rooms,
+	type TradeCartChangedV1,
+	type TradeCreditChangedV1,
+	type TradeInvoiceReminderV1,
+	type TradeOrderChangedV1
+} from '$lib/realtime/events';
 import { runningTimer } from '$lib/domain/trade/order-state';
-import type { TradeCartChanged, TradeOrderChanged } from '../events/map';
+import type {
+	TradeCartChanged,
+	TradeCreditChanged,
+	TradeInvoiceReminder,
+	TradeOrderChanged
+} from '../events/map';
 import { logger } from '../log';
 import { currentIo } from '../realtime/io';
 import type { TradeOrderRow } from './transition';
@@ -51,4 +62,32 @@ export function pushCartChanged(e: TradeCartChanged): void {
 	if (!io) return;
 	const msg: TradeCartChangedV1 = { buyerOrgId: e.buyerOrgId, updatedAt: e.at.toISOString() };
 	io.to(rooms.org(e.buyerOrgId)).emit('TradeCartChangedV1', msg);
+}
+
+/** After commit: the buyer org's credit page refetches its account (issue 21). */
+export function pushCreditChanged(e: TradeCreditChanged): void {
+	const io = currentIo();
+	if (!io) return;
+	const msg: TradeCreditChangedV1 = {
+		buyerOrgId: e.buyerOrgId,
+		change: e.change,
+		at: e.at.toISOString()
+	};
+	io.to(rooms.org(e.buyerOrgId)).emit('TradeCreditChangedV1', msg);
+}
+
+/** After commit: an invoice reminder to the buyer org's room (shown in-app). */
+export function pushInvoiceReminder(e: TradeInvoiceReminder): void {
+	const io = currentIo();
+	if (!io) return;
+	const msg: TradeInvoiceReminderV1 = {
+		buyerOrgId: e.buyerOrgId,
+		invoiceId: e.invoiceId,
+		number: e.number,
+		kind: e.kind,
+		dueAt: e.dueAt.toISOString(),
+		outstandingFen: e.outstandingFen,
+		at: e.at.toISOString()
+	};
+	io.to(rooms.org(e.buyerOrgId)).emit('TradeInvoiceReminderV1', msg);
 }
