@@ -576,3 +576,57 @@ export async function writeOffInvoice(
 	});
 	return out;
 }
+
+// ----------------------------------------------------------------------- aging export
+
+export const AgingFormatInput = z.enum(['json', 'csv', 'xlsx'], { error: 'v.choice' });
+
+const AGING_HEADER = ['buyer_org_id', 'buyer', 'current', 'd1_30', 'd31_60', 'd60_plus', 'total'];
+const yuan = (fen: number) => (fen / 100).toFixed(2);
+/** A CSV cell: quoted when needed; a leading formula character is neutralised. */
+const csvCell = (v: string) => {
+	const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+	return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+};
+
+/** The aging report as CSV (UTF-8 with BOM for Excel) or XLSX, amounts in yuan. */
+export async function agingExport(
+	p: Principal,
+	format: unknown,
+	now = new Date()
+): Promise<{ body: Buffer; contentType: string; filename: string } | null> {
+	const f = parse(AgingFormatInput, format);
+	const rows = await agingReport(p, now);
+	if (f === 'json') return null;
+	const table = rows.map((r) => {
+		const b = r.buckets;
+		return [
+			r.buyerOrgId,
+			r.buyerName,
+			yuan(b.current),
+			yuan(b.d1_30),
+			yuan(b.d31_60),
+			yuan(b.d60_plus),
+			yuan(b.current + b.d1_30 + b.d31_60 + b.d60_plus)
+		];
+	});
+	const day = now.toISOString().slice(0, 10);
+	if (f === 'csv') {
+		const text = [AGING_HEADER, ...table].map((r) => r.map(csvCell).join(',')).join('\r\n');
+		return {
+			body: Buffer.from(`\uFEFF${text}\r\n`, 'utf8'),
+			contentType: 'text/csv; charset=utf-8',
+			filename: `aging-${day}.csv`
+		};
+	}
+	const { default: ExcelJS } = await import('exceljs');
+	const wb = new ExcelJS.Workbook();
+	const ws = wb.addWorksheet('aging');
+	ws.addRow(AGING_HEADER);
+	for (const r of table) ws.addRow([r[0], r[1], ...r.slice(2).map(Number)]);
+	return {
+		body: Buffer.from(await wb.xlsx.writeBuffer()),
+		contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+		filename: `aging-${day}.xlsx`
+	};
+}

@@ -40,3 +40,16 @@ export {
 export { carrierDelivered } from './carrier';
 export { runTradeTimers } from './timers';
 export { getLotTerms, setLotTerms, LotTermsInput, type LotTradeTermsView } from './terms';
+export {
+	agingExport,
+	agingReport,
+	applyForCredit,
+	creditAccount,
+	decideCredit,
+	listCreditAccounts,
+	myCredit,
+	recordRepayment,
+	writeOffInvoice,
+	type CreditAccountView
+} from './credit';
+export { runCreditTimers } from './credit-timers';

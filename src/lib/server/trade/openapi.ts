@@ -15,6 +15,7 @@ import {
 	type Json,
 	type OpenApiPart
 } from '../openapi';
+import { creditOpenApi } from './credit-openapi';
 import { INSPECTION_PHOTO_MAX_BYTES, ORDER_LIST_STATES } from './api';
 import { ShipInput } from './lifecycle';
 import { CartLineInput, CheckoutInput, ConfirmTransferInput, TradeShipToInput } from './schemas';
@@ -445,7 +446,7 @@ export function tradeOpenApi(): OpenApiPart {
 						)
 					}),
 					'422': errorWith(
-						'A line breaks a rule: below MOQ or off-step (lines.<n>.quantity with moq), blocked lot or unadmitted supplier, below the mixed-batch minimum',
+						'A line breaks a rule: below MOQ or off-step (lines.<n>.quantity with moq), blocked lot or unadmitted supplier, below the mixed-batch minimum; on credit terms (paymentMode terms): credit_none, credit_b2b_moq, credit_overdue, credit_limit (details.availableFen)',
 						{
 							moq: example('moq', 'At least 500 pieces of this lot (MOQ).', 'lines.0.quantity', {
 								moq: 500,
@@ -454,7 +455,32 @@ export function tradeOpenApi(): OpenApiPart {
 							step: example('step', 'Buy in steps of 50 pieces.', 'lines.1.quantity', {
 								step: 50
 							}),
-							blocked: example('lot_unavailable', 'This lot cannot be bought now.', 'lines.2.lotId')
+							blocked: example(
+								'lot_unavailable',
+								'This lot cannot be bought now.',
+								'lines.2.lotId'
+							),
+							credit_limit: example(
+								'credit_limit',
+								'This exceeds your credit limit. Available now: ¥1200.00.',
+								'paymentMode',
+								{ availableFen: 120000 }
+							),
+							credit_overdue: example(
+								'credit_overdue',
+								'An invoice is overdue (due 2026-11-01). Until it is paid, pay through escrow instead.',
+								'paymentMode'
+							),
+							credit_none: example(
+								'credit_none',
+								'Your company has no credit terms yet.',
+								'paymentMode'
+							),
+							credit_b2b_moq: example(
+								'credit_b2b_moq',
+								'An order on credit terms needs at least 500 pieces.',
+								'lines'
+							)
 						}
 					)
 				}
@@ -585,5 +611,7 @@ export function tradeOpenApi(): OpenApiPart {
 			}
 		}
 	};
-	return { schemas, paths };
+	// Credit terms (issue 21) are their own part, merged here.
+	const credit = creditOpenApi();
+	return { schemas: { ...schemas, ...credit.schemas }, paths: { ...paths, ...credit.paths } };
 }
