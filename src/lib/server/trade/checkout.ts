@@ -725,7 +725,7 @@ export async function checkout(
 	const hash = checkoutRequestHash(input);
 	// On credit terms (issue 21): its own unbatched transaction under the credit account's lock.
 	if (input.paymentMode === 'terms') {
-		return checkoutOnTerms({ p, buyerOrgId, key, hash, input, now });
+		return checkoutOnTerms({ p, buyerOrgId, key, hash, input, now }, { decide, writeStatement });
 	}
 
 	const outcome = await batcher().submit('checkout', { p, buyerOrgId, key, hash, input, now });

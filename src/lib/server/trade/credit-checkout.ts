@@ -17,8 +17,7 @@ import { currentPolicy } from '../platform/policy';
 import { counterRow, type CounterJson } from '../stock';
 import { policyPackaging, storedCartLines } from './cart';
 import { loadCartLots, loadRates } from './cart-lots';
-import type { CheckoutResult, Request } from './checkout';
-import { decide, writeStatement } from './checkout';
+import type { CheckoutResult, decide, Request, writeStatement } from './checkout';
 import { openInvoices } from './credit';
 import { orderChanged } from './publish';
 import { orderViews } from './queries';
@@ -56,8 +55,15 @@ const idempotencyConflict = () =>
 	});
 
 /** A checkout on terms; the result also says whether the limit's warning share is reached. */
+/** The escrow path's own steps, passed in by checkout.ts (no import cycle between the two). */
+export interface CheckoutSteps {
+	decide: typeof decide;
+	writeStatement: typeof writeStatement;
+}
+
 export async function checkoutOnTerms(
-	req: Request
+	req: Request,
+	{ decide, writeStatement }: CheckoutSteps
 ): Promise<CheckoutResult & { creditWarning?: boolean }> {
 	const { p, buyerOrgId, key, hash, input, now } = req;
 	const policy = currentPolicy().trade;
