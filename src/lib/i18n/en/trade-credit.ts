@@ -59,5 +59,8 @@ export default {
 	'credit.bucket.current': 'Current',
 	'credit.bucket.d1_30': '1–30 days',
 	'credit.bucket.d31_60': '31–60 days',
-	'credit.bucket.d60_plus': 'Over 60 days'
+	'credit.bucket.d60_plus': 'Over 60 days',
+	'credit.checkout_terms': 'Pay on credit terms (30–45 days)',
+	'credit.checkout_terms_hint':
+		'With approved terms, orders of 500+ pieces are paid after delivery, by the due date.'
 } as const satisfies Record<keyof typeof zh, string>;

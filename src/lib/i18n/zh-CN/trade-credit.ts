@@ -55,5 +55,7 @@ export default {
 	'credit.bucket.current': '未逾期',
 	'credit.bucket.d1_30': '逾期 1–30 天',
 	'credit.bucket.d31_60': '逾期 31–60 天',
-	'credit.bucket.d60_plus': '逾期 60 天以上'
+	'credit.bucket.d60_plus': '逾期 60 天以上',
+	'credit.checkout_terms': '账期付款（30–45 天）',
+	'credit.checkout_terms_hint': '已开通账期的企业采购 500 件以上可先收货、到期付款。'
 } as const;
