@@ -26,7 +26,8 @@ import {
 	myCredit,
 	recordRepayment,
 	writeOffInvoice,
-	agingReport
+	agingReport,
+	agingExport
 } from '../../src/lib/server/trade/credit';
 import { moveOrder } from '../../src/lib/server/trade/transition';
 import type { TradeAction, TradeActor } from '../../src/lib/domain/trade/order-state';
@@ -309,6 +310,17 @@ describe('invoices, overdue, repayments and write-off', () => {
 		expect(report.buckets.d1_30).toBe(o1.totalFen);
 		expect(report.buckets.current).toBe(o2.totalFen);
 
+		// The aging export: CSV (BOM, header, this buyer's row) and XLSX (a zip); operators only.
+		const csv = (await agingExport(operator.actor, 'csv', late))!;
+		const text = csv.body.toString('utf8');
+		expect(text.startsWith('\uFEFFbuyer_org_id,buyer,current,d1_30,d31_60,d60_plus,total')).toBe(
+			true
+		);
+		expect(text).toContain(b.orgId);
+		const xlsx = (await agingExport(operator.actor, 'xlsx', late))!;
+		expect(xlsx.body.subarray(0, 2).toString('latin1')).toBe('PK');
+		expect((await caught(agingExport(b.principal, 'csv', late))).status).toBe(403);
+		expect((await caught(agingExport(operator.actor, 'pdf', late))).status).toBe(400);
 		// A partial repayment pays the oldest first and leaves it open: still blocked.
 		const part = o1.totalFen - 100;
 		const r1 = await recordRepayment(
