@@ -20,6 +20,7 @@ import zhTradeSupplier from './zh-CN/trade-supplier';
 import zhTradeBuyer from './zh-CN/trade-buyer';
 import zhTradeSamples from './zh-CN/trade-samples';
 import zhTradeMessages from './zh-CN/trade-messages';
+import zhTradeCredit from './zh-CN/trade-credit';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -40,6 +41,7 @@ import enTradeSupplier from './en/trade-supplier';
 import enTradeBuyer from './en/trade-buyer';
 import enTradeSamples from './en/trade-samples';
 import enTradeMessages from './en/trade-messages';
+import enTradeCredit from './en/trade-credit';
 
 export const zhCN = {
 	...zhCommon,
@@ -61,7 +63,8 @@ export const zhCN = {
 	...zhTradeSupplier,
 	...zhTradeBuyer,
 	...zhTradeSamples,
-	...zhTradeMessages
+	...zhTradeMessages,
+	...zhTradeCredit
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -83,7 +86,8 @@ export const en: Record<MessageKey, string> = {
 	...enTradeSupplier,
 	...enTradeBuyer,
 	...enTradeSamples,
-	...enTradeMessages
+	...enTradeMessages,
+	...enTradeCredit
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -127,6 +127,24 @@ export interface ConversationWatchedV1 {
 	readSeq: number;
 }
 
+/** The buyer organisation's credit account changed (decision, limit, invoice, repayment). */
+export interface TradeCreditChangedV1 {
+	buyerOrgId: string;
+	change: 'decision' | 'invoice' | 'repayment' | 'write_off';
+	at: string;
+}
+
+/** An invoice on terms is due soon (`before`) or overdue: shown in-app to the buyer org. */
+export interface TradeInvoiceReminderV1 {
+	buyerOrgId: string;
+	invoiceId: string;
+	number: number;
+	kind: 'before' | 'overdue';
+	dueAt: string;
+	outstandingFen: number;
+	at: string;
+}
+
 export interface ServerToClientEvents {
 	TradeOrderChangedV1: (p: TradeOrderChangedV1) => void;
 	TradeCartChangedV1: (p: TradeCartChangedV1) => void;
@@ -137,6 +155,8 @@ export interface ServerToClientEvents {
 	ShowChangedV1: (p: ShowChangedV1) => void;
 	TradeSampleChangedV1: (p: TradeSampleChangedV1) => void;
 	TradeMessageCreatedV1: (p: TradeMessageCreatedV1) => void;
+	TradeCreditChangedV1: (p: TradeCreditChangedV1) => void;
+	TradeInvoiceReminderV1: (p: TradeInvoiceReminderV1) => void;
 }
 
 export type AckResult<T> =

@@ -31,7 +31,9 @@ export const SHIP_TO_FIELDS = ['name', 'phone', 'province', 'city', 'district', 
 /** The checkout form: ship-to fields (`shipTo.<field>`) and the payment provider. */
 export function checkoutFromForm(data: FormData) {
 	const shipTo = Object.fromEntries(SHIP_TO_FIELDS.map((f) => [f, text(data, `shipTo.${f}`)]));
-	return { shipTo, provider: text(data, 'provider') };
+	const paymentMode = text(data, 'paymentMode');
+	// On credit terms (issue 21) only when asked; the service validates the value.
+	return { shipTo, provider: text(data, 'provider'), ...(paymentMode ? { paymentMode } : {}) };
 }
 
 /** One inspected piece: `lineId`, `piece`, `result`, `note`, kept photo keys (`photos`). */

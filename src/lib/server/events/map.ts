@@ -106,7 +106,14 @@ export interface StockChanged {
  * transaction and posts them, so the state change and its money commit together.
  */
 export interface TradeMoney {
-	kind: 'trade_payment' | 'trade_release' | 'trade_refund' | 'sample_credit';
+	kind:
+		| 'trade_payment'
+		| 'trade_release'
+		| 'trade_refund'
+		| 'sample_credit'
+		| 'invoice'
+		| 'repayment'
+		| 'write_off';
 	/** Unique per money event (a repeat posts nothing). */
 	key: string;
 	at: Date;
@@ -178,11 +185,31 @@ export interface TxEvents {
 	'trade.message.created': TradeMessageCreated;
 }
 
+/** A buyer's credit account changed (issue 21): the buyer org's room refetches it. */
+export interface TradeCreditChanged {
+	buyerOrgId: string;
+	change: 'decision' | 'invoice' | 'repayment' | 'write_off';
+	at: Date;
+}
+
+/** A reminder of an invoice on terms (before its due date, or overdue). */
+export interface TradeInvoiceReminder {
+	buyerOrgId: string;
+	invoiceId: string;
+	number: number;
+	kind: 'before' | 'overdue';
+	dueAt: Date;
+	outstandingFen: number;
+	at: Date;
+}
+
 export interface CommittedEvents {
 	'stock.changed': StockChanged;
 	'trade.order.changed': TradeOrderChanged;
 	'trade.cart.changed': TradeCartChanged;
 	'trade.sample.changed': TradeSampleChanged;
+	'trade.credit.changed': TradeCreditChanged;
+	'trade.invoice.reminder': TradeInvoiceReminder;
 }
 
 export type ServerEvents = PipelinedEvents & TxEvents & CommittedEvents;
@@ -201,5 +228,7 @@ export const EVENT_KINDS = {
 	'trade.order.changed': 'committed',
 	'trade.cart.changed': 'committed',
 	'trade.sample.changed': 'committed',
-	'trade.message.created': 'tx'
+	'trade.message.created': 'tx',
+	'trade.credit.changed': 'committed',
+	'trade.invoice.reminder': 'committed'
 } as const satisfies Record<ServerEventName, 'pipelined' | 'tx' | 'committed'>;

@@ -29,6 +29,7 @@ import {
 	type CartProblem
 } from './cart';
 import { loadCartLots, loadRates, type CartLotInfo } from './cart-lots';
+import { checkoutOnTerms } from './credit-checkout';
 import { orderChanged } from './publish';
 import { applySampleCredits, lineCredit, SampleCredits } from './sample-credit';
 import { orderViews, viewOf, type IntentRow } from './queries';
@@ -66,7 +67,9 @@ export function checkoutRequestHash(input: Input): string {
 			input.shipTo.district,
 			input.shipTo.address
 		],
-		provider: input.provider
+		provider: input.provider,
+		// Only a checkout on credit terms says so (escrow checkouts keep their earlier hashes).
+		...(input.paymentMode === 'terms' ? { paymentMode: 'terms' } : {})
 	};
 	return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
@@ -120,7 +123,7 @@ function shortage(short: { field: string; lotId: string; available: number }[]):
 }
 
 /** One checkout as the batcher takes it: parsed and validated, nothing read yet. */
-interface Request {
+export interface Request {
 	p: Principal;
 	buyerOrgId: string;
 	key: string;
@@ -143,7 +146,7 @@ interface Written {
 }
 
 /** A checkout decided in memory, to be written with the rest of its batch. */
-interface Plan {
+export interface Plan {
 	i: number;
 	req: Request;
 	checkoutId: string;
@@ -167,7 +170,7 @@ const textArray = (a: readonly string[]) => `{${a.join(',')}}`;
  * Decides one checkout against the batch's locked lots and what the earlier checkouts of the
  * batch left free (`free`, decremented here on success). Throws the checkout's refusal.
  */
-function decide(
+export function decide(
 	req: Request,
 	lines: CartLineInput[],
 	locked: Map<string, CartLotInfo>,
@@ -220,7 +223,7 @@ function decide(
  * lot's allocation from free stock (the stock module's statement, the batch's quantities
  * summed), the orders, their lines, their first event, and the bought lots out of the carts.
  */
-function writeStatement(plans: Plan[], allocations: Map<string, number>): SQL {
+export function writeStatement(plans: Plan[], allocations: Map<string, number>): SQL {
 	const feeBp = currentPolicy().trade.orders.wholesaleFeeBp;
 	const byLot = [...allocations].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 	const allocs = byLot.map(
@@ -745,6 +748,10 @@ export async function checkout(
 	const input = parse(CheckoutInput, raw);
 	if (!providerEnabled(input.provider)) throw providerUnavailable();
 	const hash = checkoutRequestHash(input);
+	// On credit terms (issue 21): its own unbatched transaction under the credit account's lock.
+	if (input.paymentMode === 'terms') {
+		return checkoutOnTerms({ p, buyerOrgId, key, hash, input, now }, { decide, writeStatement });
+	}
 
 	const outcome = await batcher().submit('checkout', { p, buyerOrgId, key, hash, input, now });
 	if (outcome.kind === 'refused') throw outcome.error;

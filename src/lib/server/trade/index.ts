@@ -70,3 +70,16 @@ export {
 	type MessageView,
 	type UnreadView
 } from './messages';
+export {
+	agingExport,
+	agingReport,
+	applyForCredit,
+	creditAccount,
+	decideCredit,
+	listCreditAccounts,
+	myCredit,
+	recordRepayment,
+	writeOffInvoice,
+	type CreditAccountView
+} from './credit';
+export { runCreditTimers } from './credit-timers';

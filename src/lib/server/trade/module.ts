@@ -6,8 +6,11 @@ import { socketAck } from '../edge';
 import type { SocketHandler } from '../realtime/io';
 import { z } from '../validation';
 import { watchableConversation } from './messages';
+import { runCreditTimers } from './credit-timers';
 import {
 	pushCartChanged,
+	pushCreditChanged,
+	pushInvoiceReminder,
 	pushMessageCreated,
 	pushOrderChanged,
 	pushSampleChanged
@@ -56,13 +59,18 @@ export const tradeModule: Module = {
 		// are paid back by operators, who record them).
 		// Sample requests: unpaid expiry, ship SLA refund, review window auto-approval (SKIP LOCKED).
 		{ name: 'trade-sample-timers', everyMs: 10_000, run: () => runSampleTimers() },
-		{ name: 'trade-refunds', everyMs: 10_000, run: () => settleRefunds() }
+		{ name: 'trade-refunds', everyMs: 10_000, run: () => settleRefunds() },
+		{ name: 'trade-refunds', everyMs: 10_000, run: () => settleRefunds() },
+		// Invoice reminders on credit terms: before the due date and once overdue (SKIP LOCKED).
+		{ name: 'trade-credit-timers', everyMs: 60_000, run: () => runCreditTimers() }
 	],
 	subscriptions: [
 		{ event: 'trade.order.changed', afterCommit: pushOrderChanged },
 		{ event: 'trade.cart.changed', afterCommit: pushCartChanged },
 		{ event: 'trade.sample.changed', afterCommit: pushSampleChanged },
-		{ event: 'trade.message.created', afterCommit: pushMessageCreated }
+		{ event: 'trade.message.created', afterCommit: pushMessageCreated },
+		{ event: 'trade.credit.changed', afterCommit: pushCreditChanged },
+		{ event: 'trade.invoice.reminder', afterCommit: pushInvoiceReminder }
 	],
 	socketHandlers: [conversationSocket],
 	openapi: tradeOpenApi

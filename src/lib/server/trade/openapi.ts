@@ -15,6 +15,7 @@ import {
 	type Json,
 	type OpenApiPart
 } from '../openapi';
+import { creditOpenApi } from './credit-openapi';
 import { INSPECTION_PHOTO_MAX_BYTES, ORDER_LIST_STATES } from './api';
 import { tradeMessagesOpenApi } from './openapi-messages';
 import { ShipInput } from './lifecycle';
@@ -447,7 +448,7 @@ export function tradeOpenApi(): OpenApiPart {
 						)
 					}),
 					'422': errorWith(
-						'A line breaks a rule: below MOQ or off-step (lines.<n>.quantity with moq), blocked lot or unadmitted supplier, below the mixed-batch minimum',
+						'A line breaks a rule: below MOQ or off-step (lines.<n>.quantity with moq), blocked lot or unadmitted supplier, below the mixed-batch minimum; on credit terms (paymentMode terms): credit_none, credit_b2b_moq, credit_overdue, credit_limit (details.availableFen)',
 						{
 							moq: example('moq', 'At least 500 pieces of this lot (MOQ).', 'lines.0.quantity', {
 								moq: 500,
@@ -456,7 +457,32 @@ export function tradeOpenApi(): OpenApiPart {
 							step: example('step', 'Buy in steps of 50 pieces.', 'lines.1.quantity', {
 								step: 50
 							}),
-							blocked: example('lot_unavailable', 'This lot cannot be bought now.', 'lines.2.lotId')
+							blocked: example(
+								'lot_unavailable',
+								'This lot cannot be bought now.',
+								'lines.2.lotId'
+							),
+							credit_limit: example(
+								'credit_limit',
+								'This exceeds your credit limit. Available now: ¥1200.00.',
+								'paymentMode',
+								{ availableFen: 120000 }
+							),
+							credit_overdue: example(
+								'credit_overdue',
+								'An invoice is overdue (due 2026-11-01). Until it is paid, pay through escrow instead.',
+								'paymentMode'
+							),
+							credit_none: example(
+								'credit_none',
+								'Your company has no credit terms yet.',
+								'paymentMode'
+							),
+							credit_b2b_moq: example(
+								'credit_b2b_moq',
+								'An order on credit terms needs at least 500 pieces.',
+								'lines'
+							)
 						}
 					)
 				}
@@ -587,10 +613,10 @@ export function tradeOpenApi(): OpenApiPart {
 			}
 		}
 	};
-	const samples = sampleOpenApi();
-	const messages = tradeMessagesOpenApi();
+	// Samples (19), messages (20) and credit terms (21) are their own parts, merged here.
+	const parts = [sampleOpenApi(), tradeMessagesOpenApi(), creditOpenApi()];
 	return {
-		schemas: { ...schemas, ...samples.schemas, ...messages.schemas },
-		paths: { ...paths, ...samples.paths, ...messages.paths }
+		schemas: Object.assign({}, schemas, ...parts.map((p) => p.schemas)),
+		paths: Object.assign({}, paths, ...parts.map((p) => p.paths))
 	};
 }

@@ -3,14 +3,18 @@ import {
 	type TradeCartChangedV1,
 	type TradeMessageCreatedV1,
 	type TradeOrderChangedV1,
-	type TradeSampleChangedV1
+	type TradeSampleChangedV1,
+	type TradeCreditChangedV1,
+	type TradeInvoiceReminderV1
 } from '$lib/realtime/events';
 import { runningTimer } from '$lib/domain/trade/order-state';
 import type {
 	TradeCartChanged,
 	TradeMessageCreated,
 	TradeOrderChanged,
-	TradeSampleChanged
+	TradeSampleChanged,
+	TradeCreditChanged,
+	TradeInvoiceReminder
 } from '../events/map';
 import { logger } from '../log';
 import { currentIo } from '../realtime/io';
@@ -106,4 +110,32 @@ export function pushMessageCreated(e: TradeMessageCreated): void {
 	} catch (err) {
 		logger().warn({ err }, 'trade message publish failed');
 	}
+}
+
+/** After commit: the buyer org's credit page refetches its account (issue 21). */
+export function pushCreditChanged(e: TradeCreditChanged): void {
+	const io = currentIo();
+	if (!io) return;
+	const msg: TradeCreditChangedV1 = {
+		buyerOrgId: e.buyerOrgId,
+		change: e.change,
+		at: e.at.toISOString()
+	};
+	io.to(rooms.org(e.buyerOrgId)).emit('TradeCreditChangedV1', msg);
+}
+
+/** After commit: an invoice reminder to the buyer org's room (shown in-app). */
+export function pushInvoiceReminder(e: TradeInvoiceReminder): void {
+	const io = currentIo();
+	if (!io) return;
+	const msg: TradeInvoiceReminderV1 = {
+		buyerOrgId: e.buyerOrgId,
+		invoiceId: e.invoiceId,
+		number: e.number,
+		kind: e.kind,
+		dueAt: e.dueAt.toISOString(),
+		outstandingFen: e.outstandingFen,
+		at: e.at.toISOString()
+	};
+	io.to(rooms.org(e.buyerOrgId)).emit('TradeInvoiceReminderV1', msg);
 }

@@ -39,7 +39,9 @@ export const CheckoutInput = z.strictObject({
 		.superRefine(policyMax((p) => p.trade.cart.maxLinesPerCart, 'array'))
 		.optional(),
 	shipTo: TradeShipToInput,
-	provider: z.enum(PAYMENT_PROVIDER_NAMES, { error: 'v.choice' })
+	provider: z.enum(PAYMENT_PROVIDER_NAMES, { error: 'v.choice' }),
+	/** Escrow prepayment, or on the buyer's credit terms (issue 21; the provider is then unused). */
+	paymentMode: z.enum(['escrow', 'terms'], { error: 'v.choice' }).default('escrow')
 });
 export type CheckoutInput = z.infer<typeof CheckoutInput>;
 

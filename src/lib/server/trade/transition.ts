@@ -32,6 +32,7 @@ import { AppError } from '../errors';
 import { publishCommitted, publishInTx } from '../events/bus';
 import { publishLockChanges, settle } from '../stock';
 import type { LotCounterRow } from '../stock/watch';
+import { termsMoney } from './credit';
 import { orderChanged } from './publish';
 
 export type TradeOrderRow = typeof tradeOrders.$inferSelect;
@@ -134,6 +135,10 @@ export async function moveOrder(tx: Tx, input: MoveInput): Promise<MoveResult> {
 	// Orders on credit terms (issue 21) have no escrow: nothing moves here for them.
 	if (step.money !== 'none' && order.paymentMode === 'escrow') {
 		await moveMoney(tx, order, lines, step.money, action, now);
+	}
+	// A terms order's release becomes the buyer's invoice; a refund leaves the exposure (credit.ts).
+	if (step.money !== 'none' && order.paymentMode === 'terms') {
+		await termsMoney(tx, order, step.money, now, policy);
 	}
 	if (step.to === 'cancelled_unpaid') {
 		// The buyer can no longer pay it: open intents are void (a late payment is refunded by
