@@ -97,7 +97,8 @@ export async function createUpload(
 	const input = parse(CreateUploadInput, raw);
 	const purpose = UPLOAD_PURPOSES[input.purpose];
 	if (!(purpose.mimes as readonly string[]).includes(input.mime))
-		throw new AppError('rule', 'upload_type', 'upload.err.mime', { field: 'mime' });
+		// a type of another purpose (a photo announced as an inspection video): the schema's refusal
+		throw new AppError('invalid', 'invalid_input', 'upload.err.mime', { field: 'mime' });
 	if (input.size > purpose.maxBytes) throw tooLarge(purpose.maxBytes, 'size');
 	await authorize(p, input.purpose, input.refId, now);
 	const [row] = await db()

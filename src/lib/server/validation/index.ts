@@ -62,8 +62,8 @@ export function isUuid(v: unknown): v is string {
 	return typeof v === 'string' && UUID.test(v);
 }
 
-/** Route parameters that are not ids (checked by their own handlers). */
-const NOT_IDS = new Set(['key', 'token']);
+/** Route parameters that are not ids (checked by their own handlers; `kind`: a trade conversation's). */
+const NOT_IDS = new Set(['key', 'token', 'kind']);
 
 /**
  * Every id in a route's path, checked in one place (hooks.server.ts runs this for each request):
