@@ -411,6 +411,75 @@ describe('the sample credit at checkout', () => {
 		expect(inTime.orders[0]!.creditFen).toBe(15000);
 	});
 
+	it('a line naming its sample: credited, or 422 at the line when it cannot be; nothing written', async () => {
+		const lotId = await sampleLot();
+		const otherLot = await sampleLot();
+		const buyer = await newBuyer();
+		const s = await approvedSample(buyer, lotId);
+		const line = (quantity: number, sampleId: string, lot = lotId) => ({
+			lines: [{ lotId: lot, quantity, sampleId }],
+			shipTo: SHIP_TO,
+			provider: 'test' as const
+		});
+		const ordersOf = async () =>
+			(
+				await execRows<{ n: string }>(
+					sql`select count(*)::text as n from trade_orders where buyer_org_id = ${buyer.principal.orgId}`
+				)
+			)[0]!.n;
+		const refusals: [string, unknown, number][] = [];
+		const refuse = async (why: string, p: Promise<unknown>) => {
+			const e = await caught(p);
+			refusals.push([why, [e.status, e.code, e.field], 0]);
+			return e;
+		};
+		// Below the MOQ: the line itself is refused at its quantity.
+		await refuse('below moq', checkout(buyer.principal, line(400, s.id), `n1-${lotId}`, at(60)));
+		// On another lot's line.
+		await refuse(
+			'other lot',
+			checkout(buyer.principal, line(500, s.id, otherLot), `n2-${lotId}`, at(60))
+		);
+		// Another buyer's sample, or an id nobody has: the same answer.
+		const other = await newBuyer();
+		await refuse('other buyer', checkout(other.principal, line(500, s.id), `n3-${lotId}`, at(60)));
+		await refuse(
+			'unknown',
+			checkout(
+				buyer.principal,
+				line(500, '00000000-0000-4000-8000-000000000000'),
+				`n4-${lotId}`,
+				at(60)
+			)
+		);
+		// After the validity (approved at T0 + 50 h, 60 days).
+		const late = await refuse(
+			'expired',
+			checkout(buyer.principal, line(500, s.id), `n5-${lotId}`, at(50 + 60 * 24))
+		);
+		expect(late.params).toMatchObject({ expiredAt: expect.any(String) });
+		expect(refusals.map(([why, r]) => [why, r])).toEqual([
+			['below moq', [422, 'moq', 'lines.0.quantity']],
+			['other lot', [422, 'sample_credit_other_lot', 'lines.0.sampleId']],
+			['other buyer', [422, 'sample_credit_other_buyer', 'lines.0.sampleId']],
+			['unknown', [422, 'sample_credit_other_buyer', 'lines.0.sampleId']],
+			['expired', [422, 'sample_credit_expired', 'lines.0.sampleId']]
+		]);
+		expect(await ordersOf()).toBe('0');
+		expect((await getSample(buyer.principal, s.id)).creditUsedBy).toBeNull();
+		// Within the validity: credited as asked; naming it again is 422 `used`.
+		const ok = await checkout(buyer.principal, line(500, s.id), `n6-${lotId}`, at(60));
+		expect(ok.orders[0]!.creditFen).toBe(15000);
+		expect((await getSample(buyer.principal, s.id)).creditUsedBy).toBe(ok.orders[0]!.id);
+		const again = await caught(checkout(buyer.principal, line(500, s.id), `n7-${lotId}`, at(61)));
+		expect([again.status, again.code, again.field]).toEqual([
+			422,
+			'sample_credit_used',
+			'lines.0.sampleId'
+		]);
+		expect(await ordersOf()).toBe('1');
+	});
+
 	it('credits once when two checkouts race', async () => {
 		const lotId = await sampleLot();
 		const buyer = await newBuyer();

@@ -8,6 +8,13 @@ export default {
 	'trade.sample.err.samples_disabled': 'This lot does not offer samples.',
 	'trade.sample.err.pieces': 'Samples: {minimum}–{maximum} pieces.',
 	'trade.sample.err.open_request': 'You already have an open sample request for this lot.',
+	'trade.sample.err.credit_other_buyer': 'No sample of yours with that id: nothing to credit.',
+	'trade.sample.err.credit_other_lot':
+		'That sample is of another lot: it cannot be credited on this line.',
+	'trade.sample.err.credit_not_approved': 'The samples are not approved (sealed) yet: no credit.',
+	'trade.sample.err.credit_used': 'That sample fee was already credited on another bulk order.',
+	'trade.sample.err.credit_expired': 'The sample credit expired at {expiredAt}.',
+	'trade.sample.err.credit_below_moq': 'The sample fee is credited from the MOQ of {moq} pieces.',
 	'trade.sample.state.pending_payment': 'Awaiting payment',
 	'trade.sample.state.paid': 'Paid, to be shipped',
 	'trade.sample.state.shipped': 'Shipped',

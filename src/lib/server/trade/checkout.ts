@@ -55,7 +55,8 @@ export function checkoutRequestHash(input: Input): string {
 					.map((l) => ({
 						lotId: l.lotId.toLowerCase(),
 						quantity: l.quantity,
-						packaging: [...new Set(l.packaging)].sort()
+						packaging: [...new Set(l.packaging)].sort(),
+						sampleId: l.sampleId?.toLowerCase() ?? null
 					}))
 					.sort((a, b) => (a.lotId < b.lotId ? -1 : a.lotId > b.lotId ? 1 : 0))
 			: 'cart',
@@ -200,7 +201,12 @@ export function decide(
 	});
 	if (short.length > 0) throw shortage(short);
 
-	const offers = credits.offers(req.buyerOrgId, priced.cart.lines, lots, req.now, policy);
+	// A sample a line names (explicit lines only; the cart names none): its credit or a 422.
+	const named = new Map<number, string>();
+	req.input.lines?.forEach((l, i) => {
+		if (l.sampleId) named.set(i, l.sampleId.toLowerCase());
+	});
+	const offers = credits.offers(req.buyerOrgId, priced.cart.lines, lots, req.now, policy, named);
 	const split = splitCheckout(priced.cart, input.shipTo.province, rates, offers);
 	if (!split.ok) throw refusal([split.error], p.locale);
 	credits.take(split.orders);
@@ -373,7 +379,11 @@ async function checkoutBatch(reqs: Request[]): Promise<Outcome[]> {
 	const provinces = [...new Set(reqs.map((r) => r.input.shipTo.province))];
 	const [rates, sampleCredits] = await Promise.all([
 		Promise.all(provinces.map(async (pr) => [pr, await loadRates(db(), null, pr)] as const)),
-		SampleCredits.load(db(), [...new Set(reqs.map((r) => r.buyerOrgId))])
+		SampleCredits.load(
+			db(),
+			[...new Set(reqs.map((r) => r.buyerOrgId))],
+			reqs.flatMap((r) => (r.input.lines ?? []).flatMap((l) => (l.sampleId ? [l.sampleId] : [])))
+		)
 	]);
 	const rateTables = new Map(rates);
 

@@ -9,7 +9,13 @@ import { sql } from 'drizzle-orm';
 import type { CartLot } from '$lib/domain/trade/cart';
 import type { CreditOffer, TradeOrderDraft } from '$lib/domain/trade/checkout';
 import { openEscrow } from '$lib/domain/trade/escrow';
-import { pickCredit, type SampleForCredit } from '$lib/domain/trade/samples';
+import {
+	creditFor,
+	pickCredit,
+	type SampleError,
+	type SampleForCredit
+} from '$lib/domain/trade/samples';
+import { AppError } from '../errors';
 import type { TradePolicy } from '$lib/domain/trade/policy';
 import { execRows, uuidArray, type DbOrTx, type Tx } from '../db';
 import { publishInTx } from '../events/bus';
@@ -21,6 +27,16 @@ interface Row extends Record<string, unknown> {
 	state: SampleForCredit['state'];
 	fee_fen: number | string;
 	approved_at: string | Date | null;
+	credit_used_by: string | null;
+}
+
+/** 422 for a credit a line asked for that cannot apply: its field and the domain's reason. */
+function creditRefused(e: SampleError): AppError {
+	const why = e.code === 'credit_used' ? 'used' : e.code;
+	return new AppError('rule', `sample_credit_${why}`, `trade.sample.err.credit_${why}`, {
+		field: e.field,
+		params: e.params
+	});
 }
 
 /** The batch's candidate credits: approved, unused samples of the buyers on the lines' lots. */
@@ -29,14 +45,21 @@ export class SampleCredits {
 	/** Credits taken by earlier checkouts of the batch. */
 	private readonly used = new Set<string>();
 
-	static async load(db: DbOrTx, buyerOrgIds: readonly string[]): Promise<SampleCredits> {
+	static async load(
+		db: DbOrTx,
+		buyerOrgIds: readonly string[],
+		/** Samples lines name (any state: a refusal says why one cannot be credited). */
+		namedIds: readonly string[] = []
+	): Promise<SampleCredits> {
 		const out = new SampleCredits();
 		if (buyerOrgIds.length === 0) return out;
 		const rows = await execRows<Row>(
-			sql`select s.id, s.buyer_org_id, s.lot_id, s.state, s.fee_fen, s.approved_at
+			sql`select s.id, s.buyer_org_id, s.lot_id, s.state, s.fee_fen, s.approved_at,
+					s.credit_used_by
 				from trade_samples s
 				where s.buyer_org_id = any(${uuidArray(buyerOrgIds)})
-					and s.state in ('approved', 'auto_approved') and s.credit_used_by is null`,
+					and ((s.state in ('approved', 'auto_approved') and s.credit_used_by is null)
+						or s.id = any(${uuidArray(namedIds.map((id) => id.toLowerCase()))}))`,
 			db
 		);
 		for (const r of rows) {
@@ -48,7 +71,7 @@ export class SampleCredits {
 				state: r.state,
 				feeFen: Number(r.fee_fen),
 				approvedAt: r.approved_at ? new Date(r.approved_at) : null,
-				creditUsedBy: null
+				creditUsedBy: r.credit_used_by
 			});
 			out.byBuyer.set(r.buyer_org_id, list);
 		}
@@ -61,14 +84,45 @@ export class SampleCredits {
 		lines: readonly { index: number; lotId: string; quantity: number }[],
 		lots: ReadonlyMap<string, Pick<CartLot, 'moq'>>,
 		now: Date,
-		policy: TradePolicy
+		policy: TradePolicy,
+		/** Line index → the sample that line names: credited as asked, or a 422 (throws). */
+		named: ReadonlyMap<number, string> = new Map()
 	): CreditOffer[] {
-		const mine = (this.byBuyer.get(buyerOrgId) ?? []).filter((s) => !this.used.has(s.sampleId));
-		if (mine.length === 0) return [];
+		// A credit an earlier checkout of the batch took counts as used.
+		const mine = (this.byBuyer.get(buyerOrgId) ?? []).map((s) =>
+			this.used.has(s.sampleId) ? { ...s, creditUsedBy: s.creditUsedBy ?? 'batch' } : s
+		);
 		const out: CreditOffer[] = [];
+		const namedIds = new Set(named.values());
 		for (const l of lines) {
+			const id = named.get(l.index);
+			if (id === undefined) continue;
+			const bulk = {
+				buyerOrgId,
+				lotId: l.lotId,
+				quantity: l.quantity,
+				lotMoq: lots.get(l.lotId)?.moq ?? Number.MAX_SAFE_INTEGER,
+				lineIndex: l.index
+			};
+			const s = mine.find((x) => x.sampleId === id);
+			// Another buyer's sample or none at all: the same answer (ids are not probed).
+			if (!s) {
+				throw creditRefused({
+					code: 'other_buyer',
+					field: `lines.${l.index}.sampleId`,
+					params: {}
+				});
+			}
+			const r = creditFor(s, bulk, now, policy);
+			if (!r.ok) throw creditRefused(r.error);
+			out.push({ sampleId: id, lotId: l.lotId, amountFen: r.amountFen });
+		}
+		const open = mine.filter((s) => s.creditUsedBy === null && !namedIds.has(s.sampleId));
+		if (open.length === 0) return out;
+		for (const l of lines) {
+			if (named.has(l.index)) continue;
 			const pick = pickCredit(
-				mine,
+				open,
 				{
 					buyerOrgId,
 					lotId: l.lotId,

@@ -25,6 +25,13 @@ export const CartLineInput = z.strictObject({
 });
 export type CartLineInput = z.infer<typeof CartLineInput>;
 
+/**
+ * A checkout line: a cart line that may name the approved sample whose fee it asks to have
+ * credited (issue 19). Without one, the eligible credit (if any) applies by itself; with one,
+ * a credit that cannot apply (expired, used, another lot, below MOQ) is a 422 at the line.
+ */
+export const CheckoutLineInput = CartLineInput.extend({ sampleId: z.uuid().optional() });
+
 export const CartLotIdInput = z.uuid();
 
 export const TradeShipToInput = ShipToInput;
@@ -34,7 +41,7 @@ export const PAYMENT_PROVIDER_NAMES = ['bank_transfer', 'test'] as const;
 /** A checkout: explicit lines (else the cart's), where to ship, how to pay. */
 export const CheckoutInput = z.strictObject({
 	lines: z
-		.array(CartLineInput)
+		.array(CheckoutLineInput)
 		.min(1, { error: 'v.order_lines' })
 		.superRefine(policyMax((p) => p.trade.cart.maxLinesPerCart, 'array'))
 		.optional(),
