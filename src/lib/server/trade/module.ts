@@ -55,11 +55,10 @@ export const tradeModule: Module = {
 	jobs: [
 		// Unpaid expiry, accept/ship SLAs, the 48 h inspection window and release (one job, SKIP LOCKED).
 		{ name: 'trade-timers', everyMs: 5_000, run: () => runTradeTimers() },
-		// Pays out refunds the providers can pay themselves (the test provider; bank transfers
-		// are paid back by operators, who record them).
 		// Sample requests: unpaid expiry, ship SLA refund, review window auto-approval (SKIP LOCKED).
 		{ name: 'trade-sample-timers', everyMs: 10_000, run: () => runSampleTimers() },
-		{ name: 'trade-refunds', everyMs: 10_000, run: () => settleRefunds() },
+		// Pays out refunds the providers can pay themselves (the test provider; bank transfers
+		// are paid back by operators, who record them).
 		{ name: 'trade-refunds', everyMs: 10_000, run: () => settleRefunds() },
 		// Invoice reminders on credit terms: before the due date and once overdue (SKIP LOCKED).
 		{ name: 'trade-credit-timers', everyMs: 60_000, run: () => runCreditTimers() }
