@@ -212,14 +212,14 @@ const wellFormed = (v: string) => v.isWellFormed();
 export const PostMessageInput = z
 	.object({
 		body: z
-			.string({ error: 'v.string' })
+			.string({ error: 'v.invalid_type' })
 			.max(MESSAGE_BODY_MAX, { error: 'trade.msg.err.body_long' })
 			.refine(wellFormed, { error: 'input.err.control_chars' })
 			.default(''),
 		/** Completed resumable uploads (purpose `message_attachment`, this conversation's id). */
 		attachments: z
 			.array(z.object({ uploadId: z.uuid({ error: 'input.err.id' }) }).strict(), {
-				error: 'v.array'
+				error: 'v.invalid_type'
 			})
 			.max(MESSAGE_ATTACHMENTS_MAX, { error: 'trade.msg.err.attachments_many' })
 			.default([])
