@@ -40,3 +40,4 @@ export {
 export { carrierDelivered } from './carrier';
 export { runTradeTimers } from './timers';
 export { getLotTerms, setLotTerms, LotTermsInput, type LotTradeTermsView } from './terms';
+export { actOnDispute, disputeView, fileDispute, runDisputeTimers } from './disputes';

@@ -4,6 +4,7 @@ import type { Module } from '../module';
 import { pushCartChanged, pushOrderChanged } from './publish';
 import { settleRefunds } from './payments';
 import { runTradeTimers } from './timers';
+import { runDisputeTimers } from './disputes';
 import { tradeOpenApi } from './openapi';
 
 export const tradeModule: Module = {
@@ -13,6 +14,8 @@ export const tradeModule: Module = {
 		{ name: 'trade-timers', everyMs: 5_000, run: () => runTradeTimers() },
 		// Pays out refunds the providers can pay themselves (the test provider; bank transfers
 		// are paid back by operators, who record them).
+		// Dispute clocks: no answer, counter-offer not taken, return not shipped / assumed received.
+		{ name: 'trade-dispute-timers', everyMs: 5_000, run: () => runDisputeTimers() },
 		{ name: 'trade-refunds', everyMs: 10_000, run: () => settleRefunds() }
 	],
 	subscriptions: [
