@@ -17,6 +17,7 @@ import {
 	runDisputeTimers,
 	type DisputeActionInput
 } from '../../src/lib/server/trade/disputes';
+import { fileDisputeBody } from '../../src/lib/server/trade/dispute-api';
 import { DEFAULT_TRADE_POLICY } from '../../src/lib/domain/trade/policy';
 import { demoActor } from '../helpers/demo';
 import {
@@ -108,7 +109,9 @@ beforeAll(async () => {
 	stranger = (await demoActor(DEMO_ACCOUNTS.buyer1)).actor;
 	supplier = (await demoActor(DEMO_ACCOUNTS.supplier2)).actor;
 	operator = (await demoActor(DEMO_ACCOUNTS.operator)).actor;
-	[lotA, lotB] = (await supplierLots(supplier.orgId!, 2, 1_000_000)) as [typeof lotA, typeof lotB];
+	const lots = await supplierLots(supplier.orgId!, 2, 1_000_000);
+	lotA = lots[0]!;
+	lotB = lots[1]!;
 	// Demo orders due long ago out of the way first.
 	await runTradeTimers(new Date('2039-12-31T00:00:00Z'), 10_000);
 	await runDisputeTimers(new Date('2039-12-31T00:00:00Z'), 10_000);
@@ -189,6 +192,17 @@ describe('filing', () => {
 			)
 		);
 		expect(unknown.field).toBe('lines.0.lineId');
+		// Through the API body: zod names the field the same way.
+		const body = await refused(
+			fileDisputeBody(buyer, {
+				orderId: o.id,
+				remedy: 'partial_refund',
+				lines: [{ ...claim.lines[0]!, lossBp: 12_000 }]
+			})
+		);
+		expect([body.status, body.field]).toEqual([400, 'lines.0.lossBp']);
+		const extra = await refused(fileDisputeBody(buyer, { orderId: o.id, remedy: 'x', lines: [] }));
+		expect(extra.status).toBe(400);
 		expect(await disputesOfOrder(o.id)).toHaveLength(0);
 		expect((await orderRow(o.id)).state).toBe('arrived');
 		expect(money.slice(before).filter((m) => m.orderId === o.id)).toHaveLength(0);

@@ -17,6 +17,7 @@ import {
 } from '../openapi';
 import { INSPECTION_PHOTO_MAX_BYTES, ORDER_LIST_STATES } from './api';
 import { ShipInput } from './lifecycle';
+import { disputesOpenApi } from './openapi-disputes';
 import { CartLineInput, CheckoutInput, ConfirmTransferInput, TradeShipToInput } from './schemas';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
@@ -585,5 +586,9 @@ export function tradeOpenApi(): OpenApiPart {
 			}
 		}
 	};
-	return { schemas, paths };
+	const disputes = disputesOpenApi();
+	return {
+		schemas: { ...schemas, ...disputes.schemas },
+		paths: { ...paths, ...disputes.paths }
+	};
 }
