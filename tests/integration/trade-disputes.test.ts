@@ -9,6 +9,8 @@ import { db } from '../../src/lib/server/db';
 import { tradeDisputeLines, tradeDisputes } from '../../src/lib/server/db/schema';
 import type { Principal } from '../../src/lib/server/auth/principal';
 import { AppError } from '../../src/lib/server/errors';
+import { bus } from '../../src/lib/server/events/bus';
+import type { TradeDisputeChanged } from '../../src/lib/server/events/map';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
 import { runTradeTimers } from '../../src/lib/server/trade';
 import {
@@ -37,6 +39,7 @@ let epoch = new Date('2040-01-01T00:00:00Z').getTime();
 const nextEpoch = () => new Date((epoch += 365 * 24 * H));
 const at = (t: Date, hours: number) => new Date(t.getTime() + hours * H);
 
+const changed: TradeDisputeChanged[] = [];
 let buyer: Principal;
 let stranger: Principal;
 let supplier: Principal;
@@ -105,6 +108,9 @@ function expectSettled(orderId: string, d: { frozenFen: number; outcomeRefundFen
 beforeAll(async () => {
 	await seedDemoIfEmpty();
 	collectMoney();
+	bus().subscribe('test-dispute-changed', [
+		{ event: 'trade.dispute.changed', afterCommit: (e) => void changed.push(e) }
+	]);
 	buyer = (await demoActor(DEMO_ACCOUNTS.buyer2)).actor;
 	stranger = (await demoActor(DEMO_ACCOUNTS.buyer1)).actor;
 	supplier = (await demoActor(DEMO_ACCOUNTS.supplier2)).actor;
@@ -246,6 +252,11 @@ describe('steps', () => {
 			at(t, 2),
 			P
 		);
+		// Both sides hear of the counter-offer with the buyer's reply deadline.
+		expect(changed.filter((e) => e.id === d.id).map((e) => [e.state, e.dueAt])).toEqual([
+			['awaiting_answer', at(t, 1 + P.disputes.answerHours)],
+			['countered', at(t, 2 + P.disputes.buyerReplyHours)]
+		]);
 		const c = await actOnDispute(buyer, d.id, { action: { type: 'accept_counter' } }, at(t, 3), P);
 		expect(c.state).toBe('closed');
 		expect([c.outcomeKind, c.outcomeRefundFen, c.outcomeBy]).toEqual([

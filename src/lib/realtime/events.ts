@@ -90,6 +90,17 @@ export interface TradeCartChangedV1 {
 	updatedAt: string;
 }
 
+/** A dispute on a trade order changed (issue 20): its state and the running deadline, live. */
+export interface TradeDisputeChangedV1 {
+	id: string;
+	orderId: string;
+	state: string;
+	version: number;
+	/** The running state's deadline (ISO; the ruling deadline when escalated), null when closed. */
+	dueAt: string | null;
+	at: string;
+}
+
 export interface ServerToClientEvents {
 	TradeOrderChangedV1: (p: TradeOrderChangedV1) => void;
 	TradeCartChangedV1: (p: TradeCartChangedV1) => void;
@@ -98,6 +109,7 @@ export interface ServerToClientEvents {
 	StockChangedV1: (p: StockChangedV1) => void;
 	ShowStockChangedV1: (p: ShowStockChangedV1) => void;
 	ShowChangedV1: (p: ShowChangedV1) => void;
+	TradeDisputeChangedV1: (p: TradeDisputeChangedV1) => void;
 }
 
 export type AckResult<T> =

@@ -118,6 +118,18 @@ export interface TradeMoney {
 	postings: TradePosting[];
 }
 
+/** A dispute changed (after commit: the buyer's and the supplier's org rooms). */
+export interface TradeDisputeChanged {
+	id: string;
+	orderId: string;
+	state: string;
+	version: number;
+	buyerOrgId: string;
+	supplierId: string;
+	dueAt: Date | null;
+	at: Date;
+}
+
 /** A trade order changed state (after commit: sockets, and later alerts / the data screen). */
 export interface TradeOrderChanged {
 	id: string;
@@ -155,6 +167,7 @@ export interface CommittedEvents {
 	'stock.changed': StockChanged;
 	'trade.order.changed': TradeOrderChanged;
 	'trade.cart.changed': TradeCartChanged;
+	'trade.dispute.changed': TradeDisputeChanged;
 }
 
 export type ServerEvents = PipelinedEvents & TxEvents & CommittedEvents;
@@ -171,5 +184,6 @@ export const EVENT_KINDS = {
 	'stock.changed': 'committed',
 	'trade.money': 'tx',
 	'trade.order.changed': 'committed',
-	'trade.cart.changed': 'committed'
+	'trade.cart.changed': 'committed',
+	'trade.dispute.changed': 'committed'
 } as const satisfies Record<ServerEventName, 'pipelined' | 'tx' | 'committed'>;

@@ -38,7 +38,7 @@ import {
 	tradeRefunds
 } from '../db/schema';
 import { AppError } from '../errors';
-import { publishInTx, transaction } from '../events/bus';
+import { publishCommitted, publishInTx, transaction } from '../events/bus';
 import { isUuid } from '../ids';
 import { logger } from '../log';
 import { currentPolicy } from '../platform/policy';
@@ -52,6 +52,24 @@ import {
 } from './transition';
 
 export type DisputeRow = typeof tradeDisputes.$inferSelect;
+
+/** After commit: `trade.dispute.changed` (both sides' rooms) for a dispute row as written. */
+function disputeChanged(
+	row: DisputeRow,
+	order: Pick<TradeOrderRow, 'buyerOrgId' | 'supplierId'>,
+	now: Date
+) {
+	publishCommitted('trade.dispute.changed', {
+		id: row.id,
+		orderId: row.orderId,
+		state: row.state,
+		version: row.version,
+		buyerOrgId: order.buyerOrgId,
+		supplierId: order.supplierId,
+		dueAt: row.dueAt,
+		at: now
+	});
+}
 
 export const disputeNotFound = () =>
 	new AppError('not_found', 'not_found', 'trade.dispute.err.not_found', { field: 'disputeId' });
@@ -207,6 +225,7 @@ export async function fileDispute(
 		return { row: row!, moved };
 	});
 	publishMoved([moved]);
+	disputeChanged(row, moved.row, now);
 	return row;
 }
 
@@ -240,7 +259,7 @@ export async function actOnDispute(
 	now: Date = new Date(),
 	policy: TradePolicy = currentPolicy().trade
 ): Promise<DisputeRow> {
-	const { row, moved } = await transaction(async (tx) => {
+	const { row, moved, order } = await transaction(async (tx) => {
 		const { row, order, side } = await disputeFor(tx, p, rawId);
 		if (input.action.type === 'rule' && !input.reason?.trim()) {
 			throw new AppError('invalid', 'invalid_input', 'trade.dispute.err.reason', {
@@ -255,9 +274,10 @@ export async function actOnDispute(
 				field: input.carrier?.trim() ? 'trackingNo' : 'carrier'
 			});
 		}
-		return apply(tx, row, order, input, side, p.userId, now, policy);
+		return { ...(await apply(tx, row, order, input, side, p.userId, now, policy)), order };
 	});
 	if (moved) publishMoved([moved]);
+	disputeChanged(row, order, now);
 	return row;
 }
 
@@ -452,7 +472,17 @@ export async function runDisputeTimers(
 				claimed = row.id;
 				if (!disputeDue(asDomain(row), now, policy)) return false;
 				const [order] = await tx.select().from(tradeOrders).where(eq(tradeOrders.id, row.orderId));
-				return apply(tx, row, order!, { action: { type: 'timeout' } }, 'system', null, now, policy);
+				const r = await apply(
+					tx,
+					row,
+					order!,
+					{ action: { type: 'timeout' } },
+					'system',
+					null,
+					now,
+					policy
+				);
+				return { ...r, order: order! };
 			});
 			if (r === null) break;
 			if (r === false) {
@@ -460,6 +490,7 @@ export async function runDisputeTimers(
 				continue;
 			}
 			if (r.moved) publishMoved([r.moved]);
+			disputeChanged(r.row, r.order, now);
 			moved++;
 		} catch (err) {
 			if (!claimed) throw err;

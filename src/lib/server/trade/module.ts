@@ -1,7 +1,7 @@
 // The wholesale trade module's wiring (docs/TRADE.md): its jobs (timers, refunds), its realtime pushes and its
 // OpenAPI part. Only src/lib/server/trade/ writes the trade_* tables.
 import type { Module } from '../module';
-import { pushCartChanged, pushOrderChanged } from './publish';
+import { pushCartChanged, pushDisputeChanged, pushOrderChanged } from './publish';
 import { settleRefunds } from './payments';
 import { runTradeTimers } from './timers';
 import { runDisputeTimers } from './disputes';
@@ -20,7 +20,8 @@ export const tradeModule: Module = {
 	],
 	subscriptions: [
 		{ event: 'trade.order.changed', afterCommit: pushOrderChanged },
-		{ event: 'trade.cart.changed', afterCommit: pushCartChanged }
+		{ event: 'trade.cart.changed', afterCommit: pushCartChanged },
+		{ event: 'trade.dispute.changed', afterCommit: pushDisputeChanged }
 	],
 	openapi: tradeOpenApi
 };

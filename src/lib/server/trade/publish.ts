@@ -1,6 +1,11 @@
-import { rooms, type TradeCartChangedV1, type TradeOrderChangedV1 } from '$lib/realtime/events';
+import {
+	rooms,
+	type TradeCartChangedV1,
+	type TradeDisputeChangedV1,
+	type TradeOrderChangedV1
+} from '$lib/realtime/events';
 import { runningTimer } from '$lib/domain/trade/order-state';
-import type { TradeCartChanged, TradeOrderChanged } from '../events/map';
+import type { TradeCartChanged, TradeDisputeChanged, TradeOrderChanged } from '../events/map';
 import { logger } from '../log';
 import { currentIo } from '../realtime/io';
 import type { TradeOrderRow } from './transition';
@@ -51,4 +56,19 @@ export function pushCartChanged(e: TradeCartChanged): void {
 	if (!io) return;
 	const msg: TradeCartChangedV1 = { buyerOrgId: e.buyerOrgId, updatedAt: e.at.toISOString() };
 	io.to(rooms.org(e.buyerOrgId)).emit('TradeCartChangedV1', msg);
+}
+
+/** After commit: both sides see the dispute's state and deadline live. */
+export function pushDisputeChanged(e: TradeDisputeChanged): void {
+	const io = currentIo();
+	if (!io) return;
+	const msg: TradeDisputeChangedV1 = {
+		id: e.id,
+		orderId: e.orderId,
+		state: e.state,
+		version: e.version,
+		dueAt: e.dueAt ? e.dueAt.toISOString() : null,
+		at: e.at.toISOString()
+	};
+	io.to([rooms.org(e.buyerOrgId), rooms.org(e.supplierId)]).emit('TradeDisputeChangedV1', msg);
 }
