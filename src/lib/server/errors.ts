@@ -223,7 +223,9 @@ function issueOf(i: z.core.$ZodIssue): {
 	const path = i.path.map(String);
 	if (i.code === 'unrecognized_keys') {
 		const key = i.keys[0] ?? '';
-		return { field: [...path, key].join('.'), message: 'input.err.unknown_key', params: { key } };
+		// An empty key at the top names the body (an empty field name is no field).
+		const field = [...path, key].join('.') || 'body';
+		return { field, message: 'input.err.unknown_key', params: { key } };
 	}
 	const p = (i as { params?: unknown }).params;
 	const params = {
