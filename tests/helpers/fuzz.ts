@@ -49,6 +49,25 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 	fc.string({ unit: 'binary', maxLength: 20 })
 );
 
+/**
+ * A path segment as a hostile client sends it: percent-encoded, with a lone surrogate (which
+ * `encodeURIComponent` refuses to encode) sent as its raw WTF-8 bytes, invalid UTF-8 for the
+ * server to refuse cleanly.
+ */
+export function encodePathPart(s: string): string {
+	let out = '';
+	for (const ch of s) {
+		const c = ch.codePointAt(0)!;
+		out +=
+			c >= 0xd800 && c <= 0xdfff
+				? [0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f)]
+						.map((b) => `%${b.toString(16).toUpperCase()}`)
+						.join('')
+				: encodeURIComponent(ch);
+	}
+	return out;
+}
+
 export const hostileNumber: fc.Arbitrary<number> = fc.oneof(
 	fc.constantFrom(
 		0,

@@ -16,6 +16,7 @@ import { dbFingerprint } from '../helpers/fingerprint';
 import {
 	FUZZ_SEED,
 	apiRoutes,
+	encodePathPart,
 	checkRefusal,
 	fromSchema,
 	hostileJson,
@@ -160,7 +161,7 @@ it('no API request gets a 5xx, every refusal is {error} and a refused write chan
 		fc.asyncProperty(request, async ({ op, caller, params, query, body, raw, json }) => {
 			let path = op.template;
 			op.params.forEach((p, i) => {
-				path = path.replace(`[${p}]`, encodeURIComponent(params[i]!));
+				path = path.replace(`[${p}]`, encodePathPart(params[i]!));
 			});
 			const qs = new URLSearchParams(query).toString();
 			const url = `${app.url}${path}${qs ? `?${qs}` : ''}`;

@@ -26,6 +26,7 @@ import {
 	FUZZ_SEED,
 	apiRoutes,
 	checkRefusal,
+	encodePathPart,
 	fromSchema,
 	hostileJson,
 	hostileString,
@@ -232,7 +233,7 @@ it('no trade or upload request gets a 5xx, every refusal is {error} and a refuse
 			}) => {
 				let path = op.template;
 				op.params.forEach((p, i) => {
-					path = path.replace(`[${p}]`, encodeURIComponent(params[i]!.toWellFormed()));
+					path = path.replace(`[${p}]`, encodePathPart(params[i]!));
 				});
 				const qs = new URLSearchParams(query).toString();
 				const url = `${app.url}${path}${qs ? `?${qs}` : ''}`;

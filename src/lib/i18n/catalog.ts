@@ -19,6 +19,8 @@ import zhTradeLifecycle from './zh-CN/trade-lifecycle';
 import zhTradeApi from './zh-CN/trade-api';
 import zhTradeSupplier from './zh-CN/trade-supplier';
 import zhTradeBuyer from './zh-CN/trade-buyer';
+import zhTradeSamples from './zh-CN/trade-samples';
+import zhTradeMessages from './zh-CN/trade-messages';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -38,6 +40,8 @@ import enTradeLifecycle from './en/trade-lifecycle';
 import enTradeApi from './en/trade-api';
 import enTradeSupplier from './en/trade-supplier';
 import enTradeBuyer from './en/trade-buyer';
+import enTradeSamples from './en/trade-samples';
+import enTradeMessages from './en/trade-messages';
 
 export const zhCN = {
 	...zhCommon,
@@ -58,7 +62,9 @@ export const zhCN = {
 	...zhTradeLifecycle,
 	...zhTradeApi,
 	...zhTradeSupplier,
-	...zhTradeBuyer
+	...zhTradeBuyer,
+	...zhTradeSamples,
+	...zhTradeMessages
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -79,7 +85,9 @@ export const en: Record<MessageKey, string> = {
 	...enTradeLifecycle,
 	...enTradeApi,
 	...enTradeSupplier,
-	...enTradeBuyer
+	...enTradeBuyer,
+	...enTradeSamples,
+	...enTradeMessages
 };
 
 export type MessageKey = keyof typeof zhCN;

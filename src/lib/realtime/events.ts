@@ -90,6 +90,18 @@ export interface TradeCartChangedV1 {
 	updatedAt: string;
 }
 
+/** A sample request changed state (issue 19): the buyer's and the supplier's org rooms. */
+export interface TradeSampleChangedV1 {
+	id: string;
+	number: number;
+	lotId: string;
+	state: string;
+	buyerOrgId: string;
+	supplierId: string;
+	dueAt: string | null;
+	at: string;
+}
+
 /** A dispute on a trade order changed (issue 20): its state and the running deadline, live. */
 export interface TradeDisputeChangedV1 {
 	id: string;
@@ -101,6 +113,31 @@ export interface TradeDisputeChangedV1 {
 	at: string;
 }
 
+/**
+ * A message was appended to a trade conversation (order, sample request or dispute). Sent to the
+ * conversation's room (`conv:<id>`) and to the buyer's and the supplier's org rooms (their nav's
+ * unread badge refetches `GET /api/v1/trade/conversations/unread`). Carries no text: watchers
+ * fetch the messages after their last seq through the API, which checks who may read them.
+ */
+export interface TradeMessageCreatedV1 {
+	conversationId: string;
+	kind: 'order' | 'sample' | 'dispute';
+	subjectId: string;
+	seq: number;
+	hash: string;
+	party: 'buyer' | 'supplier' | 'operator' | 'system';
+	senderUserId: string | null;
+	at: string;
+}
+
+/** What ConversationWatchV1 acks: the conversation's id, its head and the caller's read mark. */
+export interface ConversationWatchedV1 {
+	conversationId: string;
+	lastSeq: number;
+	headHash: string;
+	readSeq: number;
+}
+
 export interface ServerToClientEvents {
 	TradeOrderChangedV1: (p: TradeOrderChangedV1) => void;
 	TradeCartChangedV1: (p: TradeCartChangedV1) => void;
@@ -109,6 +146,8 @@ export interface ServerToClientEvents {
 	StockChangedV1: (p: StockChangedV1) => void;
 	ShowStockChangedV1: (p: ShowStockChangedV1) => void;
 	ShowChangedV1: (p: ShowChangedV1) => void;
+	TradeSampleChangedV1: (p: TradeSampleChangedV1) => void;
+	TradeMessageCreatedV1: (p: TradeMessageCreatedV1) => void;
 	TradeDisputeChangedV1: (p: TradeDisputeChangedV1) => void;
 }
 
@@ -134,6 +173,15 @@ export interface ClientToServerEvents {
 		p: { showId: string; lotId: string; quantity: number; idempotencyKey?: string },
 		ack: Ack<{ lock: LockV1; counters: LotCountersV1; replayed: boolean }>
 	) => void;
+	/**
+	 * Watch a trade conversation (its parties only; anyone else gets not_found): joins
+	 * `conv:<id>` and acks the conversation's head. `TradeMessageCreatedV1` follows each message.
+	 */
+	ConversationWatchV1: (
+		p: { kind: 'order' | 'sample' | 'dispute'; subjectId: string },
+		ack: Ack<ConversationWatchedV1>
+	) => void;
+	ConversationUnwatchV1: (p: { conversationId: string }) => void;
 }
 
 export interface LockV1 {
@@ -160,5 +208,6 @@ export const rooms = {
 	org: (id: string) => `org:${id}`,
 	user: (id: string) => `user:${id}`,
 	lot: (id: string) => `lot:${id}`,
-	show: (id: string) => `show:${id}`
+	show: (id: string) => `show:${id}`,
+	conv: (id: string) => `conv:${id}`
 };

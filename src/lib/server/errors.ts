@@ -223,7 +223,7 @@ function issueOf(i: z.core.$ZodIssue): {
 	const path = i.path.map(String);
 	if (i.code === 'unrecognized_keys') {
 		const key = i.keys[0] ?? '';
-		// An empty key at the top names the body (an empty field name is no field).
+		// An empty key at the top level still names a field: the body.
 		const field = [...path, key].join('.') || 'body';
 		return { field, message: 'input.err.unknown_key', params: { key } };
 	}

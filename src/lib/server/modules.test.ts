@@ -54,11 +54,12 @@ describe('the module list', () => {
 		]);
 	});
 
-	it('has one owner of the collab documents and the socket handlers of stock and live', () => {
+	it('has one owner of the collab documents and the socket handlers of stock, live and trade (conversations)', () => {
 		expect(modules.filter((m) => m.collab?.persistence).map((m) => m.name)).toEqual(['boards']);
 		expect(modules.filter((m) => m.socketHandlers?.length).map((m) => m.name)).toEqual([
 			'stock',
-			'live'
+			'live',
+			'trade'
 		]);
 		expect(modules.flatMap((m) => m.saleFacts ?? [])).toHaveLength(1);
 	});

@@ -150,6 +150,32 @@ export interface TradeCartChanged {
 	at: Date;
 }
 
+/** A sample request changed state (after commit: both sides' org rooms). */
+export interface TradeSampleChanged {
+	id: string;
+	number: number;
+	lotId: string;
+	state: string;
+	buyerOrgId: string;
+	supplierId: string;
+	dueAt: Date | null;
+	at: Date;
+}
+
+/** A message was appended to a trade conversation (in the writer's transaction; sockets after commit). */
+export interface TradeMessageCreated {
+	conversationId: string;
+	kind: 'order' | 'sample' | 'dispute';
+	subjectId: string;
+	buyerOrgId: string;
+	supplierId: string;
+	seq: number;
+	hash: string;
+	party: 'buyer' | 'supplier' | 'operator' | 'system';
+	senderUserId: string | null;
+	at: Date;
+}
+
 export interface PipelinedEvents {
 	'order.placed': OrderPlaced;
 }
@@ -161,12 +187,14 @@ export interface TxEvents {
 	'sale.recorded': SaleRecorded;
 	'org.created': OrgCreated;
 	'trade.money': TradeMoney;
+	'trade.message.created': TradeMessageCreated;
 }
 
 export interface CommittedEvents {
 	'stock.changed': StockChanged;
 	'trade.order.changed': TradeOrderChanged;
 	'trade.cart.changed': TradeCartChanged;
+	'trade.sample.changed': TradeSampleChanged;
 	'trade.dispute.changed': TradeDisputeChanged;
 }
 
@@ -185,5 +213,7 @@ export const EVENT_KINDS = {
 	'trade.money': 'tx',
 	'trade.order.changed': 'committed',
 	'trade.cart.changed': 'committed',
+	'trade.sample.changed': 'committed',
+	'trade.message.created': 'tx',
 	'trade.dispute.changed': 'committed'
 } as const satisfies Record<ServerEventName, 'pipelined' | 'tx' | 'committed'>;

@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import { db } from '../db';
 import { AppError } from '../errors';
 import type { UploadAuthorizer, UploadPurpose } from '../uploads';
+import { canAttachToConversation } from './messages';
 import { orderFor } from './sides';
 
 /** States in which the buyer is inspecting (or about to): the video belongs to that. */
@@ -37,5 +38,7 @@ export const authorizeTradeUpload: UploadAuthorizer = async (
 	switch (purpose) {
 		case 'inspection_video':
 			return canAttachInspectionVideo(p, refId);
+		case 'message_attachment':
+			return canAttachToConversation(p, refId);
 	}
 };

@@ -30,6 +30,7 @@ import {
 } from './cart';
 import { loadCartLots, loadRates, type CartLotInfo } from './cart-lots';
 import { orderChanged } from './publish';
+import { applySampleCredits, lineCredit, SampleCredits } from './sample-credit';
 import { orderViews, viewOf, type IntentRow } from './queries';
 import type { TradeOrderRow } from './transition';
 import { CheckoutInput, IdempotencyKeyInput, type CheckoutInput as Input } from './schemas';
@@ -171,7 +172,8 @@ function decide(
 	lines: CartLineInput[],
 	locked: Map<string, CartLotInfo>,
 	free: Map<string, number>,
-	rates: RateTable
+	rates: RateTable,
+	credits: SampleCredits
 ): { lots: Map<string, CartLotInfo>; drafts: Plan['drafts']; lotIds: string[] } {
 	const policy = currentPolicy().trade;
 	const { p, input } = req;
@@ -195,8 +197,10 @@ function decide(
 	});
 	if (short.length > 0) throw shortage(short);
 
-	const split = splitCheckout(priced.cart, input.shipTo.province, rates, []);
+	const offers = credits.offers(req.buyerOrgId, priced.cart.lines, lots, req.now, policy);
+	const split = splitCheckout(priced.cart, input.shipTo.province, rates, offers);
 	if (!split.ok) throw refusal([split.error], p.locale);
+	credits.take(split.orders);
 
 	for (const l of priced.cart.lines) free.set(l.lotId, lots.get(l.lotId)!.available - l.quantity);
 	return {
@@ -266,10 +270,10 @@ function writeStatement(plans: Plan[], allocations: Map<string, number>): SQL {
 				price_break_min, goods_fen, packaging, packaging_fen, credit_fen, line_fen,
 				pieces_per_carton)
 			select x.id, x.order_id, x.lot_id, x.quantity, x.unit_price, x.break_min, x.goods,
-				x.packaging::text[], x.packaging_fen, 0, x.line_fen, x.ppc
+				x.packaging::text[], x.packaging_fen, x.credit, x.line_fen, x.ppc
 			from jsonb_to_recordset(${jsonb(
 				plans.flatMap(({ drafts, lots }) =>
-					drafts.flatMap(({ id, lines: ls }) =>
+					drafts.flatMap(({ id, draft, lines: ls }) =>
 						ls.map(({ id: lineId, l }) => ({
 							id: lineId,
 							order_id: id,
@@ -280,14 +284,15 @@ function writeStatement(plans: Plan[], allocations: Map<string, number>): SQL {
 							goods: l.goodsFen,
 							packaging: textArray(l.packaging),
 							packaging_fen: l.packagingFen,
+							credit: lineCredit(draft, l.lotId),
 							line_fen: l.lineFen,
 							ppc: lots.get(l.lotId)!.piecesPerCarton
 						}))
 					)
 				)
 			)}) as x(id uuid, order_id uuid, lot_id uuid, quantity int, unit_price int,
-				break_min int, goods bigint, packaging text, packaging_fen bigint, line_fen bigint,
-				ppc int)
+				break_min int, goods bigint, packaging text, packaging_fen bigint, credit bigint,
+				line_fen bigint, ppc int)
 			where x.order_id in (select id from o)
 		), ev as (
 			insert into trade_order_events (order_id, from_state, to_state, action, actor,
@@ -358,11 +363,16 @@ async function checkoutBatch(reqs: Request[]): Promise<Outcome[]> {
 		return out;
 	}
 
-	// Partner rates to each buyer's province, read before any row is locked.
+	// Partner rates to each buyer's province and the buyers' sample credits (issue 19), read
+	// before any row is locked: the lots stay locked for fewer round trips. A credit another
+	// checkout takes meanwhile is caught by applySampleCredits' conditional update (the batch is
+	// then retried apart and reads again).
 	const provinces = [...new Set(reqs.map((r) => r.input.shipTo.province))];
-	const rateTables = new Map(
-		await Promise.all(provinces.map(async (pr) => [pr, await loadRates(db(), null, pr)] as const))
-	);
+	const [rates, sampleCredits] = await Promise.all([
+		Promise.all(provinces.map(async (pr) => [pr, await loadRates(db(), null, pr)] as const)),
+		SampleCredits.load(db(), [...new Set(reqs.map((r) => r.buyerOrgId))])
+	]);
+	const rateTables = new Map(rates);
 
 	const outcomes: Outcome[] = new Array(reqs.length);
 	let written: { plans: Plan[]; counters: LotCounterRow[]; removed: Set<string> } | null = null;
@@ -452,7 +462,8 @@ async function checkoutBatch(reqs: Request[]): Promise<Outcome[]> {
 							linesOf.get(i)!,
 							locked,
 							free,
-							rateTables.get(req.input.shipTo.province)!
+							rateTables.get(req.input.shipTo.province)!,
+							sampleCredits
 						);
 						plans.push({
 							i,
@@ -487,6 +498,20 @@ async function checkoutBatch(reqs: Request[]): Promise<Outcome[]> {
 				const counters = (jsonValue<CounterJson[] | null>(res!.lots) ?? []).map(counterRow);
 				// Under the lots' row locks every allocation succeeds; if one did not, nothing commits.
 				if (counters.length !== allocations.size) throw new AllocationFailed();
+				const credited = await applySampleCredits(
+					tx,
+					plans.flatMap((pl) =>
+						pl.drafts.map((d) => ({
+							id: d.id,
+							buyerOrgId: pl.req.buyerOrgId,
+							feeBp: currentPolicy().trade.orders.wholesaleFeeBp,
+							draft: d.draft,
+							lines: d.lines,
+							now: pl.req.now
+						}))
+					)
+				);
+				if (!credited) throw new AllocationFailed();
 				const numbers = new Map(
 					(jsonValue<{ id: string; number: number | string }[]>(res!.orders) ?? []).map((r) => [
 						r.id,
@@ -562,7 +587,7 @@ async function intentsOf(pl: Plan, numbers: Map<string, number>): Promise<Planne
 				creditFen: o.creditFen,
 				totalFen: o.totalFen,
 				feeBp,
-				sealedSampleId: null,
+				sealedSampleId: o.credits[0]?.sampleId ?? null,
 				createdAt: req.now,
 				paidAt: null,
 				acceptedAt: null,
@@ -634,7 +659,7 @@ function intentsStatement(intents: PlannedIntent[]): SQL {
 /** The buyer's answer, from what was just written (no read back). */
 function answerOf(pl: Plan, intents: PlannedIntent[], cartChanged: boolean): Written {
 	const { req, lots } = pl;
-	const orders = pl.drafts.map(({ lines: ls }, k) => {
+	const orders = pl.drafts.map(({ draft, lines: ls }, k) => {
 		const { order, row: intent } = intents[k]!;
 		return viewOf({
 			order,
@@ -654,7 +679,7 @@ function answerOf(pl: Plan, intents: PlannedIntent[], cartChanged: boolean): Wri
 						goodsFen: l.goodsFen,
 						packaging: l.packaging,
 						packagingFen: l.packagingFen,
-						creditFen: 0,
+						creditFen: lineCredit(draft, l.lotId),
 						lineFen: l.lineFen,
 						piecesPerCarton: lot.piecesPerCarton,
 						title: lot.title,

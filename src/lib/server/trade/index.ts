@@ -40,4 +40,34 @@ export {
 export { carrierDelivered } from './carrier';
 export { runTradeTimers } from './timers';
 export { getLotTerms, setLotTerms, LotTermsInput, type LotTradeTermsView } from './terms';
+export {
+	confirmSamplePayment,
+	deliverSample,
+	getSample,
+	issueTags,
+	listSamples,
+	lotSampleOffer,
+	paySampleWithTestProvider,
+	requestSample,
+	reviewSample,
+	shipSample,
+	type SampleView
+} from './samples';
+export { runSampleTimers } from './sample-timers';
+export {
+	conversationFor,
+	exportConversation,
+	listMessages,
+	markRead,
+	openMessageMedia,
+	postMessage,
+	subjectOf,
+	systemMessage,
+	unreadCounts,
+	verifyChain,
+	type ConversationSubject,
+	type ConversationView,
+	type MessageView,
+	type UnreadView
+} from './messages';
 export { actOnDispute, disputeView, fileDispute, runDisputeTimers } from './disputes';

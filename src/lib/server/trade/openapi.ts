@@ -16,7 +16,9 @@ import {
 	type OpenApiPart
 } from '../openapi';
 import { INSPECTION_PHOTO_MAX_BYTES, ORDER_LIST_STATES } from './api';
+import { tradeMessagesOpenApi } from './openapi-messages';
 import { ShipInput } from './lifecycle';
+import { sampleOpenApi } from './openapi-samples';
 import { disputesOpenApi } from './openapi-disputes';
 import { CartLineInput, CheckoutInput, ConfirmTransferInput, TradeShipToInput } from './schemas';
 
@@ -586,9 +588,11 @@ export function tradeOpenApi(): OpenApiPart {
 			}
 		}
 	};
+	const samples = sampleOpenApi();
+	const messages = tradeMessagesOpenApi();
 	const disputes = disputesOpenApi();
 	return {
-		schemas: { ...schemas, ...disputes.schemas },
-		paths: { ...paths, ...disputes.paths }
+		schemas: { ...schemas, ...samples.schemas, ...messages.schemas, ...disputes.schemas },
+		paths: { ...paths, ...samples.paths, ...messages.paths, ...disputes.paths }
 	};
 }

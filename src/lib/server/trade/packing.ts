@@ -13,6 +13,10 @@ export interface SealedReferenceView {
 	tags: string[];
 	title: string;
 	grade: string;
+	/** The sealed photos (supplier's per piece, then the buyer's at approval). */
+	photos: string[];
+	/** The lot's spec as sealed. */
+	spec: Record<string, string>;
 	sealedAt: string;
 }
 
@@ -43,12 +47,19 @@ export async function sealedReferenceOf(
 		tags?: unknown;
 		title?: unknown;
 		grade?: unknown;
+		photos?: unknown;
+		spec?: unknown;
 	};
 	return {
 		sampleId: row.ref.sampleId,
 		tags: Array.isArray(snap.tags) ? snap.tags.map(String) : [],
 		title: typeof snap.title === 'string' ? snap.title : '',
 		grade: typeof snap.grade === 'string' ? snap.grade : '',
+		photos: Array.isArray(snap.photos) ? snap.photos.map(String) : [],
+		spec:
+			snap.spec && typeof snap.spec === 'object'
+				? Object.fromEntries(Object.entries(snap.spec).map(([k, v]) => [k, String(v)]))
+				: {},
 		sealedAt: row.ref.sealedAt.toISOString()
 	};
 }

@@ -2,10 +2,18 @@ import {
 	rooms,
 	type TradeCartChangedV1,
 	type TradeDisputeChangedV1,
-	type TradeOrderChangedV1
+	type TradeMessageCreatedV1,
+	type TradeOrderChangedV1,
+	type TradeSampleChangedV1
 } from '$lib/realtime/events';
 import { runningTimer } from '$lib/domain/trade/order-state';
-import type { TradeCartChanged, TradeDisputeChanged, TradeOrderChanged } from '../events/map';
+import type {
+	TradeCartChanged,
+	TradeDisputeChanged,
+	TradeMessageCreated,
+	TradeOrderChanged,
+	TradeSampleChanged
+} from '../events/map';
 import { logger } from '../log';
 import { currentIo } from '../realtime/io';
 import type { TradeOrderRow } from './transition';
@@ -56,6 +64,50 @@ export function pushCartChanged(e: TradeCartChanged): void {
 	if (!io) return;
 	const msg: TradeCartChangedV1 = { buyerOrgId: e.buyerOrgId, updatedAt: e.at.toISOString() };
 	io.to(rooms.org(e.buyerOrgId)).emit('TradeCartChangedV1', msg);
+}
+
+/** After commit: a sample request's buyer and supplier org rooms hear of its new state. */
+export function pushSampleChanged(e: TradeSampleChanged): void {
+	const io = currentIo();
+	if (!io) return;
+	const msg: TradeSampleChangedV1 = {
+		id: e.id,
+		number: e.number,
+		lotId: e.lotId,
+		state: e.state,
+		buyerOrgId: e.buyerOrgId,
+		supplierId: e.supplierId,
+		dueAt: e.dueAt ? e.dueAt.toISOString() : null,
+		at: e.at.toISOString()
+	};
+	io.to([rooms.org(e.buyerOrgId), rooms.org(e.supplierId)]).emit('TradeSampleChangedV1', msg);
+}
+
+/**
+ * After commit: the conversation's watchers and the buyer's and supplier's org rooms (the nav's
+ * unread badge) hear of a new message, on every node (the socket.io postgres adapter).
+ */
+export function pushMessageCreated(e: TradeMessageCreated): void {
+	const io = currentIo();
+	if (!io) return;
+	try {
+		const msg: TradeMessageCreatedV1 = {
+			conversationId: e.conversationId,
+			kind: e.kind,
+			subjectId: e.subjectId,
+			seq: e.seq,
+			hash: e.hash,
+			party: e.party,
+			senderUserId: e.senderUserId,
+			at: e.at.toISOString()
+		};
+		io.to([rooms.conv(e.conversationId), rooms.org(e.buyerOrgId), rooms.org(e.supplierId)]).emit(
+			'TradeMessageCreatedV1',
+			msg
+		);
+	} catch (err) {
+		logger().warn({ err }, 'trade message publish failed');
+	}
 }
 
 /** After commit: both sides see the dispute's state and deadline live. */

@@ -14,6 +14,24 @@ export const UPLOAD_PURPOSES = {
 		maxBytes: 500 * 1024 * 1024,
 		/** Where the joined file goes in the media storage. */
 		keyPrefix: (refId: string) => `trade/${refId}`
+	},
+	/**
+	 * A photo, short video or PDF sent in a trade conversation (conversation id as refId): the
+	 * chat record that counts as evidence (trade/messages.ts).
+	 */
+	message_attachment: {
+		mimes: [
+			'image/jpeg',
+			'image/png',
+			'image/webp',
+			'video/mp4',
+			'video/quicktime',
+			'video/webm',
+			'application/pdf'
+		],
+		/** 100 MiB: a short phone video. */
+		maxBytes: 100 * 1024 * 1024,
+		keyPrefix: (refId: string) => `trade/messages/${refId}`
 	}
 } as const satisfies Record<
 	string,
@@ -25,7 +43,15 @@ export const UPLOAD_PURPOSE_NAMES = Object.keys(UPLOAD_PURPOSES) as [
 	UploadPurpose,
 	...UploadPurpose[]
 ];
-export const UPLOAD_MIMES = ['video/mp4', 'video/quicktime', 'video/webm'] as const;
+export const UPLOAD_MIMES = [
+	'video/mp4',
+	'video/quicktime',
+	'video/webm',
+	'image/jpeg',
+	'image/png',
+	'image/webp',
+	'application/pdf'
+] as const;
 
 /** The largest chunk one PATCH may carry (well under the server's 50 MB body limit). */
 export const UPLOAD_CHUNK_BYTES = 5 * 1024 * 1024;

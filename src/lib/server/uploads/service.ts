@@ -11,7 +11,7 @@ import { db } from '../db';
 import { uploads, type UploadPart, type UploadRow } from '../db/schema';
 import { AppError, forbidden, parse } from '../errors';
 import { logger } from '../log';
-import { mediaStorage, putStream, sniffMime } from '../platform/storage';
+import { EXT_BY_MIME, mediaStorage, putStream, sniffMime } from '../platform/storage';
 import { tooLarge } from './body';
 import {
 	UPLOAD_CHUNK_BYTES,
@@ -181,7 +181,7 @@ export async function appendChunk(
 	if (
 		offset === 0 &&
 		(bytes.byteLength >= 12 || bytes.byteLength === row.size) &&
-		!videoTypeOf(bytes.subarray(0, 16), row.mime)
+		!contentTypeOf(bytes.subarray(0, 16), row.mime)
 	)
 		throw contentRefused();
 
@@ -278,10 +278,25 @@ async function deleteParts(parts: UploadPart[]): Promise<void> {
 	await Promise.all(parts.map((x) => storage.delete(x.key).catch(() => {})));
 }
 
+/** Images and PDFs: the sniffed type must be the declared one. */
+const STILL_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'application/pdf']);
+
+/** What the content is (video, image or PDF), from its first bytes; null when it is not that. */
+export function contentTypeOf(
+	first: Uint8Array,
+	declared: string
+): { mime: string; ext: string } | null {
+	if (STILL_TYPES.has(declared)) {
+		const sniffed = sniffMime(first);
+		return sniffed === declared ? { mime: sniffed, ext: EXT_BY_MIME[sniffed] ?? 'bin' } : null;
+	}
+	return videoTypeOf(first, declared);
+}
+
 /** Joins a fully received upload into its final key (sniffed first), then drops the parts. */
 async function complete(row: UploadRow, now: Date): Promise<UploadView> {
 	const parts = [...row.parts].sort((a, b) => a.offset - b.offset);
-	const type = videoTypeOf(await head(parts, 16), row.mime);
+	const type = contentTypeOf(await head(parts, 16), row.mime);
 	if (!type) {
 		const [gone] = await db()
 			.update(uploads)

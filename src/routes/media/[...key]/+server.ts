@@ -1,6 +1,6 @@
 import { openMedia } from '$lib/server/catalog';
 import { openClaimPhoto } from '$lib/server/orders/claim-photos';
-import { openTradeMedia } from '$lib/server/trade';
+import { openMessageMedia, openTradeMedia } from '$lib/server/trade';
 import { AppError, notFound, unauthenticated } from '$lib/server/errors';
 import { pageError } from '$lib/server/edge';
 import type { RequestHandler } from './$types';
@@ -18,9 +18,11 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 		// supplier and operators); everything else is the catalog's.
 		const file = params.key.startsWith('claims/')
 			? await openClaimPhoto(principal, params.key)
-			: params.key.startsWith('trade/')
-				? await openTradeMedia(principal, params.key)
-				: await openMedia(principal, params.key);
+			: params.key.startsWith('trade/messages/')
+				? await openMessageMedia(principal, params.key)
+				: params.key.startsWith('trade/')
+					? await openTradeMedia(principal, params.key)
+					: await openMedia(principal, params.key);
 		return new Response(file.body, {
 			headers: {
 				'content-type': file.mime,

@@ -7,6 +7,7 @@ import {
 	payWithTestProvider,
 	startInspection
 } from '$lib/server/trade';
+import { sealedReferenceOf } from '$lib/server/trade/packing';
 import { requirePrincipal } from '$lib/server/auth/principal';
 import { formAction, pageLoad } from '$lib/server/edge';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,7 +16,9 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = pageLoad(async ({ locals, params, depends }) => {
 	depends('trade:order');
 	const order = await getOrder(requirePrincipal(locals), params.id);
-	return { order };
+	// The sealed sample the order ships against (issue 19), if any.
+	const sealed = await sealedReferenceOf(locals.principal, order.id);
+	return { order, sealed };
 });
 
 /** Each button is its own form; a failure names it so the page shows it there. */

@@ -1,7 +1,8 @@
 import { blockLot, getLot, unblockLot } from '$lib/server/catalog';
-import { setCartLine } from '$lib/server/trade';
+import { redirect } from '@sveltejs/kit';
+import { lotSampleOffer, requestSample, setCartLine } from '$lib/server/trade';
 import { lotOffer } from '$lib/server/trade/offer';
-import { cartLineFromForm } from '$lib/trade/forms';
+import { cartLineFromForm, checkoutFromForm, wholeNumber } from '$lib/trade/forms';
 import { isOperator, requirePrincipal } from '$lib/server/auth/principal';
 import { formAction, pageLoad } from '$lib/server/edge';
 import type { Actions, PageServerLoad } from './$types';
@@ -14,6 +15,8 @@ export const load: PageServerLoad = pageLoad(async ({ locals, params }) => {
 		lot,
 		// buyers get the wholesale offer and "add to cart"
 		offer: principal.role === 'buyer' ? await lotOffer(lot) : null,
+		// buyers may request samples when the lot offers them (issue 19)
+		samples: principal.role === 'buyer' ? await lotSampleOffer(lot.id) : null,
 		isOperator: operator,
 		canEdit: operator || (principal.role === 'supplier_staff' && principal.orgId === lot.supplierId)
 	};
@@ -43,5 +46,17 @@ export const actions: Actions = {
 			return { action: 'cart', added: true };
 		},
 		{ action: 'cart' }
+	),
+	requestSample: formAction(
+		undefined,
+		async ({ event, principal, data, values }) => {
+			const sample = await requestSample(principal(), {
+				lotId: event.params.id,
+				pieces: wholeNumber(values.pieces ?? ''),
+				shipTo: checkoutFromForm(data).shipTo
+			});
+			redirect(303, `/buyer/samples/${sample.id}`);
+		},
+		{ action: 'samples' }
 	)
 };

@@ -5,9 +5,11 @@ import {
 	uploadMediaAction
 } from '$lib/server/catalog/form-actions';
 import { isOperator, requirePrincipal } from '$lib/server/auth/principal';
-import { getLotTerms } from '$lib/server/trade';
+import { getLotTerms, setLotTerms } from '$lib/server/trade';
+import { parseYuan } from '$lib/domain/money';
+import { wholeNumber } from '$lib/trade/forms';
 import { lotTermsAction } from '$lib/server/trade/terms-form';
-import { pageLoad } from '$lib/server/edge';
+import { formAction, pageLoad } from '$lib/server/edge';
 import { forbidden } from '$lib/server/errors';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -40,5 +42,33 @@ export const actions: Actions = {
 	save: (event) => saveLotAction(event, event.params.id),
 	upload: (event) => uploadMediaAction(event, event.params.id),
 	deleteMedia: (event) => deleteMediaAction(event, event.params.id),
-	terms: (event) => lotTermsAction(event, event.params.id)
+	terms: (event) => lotTermsAction(event, event.params.id),
+	// Sample settings (issue 19): on/off, price per piece (yuan), most pieces; the rest of the
+	// terms as they are.
+	samples: formAction(
+		undefined,
+		async ({ principal, event, values }) => {
+			const p = principal();
+			const cur = await getLotTerms(p, event.params.id);
+			const price = parseYuan((values.samplePrice ?? '').trim());
+			await setLotTerms(p, event.params.id, {
+				step: cur.step,
+				piecesPerCarton: cur.piecesPerCarton,
+				priceBreaks: cur.priceBreaks,
+				samples: {
+					enabled: values.samplesEnabled === 'on',
+					priceFen: price ?? Number.NaN,
+					piecesMax: wholeNumber((values.samplePiecesMax ?? '').trim())
+				}
+			});
+			return { action: 'samples', samplesSaved: true };
+		},
+		{
+			action: 'samples',
+			field: (f) =>
+				f
+					?.replace(/^samples\.priceFen$/, 'samplePrice')
+					.replace(/^samples\.piecesMax$/, 'samplePiecesMax')
+		}
+	)
 };

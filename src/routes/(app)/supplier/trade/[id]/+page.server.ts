@@ -1,3 +1,4 @@
+import { sealedReferenceOf } from '$lib/server/trade/packing';
 import { requirePrincipal } from '$lib/server/auth/principal';
 import { pageLoad } from '$lib/server/edge';
 import { currentPolicy } from '$lib/server/platform/policy';
@@ -31,6 +32,7 @@ export const load: PageServerLoad = pageLoad(async ({ locals, params, depends })
 	return {
 		order,
 		inspection,
+		sealed: await sealedReferenceOf(principal, order.id),
 		sla: { accept: o.acceptSlaHours, ship: o.shipSlaHours, inspection: o.inspectionWindowHours },
 		maxParcels: o.maxParcels
 	};

@@ -1,3 +1,4 @@
+import { sealedReferenceOf } from '$lib/server/trade/packing';
 import { redirect } from '@sveltejs/kit';
 import {
 	acceptAndRelease,
@@ -28,7 +29,9 @@ export const load: PageServerLoad = pageLoad(async ({ locals, params, depends })
 		order.state
 	);
 	const inspection = started ? await inspectionView(p, params.id).catch(noInspection) : null;
-	return { order, inspection };
+	// The sealed sample's photos beside the checklist (issue 19).
+	const sealed = await sealedReferenceOf(p, order.id);
+	return { order, inspection, sealed };
 });
 
 /** An order that went past arrival without an inspection (accepted at once) has none to show. */
