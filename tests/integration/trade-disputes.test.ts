@@ -2,11 +2,16 @@
 // with an injected clock: the partial freeze, the answer / counter / escalation / ruling steps,
 // the timers (default ruling, counter-offer standing, return assumed received), bad input with
 // nothing half-written, and a property test over random action + clock sequences.
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../src/lib/server/db';
-import { tradeDisputeLines, tradeDisputes } from '../../src/lib/server/db/schema';
+import {
+	tradeConversations,
+	tradeDisputeLines,
+	tradeDisputes
+} from '../../src/lib/server/db/schema';
+import { verifyChain } from '../../src/lib/server/trade/messages';
 import type { Principal } from '../../src/lib/server/auth/principal';
 import { AppError } from '../../src/lib/server/errors';
 import { bus } from '../../src/lib/server/events/bus';
@@ -267,6 +272,13 @@ describe('steps', () => {
 		expect((await orderRow(o.id)).state).toBe('resolved');
 		expectSettled(o.id, c);
 		expect((await eventsOf(o.id)).filter((e) => e.action === 'resolve')).toHaveLength(1);
+		// Each step is in the dispute's conversation record, and its hash chain holds.
+		const [conv] = await db()
+			.select()
+			.from(tradeConversations)
+			.where(and(eq(tradeConversations.kind, 'dispute'), eq(tradeConversations.subjectId, d.id)));
+		const chain = await verifyChain(conv!.id);
+		expect([chain.ok, chain.count]).toEqual([true, 3]);
 	});
 
 	it('no answer by the deadline: the buyer’s remedy is granted, not a second earlier', async () => {

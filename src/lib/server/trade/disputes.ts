@@ -42,6 +42,7 @@ import { publishCommitted, publishInTx, transaction } from '../events/bus';
 import { isUuid } from '../ids';
 import { logger } from '../log';
 import { currentPolicy } from '../platform/policy';
+import { systemMessage } from './messages';
 import { orderFor, sideOf } from './sides';
 import {
 	escrowBook,
@@ -222,6 +223,12 @@ export async function fileDispute(
 				frozenFen: byId.get(m.lineId)!.lineFen
 			}))
 		);
+		await systemMessage(
+			tx,
+			{ kind: 'dispute', id: row!.id },
+			`采购商发起纠纷：${claim.lines.length} 行，要求 ${d.remedy}，冻结 ${d.frozenFen} 分。`,
+			now
+		);
 		return { row: row!, moved };
 	});
 	publishMoved([moved]);
@@ -328,6 +335,7 @@ async function apply(
 		.where(and(eq(tradeDisputes.id, row.id), eq(tradeDisputes.version, row.version)))
 		.returning();
 	if (!after) throw new Error(`dispute ${row.id} changed under its row lock`);
+	await systemMessage(tx, { kind: 'dispute', id: row.id }, stepText(actor, input, after), now);
 	let moved: MoveResult | null = null;
 	if (outcome) {
 		await settleFrozen(tx, after, order, outcome, now);
@@ -341,6 +349,34 @@ async function apply(
 		});
 	}
 	return { row: after, moved };
+}
+
+const PARTY_ZH: Record<DisputeActor, string> = {
+	buyer: '采购商',
+	supplier: '供应商',
+	operator: '平台运营',
+	system: '系统'
+};
+
+/** The dispute step as a line in the conversation record (zh-CN, the record's language). */
+function stepText(
+	actor: DisputeActor,
+	input: { action: DisputeAction; reason?: string; trackingNo?: string; carrier?: string },
+	after: DisputeRow
+): string {
+	const a = input.action;
+	const what =
+		a.type === 'counter'
+			? `还价部分退款 ${a.refundFen} 分`
+			: a.type === 'rule'
+				? `裁决 ${a.ruling.kind}${'refundFen' in a.ruling ? ` 退款 ${a.ruling.refundFen} 分` : ''}；理由：${input.reason ?? ''}`
+				: a.type === 'ship_back'
+					? `退货已发出 ${input.carrier ?? ''} ${input.trackingNo ?? ''}`
+					: a.type;
+	const closed = after.outcomeKind
+		? `；结案 ${after.outcomeKind}，退款 ${after.outcomeRefundFen} 分，放款 ${after.outcomeReleaseFen} 分`
+		: '';
+	return `${PARTY_ZH[actor]}：${what} → ${after.state}${closed}`;
 }
 
 /** The frozen lines' escrow: the refund spread per line, the rest released to the supplier. */
