@@ -14,6 +14,7 @@ import zhLotImport from './zh-CN/lot-import';
 import zhErrors from './zh-CN/errors';
 import zhPlatform from './zh-CN/platform';
 import zhTradeCore from './zh-CN/trade-core';
+import zhTradeDisputes from './zh-CN/trade-disputes';
 import zhTradeLifecycle from './zh-CN/trade-lifecycle';
 import zhTradeApi from './zh-CN/trade-api';
 import zhTradeSupplier from './zh-CN/trade-supplier';
@@ -35,6 +36,7 @@ import enLotImport from './en/lot-import';
 import enErrors from './en/errors';
 import enPlatform from './en/platform';
 import enTradeCore from './en/trade-core';
+import enTradeDisputes from './en/trade-disputes';
 import enTradeLifecycle from './en/trade-lifecycle';
 import enTradeApi from './en/trade-api';
 import enTradeSupplier from './en/trade-supplier';
@@ -58,6 +60,7 @@ export const zhCN = {
 	...zhErrors,
 	...zhPlatform,
 	...zhTradeCore,
+	...zhTradeDisputes,
 	...zhTradeLifecycle,
 	...zhTradeApi,
 	...zhTradeSupplier,
@@ -81,6 +84,7 @@ export const en: Record<MessageKey, string> = {
 	...enErrors,
 	...enPlatform,
 	...enTradeCore,
+	...enTradeDisputes,
 	...enTradeLifecycle,
 	...enTradeApi,
 	...enTradeSupplier,

@@ -102,6 +102,17 @@ export interface TradeSampleChangedV1 {
 	at: string;
 }
 
+/** A dispute on a trade order changed (issue 20): its state and the running deadline, live. */
+export interface TradeDisputeChangedV1 {
+	id: string;
+	orderId: string;
+	state: string;
+	version: number;
+	/** The running state's deadline (ISO; the ruling deadline when escalated), null when closed. */
+	dueAt: string | null;
+	at: string;
+}
+
 /**
  * A message was appended to a trade conversation (order, sample request or dispute). Sent to the
  * conversation's room (`conv:<id>`) and to the buyer's and the supplier's org rooms (their nav's
@@ -157,6 +168,7 @@ export interface ServerToClientEvents {
 	TradeMessageCreatedV1: (p: TradeMessageCreatedV1) => void;
 	TradeCreditChangedV1: (p: TradeCreditChangedV1) => void;
 	TradeInvoiceReminderV1: (p: TradeInvoiceReminderV1) => void;
+	TradeDisputeChangedV1: (p: TradeDisputeChangedV1) => void;
 }
 
 export type AckResult<T> =

@@ -125,6 +125,18 @@ export interface TradeMoney {
 	postings: TradePosting[];
 }
 
+/** A dispute changed (after commit: the buyer's and the supplier's org rooms). */
+export interface TradeDisputeChanged {
+	id: string;
+	orderId: string;
+	state: string;
+	version: number;
+	buyerOrgId: string;
+	supplierId: string;
+	dueAt: Date | null;
+	at: Date;
+}
+
 /** A trade order changed state (after commit: sockets, and later alerts / the data screen). */
 export interface TradeOrderChanged {
 	id: string;
@@ -210,6 +222,7 @@ export interface CommittedEvents {
 	'trade.sample.changed': TradeSampleChanged;
 	'trade.credit.changed': TradeCreditChanged;
 	'trade.invoice.reminder': TradeInvoiceReminder;
+	'trade.dispute.changed': TradeDisputeChanged;
 }
 
 export type ServerEvents = PipelinedEvents & TxEvents & CommittedEvents;
@@ -230,5 +243,6 @@ export const EVENT_KINDS = {
 	'trade.sample.changed': 'committed',
 	'trade.message.created': 'tx',
 	'trade.credit.changed': 'committed',
-	'trade.invoice.reminder': 'committed'
+	'trade.invoice.reminder': 'committed',
+	'trade.dispute.changed': 'committed'
 } as const satisfies Record<ServerEventName, 'pipelined' | 'tx' | 'committed'>;

@@ -83,3 +83,4 @@ export {
 	type CreditAccountView
 } from './credit';
 export { runCreditTimers } from './credit-timers';
+export { actOnDispute, disputeView, fileDispute, runDisputeTimers } from './disputes';

@@ -11,6 +11,7 @@ import {
 	pushCartChanged,
 	pushCreditChanged,
 	pushInvoiceReminder,
+	pushDisputeChanged,
 	pushMessageCreated,
 	pushOrderChanged,
 	pushSampleChanged
@@ -18,6 +19,7 @@ import {
 import { settleRefunds } from './payments';
 import { runTradeTimers } from './timers';
 import { runSampleTimers } from './sample-timers';
+import { runDisputeTimers } from './disputes';
 import { tradeOpenApi } from './openapi';
 
 const ConversationRef = z
@@ -57,6 +59,8 @@ export const tradeModule: Module = {
 		{ name: 'trade-timers', everyMs: 5_000, run: () => runTradeTimers() },
 		// Sample requests: unpaid expiry, ship SLA refund, review window auto-approval (SKIP LOCKED).
 		{ name: 'trade-sample-timers', everyMs: 10_000, run: () => runSampleTimers() },
+		// Dispute clocks: no answer, counter-offer not taken, return not shipped / assumed received.
+		{ name: 'trade-dispute-timers', everyMs: 5_000, run: () => runDisputeTimers() },
 		// Pays out refunds the providers can pay themselves (the test provider; bank transfers
 		// are paid back by operators, who record them).
 		{ name: 'trade-refunds', everyMs: 10_000, run: () => settleRefunds() },
@@ -69,7 +73,8 @@ export const tradeModule: Module = {
 		{ event: 'trade.sample.changed', afterCommit: pushSampleChanged },
 		{ event: 'trade.message.created', afterCommit: pushMessageCreated },
 		{ event: 'trade.credit.changed', afterCommit: pushCreditChanged },
-		{ event: 'trade.invoice.reminder', afterCommit: pushInvoiceReminder }
+		{ event: 'trade.invoice.reminder', afterCommit: pushInvoiceReminder },
+		{ event: 'trade.dispute.changed', afterCommit: pushDisputeChanged }
 	],
 	socketHandlers: [conversationSocket],
 	openapi: tradeOpenApi

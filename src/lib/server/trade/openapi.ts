@@ -20,6 +20,7 @@ import { INSPECTION_PHOTO_MAX_BYTES, ORDER_LIST_STATES } from './api';
 import { tradeMessagesOpenApi } from './openapi-messages';
 import { ShipInput } from './lifecycle';
 import { sampleOpenApi } from './openapi-samples';
+import { disputesOpenApi } from './openapi-disputes';
 import { CartLineInput, CheckoutInput, ConfirmTransferInput, TradeShipToInput } from './schemas';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
@@ -613,8 +614,8 @@ export function tradeOpenApi(): OpenApiPart {
 			}
 		}
 	};
-	// Samples (19), messages (20) and credit terms (21) are their own parts, merged here.
-	const parts = [sampleOpenApi(), tradeMessagesOpenApi(), creditOpenApi()];
+	// Samples (19), messages and disputes (20), credit terms (21): their own parts, merged here.
+	const parts = [sampleOpenApi(), tradeMessagesOpenApi(), disputesOpenApi(), creditOpenApi()];
 	return {
 		schemas: Object.assign({}, schemas, ...parts.map((p) => p.schemas)),
 		paths: Object.assign({}, paths, ...parts.map((p) => p.paths))

@@ -1,6 +1,7 @@
 import {
 	rooms,
 	type TradeCartChangedV1,
+	type TradeDisputeChangedV1,
 	type TradeMessageCreatedV1,
 	type TradeOrderChangedV1,
 	type TradeSampleChangedV1,
@@ -10,6 +11,7 @@ import {
 import { runningTimer } from '$lib/domain/trade/order-state';
 import type {
 	TradeCartChanged,
+	TradeDisputeChanged,
 	TradeMessageCreated,
 	TradeOrderChanged,
 	TradeSampleChanged,
@@ -138,4 +140,19 @@ export function pushInvoiceReminder(e: TradeInvoiceReminder): void {
 		at: e.at.toISOString()
 	};
 	io.to(rooms.org(e.buyerOrgId)).emit('TradeInvoiceReminderV1', msg);
+}
+
+/** After commit: both sides see the dispute's state and deadline live. */
+export function pushDisputeChanged(e: TradeDisputeChanged): void {
+	const io = currentIo();
+	if (!io) return;
+	const msg: TradeDisputeChangedV1 = {
+		id: e.id,
+		orderId: e.orderId,
+		state: e.state,
+		version: e.version,
+		dueAt: e.dueAt ? e.dueAt.toISOString() : null,
+		at: e.at.toISOString()
+	};
+	io.to([rooms.org(e.buyerOrgId), rooms.org(e.supplierId)]).emit('TradeDisputeChangedV1', msg);
 }

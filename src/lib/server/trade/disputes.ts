@@ -1,0 +1,550 @@
+// Disputes on a trade order (issue 20, docs/TRADE.md "Disputes: the service"): filing within the
+// inspection window with a line manifest, the supplier's answer, the buyer's reply, escalation,
+// the operator's ruling, the return leg, and the timers. The pure rules are domain
+// trade/dispute.ts; this file writes trade_disputes / trade_dispute_lines, moves the order through
+// `move` (`dispute` → `resolve`) and posts the escrow split as `trade.money`.
+//
+// Partial freeze: filing a dispute names the lines in question; the buyer accepts the others by
+// filing (the issue's "on the buyer's acceptance"), so their escrow (and the freight) releases in
+// the filing transaction, while the disputed lines stay in escrow until the dispute closes:
+// refund part + release part = frozen, posted per line (largest-remainder spread).
+import { and, asc, eq, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
+import {
+	allocateRefund,
+	canFile,
+	checkClaim,
+	disputeDeadline,
+	disputeDue,
+	nextDispute,
+	openDispute,
+	type Dispute,
+	type DisputeAction,
+	type DisputeActor,
+	type DisputeClaim,
+	type DisputeRefusal,
+	type Outcome
+} from '$lib/domain/trade/dispute';
+import { refundItem, releaseItems, type TradePosting } from '$lib/domain/trade/escrow';
+import type { TradePolicy } from '$lib/domain/trade/policy';
+import { CASH } from '$lib/domain/ledger';
+import type { Principal } from '../auth/principal';
+import type { Tx } from '../db';
+import {
+	tradeDisputeLines,
+	tradeDisputes,
+	tradeOrderLines,
+	tradeOrders,
+	tradePaymentIntents,
+	tradeRefunds
+} from '../db/schema';
+import { AppError } from '../errors';
+import { publishCommitted, publishInTx, transaction } from '../events/bus';
+import { isUuid } from '../ids';
+import { logger } from '../log';
+import { currentPolicy } from '../platform/policy';
+import { systemMessage } from './messages';
+import { orderFor, sideOf } from './sides';
+import {
+	escrowBook,
+	moveOrder,
+	publishMoved,
+	type MoveResult,
+	type TradeOrderRow
+} from './transition';
+
+export type DisputeRow = typeof tradeDisputes.$inferSelect;
+
+/** After commit: `trade.dispute.changed` (both sides' rooms) for a dispute row as written. */
+function disputeChanged(
+	row: DisputeRow,
+	order: Pick<TradeOrderRow, 'buyerOrgId' | 'supplierId'>,
+	now: Date
+) {
+	publishCommitted('trade.dispute.changed', {
+		id: row.id,
+		orderId: row.orderId,
+		state: row.state,
+		version: row.version,
+		buyerOrgId: order.buyerOrgId,
+		supplierId: order.supplierId,
+		dueAt: row.dueAt,
+		at: now
+	});
+}
+
+export const disputeNotFound = () =>
+	new AppError('not_found', 'not_found', 'trade.dispute.err.not_found', { field: 'disputeId' });
+
+/** The row as the domain's dispute. */
+export function asDomain(r: DisputeRow): Dispute {
+	return {
+		state: r.state,
+		frozenFen: r.frozenFen,
+		remedy: r.remedy,
+		askedRefundFen: r.askedRefundFen,
+		filedAt: r.filedAt,
+		since: r.since,
+		counterFen: r.counterFen,
+		pending: r.pending ? outcomeFromJson(r.pending) : null,
+		returnShippedAt: r.returnShippedAt,
+		outcome: r.outcomeKind
+			? {
+					kind: r.outcomeKind,
+					refundFen: r.outcomeRefundFen ?? 0,
+					releaseFen: r.outcomeReleaseFen ?? 0,
+					by: r.outcomeBy ?? 'default',
+					replacementDueAt: r.replacementDueAt
+				}
+			: null
+	};
+}
+
+function outcomeFromJson(j: Record<string, unknown>): Outcome {
+	return {
+		kind: j.kind as Outcome['kind'],
+		refundFen: Number(j.refundFen),
+		releaseFen: Number(j.releaseFen),
+		by: j.by as Outcome['by'],
+		replacementDueAt: typeof j.replacementDueAt === 'string' ? new Date(j.replacementDueAt) : null
+	};
+}
+
+function outcomeToJson(o: Outcome): Record<string, unknown> {
+	return { ...o, replacementDueAt: o.replacementDueAt?.toISOString() ?? null };
+}
+
+function refusal(r: DisputeRefusal, state: string): AppError {
+	switch (r.reason) {
+		case 'wrong_actor':
+			return new AppError('forbidden', 'wrong_actor', 'trade.dispute.err.wrong_actor', {
+				params: { state }
+			});
+		case 'deadline_passed':
+			return new AppError('conflict', 'deadline_passed', 'trade.dispute.err.deadline_passed', {
+				params: { state }
+			});
+		case 'bad_amount':
+			return new AppError('rule', 'bad_amount', 'trade.dispute.err.amount', {
+				field: 'refundFen'
+			});
+		case 'too_early':
+		case 'illegal':
+			return new AppError('conflict', 'dispute_state', 'trade.dispute.err.state', {
+				params: { state }
+			});
+	}
+}
+
+/**
+ * The buyer files a dispute on an order (within the inspection window): checks the manifest,
+ * moves the order to `disputed`, releases the undisputed lines and the freight, and writes the
+ * dispute with its lines — one transaction, nothing written on a refusal.
+ */
+export async function fileDispute(
+	p: Principal,
+	rawOrderId: unknown,
+	claim: DisputeClaim,
+	now: Date = new Date(),
+	policy: TradePolicy = currentPolicy().trade
+): Promise<DisputeRow> {
+	const { row, moved } = await transaction(async (tx) => {
+		const { order, side } = await orderFor(p, rawOrderId, tx, true);
+		if (side !== 'buyer') {
+			throw new AppError('forbidden', 'wrong_actor', 'trade.dispute.err.buyer_only', {
+				field: 'orderId'
+			});
+		}
+		const window = canFile(order.arrivedAt, now, policy);
+		if (!window.ok || (order.state !== 'arrived' && order.state !== 'inspecting')) {
+			throw new AppError('rule', 'window_closed', 'trade.dispute.err.window', {
+				field: 'orderId'
+			});
+		}
+		const lines = await tx
+			.select()
+			.from(tradeOrderLines)
+			.where(eq(tradeOrderLines.orderId, order.id))
+			.orderBy(asc(tradeOrderLines.lotId));
+		const checked = checkClaim(
+			lines.map((l) => ({ lineId: l.id, quantity: l.quantity, heldFen: l.lineFen })),
+			claim
+		);
+		if (!checked.ok) {
+			const e = checked.errors[0]!;
+			throw new AppError('invalid', 'invalid_input', `trade.dispute.err.${e.code}`, {
+				field: e.field,
+				params: e.params,
+				issues: checked.errors.map((x) => ({
+					field: x.field,
+					message: `trade.dispute.err.${x.code}`,
+					params: x.params
+				}))
+			});
+		}
+		const d = openDispute(checked, now);
+		const moved = await moveOrder(tx, {
+			orderId: order.id,
+			action: 'dispute',
+			actor: { party: 'buyer', userId: p.userId },
+			now,
+			policy
+		});
+		if (order.paymentMode === 'escrow') {
+			const disputed = new Set(checked.lineIds);
+			const { book } = escrowBook(order, lines);
+			const rest = book.items.filter((i) => !disputed.has(i.itemId)).map((i) => i.itemId);
+			if (rest.length > 0) {
+				const r = releaseItems(book, rest);
+				await postMoney(tx, order, 'trade_release', 'release-undisputed', r.postings, now);
+			}
+		}
+		const [row] = await tx
+			.insert(tradeDisputes)
+			.values({
+				orderId: order.id,
+				state: d.state,
+				remedy: d.remedy,
+				frozenFen: d.frozenFen,
+				askedRefundFen: d.askedRefundFen,
+				filedBy: p.userId,
+				filedAt: now,
+				since: now,
+				dueAt: disputeDeadline(d, policy)
+			})
+			.returning();
+		const byId = new Map(lines.map((l) => [l.id, l]));
+		await tx.insert(tradeDisputeLines).values(
+			claim.lines.map((m) => ({
+				disputeId: row!.id,
+				lineId: m.lineId,
+				quantity: m.quantity,
+				problem: m.problem,
+				lossBp: m.lossBp,
+				frozenFen: byId.get(m.lineId)!.lineFen
+			}))
+		);
+		await systemMessage(
+			tx,
+			{ kind: 'dispute', id: row!.id },
+			`采购商发起纠纷：${claim.lines.length} 行，要求 ${d.remedy}，冻结 ${d.frozenFen} 分。`,
+			now
+		);
+		return { row: row!, moved };
+	});
+	publishMoved([moved]);
+	disputeChanged(row, moved.row, now);
+	return row;
+}
+
+export interface DisputeActionInput {
+	action: Exclude<DisputeAction, { type: 'timeout' }>;
+	reason?: string;
+	carrier?: string;
+	trackingNo?: string;
+}
+
+/** The caller's dispute (locked) and side; 404 when it is not theirs. */
+async function disputeFor(tx: Tx, p: Principal, rawId: unknown) {
+	if (typeof rawId !== 'string' || !isUuid(rawId)) throw disputeNotFound();
+	const [row] = await tx
+		.select()
+		.from(tradeDisputes)
+		.where(eq(tradeDisputes.id, rawId))
+		.for('update');
+	if (!row) throw disputeNotFound();
+	const [order] = await tx.select().from(tradeOrders).where(eq(tradeOrders.id, row.orderId));
+	const side = order ? sideOf(p, order) : null;
+	if (!order || !side) throw disputeNotFound();
+	return { row, order, side };
+}
+
+/** A party's (or the operator's) step on a dispute; closes it (money + `resolve`) when settled. */
+export async function actOnDispute(
+	p: Principal,
+	rawId: unknown,
+	input: DisputeActionInput,
+	now: Date = new Date(),
+	policy: TradePolicy = currentPolicy().trade
+): Promise<DisputeRow> {
+	const { row, moved, order } = await transaction(async (tx) => {
+		const { row, order, side } = await disputeFor(tx, p, rawId);
+		if (input.action.type === 'rule' && !input.reason?.trim()) {
+			throw new AppError('invalid', 'invalid_input', 'trade.dispute.err.reason', {
+				field: 'reason'
+			});
+		}
+		if (
+			input.action.type === 'ship_back' &&
+			(!input.carrier?.trim() || !input.trackingNo?.trim())
+		) {
+			throw new AppError('invalid', 'invalid_input', 'trade.dispute.err.tracking', {
+				field: input.carrier?.trim() ? 'trackingNo' : 'carrier'
+			});
+		}
+		return { ...(await apply(tx, row, order, input, side, p.userId, now, policy)), order };
+	});
+	if (moved) publishMoved([moved]);
+	disputeChanged(row, order, now);
+	return row;
+}
+
+async function apply(
+	tx: Tx,
+	row: DisputeRow,
+	order: TradeOrderRow,
+	input: { action: DisputeAction; reason?: string; carrier?: string; trackingNo?: string },
+	actor: DisputeActor,
+	userId: string | null,
+	now: Date,
+	policy: TradePolicy
+): Promise<{ row: DisputeRow; moved: MoveResult | null }> {
+	const step = nextDispute(asDomain(row), input.action, actor, now, policy);
+	if (!step.ok) throw refusal(step, row.state);
+	const d = step.dispute;
+	const patch: Partial<typeof tradeDisputes.$inferInsert> = {
+		state: d.state,
+		since: d.since,
+		counterFen: d.counterFen,
+		pending: d.pending ? outcomeToJson(d.pending) : null,
+		returnShippedAt: d.returnShippedAt,
+		dueAt: disputeDeadline(d, policy),
+		version: row.version + 1
+	};
+	if (input.action.type === 'escalate')
+		patch.escalatedBy = actor === 'buyer' ? 'buyer' : 'supplier';
+	if (input.action.type === 'rule') {
+		patch.rulingReason = input.reason ?? null;
+		patch.ruledBy = userId;
+	}
+	if (input.action.type === 'ship_back') {
+		patch.returnCarrier = input.carrier ?? null;
+		patch.returnTrackingNo = input.trackingNo ?? null;
+	}
+	const outcome = d.state === 'closed' ? d.outcome : null;
+	if (outcome) {
+		patch.outcomeKind = outcome.kind;
+		patch.outcomeRefundFen = outcome.refundFen;
+		patch.outcomeReleaseFen = outcome.releaseFen;
+		patch.outcomeBy = outcome.by;
+		patch.replacementDueAt = outcome.replacementDueAt;
+		patch.closedAt = now;
+	}
+	const [after] = await tx
+		.update(tradeDisputes)
+		.set(patch)
+		.where(and(eq(tradeDisputes.id, row.id), eq(tradeDisputes.version, row.version)))
+		.returning();
+	if (!after) throw new Error(`dispute ${row.id} changed under its row lock`);
+	await systemMessage(tx, { kind: 'dispute', id: row.id }, stepText(actor, input, after), now);
+	let moved: MoveResult | null = null;
+	if (outcome) {
+		await settleFrozen(tx, after, order, outcome, now);
+		moved = await moveOrder(tx, {
+			orderId: order.id,
+			action: 'resolve',
+			actor: { party: actor === 'operator' ? 'operator' : 'system', userId },
+			now,
+			policy,
+			note: `dispute:${outcome.kind}`
+		});
+	}
+	return { row: after, moved };
+}
+
+const PARTY_ZH: Record<DisputeActor, string> = {
+	buyer: '采购商',
+	supplier: '供应商',
+	operator: '平台运营',
+	system: '系统'
+};
+
+/** The dispute step as a line in the conversation record (zh-CN, the record's language). */
+function stepText(
+	actor: DisputeActor,
+	input: { action: DisputeAction; reason?: string; trackingNo?: string; carrier?: string },
+	after: DisputeRow
+): string {
+	const a = input.action;
+	const what =
+		a.type === 'counter'
+			? `还价部分退款 ${a.refundFen} 分`
+			: a.type === 'rule'
+				? `裁决 ${a.ruling.kind}${'refundFen' in a.ruling ? ` 退款 ${a.ruling.refundFen} 分` : ''}；理由：${input.reason ?? ''}`
+				: a.type === 'ship_back'
+					? `退货已发出 ${input.carrier ?? ''} ${input.trackingNo ?? ''}`
+					: a.type;
+	const closed = after.outcomeKind
+		? `；结案 ${after.outcomeKind}，退款 ${after.outcomeRefundFen} 分，放款 ${after.outcomeReleaseFen} 分`
+		: '';
+	return `${PARTY_ZH[actor]}：${what} → ${after.state}${closed}`;
+}
+
+/** The frozen lines' escrow: the refund spread per line, the rest released to the supplier. */
+async function settleFrozen(
+	tx: Tx,
+	dispute: DisputeRow,
+	order: TradeOrderRow,
+	outcome: Outcome,
+	now: Date
+): Promise<void> {
+	if (order.paymentMode !== 'escrow') return;
+	const lines = await tx
+		.select()
+		.from(tradeOrderLines)
+		.where(eq(tradeOrderLines.orderId, order.id))
+		.orderBy(asc(tradeOrderLines.lotId));
+	const frozen = await tx
+		.select()
+		.from(tradeDisputeLines)
+		.where(eq(tradeDisputeLines.disputeId, dispute.id))
+		.orderBy(asc(tradeDisputeLines.lineId));
+	// A fresh book: only the dispute ever touches the frozen lines after filing.
+	let { book } = escrowBook(order, lines);
+	if (outcome.refundFen > 0) {
+		const postings: TradePosting[] = [];
+		for (const part of allocateRefund(
+			frozen.map((f) => ({ lineId: f.lineId, heldFen: f.frozenFen })),
+			outcome.refundFen
+		)) {
+			if (part.refundFen === 0) continue;
+			const r = refundItem(book, part.lineId, part.refundFen);
+			book = r.book;
+			postings.push(...r.postings);
+		}
+		await postMoney(tx, order, 'trade_refund', `dispute-refund`, postings, now);
+		const cashBack = -postings
+			.filter((p) => p.account.kind === CASH.kind && p.account.orgId === null)
+			.reduce((s, p) => s + p.amountFen, 0);
+		if (cashBack > 0) {
+			const [intent] = await tx
+				.select({ id: tradePaymentIntents.id })
+				.from(tradePaymentIntents)
+				.where(
+					and(
+						eq(tradePaymentIntents.kind, 'order'),
+						eq(tradePaymentIntents.refId, order.id),
+						eq(tradePaymentIntents.status, 'confirmed')
+					)
+				)
+				.limit(1);
+			if (intent) {
+				await tx
+					.insert(tradeRefunds)
+					.values({
+						intentId: intent.id,
+						amountFen: cashBack,
+						reason: 'dispute',
+						status: 'pending',
+						idempotencyKey: `trade:${order.id}:dispute-refund`,
+						createdAt: now
+					})
+					.onConflictDoNothing();
+			}
+		}
+	}
+	if (outcome.releaseFen > 0) {
+		const r = releaseItems(
+			book,
+			frozen.map((f) => f.lineId)
+		);
+		await postMoney(tx, order, 'trade_release', 'dispute-release', r.postings, now);
+	}
+}
+
+async function postMoney(
+	tx: Tx,
+	order: TradeOrderRow,
+	kind: 'trade_release' | 'trade_refund',
+	what: string,
+	postings: TradePosting[],
+	now: Date
+): Promise<void> {
+	if (postings.length === 0) return;
+	await publishInTx(tx, 'trade.money', {
+		kind,
+		key: `trade:${order.id}:${what}`,
+		at: now,
+		orderId: order.id,
+		buyerOrgId: order.buyerOrgId,
+		supplierId: order.supplierId,
+		memo: `#${order.number}`,
+		postings
+	});
+}
+
+/**
+ * The dispute timer job: every open dispute whose deadline passed (not escalated: a ruling needs
+ * a person) gets its timeout (domain `nextDispute(timeout)`): no answer → the buyer's remedy,
+ * counter-offer not taken → it stands, rejection not escalated → release, return not shipped →
+ * release, shipped and not confirmed → assumed received, refund. Safe on several nodes: each
+ * dispute is claimed FOR UPDATE SKIP LOCKED in its own transaction and re-checked under the lock.
+ */
+export async function runDisputeTimers(
+	now: Date = new Date(),
+	limit = 200,
+	policy: TradePolicy = currentPolicy().trade
+): Promise<{ moved: number }> {
+	let moved = 0;
+	const passed: string[] = [];
+	while (moved + passed.length < limit) {
+		let claimed: string | null = null;
+		try {
+			const r = await transaction(async (tx) => {
+				const [row] = await tx
+					.select()
+					.from(tradeDisputes)
+					.where(
+						and(
+							isNotNull(tradeDisputes.dueAt),
+							lte(tradeDisputes.dueAt, now),
+							notInArray(tradeDisputes.state, ['closed', 'escalated']),
+							passed.length ? notInArray(tradeDisputes.id, passed) : sql`true`
+						)
+					)
+					.orderBy(asc(tradeDisputes.dueAt))
+					.limit(1)
+					.for('update', { skipLocked: true });
+				if (!row) return null;
+				claimed = row.id;
+				if (!disputeDue(asDomain(row), now, policy)) return false;
+				const [order] = await tx.select().from(tradeOrders).where(eq(tradeOrders.id, row.orderId));
+				const r = await apply(
+					tx,
+					row,
+					order!,
+					{ action: { type: 'timeout' } },
+					'system',
+					null,
+					now,
+					policy
+				);
+				return { ...r, order: order! };
+			});
+			if (r === null) break;
+			if (r === false) {
+				passed.push(claimed!);
+				continue;
+			}
+			if (r.moved) publishMoved([r.moved]);
+			disputeChanged(r.row, r.order, now);
+			moved++;
+		} catch (err) {
+			if (!claimed) throw err;
+			logger().error({ err, disputeId: claimed }, 'dispute timer failed');
+			passed.push(claimed);
+		}
+	}
+	return { moved };
+}
+
+/** A dispute the caller may see, with its lines; 404 otherwise. */
+export async function disputeView(p: Principal, rawId: unknown) {
+	return transaction(async (tx) => {
+		const { row, order, side } = await disputeFor(tx, p, rawId);
+		const lines = await tx
+			.select()
+			.from(tradeDisputeLines)
+			.where(eq(tradeDisputeLines.disputeId, row.id));
+		return { dispute: row, order, side, lines };
+	});
+}
