@@ -26,6 +26,8 @@ import {
 } from '$lib/domain/trade/dispute';
 import { refundItem, releaseItems, type TradePosting } from '$lib/domain/trade/escrow';
 import type { TradePolicy } from '$lib/domain/trade/policy';
+import type { DisputeError } from '$lib/domain/trade/dispute';
+import type { MessageKey } from '$lib/i18n';
 import { CASH } from '$lib/domain/ledger';
 import type { Principal } from '../auth/principal';
 import type { Tx } from '../db';
@@ -51,6 +53,18 @@ import {
 	type MoveResult,
 	type TradeOrderRow
 } from './transition';
+
+/** The catalogue key of each manifest problem (`checkClaim`'s codes). */
+const CLAIM_ERROR_KEY = {
+	unknown_line: 'trade.dispute.err.unknown_line',
+	duplicate_line: 'trade.dispute.err.duplicate_line',
+	quantity: 'trade.dispute.err.quantity',
+	loss: 'trade.dispute.err.loss',
+	problem: 'trade.dispute.err.problem',
+	remedy: 'trade.dispute.err.remedy',
+	refund: 'trade.dispute.err.refund',
+	empty: 'trade.dispute.err.empty'
+} as const satisfies Record<DisputeError['code'], MessageKey>;
 
 export type DisputeRow = typeof tradeDisputes.$inferSelect;
 
@@ -171,12 +185,12 @@ export async function fileDispute(
 		);
 		if (!checked.ok) {
 			const e = checked.errors[0]!;
-			throw new AppError('invalid', 'invalid_input', `trade.dispute.err.${e.code}`, {
+			throw new AppError('invalid', 'invalid_input', CLAIM_ERROR_KEY[e.code], {
 				field: e.field,
 				params: e.params,
 				issues: checked.errors.map((x) => ({
 					field: x.field,
-					message: `trade.dispute.err.${x.code}`,
+					message: CLAIM_ERROR_KEY[x.code],
 					params: x.params
 				}))
 			});
