@@ -205,7 +205,7 @@ test('the B2B buyer buys 600 pieces on 45-day terms, goes overdue, is refused, r
 	await expect(b.getByTestId('order')).toHaveAttribute('data-state', 'released');
 
 	await supplier.page.goto(`/supplier/trade/${orderId}`);
-	await expect(supplier.page.getByTestId('state')).toHaveText('已放款');
+	await expect(supplier.page.getByTestId('state')).toHaveAttribute('data-state', 'released');
 
 	await b.goto('/buyer/credit');
 	const invoice = b.getByTestId('invoice');
@@ -233,6 +233,7 @@ test('the B2B buyer buys 600 pieces on 45-day terms, goes overdue, is refused, r
 	await expect(b).toHaveURL(/\/buyer\/checkout/);
 	await expect(b.getByTestId('terms-error')).toContainText('逾期');
 	await expect(b.getByTestId('terms-error')).toContainText(due);
+	await expect(b.getByTestId('terms-blocked')).toContainText(due);
 
 	// The operator records the bank transfer for the whole amount.
 	await o.goto('/admin/credit');

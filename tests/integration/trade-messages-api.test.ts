@@ -66,7 +66,9 @@ it('lets the parties talk, refuses a stranger with 404 everywhere, and exports a
 	expect(reply.status).toBe(201);
 	const list = await call(supplier, 'GET', `${p}/messages`);
 	expect(list.status).toBe(200);
-	expect((list.body as { messages: { seq: number }[] }).messages.map((m) => m.seq)).toEqual([1, 2]);
+	expect(
+		(list.body as unknown as { messages: { seq: number }[] }).messages.map((m) => m.seq)
+	).toEqual([1, 2]);
 	expect((await call(buyer, 'GET', `${p}/messages?after=1`)).status).toBe(200);
 	const unread = await call(supplier, 'GET', '/unread');
 	expect(unread.status).toBe(200);
@@ -103,7 +105,7 @@ it('lets the parties talk, refuses a stranger with 404 everywhere, and exports a
 	expect(ex.status).toBe(200);
 	expect(ex.text).toContain('data-chain="ok"');
 	expect(ex.text).toContain('请问几号发货？');
-	expect(ex.text).toContain((sent.body as { message: { hash: string } }).message.hash);
+	expect(ex.text).toContain((sent.body as unknown as { message: { hash: string } }).message.hash);
 	expect((await call(buyer, 'GET', `${p}/messages`)).body).toMatchObject({
 		conversation: { lastSeq: 2 }
 	});
