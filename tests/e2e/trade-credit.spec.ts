@@ -139,9 +139,9 @@ test('the B2B buyer buys 600 pieces on 45-day terms, goes overdue, is refused, r
 	const supplier = await signedIn(browser, 'supplier2@demo.lotlive.cn', /\/supplier$/);
 	const lot = await lotFor600(supplier.page);
 	const buyer = await signedIn(browser, 'buyer2@demo.lotlive.cn', /\/catalog$/);
-	const b = buyer.page;
+	let b = buyer.page;
 	const ops = await signedIn(browser, 'ops@demo.lotlive.cn', /\/(admin|live|boards)?/);
-	const o = ops.page;
+	let o = ops.page;
 
 	// The buyer applies from its credit page, found in the buyer area's navigation.
 	await b.getByTestId('nav-buyer-credit').click();
@@ -220,7 +220,13 @@ test('the B2B buyer buys 600 pieces on 45-day terms, goes overdue, is refused, r
 	await expect(b.getByTestId('blocked')).toHaveCount(0);
 
 	// 49 days pass (45 + 3 days' grace + 1): the invoice is overdue and blocks new terms orders.
+	// Sessions do not last 49 days: the buyer and the operator sign in again.
 	writeFileSync(CLOCK_FILE, String(49 * DAY));
+	await new Promise((r) => setTimeout(r, 500));
+	const buyerAgain = await signedIn(browser, 'buyer2@demo.lotlive.cn', /\/catalog$/);
+	const opsAgain = await signedIn(browser, 'ops@demo.lotlive.cn', /\/(admin|live|boards)?/);
+	b = buyerAgain.page;
+	o = opsAgain.page;
 	await expect(async () => {
 		await b.goto('/buyer/credit');
 		await expect(b.getByTestId('blocked')).toBeVisible({ timeout: 1000 });
@@ -232,16 +238,21 @@ test('the B2B buyer buys 600 pieces on 45-day terms, goes overdue, is refused, r
 	await termsCheckout(b);
 	await expect(b).toHaveURL(/\/buyer\/checkout/);
 	await expect(b.getByTestId('terms-error')).toContainText('逾期');
-	await expect(b.getByTestId('terms-error')).toContainText(due);
+	// The service's message names the due date as YYYY-MM-DD.
+	const dueIso = new Date(Date.now() + 45 * DAY).toLocaleDateString('sv-SE', {
+		timeZone: 'Asia/Shanghai'
+	});
+	await expect(b.getByTestId('terms-error')).toContainText(dueIso);
 	await expect(b.getByTestId('terms-blocked')).toContainText(due);
 
 	// The operator records the bank transfer for the whole amount.
 	await o.goto('/admin/credit');
-	const repay = account.getByTestId('repay-form');
+	const account2 = o.getByTestId('account').filter({ hasText: '义乌市环球外贸有限公司' });
+	const repay = account2.getByTestId('repay-form');
 	await repay.getByLabel('还款金额（元）').fill(usedText.replace(/[¥,]/g, ''));
 	await repay.getByLabel('银行流水号').fill(`BOC${Date.now()}`);
 	await repay.getByRole('button', { name: '登记还款' }).click();
-	await expect(account.getByTestId('repay-form')).toHaveCount(0);
+	await expect(account2.getByTestId('repay-form')).toHaveCount(0);
 
 	await b.goto('/buyer/credit');
 	await expect(b.getByTestId('blocked')).toHaveCount(0);
@@ -255,5 +266,5 @@ test('the B2B buyer buys 600 pieces on 45-day terms, goes overdue, is refused, r
 	await expect(b).toHaveURL(/\/buyer\/orders\?checkout=/);
 	await expect(b.locator('[data-testid="order-row"].fresh')).toHaveCount(1);
 
-	for (const c of [supplier, buyer, ops]) await c.close();
+	for (const c of [supplier, buyer, ops, buyerAgain, opsAgain]) await c.close();
 });
