@@ -203,7 +203,9 @@ export async function listCreditAccounts(p: Principal, now = new Date()) {
 			usedFen: v.usedFen,
 			availableFen: v.availableFen,
 			warn: v.warn,
-			blocked: v.blocked
+			blocked: v.blocked,
+			invoices: v.invoices,
+			changes: v.changes
 		});
 	}
 	return out;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { redirect } from '@sveltejs/kit';
-import { cartView, checkout, enabledProviders } from '$lib/server/trade';
+import { cartView, checkout, enabledProviders, myCredit } from '$lib/server/trade';
 import { requirePrincipal } from '$lib/server/auth/principal';
 import { formAction, pageLoad } from '$lib/server/edge';
 import { z } from '$lib/server/validation';
@@ -14,11 +14,18 @@ import type { Actions, PageServerLoad } from './$types';
  */
 export const load: PageServerLoad = pageLoad(async ({ locals, url }) => {
 	const dest = url.searchParams.get('dest');
-	const cart = await cartView(
-		requirePrincipal(locals),
-		isProvince(dest) ? { destProvince: dest } : {}
-	);
-	return { cart, idempotencyKey: randomUUID(), providers: enabledProviders() };
+	const p = requirePrincipal(locals);
+	const cart = await cartView(p, isProvince(dest) ? { destProvince: dest } : {});
+	// The terms option shows the account's state up front (overdue, available) — not only on refusal.
+	const c = await myCredit(p);
+	const credit = c
+		? {
+				status: c.account.status,
+				availableFen: c.availableFen,
+				blockedDueAt: c.blocked ? c.blocked.dueAt.toISOString() : null
+			}
+		: null;
+	return { cart, idempotencyKey: randomUUID(), providers: enabledProviders(), credit };
 });
 
 const keySchema = z.object({
