@@ -2,7 +2,8 @@
 // stops and restarts itself, on its own fresh database (Postgres when DATABASE_URL is set, else
 // PGlite in a temporary directory), seeded with the demo data.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { freshDatabase } from '../helpers/database';
@@ -87,6 +88,36 @@ export async function startOwnServer(
 			await stopChild();
 			await fresh.drop().catch((e) => console.error('could not drop database', e));
 			if (tmp) rmSync(tmp, { recursive: true, force: true });
+		}
+	};
+}
+
+/**
+ * `startOwnServer` with a wall clock the spec moves: the server loads tests/e2e/clock-shift.mjs
+ * (`node --import`, test harness only), which shifts that process's clock by what `shift(ms)`
+ * writes into a file. The app has no test hooks: its timer jobs simply see time pass.
+ */
+export async function startClockedServer(
+	port: number,
+	label: string
+): Promise<OwnServer & { shift(ms: number): void }> {
+	const clockFile = path.join(os.tmpdir(), `lotlive-e2e-clock-${process.pid}-${port}.txt`);
+	const clockShift = pathToFileURL(
+		path.join(path.dirname(fileURLToPath(import.meta.url)), 'clock-shift.mjs')
+	).href;
+	writeFileSync(clockFile, '0');
+	const srv = await startOwnServer(port, label, {
+		env: {
+			NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${clockShift}`].filter(Boolean).join(' '),
+			E2E_CLOCK_FILE: clockFile
+		}
+	});
+	return {
+		...srv,
+		shift: (ms) => writeFileSync(clockFile, String(ms)),
+		async stop() {
+			await srv.stop();
+			rmSync(clockFile, { force: true });
 		}
 	};
 }

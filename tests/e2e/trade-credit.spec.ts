@@ -4,40 +4,25 @@
 // ships, the buyer accepts, the supplier is paid (the order is released; the invoice is due 45
 // days later), 49 days pass, the invoice is overdue, a new terms checkout is refused with a clear
 // message, the operator records the repayment, and the terms checkout works again.
-import { writeFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { usccCheckChar } from '../../src/lib/domain/trade/credit';
-import { startOwnServer, type OwnServer } from './own-server';
+import { startClockedServer } from './own-server';
 import { submitSignIn } from './sign-in';
 
 const PORT = Number(
 	process.env.E2E_TRADE_CREDIT_PORT ?? Number(process.env.E2E_PORT ?? 4173) + 1100
 );
-const CLOCK_FILE = path.join(os.tmpdir(), `lotlive-e2e-clock-${process.pid}-${PORT}.txt`);
-const CLOCK_SHIFT = pathToFileURL(
-	path.join(path.dirname(fileURLToPath(import.meta.url)), 'clock-shift.mjs')
-).href;
 const DAY = 86_400_000;
 
-let srv: OwnServer;
+let srv: Awaited<ReturnType<typeof startClockedServer>>;
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
 	test.setTimeout(180_000);
-	writeFileSync(CLOCK_FILE, '0');
-	srv = await startOwnServer(PORT, 'e2e_trade_credit', {
-		env: {
-			NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${CLOCK_SHIFT}`].filter(Boolean).join(' '),
-			E2E_CLOCK_FILE: CLOCK_FILE
-		}
-	});
+	srv = await startClockedServer(PORT, 'e2e_trade_credit');
 });
 test.afterAll(async () => {
 	await srv?.stop();
-	rmSync(CLOCK_FILE, { force: true });
 });
 
 async function signedIn(
@@ -221,7 +206,7 @@ test('the B2B buyer buys 600 pieces on 45-day terms, goes overdue, is refused, r
 
 	// 49 days pass (45 + 3 days' grace + 1): the invoice is overdue and blocks new terms orders.
 	// Sessions do not last 49 days: the buyer and the operator sign in again.
-	writeFileSync(CLOCK_FILE, String(49 * DAY));
+	srv.shift(49 * DAY);
 	await new Promise((r) => setTimeout(r, 500));
 	const buyerAgain = await signedIn(browser, 'buyer2@demo.lotlive.cn', /\/catalog$/);
 	const opsAgain = await signedIn(browser, 'ops@demo.lotlive.cn', /\/(admin|live|boards)?/);

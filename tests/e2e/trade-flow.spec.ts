@@ -8,37 +8,22 @@
 // starts loads tests/e2e/clock-shift.mjs (`node --import`, test harness only), which moves that
 // process's wall clock forward by what the spec writes into a file. The timer job, which takes
 // its `now` from the clock like every service, then sees the window over.
-import { writeFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { startOwnServer, type OwnServer } from './own-server';
+import { startClockedServer } from './own-server';
 import { submitSignIn } from './sign-in';
 
 const PORT = Number(process.env.E2E_TRADE_FLOW_PORT ?? Number(process.env.E2E_PORT ?? 4173) + 1000);
-const CLOCK_FILE = path.join(os.tmpdir(), `lotlive-e2e-clock-${process.pid}-${PORT}.txt`);
-const CLOCK_SHIFT = pathToFileURL(
-	path.join(path.dirname(fileURLToPath(import.meta.url)), 'clock-shift.mjs')
-).href;
 const HOUR = 3_600_000;
 
-let srv: OwnServer;
+let srv: Awaited<ReturnType<typeof startClockedServer>>;
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
 	test.setTimeout(180_000);
-	writeFileSync(CLOCK_FILE, '0');
-	srv = await startOwnServer(PORT, 'e2e_trade_flow', {
-		env: {
-			NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${CLOCK_SHIFT}`].filter(Boolean).join(' '),
-			E2E_CLOCK_FILE: CLOCK_FILE
-		}
-	});
+	srv = await startClockedServer(PORT, 'e2e_trade_flow');
 });
 test.afterAll(async () => {
 	await srv?.stop();
-	rmSync(CLOCK_FILE, { force: true });
 });
 
 async function signedIn(
@@ -201,7 +186,7 @@ test('two suppliers ship one checkout; the buyer inspects and accepts one order 
 	await expect(phone.getByTestId('connection')).toHaveText('实时已连接');
 	const rowB = phone.locator(`[data-testid="order-row"][data-id="${b.id}"]`);
 	await expect(rowB.getByTestId('order-state')).toHaveText('已到货');
-	writeFileSync(CLOCK_FILE, String(48 * HOUR + 60_000));
+	srv.shift(48 * HOUR + 60_000);
 	await expect(rowB.getByTestId('order-state')).toHaveText('已放款', { timeout: 30_000 });
 	await phone.goto(`/buyer/orders/${b.id}`);
 	await expect(phone.getByTestId('timeline')).toContainText('超时自动收货');
