@@ -2,13 +2,15 @@
 // days before its due date and one once it is overdue (policy.trade.credit), in-app through the
 // buyer org's realtime room (`trade.invoice.reminder`). Safe on several nodes: each invoice is
 // claimed `FOR UPDATE SKIP LOCKED` in its own transaction and its reminder column is set under
-// that lock, so a second runner skips it or finds it already reminded. Injected clock (`now`).
+// that lock, so a second runner skips it or finds it already reminded (`runDue`, as the other
+// trade timers; an invoice whose step fails is logged and passed over). Injected clock (`now`).
 import { and, asc, eq, isNull, notInArray, sql } from 'drizzle-orm';
 import { outstandingFen, reminderDue } from '$lib/domain/trade/credit';
 import { DAY_MS } from '$lib/domain/trade/policy';
 import { tradeInvoices } from '../db/schema';
 import type { TradeInvoiceReminder } from '../events/map';
-import { publishCommitted, transaction } from '../events/bus';
+import { publishCommitted } from '../events/bus';
+import { runDue } from './due-loop';
 import { currentPolicy } from '../platform/policy';
 
 export async function runCreditTimers(
@@ -17,10 +19,10 @@ export async function runCreditTimers(
 ): Promise<{ reminded: number }> {
 	const policy = currentPolicy().trade;
 	const soon = new Date(now.getTime() + policy.credit.reminderDaysBefore * DAY_MS);
-	const passed: string[] = [];
-	let reminded = 0;
-	while (reminded + passed.length < limit) {
-		const out = await transaction(async (tx) => {
+	const { moved } = await runDue(
+		'credit reminder',
+		limit,
+		async (tx, passed, claim) => {
 			const [inv] = await tx
 				.select()
 				.from(tradeInvoices)
@@ -30,13 +32,14 @@ export async function runCreditTimers(
 						sql`((${tradeInvoices.remindedOverdueAt} is null and ${tradeInvoices.dueAt} < ${now.toISOString()}::timestamptz)
 							or (${tradeInvoices.remindedBeforeAt} is null and ${tradeInvoices.dueAt} <= ${soon.toISOString()}::timestamptz
 								and ${tradeInvoices.dueAt} >= ${now.toISOString()}::timestamptz))`,
-						passed.length ? notInArray(tradeInvoices.id, passed) : sql`true`
+						passed.length ? notInArray(tradeInvoices.id, [...passed]) : sql`true`
 					)
 				)
 				.orderBy(asc(tradeInvoices.dueAt))
 				.limit(1)
 				.for('update', { skipLocked: true });
 			if (!inv) return null;
+			claim(inv.id);
 			const open = {
 				invoiceId: inv.id,
 				issuedAt: inv.issuedAt,
@@ -51,7 +54,7 @@ export async function runCreditTimers(
 				{ before: inv.remindedBeforeAt !== null, overdue: inv.remindedOverdueAt !== null },
 				policy
 			);
-			if (!kind) return { id: inv.id, reminder: null };
+			if (!kind) return false;
 			await tx
 				.update(tradeInvoices)
 				.set(
@@ -70,15 +73,9 @@ export async function runCreditTimers(
 				outstandingFen: outstandingFen(open),
 				at: now
 			};
-			return { id: inv.id, reminder };
-		});
-		if (!out) break;
-		if (!out.reminder) {
-			passed.push(out.id);
-			continue;
-		}
-		publishCommitted('trade.invoice.reminder', out.reminder);
-		reminded++;
-	}
-	return { reminded };
+			return reminder;
+		},
+		(reminder) => publishCommitted('trade.invoice.reminder', reminder)
+	);
+	return { reminded: moved };
 }

@@ -8,6 +8,7 @@
 // filing (the issue's "on the buyer's acceptance"), so their escrow (and the freight) releases in
 // the filing transaction, while the disputed lines stay in escrow until the dispute closes:
 // refund part + release part = frozen, posted per line (largest-remainder spread).
+import { runDue } from './due-loop';
 import { and, asc, eq, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
 import {
 	allocateRefund,
@@ -42,7 +43,6 @@ import {
 import { AppError } from '../errors';
 import { publishCommitted, publishInTx, transaction } from '../events/bus';
 import { isUuid } from '../ids';
-import { logger } from '../log';
 import { currentPolicy } from '../platform/policy';
 import { systemMessage } from './messages';
 import { orderFor, sideOf } from './sides';
@@ -498,57 +498,45 @@ export async function runDisputeTimers(
 	limit = 200,
 	policy: TradePolicy = currentPolicy().trade
 ): Promise<{ moved: number }> {
-	let moved = 0;
-	const passed: string[] = [];
-	while (moved + passed.length < limit) {
-		let claimed: string | null = null;
-		try {
-			const r = await transaction(async (tx) => {
-				const [row] = await tx
-					.select()
-					.from(tradeDisputes)
-					.where(
-						and(
-							isNotNull(tradeDisputes.dueAt),
-							lte(tradeDisputes.dueAt, now),
-							notInArray(tradeDisputes.state, ['closed', 'escalated']),
-							passed.length ? notInArray(tradeDisputes.id, passed) : sql`true`
-						)
+	return runDue(
+		'dispute timer',
+		limit,
+		async (tx, passed, claim) => {
+			const [row] = await tx
+				.select()
+				.from(tradeDisputes)
+				.where(
+					and(
+						isNotNull(tradeDisputes.dueAt),
+						lte(tradeDisputes.dueAt, now),
+						notInArray(tradeDisputes.state, ['closed', 'escalated']),
+						passed.length ? notInArray(tradeDisputes.id, [...passed]) : sql`true`
 					)
-					.orderBy(asc(tradeDisputes.dueAt))
-					.limit(1)
-					.for('update', { skipLocked: true });
-				if (!row) return null;
-				claimed = row.id;
-				if (!disputeDue(asDomain(row), now, policy)) return false;
-				const [order] = await tx.select().from(tradeOrders).where(eq(tradeOrders.id, row.orderId));
-				const r = await apply(
-					tx,
-					row,
-					order!,
-					{ action: { type: 'timeout' } },
-					'system',
-					null,
-					now,
-					policy
-				);
-				return { ...r, order: order! };
-			});
-			if (r === null) break;
-			if (r === false) {
-				passed.push(claimed!);
-				continue;
-			}
+				)
+				.orderBy(asc(tradeDisputes.dueAt))
+				.limit(1)
+				.for('update', { skipLocked: true });
+			if (!row) return null;
+			claim(row.id);
+			if (!disputeDue(asDomain(row), now, policy)) return false;
+			const [order] = await tx.select().from(tradeOrders).where(eq(tradeOrders.id, row.orderId));
+			const r = await apply(
+				tx,
+				row,
+				order!,
+				{ action: { type: 'timeout' } },
+				'system',
+				null,
+				now,
+				policy
+			);
+			return { ...r, order: order! };
+		},
+		(r) => {
 			if (r.moved) publishMoved([r.moved]);
 			disputeChanged(r.row, r.order, now);
-			moved++;
-		} catch (err) {
-			if (!claimed) throw err;
-			logger().error({ err, disputeId: claimed }, 'dispute timer failed');
-			passed.push(claimed);
 		}
-	}
-	return { moved };
+	);
 }
 
 /** A dispute the caller may see, with its lines; 404 otherwise. */

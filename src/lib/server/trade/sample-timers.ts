@@ -1,10 +1,9 @@
 // The sample timers (issue 19): unpaid expiry, the 3-day ship SLA (missed → refund) and the review
 // window (lapsed → auto-approved: the reference is sealed and the fee goes to the supplier).
+import { runDue } from './due-loop';
 import { and, asc, count, eq, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
 import { sampleDue } from '$lib/domain/trade/samples';
 import { tradeSamples, tradeSampleTags } from '../db/schema';
-import { transaction } from '../events/bus';
-import { logger } from '../log';
 import { currentPolicy } from '../platform/policy';
 import { moveSample, publishSample } from './samples';
 
@@ -19,47 +18,33 @@ export async function runSampleTimers(
 	limit = 200
 ): Promise<{ moved: number }> {
 	const policy = currentPolicy().trade;
-	let moved = 0;
-	const passed: string[] = [];
-	while (moved + passed.length < limit) {
-		let claimed: string | null = null;
-		try {
-			const r = await transaction(async (tx) => {
-				const [s] = await tx
-					.select()
-					.from(tradeSamples)
-					.where(
-						and(
-							isNotNull(tradeSamples.dueAt),
-							lte(tradeSamples.dueAt, now),
-							passed.length ? notInArray(tradeSamples.id, passed) : sql`true`
-						)
+	return runDue(
+		'sample timer',
+		limit,
+		async (tx, passed, claim) => {
+			const [s] = await tx
+				.select()
+				.from(tradeSamples)
+				.where(
+					and(
+						isNotNull(tradeSamples.dueAt),
+						lte(tradeSamples.dueAt, now),
+						passed.length ? notInArray(tradeSamples.id, [...passed]) : sql`true`
 					)
-					.orderBy(asc(tradeSamples.dueAt))
-					.limit(1)
-					.for('update', { skipLocked: true });
-				if (!s) return null;
-				claimed = s.id;
-				const [{ n } = { n: 0 }] = await tx
-					.select({ n: count() })
-					.from(tradeSampleTags)
-					.where(eq(tradeSampleTags.sampleId, s.id));
-				const action = sampleDue({ ...s, tags: Number(n) }, now, policy);
-				if (!action) return false;
-				return moveSample(tx, { sampleId: s.id, action, actor: 'system', now, policy });
-			});
-			if (r === null) break;
-			if (!r) {
-				passed.push(claimed!);
-				continue;
-			}
-			publishSample(r);
-			moved++;
-		} catch (err) {
-			if (!claimed) throw err;
-			logger().error({ err, sampleId: claimed }, 'sample timer failed');
-			passed.push(claimed);
-		}
-	}
-	return { moved };
+				)
+				.orderBy(asc(tradeSamples.dueAt))
+				.limit(1)
+				.for('update', { skipLocked: true });
+			if (!s) return null;
+			claim(s.id);
+			const [{ n } = { n: 0 }] = await tx
+				.select({ n: count() })
+				.from(tradeSampleTags)
+				.where(eq(tradeSampleTags.sampleId, s.id));
+			const action = sampleDue({ ...s, tags: Number(n) }, now, policy);
+			if (!action) return false;
+			return moveSample(tx, { sampleId: s.id, action, actor: 'system', now, policy });
+		},
+		publishSample
+	);
 }
