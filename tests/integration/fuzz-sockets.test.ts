@@ -61,7 +61,13 @@ afterAll(async () => {
 it('no socket event crashes a handler; refusals are {ok:false,error} and write nothing', async () => {
 	const events = clientEvents();
 	expect(events.filter((e) => e.acked).map((e) => e.name)).toEqual(
-		expect.arrayContaining(['PingV1', 'LotWatchV1', 'ShowWatchV1', 'LockAcquireV1'])
+		expect.arrayContaining([
+			'PingV1',
+			'LotWatchV1',
+			'ShowWatchV1',
+			'LockAcquireV1',
+			'ConversationWatchV1'
+		])
 	);
 	expect(events.map((e) => e.name)).toContain('LotUnwatchV1');
 	const id = fc.oneof(
