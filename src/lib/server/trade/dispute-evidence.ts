@@ -7,6 +7,7 @@
 import { asc, count, eq, inArray } from 'drizzle-orm';
 import { canFile } from '$lib/domain/trade/dispute';
 import type { TradePolicy } from '$lib/domain/trade/policy';
+import type { EvidenceKind, EvidenceView } from '$lib/trade/disputes';
 import type { Principal } from '../auth/principal';
 import { db, type DbOrTx, type Tx } from '../db';
 import { tradeDisputeEvidence, tradeDisputes } from '../db/schema';
@@ -17,20 +18,8 @@ import { completedUpload, tooLarge } from '../uploads';
 import { orderFor } from './sides';
 import { orderNotFound } from './transition';
 
-export type EvidenceKind = (typeof tradeDisputeEvidence.$inferSelect)['kind'];
 export type EvidenceRow = typeof tradeDisputeEvidence.$inferSelect;
-
-/** One evidence file as the pages and the API show it. */
-export interface EvidenceView {
-	id: string;
-	kind: EvidenceKind;
-	name: string;
-	url: string;
-	bytes: number;
-	mime: string;
-	party: EvidenceRow['party'];
-	at: string;
-}
+export type { EvidenceView };
 
 /** The evidence kind of a (sniffed) content type. */
 export function evidenceKind(mime: string): EvidenceKind {

@@ -1,56 +1,13 @@
 // What the buyer's and the supplier's dispute pages show (issue 20): the dispute with its
 // manifest (lines named as on the order), evidence, deadline, outcome and the steps the caller
 // may take now. Reads only; the steps go through disputes.ts.
-import { disputeActionsFor, type DisputePageAction } from '$lib/domain/trade/dispute-actions';
+import { disputeActionsFor } from '$lib/domain/trade/dispute-actions';
+import type { DisputePage } from '$lib/trade/disputes';
 import type { Principal } from '../auth/principal';
-import type { EvidenceView } from './dispute-evidence';
 import { disputeView } from './disputes';
 import { getOrder } from './queries';
 
-export interface DisputeLinePage {
-	lineId: string;
-	lotId: string | null;
-	title: string;
-	ordered: number;
-	quantity: number;
-	problem: string;
-	lossBp: number;
-	frozenFen: number;
-}
-
-export interface DisputePage {
-	id: string;
-	orderId: string;
-	orderNumber: number;
-	buyerName: string;
-	supplierName: string;
-	side: 'buyer' | 'supplier' | 'operator';
-	state: string;
-	version: number;
-	remedy: string;
-	frozenFen: number;
-	askedRefundFen: number;
-	counterFen: number | null;
-	description: string | null;
-	filedAt: string;
-	dueAt: string | null;
-	escalatedBy: string | null;
-	returnCarrier: string | null;
-	returnTrackingNo: string | null;
-	returnShippedAt: string | null;
-	outcome: {
-		kind: string;
-		refundFen: number;
-		releaseFen: number;
-		by: string;
-		replacementDueAt: string | null;
-	} | null;
-	rulingReason: string | null;
-	closedAt: string | null;
-	actions: DisputePageAction[];
-	lines: DisputeLinePage[];
-	evidence: EvidenceView[];
-}
+export type { DisputePage };
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
