@@ -4,6 +4,7 @@
 // the balance owed on terms running from the opening to the closing balance; the supplier's
 // statement names the invoice; another buyer's statement 404; a buyer never reaches payouts; the
 // reminders the job recorded are the buyer's to read on any page load.
+import { readFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chinaDay } from '../../src/lib/domain/ledger';
@@ -12,6 +13,7 @@ import { DEFAULT_TRADE_POLICY } from '../../src/lib/domain/trade/policy';
 import { db, execRows } from '../../src/lib/server/db';
 import { freightRates, tradeInvoices, tradeParcels } from '../../src/lib/server/db/schema';
 import { transaction } from '../../src/lib/server/events/bus';
+import { post } from '../../src/lib/server/ledger/post';
 import {
 	buyerStatement,
 	buyerStatementCsv,
@@ -311,6 +313,49 @@ describe('the buyer statement', () => {
 		expect((await caught(createPayout(b.principal, { orgId: b.orgId }))).status).toBe(403);
 		expect((await caught(createPayout(operator.actor, { orgId: b.orgId }))).status).toBe(404);
 		expect((await caught(statement(b.principal, b.orgId))).status).toBe(403);
+	});
+});
+
+describe('the migration', () => {
+	it('gives trade transactions posted before buyer_org_id existed their buyer', async () => {
+		const b = await newBuyer();
+		const t0 = new Date(Date.now() - 2 * DAY);
+		const o = (await buy(b, lotIds[0]!, 60, t0, false)).orders[0]!;
+		await payWithTestProvider(b.principal, o.id, new Date(t0.getTime() + 60_000));
+		// A trade transaction as posted before 0025: the order, the supplier, no buyer.
+		await post(db(), [
+			{
+				kind: 'trade_refund',
+				key: `test:backfill:${o.id}`,
+				at: new Date(t0.getTime() + 120_000),
+				orderId: o.id,
+				orgId: supplier.actor.orgId!,
+				postings: [
+					{
+						account: { kind: 'escrow', orgId: null },
+						amountFen: 100,
+						line: { saleLineId: o.id, lotId: null }
+					},
+					{ account: { kind: 'cash', orgId: null }, amountFen: -100 }
+				]
+			}
+		]);
+		const q = { from: chinaDay(t0), to: chinaDay(new Date()) };
+		expect((await buyerStatement(b.principal, b.orgId, q)).totals).toEqual({
+			trade_payment: o.totalFen
+		});
+		const migration = readFileSync('drizzle/0026_h4_ledger_buyer_backfill.sql', 'utf8');
+		for (const statement of migration.split('--> statement-breakpoint')) {
+			await db().execute(sql.raw(statement));
+		}
+		expect((await buyerStatement(b.principal, b.orgId, q)).totals).toEqual({
+			trade_payment: o.totalFen,
+			trade_refund: 100
+		});
+		// The append-only guard is back on.
+		await expect(
+			db().execute(sql`update ledger_transactions set memo = 'x' where order_id = ${o.id}`)
+		).rejects.toThrow();
 	});
 });
 
