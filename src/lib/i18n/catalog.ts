@@ -15,6 +15,7 @@ import zhErrors from './zh-CN/errors';
 import zhPlatform from './zh-CN/platform';
 import zhTradeCore from './zh-CN/trade-core';
 import zhTradeDisputes from './zh-CN/trade-disputes';
+import zhTradeReplacements from './zh-CN/trade-replacements';
 import zhTradeLifecycle from './zh-CN/trade-lifecycle';
 import zhTradeApi from './zh-CN/trade-api';
 import zhTradeSupplier from './zh-CN/trade-supplier';
@@ -37,6 +38,7 @@ import enErrors from './en/errors';
 import enPlatform from './en/platform';
 import enTradeCore from './en/trade-core';
 import enTradeDisputes from './en/trade-disputes';
+import enTradeReplacements from './en/trade-replacements';
 import enTradeLifecycle from './en/trade-lifecycle';
 import enTradeApi from './en/trade-api';
 import enTradeSupplier from './en/trade-supplier';
@@ -61,6 +63,7 @@ export const zhCN = {
 	...zhPlatform,
 	...zhTradeCore,
 	...zhTradeDisputes,
+	...zhTradeReplacements,
 	...zhTradeLifecycle,
 	...zhTradeApi,
 	...zhTradeSupplier,
@@ -85,6 +88,7 @@ export const en: Record<MessageKey, string> = {
 	...enPlatform,
 	...enTradeCore,
 	...enTradeDisputes,
+	...enTradeReplacements,
 	...enTradeLifecycle,
 	...enTradeApi,
 	...enTradeSupplier,
