@@ -4,7 +4,12 @@ import { pageLoad } from '$lib/server/edge';
 import { currentPolicy } from '$lib/server/platform/policy';
 import { AppError } from '$lib/server/errors';
 import { getOrder, inspectionView } from '$lib/server/trade';
-import { acceptAction, packAction, shipAction } from '$lib/server/trade/supplier-forms';
+import {
+	acceptAction,
+	packAction,
+	shipAction,
+	shipReplacementAction
+} from '$lib/server/trade/supplier-forms';
 import type { Actions, PageServerLoad } from './$types';
 
 const INSPECTED = new Set([
@@ -41,5 +46,6 @@ export const load: PageServerLoad = pageLoad(async ({ locals, params, depends })
 export const actions: Actions = {
 	accept: acceptAction,
 	pack: packAction,
-	ship: shipAction
+	ship: shipAction,
+	shipReplacement: shipReplacementAction
 };
