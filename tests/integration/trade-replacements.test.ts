@@ -6,7 +6,7 @@
 // input (someone else's order, wrong side, wrong state, bad tracking, no stock) is refused
 // with nothing half-written.
 import { and, eq, sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, execRows } from '../../src/lib/server/db';
 import {
 	lots,
@@ -30,7 +30,9 @@ import {
 import { actOnDispute, fileDispute, runDisputeTimers } from '../../src/lib/server/trade/disputes';
 import { runReplacementTimers, shipReplacement } from '../../src/lib/server/trade/replacements';
 import { DEFAULT_TRADE_POLICY } from '../../src/lib/domain/trade/policy';
+import { startAppServer } from '../helpers/app-server';
 import { demoActor } from '../helpers/demo';
+import { apiSignIn } from '../helpers/processes';
 import {
 	arrivedOrder,
 	collectMoney,
@@ -164,9 +166,9 @@ describe('restock on return', () => {
 		// The confirmation came at the deadline: the timer closes it, the confirmation is refused.
 		expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
 		const after = [await counters(o.lotIds[0]!), await counters(o.lotIds[1]!)];
-		const q = (lotId: string) => (lotId === lotA.id ? 3 : 2);
-		expect(after[0]!.onHand - before[0]!.onHand).toBe(q(o.lotIds[0]!));
-		expect(after[1]!.onHand - before[1]!.onHand).toBe(q(o.lotIds[1]!));
+		// lineIds[i] is the line of lotIds[i]: 3 pieces of the first, 2 of the second.
+		expect(after[0]!.onHand - before[0]!.onHand).toBe(3);
+		expect(after[1]!.onHand - before[1]!.onHand).toBe(2);
 		expect(after.map((c) => c.allocated)).toEqual(before.map((c) => c.allocated));
 		// Closing again is refused and restocks nothing.
 		const again = await refused(
@@ -560,4 +562,123 @@ describe('severe-defect rule', () => {
 			.where(and(eq(tradeReplacements.orderId, o.id), eq(tradeReplacements.state, 'shipped')));
 		expect(rows).toHaveLength(1);
 	});
+});
+
+describe('over HTTP: the API route and the supplier page’s form', () => {
+	let app: Awaited<ReturnType<typeof startAppServer>>;
+	beforeAll(async () => {
+		app = await startAppServer();
+	}, 120_000);
+	afterAll(async () => {
+		await app?.close();
+	});
+	const session = async (email: string) => ({
+		cookie: await apiSignIn(app.url, email),
+		origin: app.url
+	});
+	async function post(who: Record<string, string>, path: string, body: unknown) {
+		const r = await fetch(`${app.url}/api/v1/trade${path}`, {
+			method: 'POST',
+			headers: { ...who, 'content-type': 'application/json', 'accept-language': 'en' },
+			body: JSON.stringify(body)
+		});
+		return { status: r.status, body: (await r.json()) as Record<string, never> };
+	}
+
+	it('ships through the API; refuses bad tracking (422 at the field), the buyer (403), others (404)', async () => {
+		// The app's clock is today: an exchange closed now is due tomorrow.
+		const t = new Date(Date.now() - 5 * H);
+		const o = await twoLineOrder(t);
+		const lineA = o.lineIds[o.lotIds.indexOf(lotA.id)]!;
+		const d = await fileDispute(
+			buyer,
+			o.id,
+			{
+				lines: [{ lineId: lineA, quantity: 1, problem: 'damaged', lossBp: 10000 }],
+				remedy: 'exchange'
+			},
+			at(t, 1)
+		);
+		await actOnDispute(supplier, d.id, { action: { type: 'accept' } }, at(t, 2));
+		const [r] = await replacementsOf(o.id);
+		const path = `/orders/${o.id}/replacements/${r!.id}/ship`;
+		const s2 = await session(DEMO_ACCOUNTS.supplier2);
+		const s1 = await session(DEMO_ACCOUNTS.supplier1);
+		const b2 = await session(DEMO_ACCOUNTS.buyer2);
+		const bad = await post(s2, path, { parcels: [{ carrier: 'SF', trackingNo: 'x' }] });
+		expect([bad.status, bad.body.error?.['field']]).toEqual([422, 'parcels.0.trackingNo']);
+		const shape = await post(s2, path, { parcels: [] });
+		expect([shape.status, shape.body.error?.['field']]).toEqual([400, 'parcels']);
+		expect(
+			(await post(b2, path, { parcels: [{ carrier: 'SF', trackingNo: tracking() }] })).status
+		).toBe(403);
+		expect(
+			(await post(s1, path, { parcels: [{ carrier: 'SF', trackingNo: tracking() }] })).status
+		).toBe(404);
+		const badId = await post(s2, `/orders/${o.id}/replacements/nope/ship`, {
+			parcels: [{ carrier: 'SF', trackingNo: tracking() }]
+		});
+		expect([badId.status, badId.body.error?.['field']]).toEqual([400, 'replacementId']);
+		expect((await replacementsOf(o.id))[0]!.state).toBe('due');
+		const ok = await post(s2, path, { parcels: [{ carrier: 'SF', trackingNo: tracking() }] });
+		expect(ok.status).toBe(200);
+		const order = ok.body.order as unknown as { replacements: { state: string }[] };
+		expect(order.replacements.map((x) => x.state)).toEqual(['shipped']);
+		const again = await post(s2, path, { parcels: [{ carrier: 'SF', trackingNo: tracking() }] });
+		expect([again.status, again.body.error?.['code']]).toEqual([409, 'trade_state']);
+		expectSettled(o.id);
+	}, 120_000);
+
+	it('the supplier’s 补发 form ships it; a bad tracking number is refused and ships nothing', async () => {
+		const t = new Date(Date.now() - 5 * H);
+		const o = await twoLineOrder(t);
+		const lineA = o.lineIds[o.lotIds.indexOf(lotA.id)]!;
+		const d = await fileDispute(
+			buyer,
+			o.id,
+			{
+				lines: [{ lineId: lineA, quantity: 1, problem: 'damaged', lossBp: 10000 }],
+				remedy: 'exchange'
+			},
+			at(t, 1)
+		);
+		await actOnDispute(supplier, d.id, { action: { type: 'accept' } }, at(t, 2));
+		const [r] = await replacementsOf(o.id);
+		const s2 = await session(DEMO_ACCOUNTS.supplier2);
+		const page = await fetch(`${app.url}/supplier/trade/${o.id}`, { headers: s2 });
+		const html = await page.text();
+		expect(page.status).toBe(200);
+		expect(html).toContain('data-testid="replacement-form"');
+		expect(html).toContain(r!.dueAt.toISOString());
+		const submit = (trackingNo: string) =>
+			fetch(`${app.url}/supplier/trade/${o.id}?/shipReplacement`, {
+				method: 'POST',
+				headers: { ...s2, 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({
+					replacementId: r!.id,
+					'parcels.0.carrier': 'SF',
+					'parcels.0.trackingNo': trackingNo,
+					'parcels.0.cartons': '1'
+				}),
+				redirect: 'manual'
+			});
+		// The action answers as to the page's enhanced form: {type, status, data}.
+		const refused = (await (await submit('??')).json()) as {
+			type: string;
+			status: number;
+			data: string;
+		};
+		expect([refused.type, refused.status]).toEqual(['failure', 422]);
+		expect(refused.data).toContain('parcels.0.trackingNo');
+		expect((await replacementsOf(o.id))[0]!.state).toBe('due');
+		const ok = (await (await submit(tracking())).json()) as { type: string };
+		expect(ok.type).toBe('success');
+		expect((await replacementsOf(o.id))[0]!.state).toBe('shipped');
+		const buyerPage = await fetch(`${app.url}/buyer/orders/${o.id}`, {
+			headers: await session(DEMO_ACCOUNTS.buyer2)
+		});
+		const buyerHtml = await buyerPage.text();
+		expect(buyerHtml).toContain('data-testid="replacement-parcels"');
+		expect(buyerHtml).not.toContain('data-testid="replacement-form"');
+	}, 120_000);
 });
