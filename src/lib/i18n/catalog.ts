@@ -16,6 +16,7 @@ import zhPlatform from './zh-CN/platform';
 import zhTradeCore from './zh-CN/trade-core';
 import zhTradeDisputes from './zh-CN/trade-disputes';
 import zhTradeReplacements from './zh-CN/trade-replacements';
+import zhTradeDisputePages from './zh-CN/trade-dispute-pages';
 import zhTradeLifecycle from './zh-CN/trade-lifecycle';
 import zhTradeApi from './zh-CN/trade-api';
 import zhTradeSupplier from './zh-CN/trade-supplier';
@@ -39,6 +40,7 @@ import enPlatform from './en/platform';
 import enTradeCore from './en/trade-core';
 import enTradeDisputes from './en/trade-disputes';
 import enTradeReplacements from './en/trade-replacements';
+import enTradeDisputePages from './en/trade-dispute-pages';
 import enTradeLifecycle from './en/trade-lifecycle';
 import enTradeApi from './en/trade-api';
 import enTradeSupplier from './en/trade-supplier';
@@ -64,6 +66,7 @@ export const zhCN = {
 	...zhTradeCore,
 	...zhTradeDisputes,
 	...zhTradeReplacements,
+	...zhTradeDisputePages,
 	...zhTradeLifecycle,
 	...zhTradeApi,
 	...zhTradeSupplier,
@@ -89,6 +92,7 @@ export const en: Record<MessageKey, string> = {
 	...enTradeCore,
 	...enTradeDisputes,
 	...enTradeReplacements,
+	...enTradeDisputePages,
 	...enTradeLifecycle,
 	...enTradeApi,
 	...enTradeSupplier,

@@ -4,8 +4,14 @@ import { api } from '$lib/server/http';
 import { disputeView } from '$lib/server/trade/dispute-api';
 import type { RequestHandler } from './$types';
 
-/** One dispute with its manifest (parties and operators only; 404 otherwise). */
+/** One dispute with its manifest and evidence (parties and operators only; 404 otherwise). */
 export const GET: RequestHandler = api(async ({ locals, params }) => {
 	const v = await disputeView(requirePrincipal(locals), params.id);
-	return json({ dispute: v.dispute, lines: v.lines, side: v.side, orderNumber: v.order.number });
+	return json({
+		dispute: v.dispute,
+		lines: v.lines,
+		evidence: v.evidence,
+		side: v.side,
+		orderNumber: v.order.number
+	});
 });
