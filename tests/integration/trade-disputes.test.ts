@@ -9,7 +9,8 @@ import { db } from '../../src/lib/server/db';
 import {
 	tradeConversations,
 	tradeDisputeLines,
-	tradeDisputes
+	tradeDisputes,
+	tradeReplacements
 } from '../../src/lib/server/db/schema';
 import { verifyChain } from '../../src/lib/server/trade/messages';
 import type { Principal } from '../../src/lib/server/auth/principal';
@@ -17,7 +18,7 @@ import { AppError } from '../../src/lib/server/errors';
 import { bus } from '../../src/lib/server/events/bus';
 import type { TradeDisputeChanged } from '../../src/lib/server/events/map';
 import { seedDemoIfEmpty, DEMO_ACCOUNTS } from '../../src/lib/server/seed/demo';
-import { runTradeTimers } from '../../src/lib/server/trade';
+import { recordInspection, runTradeTimers, startInspection } from '../../src/lib/server/trade';
 import {
 	actOnDispute,
 	fileDispute,
@@ -25,6 +26,7 @@ import {
 	type DisputeActionInput
 } from '../../src/lib/server/trade/disputes';
 import { fileDisputeBody } from '../../src/lib/server/trade/dispute-api';
+import { runReplacementTimers, shipReplacement } from '../../src/lib/server/trade/replacements';
 import { DEFAULT_TRADE_POLICY } from '../../src/lib/domain/trade/policy';
 import { demoActor } from '../helpers/demo';
 import {
@@ -72,6 +74,11 @@ async function disputeRow(id: string) {
 	return r!;
 }
 
+let tracking = 1_000_000_000;
+async function replacementsOf(orderId: string) {
+	return db().select().from(tradeReplacements).where(eq(tradeReplacements.orderId, orderId));
+}
+
 async function disputesOfOrder(orderId: string) {
 	return db().select().from(tradeDisputes).where(eq(tradeDisputes.orderId, orderId));
 }
@@ -93,13 +100,28 @@ const escrowLegs = (key: string) =>
 		.filter((p) => p.account.kind === 'escrow')
 		.reduce((s, p) => s + p.amountFen, 0);
 
-/** Every escrow item of the order is settled and the dispute's split adds up to what was frozen. */
-function expectSettled(orderId: string, d: { frozenFen: number; outcomeRefundFen: number | null }) {
+/**
+ * Every escrow item of the order is settled and the dispute's split adds up to what was frozen.
+ * An exchange's frozen escrow goes through its replacement: released when it shipped, refunded
+ * when it was missed (replacements.ts), never both.
+ */
+function expectSettled(
+	orderId: string,
+	d: { frozenFen: number; outcomeRefundFen: number | null; outcomeKind?: string | null }
+) {
 	for (const [, v] of escrowByItem(orderId)) expect(v).toBe(0);
 	const refunded = escrowLegs(`trade:${orderId}:dispute-refund`);
 	const released = escrowLegs(`trade:${orderId}:dispute-release`);
 	expect(refunded).toBe(d.outcomeRefundFen ?? 0);
-	expect(refunded + released).toBe(d.frozenFen);
+	const shipped = escrowLegs(`trade:${orderId}:replacement-release:exchange`);
+	const missed = escrowLegs(`trade:${orderId}:replacement-refund:exchange`);
+	if (d.outcomeKind === 'exchange') {
+		expect(released).toBe(0);
+		expect([shipped, missed].filter((x) => x !== 0)).toHaveLength(1);
+	} else {
+		expect(shipped + missed).toBe(0);
+	}
+	expect(refunded + released + shipped + missed).toBe(d.frozenFen);
 	// Paid in = released + refunded over the whole order.
 	const paid = -escrowLegs(`trade:${orderId}:pay`);
 	const out = money
@@ -397,7 +419,10 @@ describe('steps', () => {
 		const r = await disputeRow(d.id);
 		expect([r.state, r.outcomeKind]).toEqual(['closed', 'exchange']);
 		expect(r.replacementDueAt).toEqual(at(due, P.inspection.replacementDueHours));
-		expect(money.filter((m) => m.key === `trade:${o.id}:dispute-release`)).toHaveLength(1);
+		// The exchange's escrow waits for the replacement (trade-replacements.test.ts): nothing
+		// released at the close; the missed deadline refunds it.
+		expect(money.filter((m) => m.key === `trade:${o.id}:dispute-release`)).toHaveLength(0);
+		await runReplacementTimers(r.replacementDueAt!, 1000);
 		expectSettled(o.id, r);
 	});
 });
@@ -406,10 +431,16 @@ describe('steps', () => {
 
 type Step =
 	| { k: 'act'; who: 'buyer' | 'supplier' | 'operator'; input: DisputeActionInput; dt: number }
-	| { k: 'tick'; dt: number };
+	| { k: 'tick'; dt: number }
+	| { k: 'ship_replacement'; dt: number; pick: number };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
 	fc.record({ k: fc.constant('tick' as const), dt: fc.integer({ min: 1, max: 80 }) }),
+	fc.record({
+		k: fc.constant('ship_replacement' as const),
+		dt: fc.integer({ min: 0, max: 30 }),
+		pick: fc.nat(1)
+	}),
 	fc.record({
 		k: fc.constant('act' as const),
 		who: fc.constantFrom('buyer' as const, 'supplier' as const, 'operator' as const),
@@ -446,7 +477,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 
 describe('property: random actions and clock ticks', () => {
-	it('escrow balances, released + refunded = paid, one outcome, no deadline skipped', async () => {
+	it('escrow balances, released + refunded = paid, one outcome, no deadline skipped (replacements too)', async () => {
+		let shipments = 0;
 		await fc.assert(
 			fc.asyncProperty(
 				fc.constantFrom(
@@ -455,9 +487,26 @@ describe('property: random actions and clock ticks', () => {
 					'exchange' as const
 				),
 				fc.array(stepArb, { minLength: 1, maxLength: 10 }),
-				async (remedy, steps) => {
+				fc.boolean(),
+				async (remedy, steps, severe) => {
 					const t = nextEpoch();
 					const o = await twoLineOrder(t);
+					if (severe) {
+						// The other line has 3 severe pieces: a severe-defect replacement is due
+						// beside the dispute, holding their value.
+						const v = await startInspection(buyer, o.id, at(t, 0.25));
+						const l = v.lines.find((x) => x.lineId === o.lineIds[1])!;
+						await recordInspection(
+							buyer,
+							o.id,
+							{
+								items: l.pieces
+									.slice(0, 3)
+									.map((x) => ({ lineId: l.lineId, piece: x.piece, result: 'severe' }))
+							},
+							at(t, 0.5)
+						);
+					}
 					const d = await fileDispute(
 						buyer,
 						o.id,
@@ -473,8 +522,28 @@ describe('property: random actions and clock ticks', () => {
 					for (const s of steps) {
 						now = at(now, s.dt);
 						const before = await disputeRow(d.id);
+						const repsBefore = await replacementsOf(o.id);
+						const repBefore = repsBefore.length
+							? repsBefore[s.k === 'ship_replacement' ? s.pick % repsBefore.length : 0]
+							: undefined;
 						if (s.k === 'tick') {
 							await runDisputeTimers(now, 1000, P);
+							await runReplacementTimers(now, 1000);
+						} else if (s.k === 'ship_replacement') {
+							try {
+								await shipReplacement(
+									supplier,
+									o.id,
+									repBefore?.id ?? '00000000-0000-4000-8000-000000000000',
+									{ parcels: [{ carrier: 'SF', trackingNo: `SF${++tracking}` }] },
+									now
+								);
+								// A shipment that went through beat the replacement's deadline.
+								expect(now.getTime()).toBeLessThan(repBefore!.dueAt.getTime());
+								shipments++;
+							} catch (e) {
+								if (!(e instanceof AppError) || e.status >= 500) throw e;
+							}
 						} else {
 							try {
 								await actOnDispute(who[s.who], d.id, s.input, now, P);
@@ -487,13 +556,29 @@ describe('property: random actions and clock ticks', () => {
 							}
 						}
 						const r = await disputeRow(d.id);
+						const reps = await replacementsOf(o.id);
+						const rep = reps.find((x) => x.source === 'exchange');
+						const sev = reps.find((x) => x.source === 'severe_defect');
+						expect(sev === undefined).toBe(!severe);
 						if (s.k === 'tick' && r.state !== 'closed' && r.state !== 'escalated') {
 							// Nothing due is left behind by the job.
 							expect(r.dueAt!.getTime()).toBeGreaterThan(now.getTime());
 						}
-						// The disputed line stays in escrow until the dispute closes.
+						for (const x of reps) {
+							if (s.k === 'tick' && x.state === 'due') {
+								expect(x.dueAt.getTime()).toBeGreaterThan(now.getTime());
+							}
+						}
+						// The severe pieces' value stays held while their replacement is due.
+						if (sev?.state === 'due') {
+							expect(escrowByItem(o.id).get(o.lineIds[1]!)).toBe(-sev.heldFen);
+						}
+						// The disputed line stays in escrow until the dispute closes, and an
+						// exchange's until its replacement ships or is missed.
 						const held = escrowByItem(o.id).get(o.lineIds[0]!)!;
-						if (r.state !== 'closed') expect(held).toBe(-r.frozenFen);
+						if (r.state !== 'closed' || rep?.state === 'due') expect(held).toBe(-r.frozenFen);
+						// Only an exchange owes a replacement, and only once closed.
+						expect(rep === undefined).toBe(r.outcomeKind !== 'exchange');
 					}
 					// Time passes; an arbitration still open is ruled.
 					now = at(now, 10_000);
@@ -512,6 +597,11 @@ describe('property: random actions and clock ticks', () => {
 						await runDisputeTimers(at(now, 10_000), 1000, P);
 						r = await disputeRow(d.id);
 					}
+					// A replacement still due is missed in time.
+					await runReplacementTimers(at(now, 20_000), 1000);
+					const reps = await replacementsOf(o.id);
+					expect(reps.length).toBeLessThanOrEqual(2);
+					for (const x of reps) expect(x.state).not.toBe('due');
 					expect(r.state).toBe('closed');
 					expect((await orderRow(o.id)).state).toBe('resolved');
 					expect((await eventsOf(o.id)).filter((e) => e.action === 'resolve')).toHaveLength(1);
@@ -531,5 +621,7 @@ describe('property: random actions and clock ticks', () => {
 			),
 			{ numRuns: 30, seed: Number(process.env.FUZZ_SEED ?? 20) }
 		);
+		// The runs did ship replacements (the new steps are exercised, not only refused).
+		expect(shipments).toBeGreaterThan(0);
 	}, 120_000);
 });

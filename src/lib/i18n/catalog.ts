@@ -15,6 +15,7 @@ import zhErrors from './zh-CN/errors';
 import zhPlatform from './zh-CN/platform';
 import zhTradeCore from './zh-CN/trade-core';
 import zhTradeDisputes from './zh-CN/trade-disputes';
+import zhTradeReplacements from './zh-CN/trade-replacements';
 import zhTradeDisputePages from './zh-CN/trade-dispute-pages';
 import zhTradeLifecycle from './zh-CN/trade-lifecycle';
 import zhTradeApi from './zh-CN/trade-api';
@@ -38,6 +39,7 @@ import enErrors from './en/errors';
 import enPlatform from './en/platform';
 import enTradeCore from './en/trade-core';
 import enTradeDisputes from './en/trade-disputes';
+import enTradeReplacements from './en/trade-replacements';
 import enTradeDisputePages from './en/trade-dispute-pages';
 import enTradeLifecycle from './en/trade-lifecycle';
 import enTradeApi from './en/trade-api';
@@ -63,6 +65,7 @@ export const zhCN = {
 	...zhPlatform,
 	...zhTradeCore,
 	...zhTradeDisputes,
+	...zhTradeReplacements,
 	...zhTradeDisputePages,
 	...zhTradeLifecycle,
 	...zhTradeApi,
@@ -88,6 +91,7 @@ export const en: Record<MessageKey, string> = {
 	...enPlatform,
 	...enTradeCore,
 	...enTradeDisputes,
+	...enTradeReplacements,
 	...enTradeDisputePages,
 	...enTradeLifecycle,
 	...enTradeApi,

@@ -98,6 +98,26 @@ export interface TradeParcelView {
 	cartons: number;
 	shippedAt: string;
 	deliveredAt: string | null;
+	/** A replacement shipment (severe-defect rule or exchange), not the original. */
+	replacement?: boolean;
+}
+
+/** A replacement the supplier owes on the order (issue 20; docs/TRADE.md "Replacements"). */
+export interface TradeReplacementView {
+	id: string;
+	source: 'exchange' | 'severe_defect';
+	state: 'due' | 'shipped' | 'missed';
+	pieces: number;
+	/** Escrow held for the pieces until it ships (released) or is missed (refunded). */
+	heldFen: number;
+	freightChargeFen: number;
+	releasedFen: number;
+	refundedFen: number;
+	dueAt: string;
+	shippedAt: string | null;
+	closedAt: string | null;
+	lines: { lineId: string; quantity: number; heldFen: number }[];
+	parcels: TradeParcelView[];
 }
 
 export interface TradePaymentView {
@@ -153,6 +173,8 @@ export interface TradeOrderView {
 	dueAt: string | null;
 	lines: TradeOrderLineView[];
 	parcels: TradeParcelView[];
+	/** Replacement shipments owed or made (exchange, severe-defect rule), with their deadlines. */
+	replacements: TradeReplacementView[];
 	payment: TradePaymentView | null;
 	/** What the viewer may do now (domain actionsFor, for the viewer's side). */
 	actions: TradeAction[];
@@ -160,7 +182,10 @@ export interface TradeOrderView {
 }
 
 /** A row of an order list (no lines/events). */
-export type TradeOrderSummary = Omit<TradeOrderView, 'lines' | 'parcels' | 'events'> & {
+export type TradeOrderSummary = Omit<
+	TradeOrderView,
+	'lines' | 'parcels' | 'events' | 'replacements'
+> & {
 	pieces: number;
 	lineCount: number;
 };

@@ -248,14 +248,34 @@ export function releaseItems(
 	book: EscrowBook,
 	itemIds: readonly string[]
 ): { book: EscrowBook; postings: TradePosting[]; feeFen: number; supplierFen: number } {
+	return releaseAmounts(
+		book,
+		[...new Set(itemIds)].map((itemId) => ({ itemId, amountFen: heldFen(item(book, itemId)) })),
+		itemIds.join(',')
+	);
+}
+
+/**
+ * Releases part of what items hold to the supplier less the wholesale fee (goods only), one
+ * transaction: `amountFen` ≤ held per item (more is `EscrowError('refund_too_large')`). A part
+ * of an item can stay held (a replacement's pieces, issue 20). Zero amounts are skipped; nothing
+ * at all is `EscrowError('nothing_held')`.
+ */
+export function releaseAmounts(
+	book: EscrowBook,
+	parts: readonly { itemId: string; amountFen: number }[],
+	what = parts.map((p) => p.itemId).join(',')
+): { book: EscrowBook; postings: TradePosting[]; feeFen: number; supplierFen: number } {
 	let b = book;
 	const postings: TradePosting[] = [];
 	let feeTotal = 0;
 	let supplierTotal = 0;
-	for (const id of new Set(itemIds)) {
-		const i = item(b, id);
-		const net = heldFen(i);
+	for (const part of parts) {
+		const i = item(b, part.itemId);
+		const net = fen(part.amountFen, 'release');
 		if (net === 0) continue;
+		if (net < 0 || net > heldFen(i))
+			throw new EscrowError('refund_too_large', i.itemId, heldFen(i));
 		const fee = i.kind === 'goods' ? shareFen(net, book.feeBp) : 0;
 		const line = ref(i);
 		const withLine = (p: TradePosting): TradePosting => (line ? { ...p, line } : p);
@@ -268,7 +288,7 @@ export function releaseItems(
 		supplierTotal += net - fee;
 		b = replace(b, { ...i, releasedFen: i.releasedFen + net, feeFen: i.feeFen + fee });
 	}
-	if (postings.length === 0) throw new EscrowError('nothing_held', itemIds.join(','), 0);
+	if (postings.length === 0) throw new EscrowError('nothing_held', what, 0);
 	return {
 		book: b,
 		postings: tradeTransaction(postings),

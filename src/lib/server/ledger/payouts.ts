@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { z } from '$lib/server/validation';
+import { idParam, z } from '$lib/server/validation';
 import { payoutPostings } from '$lib/domain/ledger';
 import { db, execRows, type DbOrTx } from '../db';
 import { ledgerPayouts, orgs, type LedgerPayout } from '../db/schema';
@@ -189,7 +189,8 @@ export async function listPayouts(
 	actor: Principal,
 	opts: { orgId?: string; status?: LedgerPayout['status'][]; limit?: number } = {}
 ): Promise<PayoutView[]> {
-	let orgId = opts.orgId;
+	// A party named in the query string is an id (a 400 naming it, not a 500 from Postgres).
+	let orgId = opts.orgId === undefined ? undefined : idParam(opts.orgId, 'orgId');
 	if (actor.role !== 'operator') {
 		orgId = (await authorizeParty(actor, opts.orgId ?? actor.orgId ?? '')).id;
 	}

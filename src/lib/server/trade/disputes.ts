@@ -9,7 +9,7 @@
 // the filing transaction, while the disputed lines stay in escrow until the dispute closes:
 // refund part + release part = frozen, posted per line (largest-remainder spread).
 import { runDue } from './due-loop';
-import { and, asc, eq, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lte, notInArray, sql } from 'drizzle-orm';
 import {
 	allocateRefund,
 	canFile,
@@ -25,7 +25,7 @@ import {
 	type DisputeRefusal,
 	type Outcome
 } from '$lib/domain/trade/dispute';
-import { refundItem, releaseItems, type TradePosting } from '$lib/domain/trade/escrow';
+import { refundItem, releaseAmounts, type TradePosting } from '$lib/domain/trade/escrow';
 import type { TradePolicy } from '$lib/domain/trade/policy';
 import type { DisputeError } from '$lib/domain/trade/dispute';
 import type { MessageKey } from '$lib/i18n';
@@ -46,6 +46,10 @@ import { isUuid } from '../ids';
 import { currentPolicy } from '../platform/policy';
 import { attachEvidence, evidenceOf } from './dispute-evidence';
 import { systemMessage } from './messages';
+import { openReplacement } from './replacements';
+import { replacementSharesOf } from './replacement-shares';
+import { settle } from '../stock';
+import type { LotCounterRow } from '../stock/watch';
 import { orderFor, sideOf } from './sides';
 import {
 	escrowBook,
@@ -186,8 +190,11 @@ export async function fileDispute(
 			.from(tradeOrderLines)
 			.where(eq(tradeOrderLines.orderId, order.id))
 			.orderBy(asc(tradeOrderLines.lotId));
+		// A replacement's pieces (severe-defect rule) are held for it, not for the dispute.
+		const shares = await replacementSharesOf(tx, order.id);
+		const heldOf = (l: { id: string; lineFen: number }) => l.lineFen - (shares.get(l.id) ?? 0);
 		const checked = checkClaim(
-			lines.map((l) => ({ lineId: l.id, quantity: l.quantity, heldFen: l.lineFen })),
+			lines.map((l) => ({ lineId: l.id, quantity: l.quantity, heldFen: heldOf(l) })),
 			claim
 		);
 		if (!checked.ok) {
@@ -213,9 +220,12 @@ export async function fileDispute(
 		if (order.paymentMode === 'escrow') {
 			const disputed = new Set(checked.lineIds);
 			const { book } = escrowBook(order, lines);
-			const rest = book.items.filter((i) => !disputed.has(i.itemId)).map((i) => i.itemId);
+			const rest = book.items
+				.filter((i) => !disputed.has(i.itemId))
+				.map((i) => ({ itemId: i.itemId, amountFen: i.amountFen - (shares.get(i.itemId) ?? 0) }))
+				.filter((x) => x.amountFen > 0);
 			if (rest.length > 0) {
-				const r = releaseItems(book, rest);
+				const r = releaseAmounts(book, rest);
 				await postMoney(tx, order, 'trade_release', 'release-undisputed', r.postings, now);
 			}
 		}
@@ -242,7 +252,7 @@ export async function fileDispute(
 				quantity: m.quantity,
 				problem: m.problem,
 				lossBp: m.lossBp,
-				frozenFen: byId.get(m.lineId)!.lineFen
+				frozenFen: heldOf(byId.get(m.lineId)!)
 			}))
 		);
 		// The evidence named when filing (finished uploads for this order); a refusal undoes all.
@@ -371,6 +381,11 @@ async function apply(
 			policy,
 			note: `dispute:${outcome.kind}`
 		});
+		// A return closed with the goods back (confirmed or assumed received): restock, after
+		// the order row (the lock order order → lots).
+		if (outcome.kind === 'return_and_refund' && row.state === 'returning' && row.returnShippedAt) {
+			moved.stock.push(...(await restock(tx, after, now)));
+		}
 	}
 	return { row: after, moved };
 }
@@ -403,6 +418,33 @@ function stepText(
 	return `${PARTY_ZH[actor]}：${what} → ${after.state}${closed}`;
 }
 
+/**
+ * The returned pieces back on the lots' shelves through the stock module: per disputed line, the
+ * manifest's affected quantity (on hand +quantity, lots in id order). Once per dispute: the
+ * conditional update on `restocked_at` lets one caller through even if two closed it.
+ */
+async function restock(tx: Tx, dispute: DisputeRow, now: Date): Promise<LotCounterRow[]> {
+	const [first] = await tx
+		.update(tradeDisputes)
+		.set({ restockedAt: now })
+		.where(and(eq(tradeDisputes.id, dispute.id), isNull(tradeDisputes.restockedAt)))
+		.returning({ id: tradeDisputes.id });
+	if (!first) return [];
+	const rows = await tx
+		.select({ lotId: tradeOrderLines.lotId, quantity: tradeDisputeLines.quantity })
+		.from(tradeDisputeLines)
+		.innerJoin(tradeOrderLines, eq(tradeOrderLines.id, tradeDisputeLines.lineId))
+		.where(eq(tradeDisputeLines.disputeId, dispute.id));
+	const perLot = new Map<string, number>();
+	for (const r of rows) perLot.set(r.lotId, (perLot.get(r.lotId) ?? 0) + r.quantity);
+	const out: LotCounterRow[] = [];
+	for (const [lotId, q] of [...perLot].sort(([a], [b]) => (a < b ? -1 : 1))) {
+		const after = await settle(tx, lotId, { onHand: 1, allocated: 0 }, q);
+		if (after) out.push(after);
+	}
+	return out;
+}
+
 /** The frozen lines' escrow: the refund spread per line, the rest released to the supplier. */
 async function settleFrozen(
 	tx: Tx,
@@ -411,17 +453,29 @@ async function settleFrozen(
 	outcome: Outcome,
 	now: Date
 ): Promise<void> {
+	const frozen = await tx
+		.select()
+		.from(tradeDisputeLines)
+		.where(eq(tradeDisputeLines.disputeId, dispute.id))
+		.orderBy(asc(tradeDisputeLines.lineId));
+	if (outcome.kind === 'exchange') {
+		// The frozen escrow waits for the replacement: released when it ships, refunded when
+		// its deadline passes (replacements.ts). A terms order's replacement holds nothing.
+		await openReplacement(tx, order, {
+			source: 'exchange',
+			disputeId: dispute.id,
+			lines: frozen.map((f) => ({ lineId: f.lineId, quantity: f.quantity, heldFen: f.frozenFen })),
+			dueAt: outcome.replacementDueAt ?? now,
+			now
+		});
+		return;
+	}
 	if (order.paymentMode !== 'escrow') return;
 	const lines = await tx
 		.select()
 		.from(tradeOrderLines)
 		.where(eq(tradeOrderLines.orderId, order.id))
 		.orderBy(asc(tradeOrderLines.lotId));
-	const frozen = await tx
-		.select()
-		.from(tradeDisputeLines)
-		.where(eq(tradeDisputeLines.disputeId, dispute.id))
-		.orderBy(asc(tradeDisputeLines.lineId));
 	// A fresh book: only the dispute ever touches the frozen lines after filing.
 	let { book } = escrowBook(order, lines);
 	if (outcome.refundFen > 0) {
@@ -467,9 +521,14 @@ async function settleFrozen(
 		}
 	}
 	if (outcome.releaseFen > 0) {
-		const r = releaseItems(
+		const refunded = new Map<string, number>();
+		for (const i of book.items) refunded.set(i.itemId, i.refundedCashFen + i.refundedCreditFen);
+		const r = releaseAmounts(
 			book,
-			frozen.map((f) => f.lineId)
+			frozen.map((f) => ({
+				itemId: f.lineId,
+				amountFen: f.frozenFen - (refunded.get(f.lineId) ?? 0)
+			}))
 		);
 		await postMoney(tx, order, 'trade_release', 'dispute-release', r.postings, now);
 	}

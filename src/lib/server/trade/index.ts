@@ -39,6 +39,12 @@ export {
 } from './inspection';
 export { carrierDelivered } from './carrier';
 export { runTradeTimers } from './timers';
+export {
+	ReplacementShipInput,
+	runReplacementTimers,
+	shipReplacement,
+	type ReplacementRow
+} from './replacements';
 export { getLotTerms, setLotTerms, LotTermsInput, type LotTradeTermsView } from './terms';
 export {
 	confirmSamplePayment,

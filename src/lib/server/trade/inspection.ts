@@ -11,6 +11,7 @@ import {
 	type PieceResult
 } from '$lib/domain/trade/inspection';
 import { deadlines } from '$lib/domain/trade/order-state';
+import { replacementHolds, severePieces } from '$lib/domain/trade/replacement';
 import type { TradePolicy } from '$lib/domain/trade/policy';
 import type { InspectionView } from '$lib/trade/types';
 import { z } from '$lib/server/validation';
@@ -28,6 +29,7 @@ import { transaction } from '../events/bus';
 import { currentPolicy } from '../platform/policy';
 import { EXT_BY_MIME, mediaStorage, sniffMime } from '../platform/storage';
 import { completedUpload } from '../uploads';
+import { openReplacement } from './replacements';
 import { orderFor, orderIdOf } from './sides';
 import {
 	moveOrder,
@@ -56,6 +58,7 @@ async function linesOf(tx: DbOrTx, orderId: string) {
 			lineId: tradeOrderLines.id,
 			lotId: tradeOrderLines.lotId,
 			quantity: tradeOrderLines.quantity,
+			lineFen: tradeOrderLines.lineFen,
 			piecesPerCarton: tradeOrderLines.piecesPerCarton,
 			title: lots.title,
 			grade: lots.grade
@@ -382,11 +385,24 @@ export async function recordInspection(
 			now,
 			policy
 		);
+		if (!insp.replacementDueAt && verdict.replacement) {
+			// The rule is met for the first time: the severe pieces are owed as a replacement
+			// (replacements.ts), their escrow held until it ships or its deadline passes.
+			await openReplacement(tx, current, {
+				source: 'severe_defect',
+				lines: replacementHolds(
+					lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity, lineFen: l.lineFen })),
+					severePieces(all)
+				),
+				dueAt: verdict.replacement.dueAt,
+				now
+			});
+		}
 		await tx
 			.update(tradeInspections)
 			.set({
 				severePieces: verdict.severePieces,
-				// Set once, when the rule is first met; the replacement flow (issue 20) follows it.
+				// Set once, when the rule is first met (the replacement's deadline).
 				replacementDueAt: insp.replacementDueAt ?? verdict.replacement?.dueAt ?? null,
 				submittedAt: now,
 				updatedBy: p.userId,

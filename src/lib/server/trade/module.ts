@@ -20,6 +20,7 @@ import { settleRefunds } from './payments';
 import { runTradeTimers } from './timers';
 import { runSampleTimers } from './sample-timers';
 import { runDisputeTimers } from './disputes';
+import { runReplacementTimers } from './replacements';
 import { tradeOpenApi } from './openapi';
 
 const ConversationRef = z
@@ -61,6 +62,9 @@ export const tradeModule: Module = {
 		{ name: 'trade-sample-timers', everyMs: 10_000, run: () => runSampleTimers() },
 		// Dispute clocks: no answer, counter-offer not taken, return not shipped / assumed received.
 		{ name: 'trade-dispute-timers', everyMs: 5_000, run: () => runDisputeTimers() },
+		// Replacement shipments (exchange, severe-defect rule) not shipped by their deadline:
+		// the held escrow goes back to the buyer (SKIP LOCKED).
+		{ name: 'trade-replacement-timers', everyMs: 10_000, run: () => runReplacementTimers() },
 		// Pays out refunds the providers can pay themselves (the test provider; bank transfers
 		// are paid back by operators, who record them).
 		{ name: 'trade-refunds', everyMs: 10_000, run: () => settleRefunds() },

@@ -21,6 +21,7 @@ import { tradeMessagesOpenApi } from './openapi-messages';
 import { ShipInput } from './lifecycle';
 import { sampleOpenApi } from './openapi-samples';
 import { disputesOpenApi } from './openapi-disputes';
+import { replacementsOpenApi } from './openapi-replacements';
 import { CartLineInput, CheckoutInput, ConfirmTransferInput, TradeShipToInput } from './schemas';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
@@ -288,6 +289,7 @@ export function tradeOpenApi(): OpenApiPart {
 				...orderProps,
 				lines: { type: 'array', items: line },
 				parcels: { type: 'array', items: parcel },
+				replacements: { type: 'array', items: schemaRef('TradeReplacement') },
 				events: { type: 'array', items: event }
 			}
 		},
@@ -615,7 +617,13 @@ export function tradeOpenApi(): OpenApiPart {
 		}
 	};
 	// Samples (19), messages and disputes (20), credit terms (21): their own parts, merged here.
-	const parts = [sampleOpenApi(), tradeMessagesOpenApi(), disputesOpenApi(), creditOpenApi()];
+	const parts = [
+		sampleOpenApi(),
+		tradeMessagesOpenApi(),
+		disputesOpenApi(),
+		replacementsOpenApi(),
+		creditOpenApi()
+	];
 	return {
 		schemas: Object.assign({}, schemas, ...parts.map((p) => p.schemas)),
 		paths: Object.assign({}, paths, ...parts.map((p) => p.paths))

@@ -16,6 +16,7 @@ import type {
 	TradeOrderSummary,
 	TradeOrderView,
 	TradeParcelView,
+	TradeReplacementView,
 	TradePaymentView
 } from '$lib/trade/types';
 import { isOperator, type Principal } from '../auth/principal';
@@ -32,6 +33,7 @@ import { forbidden, parse } from '../errors';
 import type { PackagingOption } from '$lib/domain/trade/policy';
 import { ListOrdersInput } from './schemas';
 import { orderFor, type TradeSide } from './sides';
+import { replacementViews } from './replacements';
 
 export type OrderRow = typeof tradeOrders.$inferSelect;
 export type IntentRow = typeof tradePaymentIntents.$inferSelect;
@@ -145,6 +147,7 @@ export function viewOf(parts: {
 	events: (typeof tradeOrderEvents.$inferSelect)[];
 	intent: IntentRow | undefined;
 	side: TradeSide;
+	replacements?: TradeReplacementView[];
 }): TradeOrderView {
 	const {
 		pieces: _p,
@@ -178,8 +181,10 @@ export function viewOf(parts: {
 			trackingNo: p.trackingNo,
 			cartons: p.cartons,
 			shippedAt: p.shippedAt.toISOString(),
-			deliveredAt: iso(p.deliveredAt)
+			deliveredAt: iso(p.deliveredAt),
+			replacement: p.replacement
 		})),
+		replacements: parts.replacements ?? [],
 		events: parts.events.map((e): TradeOrderEventView => ({
 			from: e.fromState,
 			to: e.toState,
@@ -202,7 +207,7 @@ export async function orderViews(
 ): Promise<TradeOrderView[]> {
 	if (ids.length === 0) return [];
 	const list = [...ids];
-	const [orders, lineRows, parcels, events, intents] = await Promise.all([
+	const [orders, lineRows, parcels, events, intents, replacements] = await Promise.all([
 		tx.select(summaryColumns).from(tradeOrders).where(inArray(tradeOrders.id, list)),
 		tx
 			.select({
@@ -224,7 +229,8 @@ export async function orderViews(
 			.from(tradeOrderEvents)
 			.where(inArray(tradeOrderEvents.orderId, list))
 			.orderBy(asc(tradeOrderEvents.at), asc(tradeOrderEvents.id)),
-		intentsOf(tx, list)
+		intentsOf(tx, list),
+		replacementViews(tx, list)
 	]);
 	const byId = new Map(orders.map((r) => [r.o.id, r]));
 	const group = <T>(rows: T[], key: (r: T) => string) => {
@@ -253,7 +259,8 @@ export async function orderViews(
 				parcels: parcelsBy.get(id) ?? [],
 				events: eventsBy.get(id) ?? [],
 				intent: intents.get(id),
-				side: sideFor(r.o)
+				side: sideFor(r.o),
+				replacements: replacements.get(id) ?? []
 			})
 		);
 	}

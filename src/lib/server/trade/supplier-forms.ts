@@ -4,6 +4,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { formAction } from '../edge';
 import { z } from '../validation';
 import { acceptOrder, packOrder, shipOrder } from './lifecycle';
+import { shipReplacement } from './replacements';
 
 /** Parcel rows the form may send (the policy's maxParcels is the service's business). */
 export const SHIP_FORM_ROWS = 50;
@@ -70,4 +71,27 @@ export const shipAction = formAction(
 		return { action: 'ship', orderId: order.id, state: order.state };
 	},
 	opts('ship')
+);
+
+const ReplacementForm = z.object({ replacementId: z.string().max(64) });
+
+/**
+ * The 补发/换货 form of the order page: one parcel (`parcels.0.carrier|trackingNo|cartons`) for
+ * the replacement named by `replacementId`; the service's refusals name the parcel's fields.
+ */
+export const shipReplacementAction = formAction(
+	ReplacementForm,
+	async ({ event, values, principal }) => {
+		const { parcels } = shipFormToInput(values);
+		const r = await shipReplacement(principal(), orderOf(event, values), values.replacementId, {
+			parcels: parcels.map((x) =>
+				typeof x.cartons === 'string' && x.cartons === '' ? { ...x, cartons: undefined } : x
+			)
+		});
+		return { action: 'ship_replacement', orderId: r.orderId, replacementId: r.id };
+	},
+	{
+		action: 'ship_replacement',
+		extra: (v: Record<string, string>) => ({ replacementId: v.replacementId ?? '' })
+	}
 );

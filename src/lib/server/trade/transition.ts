@@ -14,6 +14,7 @@ import {
 	openEscrow,
 	refundAll,
 	releaseAll,
+	releaseAmounts,
 	type EscrowBook,
 	type EscrowItemInput,
 	type TradePosting
@@ -34,6 +35,7 @@ import { publishLockChanges, settle } from '../stock';
 import type { LotCounterRow } from '../stock/watch';
 import { termsMoney } from './credit';
 import { orderChanged } from './publish';
+import { replacementSharesOf } from './replacement-shares';
 
 export type TradeOrderRow = typeof tradeOrders.$inferSelect;
 export type TradeOrderLineRow = typeof tradeOrderLines.$inferSelect;
@@ -303,7 +305,13 @@ async function moveMoney(
 		return;
 	}
 	if (money === 'release') {
-		const r = releaseAll(book);
+		// A replacement's pieces (severe-defect rule) stay held until it ships or is missed.
+		const shares = await replacementSharesOf(tx, order.id);
+		const parts = book.items
+			.map((i) => ({ itemId: i.itemId, amountFen: i.amountFen - (shares.get(i.itemId) ?? 0) }))
+			.filter((x) => x.amountFen > 0);
+		if (parts.length === 0) return;
+		const r = shares.size === 0 ? releaseAll(book) : releaseAmounts(book, parts);
 		await publishInTx(tx, 'trade.money', {
 			...base,
 			kind: 'trade_release',

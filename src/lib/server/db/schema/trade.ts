@@ -99,6 +99,17 @@ export const tradeOutcomeKind = pgEnum('trade_outcome_kind', [
 	'exchange'
 ]);
 export const tradeOutcomeBy = pgEnum('trade_outcome_by', ['agreement', 'default', 'operator']);
+/** Why a replacement shipment is owed: an exchange (dispute outcome) or the severe-defect rule. */
+export const tradeReplacementSource = pgEnum('trade_replacement_source', [
+	'exchange',
+	'severe_defect'
+]);
+/** due → shipped (held escrow released to the supplier) | missed (held escrow refunded). */
+export const tradeReplacementState = pgEnum('trade_replacement_state', [
+	'due',
+	'shipped',
+	'missed'
+]);
 export const tradeEvidenceKind = pgEnum('trade_evidence_kind', ['photo', 'video', 'pdf']);
 export const tradeConversationKind = pgEnum('trade_conversation_kind', [
 	'order',
@@ -337,10 +348,15 @@ export const tradeParcels = pgTable(
 		/** From the carrier's delivered event (an API) or the buyer's confirmation. */
 		deliveredAt: ts('delivered_at'),
 		/** A replacement shipment (severe-defect rule or exchange) rather than the original. */
-		replacement: boolean('replacement').notNull().default(false)
+		replacement: boolean('replacement').notNull().default(false),
+		/** The replacement obligation this parcel ships (null for the original shipment). */
+		replacementId: uuid('replacement_id').references((): AnyPgColumn => tradeReplacements.id, {
+			onDelete: 'restrict'
+		})
 	},
 	(t) => [
 		index('trade_parcels_order_idx').on(t.orderId),
+		check('trade_parcels_replacement', sql`${t.replacementId} is null or ${t.replacement}`),
 		uniqueIndex('trade_parcels_tracking_key').on(t.carrier, t.trackingNo),
 		check('trade_parcels_cartons', sql`${t.cartons} >= 1`)
 	]
@@ -598,6 +614,8 @@ export const tradeDisputes = pgTable(
 		rulingReason: text('ruling_reason'),
 		ruledBy: uuid('ruled_by').references(() => users.id, { onDelete: 'set null' }),
 		replacementDueAt: ts('replacement_due_at'),
+		/** A return closed with the goods back: the affected pieces went back to stock (once). */
+		restockedAt: ts('restocked_at'),
 		closedAt: ts('closed_at'),
 		version: integer('version').notNull().default(0)
 	},
@@ -635,6 +653,67 @@ export const tradeDisputeLines = pgTable(
 			'trade_dispute_lines_numbers',
 			sql`${t.quantity} > 0 and ${t.lossBp} between 0 and 10000 and ${t.frozenFen} >= 0`
 		)
+	]
+);
+
+// ------------------------------------------------------------------------- replacements
+
+/**
+ * A replacement shipment the supplier owes on an order (docs/TRADE.md "Replacements"): an
+ * exchange ruled or agreed in a dispute, or the severe-defect rule of the inspection. The escrow
+ * of the pieces to replace (`held_fen`, per line in trade_replacement_lines) stays held until
+ * the replacement ships (released less the fee) or its deadline passes (refunded to the buyer).
+ */
+export const tradeReplacements = pgTable(
+	'trade_replacements',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		orderId: uuid('order_id')
+			.notNull()
+			.references(() => tradeOrders.id, { onDelete: 'restrict' }),
+		source: tradeReplacementSource('source').notNull(),
+		disputeId: uuid('dispute_id').references(() => tradeDisputes.id, { onDelete: 'restrict' }),
+		state: tradeReplacementState('state').notNull().default('due'),
+		pieces: integer('pieces').notNull(),
+		/** Escrow held for the pieces until the replacement ships or is missed. */
+		heldFen: fen('held_fen').notNull().default(0),
+		/** Freight of the replacement charged to the supplier when it ships. */
+		freightChargeFen: fen('freight_charge_fen').notNull().default(0),
+		releasedFen: fen('released_fen').notNull().default(0),
+		refundedFen: fen('refunded_fen').notNull().default(0),
+		createdAt: ts('created_at').notNull().defaultNow(),
+		dueAt: ts('due_at').notNull(),
+		shippedAt: ts('shipped_at'),
+		closedAt: ts('closed_at'),
+		version: integer('version').notNull().default(0)
+	},
+	(t) => [
+		uniqueIndex('trade_replacements_order_source_key').on(t.orderId, t.source),
+		index('trade_replacements_due_idx')
+			.on(t.dueAt)
+			.where(sql`${t.state} = 'due'`),
+		check(
+			'trade_replacements_amounts',
+			sql`${t.pieces} > 0 and ${t.heldFen} >= 0 and ${t.freightChargeFen} >= 0 and ${t.releasedFen} >= 0 and ${t.refundedFen} >= 0 and (${t.state} = 'due') = (${t.releasedFen} + ${t.refundedFen} = 0 and ${t.closedAt} is null) and (${t.state} = 'due' or ${t.releasedFen} + ${t.refundedFen} = ${t.heldFen} or ${t.heldFen} = 0) and (${t.state} <> 'shipped' or ${t.refundedFen} = 0) and (${t.state} <> 'missed' or ${t.releasedFen} = 0)`
+		)
+	]
+);
+
+export const tradeReplacementLines = pgTable(
+	'trade_replacement_lines',
+	{
+		replacementId: uuid('replacement_id')
+			.notNull()
+			.references(() => tradeReplacements.id, { onDelete: 'restrict' }),
+		lineId: uuid('line_id')
+			.notNull()
+			.references(() => tradeOrderLines.id, { onDelete: 'restrict' }),
+		quantity: integer('quantity').notNull(),
+		heldFen: fen('held_fen').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.replacementId, t.lineId] }),
+		check('trade_replacement_lines_numbers', sql`${t.quantity} > 0 and ${t.heldFen} >= 0`)
 	]
 );
 

@@ -5,7 +5,12 @@ import { currentPolicy } from '$lib/server/platform/policy';
 import { AppError } from '$lib/server/errors';
 import { getOrder, inspectionView } from '$lib/server/trade';
 import { disputeIdOfOrder } from '$lib/server/trade/dispute-evidence';
-import { acceptAction, packAction, shipAction } from '$lib/server/trade/supplier-forms';
+import {
+	acceptAction,
+	packAction,
+	shipAction,
+	shipReplacementAction
+} from '$lib/server/trade/supplier-forms';
 import type { Actions, PageServerLoad } from './$types';
 
 const INSPECTED = new Set([
@@ -44,5 +49,6 @@ export const load: PageServerLoad = pageLoad(async ({ locals, params, depends })
 export const actions: Actions = {
 	accept: acceptAction,
 	pack: packAction,
-	ship: shipAction
+	ship: shipAction,
+	shipReplacement: shipReplacementAction
 };

@@ -1,0 +1,25 @@
+// Replacement shipments of trade orders (issue 20: exchange, severe-defect rule): errors and labels.
+export default {
+	'trade.replacement.err.not_found': '没有找到这个补发。',
+	'trade.replacement.err.supplier_only': '只有该订单的供应商可以发出补发。',
+	'trade.replacement.err.state': '这个补发当前状态（{state}）不能再发货。',
+	'trade.replacement.err.deadline_passed': '补发期限已过（{state}），冻结的货款已退回采购商。',
+	'trade.replacement.title': '补发 / 换货',
+	'trade.replacement.source.exchange': '纠纷换货',
+	'trade.replacement.source.severe_defect': '严重瑕疵补发',
+	'trade.replacement.state.due': '待补发',
+	'trade.replacement.state.shipped': '已补发',
+	'trade.replacement.state.missed': '逾期未补发（已退款）',
+	'trade.replacement.due': '请在 {at} 前发出',
+	'trade.replacement.pieces': '{n} 件',
+	'trade.replacement.held': '冻结货款 {amount}，发货后放款（扣除平台服务费）；逾期退回采购商',
+	'trade.replacement.freight': '补发运费由供应商承担：{amount}',
+	'trade.replacement.line': '{title}：{n} 件',
+	'trade.replacement.carrier': '承运商',
+	'trade.replacement.tracking': '运单号',
+	'trade.replacement.cartons': '箱数',
+	'trade.replacement.ship': '确认补发',
+	'trade.replacement.shipped_at': '已于 {at} 发出',
+	'trade.replacement.missed_at': '{at} 逾期，退款 {amount}',
+	'trade.replacement.parcel': '补发包裹'
+} as const;
