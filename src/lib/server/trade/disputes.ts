@@ -277,14 +277,14 @@ export interface DisputeActionInput {
 	trackingNo?: string;
 }
 
-/** The caller's dispute (locked) and side; 404 when it is not theirs. */
-export async function disputeFor(tx: Tx, p: Principal, rawId: unknown) {
+/**
+ * The caller's dispute and side; 404 when it is not theirs. Locked (FOR UPDATE) for a step;
+ * `lock: false` for a read, which must not queue behind a step or the timer job.
+ */
+export async function disputeFor(tx: Tx, p: Principal, rawId: unknown, lock = true) {
 	if (typeof rawId !== 'string' || !isUuid(rawId)) throw disputeNotFound();
-	const [row] = await tx
-		.select()
-		.from(tradeDisputes)
-		.where(eq(tradeDisputes.id, rawId))
-		.for('update');
+	const q = tx.select().from(tradeDisputes).where(eq(tradeDisputes.id, rawId));
+	const [row] = lock ? await q.for('update') : await q;
 	if (!row) throw disputeNotFound();
 	const [order] = await tx.select().from(tradeOrders).where(eq(tradeOrders.id, row.orderId));
 	const side = order ? sideOf(p, order) : null;
@@ -611,7 +611,7 @@ export async function runDisputeTimers(
 /** A dispute the caller may see, with its lines; 404 otherwise. */
 export async function disputeView(p: Principal, rawId: unknown) {
 	return transaction(async (tx) => {
-		const { row, order, side } = await disputeFor(tx, p, rawId);
+		const { row, order, side } = await disputeFor(tx, p, rawId, false);
 		const lines = await tx
 			.select()
 			.from(tradeDisputeLines)
