@@ -329,6 +329,19 @@ describe('the pages and the ruling form (HTTP)', () => {
 		expect(b.money.transactions.map((t) => t.key.split(':').at(-1))).toEqual(
 			expect.arrayContaining(['dispute-refund', 'dispute-release'])
 		);
+		// both parties read the same ledger effect through the API; anyone else gets 404
+		for (const who of ['buyer', 'supplier']) {
+			const res = await fetch(`${app.url}/api/v1/trade/disputes/${dispute.id}`, {
+				headers: { cookie: cookies[who]! }
+			});
+			expect(res.status, who).toBe(200);
+			const body = (await res.json()) as { money: typeof b.money };
+			expect(body.money, who).toEqual(b.money);
+		}
+		const other = await fetch(`${app.url}/api/v1/trade/disputes/${dispute.id}`, {
+			headers: { cookie: cookies.stranger! }
+		});
+		expect(other.status).toBe(404);
 		// the record still verifies, with the ruling in it
 		expect(b.conversations.every((c) => c.check.ok)).toBe(true);
 		// the closed dispute leaves the open queue and shows under "closed"

@@ -358,3 +358,12 @@ export async function disputeBundle(
 		money
 	};
 }
+
+/**
+ * The ledger effect of a dispute for either party or an operator: the postings of its order's
+ * escrow (paid in, released less the fee, refunded). Anyone else, or an unknown id: 404.
+ */
+export async function disputeMoney(p: Principal, rawId: unknown): Promise<TradeOrderMoney> {
+	const v = await disputeView(p, rawId);
+	return tradeOrderMoney(v.order.id);
+}

@@ -104,7 +104,8 @@ export function disputesOpenApi(): OpenApiPart {
 			'/api/v1/trade/disputes/{id}': {
 				parameters: [uuidParam('id')],
 				get: {
-					summary: 'One dispute with its manifest (the parties and operators)',
+					summary:
+						'One dispute with its manifest and its ledger effect (money: the order’s escrow postings; the parties and operators)',
 					responses: {
 						'200': jsonResponse('The dispute'),
 						'401': errorResponse('Not signed in'),
