@@ -55,12 +55,19 @@ test('buyer disputes a line with photos and a message, supplier counters, buyer 
 	const b = buyer.page.request;
 	const s = supplier.page.request;
 
-	// The buyer orders again a lot and quantity the demo released order had (buyable, in stock).
-	const { orders: released } = await ok<{ orders: { id: string; supplierId: string }[] }>(
+	// The buyer orders again a lot and quantity of a demo order of supplier2's it received
+	// (buyable, in stock): the oldest released order both sides list.
+	const { orders: bought } = await ok<{ orders: { id: string }[] }>(
 		await b.get('/api/v1/trade/orders?state=released')
 	);
-	const me = await ok<{ order: { supplierId: string; lines: Line[] } }>(
-		await b.get(`/api/v1/trade/orders/${released[0]!.id}`)
+	const { orders: sold } = await ok<{ orders: { id: string }[] }>(
+		await s.get('/api/v1/trade/orders?state=released')
+	);
+	const theirs = new Set(sold.map((x) => x.id));
+	const demo = bought.filter((x) => theirs.has(x.id)).at(-1);
+	expect(demo, 'a released demo order of buyer2 from supplier2').toBeTruthy();
+	const me = await ok<{ order: { lines: Line[] } }>(
+		await b.get(`/api/v1/trade/orders/${demo!.id}`)
 	);
 	const source = me.order.lines[0]!;
 	const placed = await ok<{ orders: { id: string; number: number }[] }>(
