@@ -26,6 +26,7 @@
 import { randomUUID } from 'node:crypto';
 import { apiSignIn, startServerProcess, type ServerProcess } from '../tests/helpers/processes';
 import { closeDb } from '../src/lib/server/db';
+import { postgresTarget } from '../src/lib/server/db/url';
 import { installModules } from '../src/lib/server/modules';
 import { makeUser } from '../tests/helpers/users';
 import { closeClients, request } from './lib/http';
@@ -302,6 +303,7 @@ try {
 		buyers: BUYERS,
 		batch_max: BATCH_MAX,
 		batch_in_flight: Number(process.env.TRADE_CHECKOUT_BATCH_IN_FLIGHT ?? 1),
+		db_socket: postgresTarget(db.env.DATABASE_URL!).host ? 'unix' : 'tcp',
 		checkouts_per_s: round(done(live) / live.seconds, 0),
 		p50_ms: round(percentile(live.latencies, 50), 1),
 		p99_ms: round(percentile(live.latencies, 99), 1),

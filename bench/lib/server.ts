@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { postgresTarget } from '../../src/lib/server/db/url';
 import postgres from 'postgres';
 import { freshDatabase } from '../../tests/helpers/database';
 
@@ -17,6 +18,7 @@ export async function serverBenchDatabase(name: string) {
 		process.env.DATABASE_URL ??
 		'postgres://postgres@127.0.0.1:5432/postgres';
 	const db = await freshDatabase(`bench_${name}`);
-	const sql = postgres(db.env.DATABASE_URL!, { max: 2, onnotice: () => {} });
+	const target = postgresTarget(db.env.DATABASE_URL!);
+	const sql = postgres(target.url, { max: 2, onnotice: () => {}, host: target.host });
 	return { db, sql };
 }

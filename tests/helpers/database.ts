@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { postgresTarget } from '../../src/lib/server/db/url';
 
 /**
  * A throwaway database for one test file (or one e2e run): a fresh Postgres database on the
@@ -16,7 +17,8 @@ export async function freshDatabase(label: string): Promise<{
 	}
 	const name =
 		`lotlive_${label}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`.toLowerCase();
-	const admin = postgres(base, { max: 1, onnotice: () => {} });
+	const target = postgresTarget(base);
+	const admin = postgres(target.url, { max: 1, onnotice: () => {}, host: target.host });
 	try {
 		await admin.unsafe(`create database "${name}"`);
 	} finally {
@@ -28,7 +30,7 @@ export async function freshDatabase(label: string): Promise<{
 		env: { DATABASE_URL: url.toString() },
 		kind: 'postgres',
 		drop: async () => {
-			const a = postgres(base, { max: 1, onnotice: () => {} });
+			const a = postgres(target.url, { max: 1, onnotice: () => {}, host: target.host });
 			try {
 				await a.unsafe(`drop database if exists "${name}" with (force)`);
 			} finally {

@@ -163,7 +163,7 @@ describe('the queue and the bundle (services)', () => {
 		}
 	});
 
-	it("gathers the bundle: manifest, inspection slot, records with a valid chain, the order's escrow", async () => {
+	it("gathers the bundle: manifest, no inspection, no evidence, records with a valid chain, the order's escrow", async () => {
 		const { order, dispute } = await disputed();
 		const b = await disputeBundle(operator, dispute.id);
 		expect(b.dispute.state).toBe('escalated');
@@ -180,6 +180,7 @@ describe('the queue and the bundle (services)', () => {
 		]);
 		expect(b.inspection).toBeNull();
 		expect(b.sealed).toBeNull();
+		expect(b.evidence).toEqual([]);
 		const rec = b.conversations.find((c) => c.kind === 'dispute')!;
 		expect(rec.check).toEqual({ ok: true, count: rec.messages });
 		expect(rec.messages).toBeGreaterThanOrEqual(4); // filed, the buyer's message, counter, escalate

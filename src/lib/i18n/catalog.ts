@@ -15,6 +15,7 @@ import zhErrors from './zh-CN/errors';
 import zhPlatform from './zh-CN/platform';
 import zhTradeCore from './zh-CN/trade-core';
 import zhTradeDisputes from './zh-CN/trade-disputes';
+import zhTradeDisputePages from './zh-CN/trade-dispute-pages';
 import zhTradeLifecycle from './zh-CN/trade-lifecycle';
 import zhTradeApi from './zh-CN/trade-api';
 import zhTradeSupplier from './zh-CN/trade-supplier';
@@ -38,6 +39,7 @@ import enErrors from './en/errors';
 import enPlatform from './en/platform';
 import enTradeCore from './en/trade-core';
 import enTradeDisputes from './en/trade-disputes';
+import enTradeDisputePages from './en/trade-dispute-pages';
 import enTradeLifecycle from './en/trade-lifecycle';
 import enTradeApi from './en/trade-api';
 import enTradeSupplier from './en/trade-supplier';
@@ -63,6 +65,7 @@ export const zhCN = {
 	...zhPlatform,
 	...zhTradeCore,
 	...zhTradeDisputes,
+	...zhTradeDisputePages,
 	...zhTradeLifecycle,
 	...zhTradeApi,
 	...zhTradeSupplier,
@@ -88,6 +91,7 @@ export const en: Record<MessageKey, string> = {
 	...enPlatform,
 	...enTradeCore,
 	...enTradeDisputes,
+	...enTradeDisputePages,
 	...enTradeLifecycle,
 	...enTradeApi,
 	...enTradeSupplier,

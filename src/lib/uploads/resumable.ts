@@ -5,7 +5,7 @@
 // starting over. Network errors and 5xx answers are retried with backoff, asking the server for
 // its offset (HEAD) before going on.
 
-export type UploadPurpose = 'inspection_video' | 'message_attachment';
+export type UploadPurpose = 'inspection_video' | 'message_attachment' | 'dispute_evidence';
 
 export interface ResumableOptions {
 	purpose: UploadPurpose;

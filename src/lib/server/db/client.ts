@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { postgresTarget } from './url';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -84,7 +85,9 @@ export interface OpenOptions {
 
 export function openDatabase(opts: OpenOptions): DbHandle {
 	if (opts.databaseUrl) {
-		const sql = postgres(opts.databaseUrl, {
+		const target = postgresTarget(opts.databaseUrl);
+		const sql = postgres(target.url, {
+			...(target.host ? { host: target.host } : {}),
 			max: opts.poolMax ?? 20,
 			idle_timeout: 30,
 			connect_timeout: 10,

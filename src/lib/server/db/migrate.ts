@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { postgresTarget } from './url';
 import path from 'node:path';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
@@ -32,7 +33,8 @@ export async function migrateAndInit(handle: DbHandle, after?: () => Promise<voi
 		return;
 	}
 	// One dedicated connection holds the session-level advisory lock for the whole run.
-	const one = postgres(handle.url!, { max: 1, onnotice: () => {} });
+	const target = postgresTarget(handle.url!);
+	const one = postgres(target.url, { max: 1, onnotice: () => {}, host: target.host });
 	try {
 		await one`select pg_advisory_lock(hashtext('lotlive.migrate'))`;
 		try {

@@ -245,110 +245,115 @@ async function processAcquireBatch(
 	const keys = reqs.filter((r) => r.idem).map((r) => ({ show_id: r.showId, key: r.idem!.key }));
 	// The rows are locked by the transaction's first statement (on Postgres it travels with BEGIN).
 	const first = showsAndLotQuery([...new Set(reqs.map((r) => r.showId))], lotId, keys);
-	const out = await transactionFrom<ShowsAndLotRow, ReserveResult[]>(first, async (tx, [row]) => {
-		const { showRows, lot } = showsAndLot(row!);
-		// Keys answered before: their retries get the stored lock (or 422 with another body).
-		const stored = new Map(
-			(row!.stored === undefined
-				? []
-				: jsonValue<{ show_id: string; key: string; request_hash: string; lock: LockJson }[]>(
-						row!.stored
-					)
-			).map((k) => [`${k.show_id}\u0000${k.key}`, k])
-		);
-		// A key repeated within the batch shares the outcome of its first request.
-		const firstWithKey = new Map<string, number>();
-		const repeats: [number, number][] = [];
-		const results: (ReserveResult | 'repeat' | null)[] = reqs.map((r, i) => {
-			if (r.idem) {
-				const prior = stored.get(keyOf(r));
-				if (prior) {
-					if (prior.request_hash !== r.idem.hash)
-						return { ok: false, error: idempotencyMismatch() };
-					if (!lot) return { ok: false, error: notFound('Lot', 'lotId') };
-					return { ok: true, lock: lockViewOfJson(prior.lock), lot, replayed: true };
+	const out = await transactionFrom<ShowsAndLotRow, ReserveResult[]>(
+		first,
+		async (_tx, [row], finish) => {
+			const { showRows, lot } = showsAndLot(row!);
+			// Keys answered before: their retries get the stored lock (or 422 with another body).
+			const stored = new Map(
+				(row!.stored === undefined
+					? []
+					: jsonValue<{ show_id: string; key: string; request_hash: string; lock: LockJson }[]>(
+							row!.stored
+						)
+				).map((k) => [`${k.show_id}\u0000${k.key}`, k])
+			);
+			// A key repeated within the batch shares the outcome of its first request.
+			const firstWithKey = new Map<string, number>();
+			const repeats: [number, number][] = [];
+			const results: (ReserveResult | 'repeat' | null)[] = reqs.map((r, i) => {
+				if (r.idem) {
+					const prior = stored.get(keyOf(r));
+					if (prior) {
+						if (prior.request_hash !== r.idem.hash)
+							return { ok: false, error: idempotencyMismatch() };
+						if (!lot) return { ok: false, error: notFound('Lot', 'lotId') };
+						return { ok: true, lock: lockViewOfJson(prior.lock), lot, replayed: true };
+					}
+					const f = firstWithKey.get(keyOf(r));
+					if (f !== undefined) {
+						repeats.push([i, f]);
+						return 'repeat';
+					}
+					firstWithKey.set(keyOf(r), i);
 				}
-				const f = firstWithKey.get(keyOf(r));
-				if (f !== undefined) {
-					repeats.push([i, f]);
-					return 'repeat';
-				}
-				firstWithKey.set(keyOf(r), i);
-			}
-			const err = checkShowAndLot(showRows.get(r.showId), lot);
-			return err ? { ok: false, error: err } : null;
-		});
-		const settleRepeats = () => {
-			for (const [i, f] of repeats) {
-				const firstRes = results[f] as ReserveResult;
-				results[i] =
-					reqs[i]!.idem!.hash !== reqs[f]!.idem!.hash
-						? { ok: false, error: idempotencyMismatch() }
-						: firstRes.ok
-							? { ...firstRes, replayed: true }
-							: firstRes;
-			}
-			return results as ReserveResult[];
-		};
-		const eligible = reqs.map((r, i) => ({ r, i })).filter(({ i }) => results[i] === null);
-		if (!lot || eligible.length === 0) return settleRepeats();
-		const { decisions, grantedTotal } = decideBatch(
-			available(lot),
-			eligible.map(({ r }) => r)
-		);
-		const rows: {
-			id: string;
-			show_id: string;
-			quantity: number;
-			user_id: string | null;
-			token_id: string | null;
-			ttl: number;
-			idem_key: string | null;
-			idem_hash: string | null;
-			idem_hours: number | null;
-		}[] = [];
-		eligible.forEach(({ r, i }, k) => {
-			const d = decisions[k]!;
-			if (!d.granted) {
-				results[i] = { ok: false, error: insufficient(d.available) };
-				return;
-			}
-			rows.push({
-				id: randomUUID(),
-				show_id: r.showId,
-				quantity: r.quantity,
-				user_id: r.userId,
-				token_id: r.tokenId,
-				ttl: r.ttlMinutes,
-				idem_key: r.idem?.key ?? null,
-				idem_hash: r.idem?.hash ?? null,
-				idem_hours: r.idem?.hours ?? null
+				const err = checkShowAndLot(showRows.get(r.showId), lot);
+				return err ? { ok: false, error: err } : null;
 			});
-		});
-		if (grantedTotal === 0) return settleRepeats();
-		const json = JSON.stringify(rows);
-		// The keys are stored with the locks they got; a key another transaction stored meanwhile
-		// violates the primary key, and the batcher retries the others without this request.
-		const storeKeys = rows.some((r) => r.idem_key !== null)
-			? sql`, idem as (
+			const settleRepeats = () => {
+				for (const [i, f] of repeats) {
+					const firstRes = results[f] as ReserveResult;
+					results[i] =
+						reqs[i]!.idem!.hash !== reqs[f]!.idem!.hash
+							? { ok: false, error: idempotencyMismatch() }
+							: firstRes.ok
+								? { ...firstRes, replayed: true }
+								: firstRes;
+				}
+				return results as ReserveResult[];
+			};
+			const eligible = reqs.map((r, i) => ({ r, i })).filter(({ i }) => results[i] === null);
+			if (!lot || eligible.length === 0) return settleRepeats();
+			const { decisions, grantedTotal } = decideBatch(
+				available(lot),
+				eligible.map(({ r }) => r)
+			);
+			const rows: {
+				id: string;
+				show_id: string;
+				quantity: number;
+				user_id: string | null;
+				token_id: string | null;
+				ttl: number;
+				idem_key: string | null;
+				idem_hash: string | null;
+				idem_hours: number | null;
+			}[] = [];
+			eligible.forEach(({ r, i }, k) => {
+				const d = decisions[k]!;
+				if (!d.granted) {
+					results[i] = { ok: false, error: insufficient(d.available) };
+					return;
+				}
+				rows.push({
+					id: randomUUID(),
+					show_id: r.showId,
+					quantity: r.quantity,
+					user_id: r.userId,
+					token_id: r.tokenId,
+					ttl: r.ttlMinutes,
+					idem_key: r.idem?.key ?? null,
+					idem_hash: r.idem?.hash ?? null,
+					idem_hours: r.idem?.hours ?? null
+				});
+			});
+			if (grantedTotal === 0) return settleRepeats();
+			const json = JSON.stringify(rows);
+			// The keys are stored with the locks they got; a key another transaction stored meanwhile
+			// violates the primary key, and the batcher retries the others without this request.
+			const storeKeys = rows.some((r) => r.idem_key !== null)
+				? sql`, idem as (
 				insert into lock_idempotency_keys (show_id, key, request_hash, lock_id, expires_at)
 				select show_id, idem_key, idem_hash, id, now() + make_interval(hours => idem_hours)
 				from req where idem_key is not null
 			)`
-			: sql``;
-		const written = await execRows<{
-			kind: string;
-			id: string;
-			show_id: string;
-			quantity: number;
-			expires_at: string | Date;
-			created_at: string | Date;
-			on_hand: number;
-			locked: number;
-			allocated: number;
-			stock_version: string | number;
-		}>(
-			sql`with req as (
+				: sql``;
+			// The write goes out with COMMIT (one round trip, one socket write): the lot's row is
+			// locked by the first statement, so nothing can change between the decision and the write.
+			type Written = {
+				kind: string;
+				id: string;
+				show_id: string;
+				quantity: number;
+				expires_at: string | Date;
+				created_at: string | Date;
+				on_hand: number;
+				locked: number;
+				allocated: number;
+				stock_version: string | number;
+			};
+			const [written] = (await finish([
+				sql`with req as (
 				select * from jsonb_to_recordset(${json}::jsonb)
 					as x(id uuid, show_id uuid, quantity int, user_id uuid, token_id uuid, ttl int,
 						idem_key text, idem_hash text, idem_hours int)
@@ -368,46 +373,46 @@ async function processAcquireBatch(
 				null::int as on_hand, null::int as locked, null::int as allocated, null::bigint as stock_version
 			from ins
 			union all
-			select 'lot', null, null, null, null, null, on_hand, locked, allocated, stock_version from upd`,
-			tx
-		);
-		const lotAfter = written.find((w) => w.kind === 'lot')!;
-		const lotRow: LotRow = {
-			id: lotId,
-			onHand: lotAfter.on_hand,
-			locked: lotAfter.locked,
-			allocated: lotAfter.allocated,
-			stockVersion: Number(lotAfter.stock_version),
-			status: lot.status
-		};
-		const byId = new Map(written.filter((w) => w.kind === 'lock').map((w) => [w.id, w]));
-		let k = 0;
-		eligible.forEach(({ i }, j) => {
-			if (!decisions[j]!.granted) return;
-			const row = rows[k++]!;
-			const w = byId.get(row.id)!;
-			results[i] = {
-				ok: true,
-				replayed: false,
-				lot: lotRow,
-				lock: {
-					id: row.id,
-					showId: row.show_id,
-					lotId,
-					quantity: row.quantity,
-					consumed: 0,
-					status: 'active',
-					expiresAt: new Date(w.expires_at).toISOString(),
-					createdAt: new Date(w.created_at).toISOString()
-				}
+			select 'lot', null, null, null, null, null, on_hand, locked, allocated, stock_version from upd`
+			])) as [Written[]];
+			const lotAfter = written.find((w) => w.kind === 'lot')!;
+			const lotRow: LotRow = {
+				id: lotId,
+				onHand: lotAfter.on_hand,
+				locked: lotAfter.locked,
+				allocated: lotAfter.allocated,
+				stockVersion: Number(lotAfter.stock_version),
+				status: lot.status
 			};
-		});
-		// Replays answer with the counters after this batch too.
-		for (const [i, r] of results.entries()) {
-			if (r && r !== 'repeat' && r.ok && r.replayed) results[i] = { ...r, lot: lotRow };
+			const byId = new Map(written.filter((w) => w.kind === 'lock').map((w) => [w.id, w]));
+			let k = 0;
+			eligible.forEach(({ i }, j) => {
+				if (!decisions[j]!.granted) return;
+				const row = rows[k++]!;
+				const w = byId.get(row.id)!;
+				results[i] = {
+					ok: true,
+					replayed: false,
+					lot: lotRow,
+					lock: {
+						id: row.id,
+						showId: row.show_id,
+						lotId,
+						quantity: row.quantity,
+						consumed: 0,
+						status: 'active',
+						expiresAt: new Date(w.expires_at).toISOString(),
+						createdAt: new Date(w.created_at).toISOString()
+					}
+				};
+			});
+			// Replays answer with the counters after this batch too.
+			for (const [i, r] of results.entries()) {
+				if (r && r !== 'repeat' && r.ok && r.replayed) results[i] = { ...r, lot: lotRow };
+			}
+			return settleRepeats();
 		}
-		return settleRepeats();
-	});
+	);
 	const granted = out.filter((r): r is Extract<ReserveResult, { ok: true }> => r.ok && !r.replayed);
 	if (granted.length > 0) {
 		const last = granted[granted.length - 1]!.lot;

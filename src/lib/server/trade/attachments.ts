@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import { db } from '../db';
 import { AppError } from '../errors';
 import type { UploadAuthorizer, UploadPurpose } from '../uploads';
+import { canAttachEvidence } from './dispute-evidence';
 import { canAttachToConversation } from './messages';
 import { orderFor } from './sides';
 
@@ -33,12 +34,16 @@ export async function canAttachInspectionVideo(p: Principal, orderId: string): P
 export const authorizeTradeUpload: UploadAuthorizer = async (
 	p: Principal,
 	purpose: UploadPurpose,
-	refId: string
+	refId: string,
+	now: Date,
+	size: number
 ) => {
 	switch (purpose) {
 		case 'inspection_video':
 			return canAttachInspectionVideo(p, refId);
 		case 'message_attachment':
 			return canAttachToConversation(p, refId);
+		case 'dispute_evidence':
+			return canAttachEvidence(p, refId, now, size);
 	}
 };

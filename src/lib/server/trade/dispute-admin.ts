@@ -15,6 +15,7 @@ import {
 	type QueueFilter
 } from '$lib/domain/trade/dispute-queue';
 import type { DisputeProblem, DisputeState, Outcome, Remedy } from '$lib/domain/trade/dispute';
+import type { EvidenceView } from '$lib/trade/disputes';
 import type { InspectionView, TradeOrderView } from '$lib/trade/types';
 import { z } from '$lib/server/validation';
 import { isOperator, type Principal } from '../auth/principal';
@@ -173,16 +174,6 @@ export interface ConversationRecord {
 	exportUrl: string;
 }
 
-/** One evidence file (h1's `trade_dispute_evidence`, read from disputeView when it has them). */
-export interface EvidenceItem {
-	name: string;
-	kind: string;
-	url: string | null;
-	bytes: number | null;
-	at: string | null;
-	party: string | null;
-}
-
 export interface TimelineEntry {
 	at: string;
 	/** `order`: a state change of the order; `dispute`: a step recorded in the dispute's record. */
@@ -200,6 +191,8 @@ export interface DisputeBundle {
 		id: string;
 		state: DisputeState;
 		remedy: Remedy;
+		/** The buyer's own words when filing. */
+		description: string | null;
 		frozenFen: number;
 		askedRefundFen: number;
 		counterFen: number | null;
@@ -225,26 +218,10 @@ export interface DisputeBundle {
 	sealed: SealedReferenceView | null;
 	conversations: ConversationRecord[];
 	returnLeg: { carrier: string | null; trackingNo: string | null; shippedAt: string | null } | null;
-	/** Null while the evidence uploads (h1) are not part of disputeView. */
-	evidence: EvidenceItem[] | null;
+	/** The parties' evidence files (photos, videos, PDFs), oldest first. */
+	evidence: EvidenceView[];
 	timeline: TimelineEntry[];
 	money: TradeOrderMoney;
-}
-
-function evidenceOf(raw: unknown): EvidenceItem[] | null {
-	if (!Array.isArray(raw)) return null;
-	const str = (v: unknown) => (typeof v === 'string' ? v : null);
-	const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-	return raw
-		.filter((e): e is Record<string, unknown> => !!e && typeof e === 'object')
-		.map((e) => ({
-			name: str(e.name) ?? str(e.key) ?? '',
-			kind: str(e.kind) ?? str(e.mime) ?? 'file',
-			url: str(e.url),
-			bytes: num(e.bytes) ?? num(e.size),
-			at: e.at instanceof Date ? e.at.toISOString() : (str(e.at) ?? str(e.createdAt)),
-			party: str(e.party)
-		}));
 }
 
 /** The inspection as recorded, or null when the buyer never started one. */
@@ -305,6 +282,7 @@ export async function disputeBundle(
 			id: d.id,
 			state: d.state,
 			remedy: d.remedy,
+			description: d.description,
 			frozenFen: d.frozenFen,
 			askedRefundFen: d.askedRefundFen,
 			counterFen: d.counterFen,
@@ -353,7 +331,7 @@ export async function disputeBundle(
 						shippedAt: iso(d.returnShippedAt)
 					}
 				: null,
-		evidence: 'evidence' in v ? evidenceOf(v.evidence) : null,
+		evidence: v.evidence,
 		timeline,
 		money
 	};

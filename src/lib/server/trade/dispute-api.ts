@@ -2,15 +2,22 @@
 // routes make: each route is one call deep (docs/DEVELOPING.md).
 import { desc, eq, type SQL } from 'drizzle-orm';
 import { DISPUTE_PROBLEMS, REMEDIES } from '$lib/domain/trade/dispute';
-import { z } from '$lib/server/validation';
+import { multilineText, z } from '$lib/server/validation';
 import { isOperator, isSupplier, type Principal } from '../auth/principal';
 import { db } from '../db';
 import { tradeDisputes, tradeOrders } from '../db/schema';
 import { parse } from '../errors';
-import { actOnDispute, disputeView, fileDispute, type DisputeActionInput } from './disputes';
+import {
+	actOnDispute,
+	addEvidence,
+	disputeView,
+	fileDispute,
+	type DisputeActionInput
+} from './disputes';
 
 const fenInt = () => z.number().int({ error: 'v.integer' });
 const shortText = (max: number) => z.string().trim().min(1).max(max);
+const EvidenceItem = z.strictObject({ uploadId: z.uuid({ error: 'input.err.id' }) });
 
 export const FileDisputeInput = z.strictObject({
 	orderId: z.uuid(),
@@ -27,7 +34,16 @@ export const FileDisputeInput = z.strictObject({
 		.min(1)
 		.max(200),
 	remedy: z.enum(REMEDIES, { error: 'v.choice' }),
-	refundFen: fenInt().min(1).optional()
+	refundFen: fenInt().min(1).optional(),
+	/** The buyer's account of the problem. */
+	description: multilineText().max(2000).optional(),
+	/** Finished uploads (purpose `dispute_evidence`, refId the order) to file as evidence. */
+	evidence: z.array(EvidenceItem).max(20).optional()
+});
+
+/** POST /disputes/{id}/evidence: more finished uploads for the dispute's order. */
+export const AddEvidenceInput = z.strictObject({
+	evidence: z.array(EvidenceItem).min(1).max(20)
 });
 
 export const DisputeAnswerInput = z.discriminatedUnion('answer', [
@@ -57,8 +73,16 @@ export async function fileDisputeBody(p: Principal, body: unknown) {
 	return fileDispute(p, b.orderId, {
 		lines: b.lines,
 		remedy: b.remedy,
-		...(b.refundFen !== undefined ? { refundFen: b.refundFen } : {})
+		...(b.refundFen !== undefined ? { refundFen: b.refundFen } : {}),
+		...(b.description !== undefined ? { description: b.description } : {}),
+		evidence: b.evidence ?? []
 	});
+}
+
+/** A party adds evidence to its open dispute. */
+export async function addEvidenceBody(p: Principal, id: unknown, body: unknown) {
+	const b = parse(AddEvidenceInput, body);
+	return addEvidence(p, id, b.evidence);
 }
 
 export type DisputeStep =

@@ -44,6 +44,7 @@ import { AppError } from '../errors';
 import { publishCommitted, publishInTx, transaction } from '../events/bus';
 import { isUuid } from '../ids';
 import { currentPolicy } from '../platform/policy';
+import { attachEvidence, evidenceOf } from './dispute-evidence';
 import { systemMessage } from './messages';
 import { orderFor, sideOf } from './sides';
 import {
@@ -68,8 +69,14 @@ const CLAIM_ERROR_KEY = {
 
 export type DisputeRow = typeof tradeDisputes.$inferSelect;
 
+/** What a filing carries besides the manifest: the buyer's account and evidence uploads. */
+export interface FilingExtras {
+	description?: string;
+	evidence?: readonly { uploadId: string }[];
+}
+
 /** After commit: `trade.dispute.changed` (both sides' rooms) for a dispute row as written. */
-function disputeChanged(
+export function disputeChanged(
 	row: DisputeRow,
 	order: Pick<TradeOrderRow, 'buyerOrgId' | 'supplierId'>,
 	now: Date
@@ -157,7 +164,7 @@ function refusal(r: DisputeRefusal, state: string): AppError {
 export async function fileDispute(
 	p: Principal,
 	rawOrderId: unknown,
-	claim: DisputeClaim,
+	claim: DisputeClaim & FilingExtras,
 	now: Date = new Date(),
 	policy: TradePolicy = currentPolicy().trade
 ): Promise<DisputeRow> {
@@ -220,6 +227,7 @@ export async function fileDispute(
 				remedy: d.remedy,
 				frozenFen: d.frozenFen,
 				askedRefundFen: d.askedRefundFen,
+				description: claim.description?.trim() || null,
 				filedBy: p.userId,
 				filedAt: now,
 				since: now,
@@ -237,6 +245,8 @@ export async function fileDispute(
 				frozenFen: byId.get(m.lineId)!.lineFen
 			}))
 		);
+		// The evidence named when filing (finished uploads for this order); a refusal undoes all.
+		await attachEvidence(tx, p, row!, 'buyer', claim.evidence ?? [], now, policy);
 		await systemMessage(
 			tx,
 			{ kind: 'dispute', id: row!.id },
@@ -258,7 +268,7 @@ export interface DisputeActionInput {
 }
 
 /** The caller's dispute (locked) and side; 404 when it is not theirs. */
-async function disputeFor(tx: Tx, p: Principal, rawId: unknown) {
+export async function disputeFor(tx: Tx, p: Principal, rawId: unknown) {
 	if (typeof rawId !== 'string' || !isUuid(rawId)) throw disputeNotFound();
 	const [row] = await tx
 		.select()
@@ -547,6 +557,48 @@ export async function disputeView(p: Principal, rawId: unknown) {
 			.select()
 			.from(tradeDisputeLines)
 			.where(eq(tradeDisputeLines.disputeId, row.id));
-		return { dispute: row, order, side, lines };
+		const evidence = await evidenceOf(tx, row.id);
+		return { dispute: row, order, side, lines, evidence };
 	});
+}
+
+/**
+ * A party adds evidence to its open dispute (`POST /disputes/:id/evidence`, raw
+ * `{evidence:[{uploadId}]}`): the files go in with a line in the dispute's record and a new
+ * version (both sides' pages refetch). Someone else's dispute → 404; an operator → 403; closed →
+ * 409 `dispute_state`; an upload refused → 422 at its field, nothing written.
+ */
+export async function addEvidence(
+	p: Principal,
+	rawId: unknown,
+	items: readonly { uploadId: string }[],
+	now: Date = new Date(),
+	policy: TradePolicy = currentPolicy().trade
+) {
+	const { row, order, added } = await transaction(async (tx) => {
+		const { row, order, side } = await disputeFor(tx, p, rawId);
+		if (side === 'operator')
+			throw new AppError('forbidden', 'wrong_actor', 'trade.dispute.err.evidence_party', {
+				field: 'evidence'
+			});
+		if (row.state === 'closed')
+			throw new AppError('conflict', 'dispute_state', 'trade.dispute.err.evidence_closed', {
+				field: 'evidence'
+			});
+		const added = await attachEvidence(tx, p, row, side, items, now, policy);
+		const [after] = await tx
+			.update(tradeDisputes)
+			.set({ version: row.version + 1 })
+			.where(and(eq(tradeDisputes.id, row.id), eq(tradeDisputes.version, row.version)))
+			.returning();
+		await systemMessage(
+			tx,
+			{ kind: 'dispute', id: row.id },
+			`${PARTY_ZH[side]}：补充证据 ${added.map((e) => e.name).join('、')}`,
+			now
+		);
+		return { row: after!, order, added };
+	});
+	disputeChanged(row, order, now);
+	return { dispute: row, added };
 }

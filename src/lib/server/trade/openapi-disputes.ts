@@ -14,6 +14,7 @@ import {
 	type OpenApiPart
 } from '../openapi';
 import {
+	AddEvidenceInput,
 	DisputeAnswerInput,
 	DisputeReturnShipInput,
 	DisputeRulingInput,
@@ -37,7 +38,27 @@ const dispute: Json = {
 		},
 		outcomeKind: { anyOf: [{ type: 'string' }, { type: 'null' }] },
 		outcomeRefundFen: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
-		outcomeReleaseFen: { anyOf: [{ type: 'integer' }, { type: 'null' }] }
+		outcomeReleaseFen: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
+		description: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+		version: { type: 'integer', description: 'Bumped on every step and evidence added' }
+	}
+};
+
+const evidence: Json = {
+	type: 'object',
+	required: ['id', 'kind', 'name', 'url', 'bytes', 'mime', 'party', 'at'],
+	properties: {
+		id: { type: 'string', format: 'uuid' },
+		kind: { enum: ['photo', 'video', 'pdf'] },
+		name: { type: 'string', description: 'The file’s name on the adder’s device' },
+		url: {
+			type: 'string',
+			description: '/media/trade/disputes/<order>/…: the order’s parties and operators only'
+		},
+		bytes: { type: 'integer' },
+		mime: { type: 'string' },
+		party: { enum: ['buyer', 'supplier'] },
+		at: { type: 'string', format: 'date-time' }
 	}
 };
 
@@ -69,6 +90,8 @@ export function disputesOpenApi(): OpenApiPart {
 	return {
 		schemas: {
 			TradeDispute: dispute,
+			TradeDisputeEvidence: evidence,
+			TradeDisputeEvidenceAdd: toSchema(AddEvidenceInput),
 			TradeDisputeFile: toSchema(FileDisputeInput),
 			TradeDisputeAnswer: toSchema(DisputeAnswerInput),
 			TradeDisputeRuling: toSchema(DisputeRulingInput),
@@ -97,7 +120,9 @@ export function disputesOpenApi(): OpenApiPart {
 						...commonErrors('Only the order’s buyer files'),
 						'404': errorResponse('Unknown order, or not the caller’s'),
 						'409': errorResponse('The order is not in a state that can be disputed'),
-						'422': errorResponse('The inspection window has closed (field orderId)')
+						'422': errorResponse(
+							'The inspection window has closed (field orderId); an evidence upload unfinished, unknown or not the caller’s (field evidence.<i>.uploadId): nothing is written'
+						)
 					}
 				}
 			},
@@ -105,11 +130,50 @@ export function disputesOpenApi(): OpenApiPart {
 				parameters: [uuidParam('id')],
 				get: {
 					summary:
-						'One dispute with its manifest and its ledger effect (money: the order’s escrow postings; the parties and operators)',
+						'One dispute with its manifest, evidence and ledger effect (money: the order’s escrow postings; the parties and operators)',
 					responses: {
-						'200': jsonResponse('The dispute'),
+						'200': jsonResponse('The dispute', {
+							type: 'object',
+							required: ['dispute', 'lines', 'evidence', 'side', 'orderNumber', 'money'],
+							properties: {
+								dispute: schemaRef('TradeDispute'),
+								lines: { type: 'array', items: { type: 'object' } },
+								evidence: { type: 'array', items: schemaRef('TradeDisputeEvidence') },
+								side: { enum: ['buyer', 'supplier', 'operator'] },
+								orderNumber: { type: 'integer' },
+								money: {
+									type: 'object',
+									description:
+										'The order’s escrow in the ledger: paidInFen, heldFen, releasedFen, supplierFen, feeFen, refundedFen and every transaction with its entries'
+								}
+							}
+						}),
 						'401': errorResponse('Not signed in'),
 						'404': errorResponse('Unknown dispute, or not the caller’s')
+					}
+				}
+			},
+			'/api/v1/trade/disputes/{id}/evidence': {
+				parameters: [uuidParam('id')],
+				post: {
+					summary:
+						'Either party adds evidence while the dispute is open: finished uploads (purpose dispute_evidence, refId the order), all or nothing',
+					requestBody: jsonBody(schemaRef('TradeDisputeEvidenceAdd')),
+					responses: {
+						'201': jsonResponse('The dispute (new version) and the evidence added', {
+							type: 'object',
+							required: ['dispute', 'evidence'],
+							properties: {
+								dispute: schemaRef('TradeDispute'),
+								evidence: { type: 'array', items: schemaRef('TradeDisputeEvidence') }
+							}
+						}),
+						...commonErrors('Operators rule but add no evidence'),
+						'404': errorResponse('Unknown dispute, or not the caller’s'),
+						'409': errorResponse('The dispute is closed'),
+						'422': errorResponse(
+							'An upload unfinished, unknown, not the caller’s or already evidence (field evidence.<i>.uploadId); more than the policy’s files (field evidence)'
+						)
 					}
 				}
 			},

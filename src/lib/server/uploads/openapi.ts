@@ -42,7 +42,7 @@ export function uploadsOpenApi(): OpenApiPart {
 			'/api/v1/uploads': {
 				post: {
 					summary:
-						'Announce a resumable upload (an inspection video: purpose inspection_video, refId the order). The caller’s organisation and user own it.',
+						'Announce a resumable upload (an inspection video: purpose inspection_video, refId the order; a message attachment: message_attachment, refId the conversation; dispute evidence: dispute_evidence, refId the order). The caller’s organisation and user own it.',
 					requestBody: jsonBody(schemaRef('UploadCreate')),
 					responses: {
 						'201': { ...jsonResponse('Created at offset 0', uploadBody), headers: offsetHeaders },

@@ -32,6 +32,25 @@ export const UPLOAD_PURPOSES = {
 		/** 100 MiB: a short phone video. */
 		maxBytes: 100 * 1024 * 1024,
 		keyPrefix: (refId: string) => `trade/messages/${refId}`
+	},
+	/**
+	 * A photo, video or PDF of a dispute's evidence (the trade order id as refId: evidence is
+	 * named when filing, before the dispute exists, and added to it later). The limit here is the
+	 * ceiling the policy may set; the trade module's authorizer applies the policy's own
+	 * (`trade.disputes.evidenceMaxBytes`) when the upload is announced.
+	 */
+	dispute_evidence: {
+		mimes: [
+			'image/jpeg',
+			'image/png',
+			'image/webp',
+			'video/mp4',
+			'video/quicktime',
+			'video/webm',
+			'application/pdf'
+		],
+		maxBytes: 2 * 1024 * 1024 * 1024,
+		keyPrefix: (refId: string) => `trade/disputes/${refId}`
 	}
 } as const satisfies Record<
 	string,
@@ -60,12 +79,14 @@ export const UPLOAD_CHUNK_BYTES = 5 * 1024 * 1024;
 export const UPLOAD_EXPIRY_HOURS = 24;
 
 /**
- * May `p` upload a file for `purpose` attached to `refId`? Throws an AppError (404 for someone
- * else's thing, 409 when its state does not allow it) when not. Given by the owning module.
+ * May `p` upload a file of `size` bytes for `purpose` attached to `refId`? Throws an AppError
+ * (404 for someone else's thing, 409 when its state does not allow it, 413 over a limit the
+ * owning module keeps in its policy) when not. Given by the owning module.
  */
 export type UploadAuthorizer = (
 	p: Principal,
 	purpose: UploadPurpose,
 	refId: string,
-	now: Date
+	now: Date,
+	size: number
 ) => Promise<void>;

@@ -100,7 +100,7 @@ export async function createUpload(
 		// a type of another purpose (a photo announced as an inspection video): the schema's refusal
 		throw new AppError('invalid', 'invalid_input', 'upload.err.mime', { field: 'mime' });
 	if (input.size > purpose.maxBytes) throw tooLarge(purpose.maxBytes, 'size');
-	await authorize(p, input.purpose, input.refId, now);
+	await authorize(p, input.purpose, input.refId, now, input.size);
 	const [row] = await db()
 		.insert(uploads)
 		.values({
@@ -333,7 +333,7 @@ export async function completedUpload(
 	p: Principal,
 	id: unknown,
 	want: { purpose: UploadPurpose; refId: string }
-): Promise<{ id: string; key: string; url: string; mime: string; size: number }> {
+): Promise<{ id: string; key: string; url: string; mime: string; size: number; name: string }> {
 	if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id) || !p.orgId) throw unknownUpload();
 	const [row] = await db().select().from(uploads).where(eq(uploads.id, id.toLowerCase()));
 	if (!row || row.orgId !== p.orgId || row.purpose !== want.purpose || row.refId !== want.refId)
@@ -347,7 +347,8 @@ export async function completedUpload(
 		key: row.key,
 		url: mediaStorage().url(row.key),
 		mime: row.mime,
-		size: row.size
+		size: row.size,
+		name: row.name
 	};
 }
 

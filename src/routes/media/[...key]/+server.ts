@@ -1,6 +1,7 @@
 import { openMedia } from '$lib/server/catalog';
 import { openClaimPhoto } from '$lib/server/orders/claim-photos';
 import { openMessageMedia, openTradeMedia } from '$lib/server/trade';
+import { openEvidenceMedia } from '$lib/server/trade/dispute-evidence';
 import { AppError, notFound, unauthenticated } from '$lib/server/errors';
 import { pageError } from '$lib/server/edge';
 import type { RequestHandler } from './$types';
@@ -20,9 +21,11 @@ export const GET: RequestHandler = async ({ locals, params }) => {
 			? await openClaimPhoto(principal, params.key)
 			: params.key.startsWith('trade/messages/')
 				? await openMessageMedia(principal, params.key)
-				: params.key.startsWith('trade/')
-					? await openTradeMedia(principal, params.key)
-					: await openMedia(principal, params.key);
+				: params.key.startsWith('trade/disputes/')
+					? await openEvidenceMedia(principal, params.key)
+					: params.key.startsWith('trade/')
+						? await openTradeMedia(principal, params.key)
+						: await openMedia(principal, params.key);
 		return new Response(file.body, {
 			headers: {
 				'content-type': file.mime,

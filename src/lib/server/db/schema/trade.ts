@@ -18,6 +18,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { orgs } from './orgs';
 import { users } from './auth';
+import { uploads } from './uploads';
 import { lots } from './catalog';
 import type { ShipTo } from './orders';
 
@@ -98,7 +99,7 @@ export const tradeOutcomeKind = pgEnum('trade_outcome_kind', [
 	'exchange'
 ]);
 export const tradeOutcomeBy = pgEnum('trade_outcome_by', ['agreement', 'default', 'operator']);
-export const tradeEvidenceKind = pgEnum('trade_evidence_kind', ['photo', 'video', 'file']);
+export const tradeEvidenceKind = pgEnum('trade_evidence_kind', ['photo', 'video', 'pdf']);
 export const tradeConversationKind = pgEnum('trade_conversation_kind', [
 	'order',
 	'sample',
@@ -577,6 +578,8 @@ export const tradeDisputes = pgTable(
 		frozenFen: fen('frozen_fen').notNull(),
 		askedRefundFen: fen('asked_refund_fen').notNull(),
 		counterFen: fen('counter_fen'),
+		/** The buyer's account of the problem, as filed (optional). */
+		description: text('description'),
 		filedBy: uuid('filed_by').references(() => users.id, { onDelete: 'set null' }),
 		filedAt: ts('filed_at').notNull().defaultNow(),
 		/** When the current state began; its deadline is `due_at`. */
@@ -642,16 +645,27 @@ export const tradeDisputeEvidence = pgTable(
 		disputeId: uuid('dispute_id')
 			.notNull()
 			.references(() => tradeDisputes.id, { onDelete: 'restrict' }),
+		/** The finished resumable upload (purpose dispute_evidence) the file came from: once. */
+		uploadId: uuid('upload_id')
+			.notNull()
+			.references(() => uploads.id, { onDelete: 'restrict' }),
 		kind: tradeEvidenceKind('kind').notNull(),
+		/** The file's name on the adder's device (shown; never a path). */
+		name: text('name').notNull(),
 		storageKey: text('storage_key').notNull(),
 		bytes: bigint('bytes', { mode: 'number' }).notNull(),
 		contentType: text('content_type').notNull(),
 		party: tradeParty('party').notNull(),
+		/** The adding organisation (the buyer's or the supplier's) and person. */
+		orgId: uuid('org_id')
+			.notNull()
+			.references(() => orgs.id, { onDelete: 'restrict' }),
 		uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
 		at: ts('at').notNull().defaultNow()
 	},
 	(t) => [
 		index('trade_dispute_evidence_dispute_idx').on(t.disputeId, t.at),
+		uniqueIndex('trade_dispute_evidence_upload_key').on(t.uploadId),
 		check('trade_dispute_evidence_bytes', sql`${t.bytes} > 0`)
 	]
 );

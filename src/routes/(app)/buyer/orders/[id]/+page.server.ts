@@ -8,6 +8,9 @@ import {
 	startInspection
 } from '$lib/server/trade';
 import { sealedReferenceOf } from '$lib/server/trade/packing';
+import { fileDisputeBody } from '$lib/server/trade/dispute-api';
+import { disputeIdOfOrder } from '$lib/server/trade/dispute-evidence';
+import { fileFormField, fileFormToBody, withFormFields } from '$lib/server/trade/dispute-forms';
 import { requirePrincipal } from '$lib/server/auth/principal';
 import { formAction, pageLoad } from '$lib/server/edge';
 import type { Actions, PageServerLoad } from './$types';
@@ -18,7 +21,9 @@ export const load: PageServerLoad = pageLoad(async ({ locals, params, depends })
 	const order = await getOrder(requirePrincipal(locals), params.id);
 	// The sealed sample the order ships against (issue 19), if any.
 	const sealed = await sealedReferenceOf(locals.principal, order.id);
-	return { order, sealed };
+	// The order's dispute, if one was filed (issue 20): linked from the page.
+	const disputeId = await disputeIdOfOrder(requirePrincipal(locals), order.id);
+	return { order, sealed, disputeId };
 });
 
 /** Each button is its own form; a failure names it so the page shows it there. */
@@ -64,5 +69,24 @@ export const actions: Actions = {
 			return { action: 'accept', done: true };
 		},
 		step('accept')
+	),
+	/** 发起纠纷 (issue 20): the filing form; on success the dispute's page. */
+	dispute: formAction(
+		undefined,
+		async ({ principal, event, values, data }) => {
+			const { body, rows } = fileFormToBody(
+				event.params.id,
+				values,
+				data.getAll('evidence').map(String)
+			);
+			let filed;
+			try {
+				filed = await fileDisputeBody(principal(), body);
+			} catch (e) {
+				throw withFormFields(e, (f) => fileFormField(f, rows));
+			}
+			redirect(303, `/buyer/disputes/${filed.id}`);
+		},
+		step('dispute')
 	)
 };

@@ -4,6 +4,7 @@ import { pageLoad } from '$lib/server/edge';
 import { currentPolicy } from '$lib/server/platform/policy';
 import { AppError } from '$lib/server/errors';
 import { getOrder, inspectionView } from '$lib/server/trade';
+import { disputeIdOfOrder } from '$lib/server/trade/dispute-evidence';
 import { acceptAction, packAction, shipAction } from '$lib/server/trade/supplier-forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -33,6 +34,8 @@ export const load: PageServerLoad = pageLoad(async ({ locals, params, depends })
 		order,
 		inspection,
 		sealed: await sealedReferenceOf(principal, order.id),
+		// The order's dispute, if the buyer filed one (issue 20): linked from the page.
+		disputeId: await disputeIdOfOrder(principal, order.id),
 		sla: { accept: o.acceptSlaHours, ship: o.shipSlaHours, inspection: o.inspectionWindowHours },
 		maxParcels: o.maxParcels
 	};

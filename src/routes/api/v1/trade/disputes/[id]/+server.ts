@@ -6,8 +6,9 @@ import { disputeMoney } from '$lib/server/trade/dispute-admin';
 import type { RequestHandler } from './$types';
 
 /**
- * One dispute with its manifest and the ledger effect on its order's escrow (`money`: every
- * posting, paid in / held / released / fee / refunded); parties and operators only, 404 otherwise.
+ * One dispute with its manifest, evidence and the ledger effect on its order's escrow (`money`:
+ * every posting, paid in / held / released / fee / refunded); parties and operators only, 404
+ * otherwise.
  */
 export const GET: RequestHandler = api(async ({ locals, params }) => {
 	const p = requirePrincipal(locals);
@@ -15,6 +16,7 @@ export const GET: RequestHandler = api(async ({ locals, params }) => {
 	return json({
 		dispute: v.dispute,
 		lines: v.lines,
+		evidence: v.evidence,
 		side: v.side,
 		orderNumber: v.order.number,
 		money: await disputeMoney(p, params.id)
