@@ -2,10 +2,12 @@
 // supplier counter-offers, the buyer escalates, the operator rules a partial refund; both sides
 // see the ledger effect and the message record exports with a valid hash chain.
 //
-// The buyer's and the supplier's dispute pages are built on another branch (h1): until they are
-// in main, their steps go through the HTTP API with each user's own session (page.request), as
-// their pages will call it. The operator works fully in the browser: the live queue at
-// /admin/disputes, the evidence bundle and the ruling form at /admin/disputes/[id].
+// The order's way to its arrival and the phone checklist (covered in the browser by
+// trade-buyer.spec.ts) go through the HTTP API with each user's own session (page.request); the
+// dispute itself is driven in the browser by all three: the buyer files it on the order page with
+// a photo and writes in its conversation, the supplier counter-offers on its dispute page, the
+// buyer escalates while the operator's queue (/admin/disputes) shows it live, and the operator
+// rules from the evidence bundle (/admin/disputes/[id]).
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { submitSignIn } from './sign-in';
 
@@ -125,81 +127,79 @@ test('buyer disputes a line with photos and a message, supplier counters, buyer 
 		})
 	);
 
-	// The buyer disputes that one line: 10 pieces damaged, 60% loss, a partial refund.
+	// The buyer disputes that one line on the order page: 10 pieces damaged, 60% loss, a partial
+	// refund (the manifest's estimate), in its own words, with a photo.
+	const bp = buyer.page;
+	await bp.goto(`/buyer/orders/${orderId}`);
+	const fileForm = bp.getByTestId('dispute-file');
+	await fileForm.locator('summary').click();
+	const row = fileForm.getByTestId('dispute-line').first();
+	await row.getByTestId('dispute-qty').fill('10');
+	await row.getByTestId('dispute-problem').selectOption('damaged');
+	await row.getByTestId('dispute-loss').fill('60');
+	await expect(fileForm.getByTestId('remedy-partial_refund')).toBeChecked();
+	const DESCRIPTION = '十件前襟大片污渍，无法上架销售。';
+	await fileForm.getByTestId('dispute-description').fill(DESCRIPTION);
+	await fileForm
+		.getByTestId('evidence-input')
+		.setInputFiles({ name: 'stain.png', mimeType: 'image/png', buffer: PNG });
+	await expect(
+		fileForm.locator('[data-testid="evidence-picked"] li[data-done="true"]')
+	).toHaveCount(1);
+	await fileForm.getByTestId('dispute-submit').click();
+	await expect(bp).toHaveURL(/\/buyer\/disputes\/[0-9a-f-]{36}$/);
+	const disputeId = bp.url().split('/').at(-1)!;
+	await expect(bp.getByTestId('dispute')).toHaveAttribute('data-state', 'awaiting_answer');
+	const filed = await ok<{ dispute: { frozenFen: number; askedRefundFen: number } }>(
+		await b.get(`/api/v1/trade/disputes/${disputeId}`)
+	);
 	const line = (
 		await ok<{ order: { lines: Line[] } }>(await b.get(`/api/v1/trade/orders/${orderId}`))
 	).order.lines[0]!;
-	const filed = await ok<{ dispute: { id: string; frozenFen: number; askedRefundFen: number } }>(
-		await b.post('/api/v1/trade/disputes', {
-			data: {
-				orderId,
-				lines: [{ lineId: line.id, quantity: 10, problem: 'damaged', lossBp: 6000 }],
-				remedy: 'partial_refund'
-			}
-		})
-	);
-	const disputeId = filed.dispute.id;
 	expect(filed.dispute.frozenFen).toBe(line.lineFen);
 
-	// …and writes in the dispute's conversation with a photo attached (a resumable upload).
-	const conv = await ok<{ conversation: { id: string } }>(
-		await b.get(`/api/v1/trade/conversations/dispute/${disputeId}/messages`)
-	);
-	const announced = await ok<{ upload: { id: string } }>(
-		await b.post('/api/v1/uploads', {
-			data: {
-				purpose: 'message_attachment',
-				refId: conv.conversation.id,
-				size: PNG.length,
-				mime: 'image/png',
-				name: 'stain.png'
-			}
-		})
-	);
-	await ok(
-		await b.patch(`/api/v1/uploads/${announced.upload.id}`, {
-			headers: { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
-			data: PNG
-		})
-	);
-	const BUYER_TEXT = '十件前襟有大片污渍，照片见附件，要求部分退款。';
-	await ok(
-		await b.post(`/api/v1/trade/conversations/dispute/${disputeId}/messages`, {
-			data: { body: BUYER_TEXT, attachments: [{ uploadId: announced.upload.id }] }
-		})
-	);
+	// …and writes in the dispute's conversation with a photo attached.
+	const BUYER_TEXT = '照片见附件：污渍在前襟，洗不掉，要求部分退款。';
+	const buyerConv = bp.getByTestId('conversation');
+	await buyerConv.locator('textarea[name="body"]').fill(BUYER_TEXT);
+	await buyerConv
+		.locator('input[name="files"]')
+		.setInputFiles({ name: 'stain-2.png', mimeType: 'image/png', buffer: PNG });
+	await buyerConv.getByRole('button', { name: '发送' }).click();
+	await expect(buyerConv.getByText(BUYER_TEXT)).toBeVisible();
+	await expect(buyerConv.getByTestId('message-photo')).toHaveCount(1);
 
-	// The supplier counter-offers a quarter of the frozen amount.
+	// The supplier counter-offers a quarter of the frozen amount on its dispute page.
 	const counterFen = Math.max(100, Math.floor(filed.dispute.frozenFen / 4 / 100) * 100);
-	const countered = await ok<{ dispute: { state: string } }>(
-		await s.post(`/api/v1/trade/disputes/${disputeId}/answer`, {
-			data: { answer: 'counter', refundFen: counterFen }
-		})
-	);
-	expect(countered.dispute.state).toBe('countered');
+	const sp = supplier.page;
+	await sp.goto(`/supplier/disputes/${disputeId}`);
+	await sp.getByTestId('counter-refund').fill(String(counterFen / 100));
+	await sp.getByTestId('answer-counter').click();
+	await expect(sp.getByTestId('dispute')).toHaveAttribute('data-state', 'countered');
+	await expect(sp.getByTestId('dispute-counter')).toHaveText(fenText(counterFen));
 
 	// The operator's queue is open while the buyer escalates: the row turns "escalated" live.
 	const o = ops.page;
 	await o.goto('/admin/disputes');
 	await expect(o.getByTestId('connection')).toHaveText('实时更新中');
-	const row = o.locator(`[data-testid="dispute-row"][data-id="${disputeId}"]`);
-	await expect(row).toHaveAttribute('data-state', 'countered');
-	const escalated = await ok<{ dispute: { state: string } }>(
-		await b.post(`/api/v1/trade/disputes/${disputeId}/escalate`)
-	);
-	expect(escalated.dispute.state).toBe('escalated');
-	await expect(row).toHaveAttribute('data-state', 'escalated');
-	await expect(row.getByTestId('state')).toHaveText('待平台裁决');
+	const queued = o.locator(`[data-testid="dispute-row"][data-id="${disputeId}"]`);
+	await expect(queued).toHaveAttribute('data-state', 'countered');
+	// The buyer sees the counter-offer live and escalates instead of taking it.
+	await expect(bp.getByTestId('dispute')).toHaveAttribute('data-state', 'countered');
+	await bp.getByTestId('escalate').click();
+	await expect(bp.getByTestId('dispute')).toHaveAttribute('data-state', 'escalated');
+	await expect(queued).toHaveAttribute('data-state', 'escalated');
+	await expect(queued.getByTestId('state')).toHaveText('待平台裁决');
 	// escalated disputes lead the queue, the nearest ruling deadline first: ours (48 h from now)
 	// comes after the demo's (escalated 10 h before seeding)
 	const states = await o
 		.getByTestId('dispute-row')
 		.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')));
 	expect(states.slice(0, 2)).toEqual(['escalated', 'escalated']);
-	await expect(row.getByTestId('deadline')).toContainText('剩余 47:');
+	await expect(queued.getByTestId('deadline')).toContainText('剩余 47:');
 
 	// The evidence bundle on one page.
-	await row.getByTestId('open').click();
+	await queued.getByTestId('open').click();
 	await expect(o).toHaveURL(`/admin/disputes/${disputeId}`);
 	await expect(o.getByTestId('page-title')).toHaveText(`纠纷 · 订单 #${number}`);
 	await expect(o.getByTestId('manifest-line').getByTestId('affected')).toHaveText('10');
@@ -208,7 +208,8 @@ test('buyer disputes a line with photos and a message, supplier counters, buyer 
 	await expect(o.getByTestId('inspection').locator('[data-result="severe"] img')).toHaveCount(3);
 	await expect(o.getByTestId('parcel')).toContainText('SF');
 	await expect(o.getByTestId('no-sealed')).toBeVisible();
-	await expect(o.getByTestId('evidence-slot')).toBeVisible();
+	await expect(o.getByTestId('description')).toHaveText(DESCRIPTION);
+	await expect(o.locator('[data-testid="evidence-file"][data-kind="photo"] img')).toHaveCount(1);
 	const record = o.locator('[data-testid="record"][data-kind="dispute"]');
 	await expect(record).toHaveAttribute('data-chain', 'ok');
 	await expect(record.getByTestId('chain')).toContainText('哈希链完整');
@@ -245,7 +246,22 @@ test('buyer disputes a line with photos and a message, supplier counters, buyer 
 	await expect(ledger.locator('[data-key$=":dispute-refund"]')).toHaveCount(1);
 	await expect(ledger.locator('[data-key$=":dispute-release"]')).toHaveCount(1);
 
-	// Both sides see the same ledger effect.
+	// Both sides see the outcome on their dispute pages and the same ledger effect.
+	for (const [page, path] of [
+		[bp, `/buyer/disputes/${disputeId}`],
+		[sp, `/supplier/disputes/${disputeId}`]
+	] as const) {
+		await page.goto(path);
+		await expect(page.getByTestId('dispute')).toHaveAttribute('data-state', 'closed');
+		await expect(page.getByTestId('dispute-outcome')).toHaveAttribute(
+			'data-kind',
+			'partial_refund'
+		);
+		await expect(page.getByTestId('outcome-refund')).toHaveText(fenText(refundFen));
+		await expect(page.getByTestId('outcome-release')).toHaveText(
+			fenText(filed.dispute.frozenFen - refundFen)
+		);
+	}
 	for (const side of [b, s]) {
 		const v = await ok<{
 			dispute: { state: string; outcomeRefundFen: number };
