@@ -2,8 +2,14 @@
 // by tests/e2e/clock-shift.mjs, as in trade-flow.spec.ts): the demo B2B buyer applies, the
 // operator approves ¥200,000 at 45 days, the buyer checks out 600 pieces on terms, the supplier
 // ships, the buyer accepts, the supplier is paid (the order is released; the invoice is due 45
-// days later), 49 days pass, the invoice is overdue, a new terms checkout is refused with a clear
-// message, the operator records the repayment, and the terms checkout works again.
+// days later). Reminders: 20 days on, the buyer comes back (its session is renewed on use); at
+// 43 days, on a page it already has open, the buyer sees the due-soon reminder arrive live in the
+// app shell, and it is still there after a reload. 49 days pass: the open page hears the overdue
+// reminder; the operator's 30-day session has lapsed, so both sign in again, and the buyer sees
+// the overdue reminder on its first page. A new terms checkout is refused with a clear message,
+// the operator records the repayment, the reminder is gone, the buyer's statement shows the
+// invoice and the repayment with its bank reference (also as CSV, also to the operator), and the
+// terms checkout works again.
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { usccCheckChar } from '../../src/lib/domain/trade/credit';
 import { startClockedServer } from './own-server';
@@ -120,7 +126,7 @@ async function acceptAndShip(supplier: Page, number: string) {
 test('the B2B buyer buys 600 pieces on 45-day terms, goes overdue, is refused, repays, and buys on terms again', async ({
 	browser
 }) => {
-	test.setTimeout(300_000);
+	test.setTimeout(480_000);
 	const supplier = await signedIn(browser, 'supplier2@demo.lotlive.cn', /\/supplier$/);
 	const lot = await lotFor600(supplier.page);
 	const buyer = await signedIn(browser, 'buyer2@demo.lotlive.cn', /\/catalog$/);
@@ -203,15 +209,48 @@ test('the B2B buyer buys 600 pieces on 45-day terms, goes overdue, is refused, r
 	await expect(invoice.locator('td').nth(3)).toHaveText(due);
 	await expect(invoice.getByTestId('invoice-state')).toHaveText('未结清');
 	await expect(b.getByTestId('blocked')).toHaveCount(0);
+	const invoiceNo = (await invoice.locator('td').first().textContent())!.trim();
+	// Nothing to remind of yet: the shell's banner is empty.
+	await expect(b.getByTestId('credit-reminder')).toHaveCount(0);
+
+	// 20 days on, the buyer comes back: its 30-day session had 10 days left and is renewed on use
+	// (product behaviour: less than 15 days left), so it outlives the next jump.
+	srv.shift(20 * DAY);
+	await new Promise((r) => setTimeout(r, 500));
+	await b.goto('/buyer/orders');
+	await expect(b).toHaveURL(/\/buyer\/orders$/);
+	await expect(b.getByTestId('connection')).toHaveText('实时已连接');
+	await expect(b.getByTestId('credit-reminder')).toHaveCount(0);
+
+	// 43 days: the invoice is due in 2 days. The buyer stays on the page; the reminder job (every
+	// minute) sends the due-soon reminder and the shell's banner shows it as it arrives.
+	srv.shift(43 * DAY);
+	const soon = b.getByTestId('credit-reminder');
+	await expect(soon).toBeVisible({ timeout: 90_000 });
+	await expect(soon).toHaveAttribute('data-kind', 'before');
+	await expect(soon).toContainText(invoiceNo);
+	await expect(soon).toContainText(due);
+	// Recorded on the invoice, it is there on the next load too, on any buyer page.
+	await b.goto('/buyer/credit');
+	await expect(b.getByTestId('credit-reminder')).toHaveAttribute('data-kind', 'before');
 
 	// 49 days pass (45 + 3 days' grace + 1): the invoice is overdue and blocks new terms orders.
-	// Sessions do not last 49 days: the buyer and the operator sign in again.
+	// The open page hears the overdue reminder.
 	srv.shift(49 * DAY);
-	await new Promise((r) => setTimeout(r, 500));
+	await expect(b.getByTestId('credit-reminder')).toHaveAttribute('data-kind', 'overdue', {
+		timeout: 90_000
+	});
+	await expect(b.getByTestId('credit-reminder')).toHaveCount(1);
+	// The operator's session (30 days, last used on day 0) has lapsed: it is refused and signs in
+	// again. The buyer signs in afresh as well and sees the overdue reminder on its first page.
+	await o.goto('/admin/credit');
+	await expect(o).toHaveURL(/\/sign-in/);
 	const buyerAgain = await signedIn(browser, 'buyer2@demo.lotlive.cn', /\/catalog$/);
 	const opsAgain = await signedIn(browser, 'ops@demo.lotlive.cn', /\/(admin|live|boards)?/);
 	b = buyerAgain.page;
 	o = opsAgain.page;
+	await expect(b.getByTestId('credit-reminder')).toHaveAttribute('data-kind', 'overdue');
+	await expect(b.getByTestId('credit-reminder')).toContainText(invoiceNo);
 	await expect(async () => {
 		await b.goto('/buyer/credit');
 		await expect(b.getByTestId('blocked')).toBeVisible({ timeout: 1000 });
@@ -234,8 +273,9 @@ test('the B2B buyer buys 600 pieces on 45-day terms, goes overdue, is refused, r
 	await o.goto('/admin/credit');
 	const account2 = o.getByTestId('account').filter({ hasText: '义乌市环球外贸有限公司' });
 	const repay = account2.getByTestId('repay-form');
+	const bankRef = `BOC${Date.now()}`;
 	await repay.getByLabel('还款金额（元）').fill(usedText.replace(/[¥,]/g, ''));
-	await repay.getByLabel('银行流水号').fill(`BOC${Date.now()}`);
+	await repay.getByLabel('银行流水号').fill(bankRef);
 	await repay.getByRole('button', { name: '登记还款' }).click();
 	await expect(account2.getByTestId('repay-form')).toHaveCount(0);
 
@@ -245,6 +285,40 @@ test('the B2B buyer buys 600 pieces on 45-day terms, goes overdue, is refused, r
 	await expect(b.getByTestId('invoice').locator('td').nth(2)).toHaveText('¥0.00');
 	await expect(b.getByTestId('invoice-paid')).toHaveText(usedText);
 	await expect(b.getByTestId('invoice-state')).toHaveText('已结清');
+	// Paid: no reminder any more.
+	await expect(b.getByTestId('credit-reminder')).toHaveCount(0);
+
+	// The buyer's statement for this month (from the ledger): the repayment with its bank
+	// reference, nothing owed at the close; the invoice is this month's or the opening balance.
+	const digits = (x: string | null) => (x ?? '').replace(/[^\d.]/g, '');
+	await b.getByTestId('statement-link').click();
+	await expect(b).toHaveURL(/\/buyer\/statements$/);
+	const st = b.getByTestId('buyer-statement');
+	const repaid = st.locator('[data-testid="st-line"][data-kind="repayment"]');
+	await expect(repaid).toHaveCount(1);
+	await expect(repaid.getByTestId('st-ref')).toHaveText(bankRef);
+	expect(digits(await st.getByTestId('st-total-repayment').textContent())).toBe(digits(usedText));
+	expect(digits(await st.getByTestId('st-closing').textContent())).toBe('0.00');
+	const invoiced = st.locator('[data-testid="st-line"][data-kind="invoice"]');
+	if ((await invoiced.count()) === 0) {
+		expect(digits(await st.getByTestId('st-opening').textContent())).toBe(digits(usedText));
+	} else {
+		await expect(invoiced.getByTestId('st-ref')).toHaveText(invoiceNo);
+	}
+	const csv = await b.request.get((await st.getByTestId('statement-csv').getAttribute('href'))!);
+	expect(csv.ok()).toBe(true);
+	expect(await csv.text()).toContain(bankRef);
+	// The operator reads the same statement from the credit page.
+	await o.goto('/admin/credit');
+	await o
+		.getByTestId('account')
+		.filter({ hasText: '义乌市环球外贸有限公司' })
+		.getByTestId('statement-link')
+		.click();
+	await expect(o).toHaveURL(/\/admin\/credit\/[0-9a-f-]{36}\/statement$/);
+	await expect(
+		o.locator('[data-testid="st-line"][data-kind="repayment"]').getByTestId('st-ref')
+	).toHaveText(bankRef);
 
 	// The terms checkout works again: the refused checkout left the 600 pieces in the cart.
 	await termsCheckout(b);

@@ -54,6 +54,8 @@ export default {
 	'ledger.col.memo': 'Note',
 	'ledger.col.amount': 'Amount (CNY)',
 	'ledger.col.balance': 'Balance (CNY)',
+	'ledger.col.owed_change': 'Owed on terms, change (CNY)',
+	'ledger.col.owed_balance': 'Owed on terms (CNY)',
 	'ledger.col.lines': 'Lines',
 	'ledger.col.sales': 'Sales',
 	'ledger.col.refunded': 'Refunded',

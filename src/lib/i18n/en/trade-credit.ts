@@ -73,5 +73,19 @@ export default {
 	'credit.bucket.d60_plus': 'Over 60 days',
 	'credit.checkout_terms': 'Pay on credit terms (30–45 days)',
 	'credit.checkout_terms_hint':
-		'With approved terms, orders of 500+ pieces are paid after delivery, by the due date.'
+		'With approved terms, orders of 500+ pieces are paid after delivery, by the due date.',
+	'credit.statement': 'Statement',
+	'credit.statement_for': '{org} statement · {period}',
+	'credit.statement_hint':
+		'Escrow payments and refunds, invoices on terms, repayments (with the bank reference) and write-offs, and the balance owed on terms at the start and end, all from the platform ledger.',
+	'credit.st.paid': 'Paid in escrow',
+	'credit.st.refunded': 'Refunded',
+	'credit.st.invoiced': 'Invoiced on terms',
+	'credit.st.repaid': 'Repaid',
+	'credit.st.written_off': 'Written off',
+	'credit.st.opening': 'Owed on terms, opening',
+	'credit.st.closing': 'Owed on terms, closing',
+	'credit.st.owed_change': 'Owed change',
+	'credit.st.owed': 'Owed on terms',
+	'credit.banner_link': 'See credit terms and invoices'
 } as const satisfies Record<keyof typeof zh, string>;

@@ -52,6 +52,8 @@ export default {
 	'ledger.col.memo': '备注',
 	'ledger.col.amount': '金额（元）',
 	'ledger.col.balance': '余额（元）',
+	'ledger.col.owed_change': '账期欠款变动（元）',
+	'ledger.col.owed_balance': '账期欠款余额（元）',
 	'ledger.col.lines': '订单行',
 	'ledger.col.sales': '成交额',
 	'ledger.col.refunded': '已退款',

@@ -68,5 +68,19 @@ export default {
 	'credit.bucket.d31_60': '逾期 31–60 天',
 	'credit.bucket.d60_plus': '逾期 60 天以上',
 	'credit.checkout_terms': '账期付款（30–45 天）',
-	'credit.checkout_terms_hint': '已开通账期的企业采购 500 件以上可先收货、到期付款。'
+	'credit.checkout_terms_hint': '已开通账期的企业采购 500 件以上可先收货、到期付款。',
+	'credit.statement': '对账单',
+	'credit.statement_for': '{org} 对账单 · {period}',
+	'credit.statement_hint':
+		'担保付款与退款、账期账单、还款（含银行流水号）与核销，以及账期欠款的期初与期末余额，均取自平台账本。',
+	'credit.st.paid': '担保付款',
+	'credit.st.refunded': '退款',
+	'credit.st.invoiced': '账期账单',
+	'credit.st.repaid': '还款',
+	'credit.st.written_off': '核销',
+	'credit.st.opening': '期初账期欠款',
+	'credit.st.closing': '期末账期欠款',
+	'credit.st.owed_change': '欠款变动',
+	'credit.st.owed': '账期欠款',
+	'credit.banner_link': '查看账期与账单'
 } as const;

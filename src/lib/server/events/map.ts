@@ -121,6 +121,9 @@ export interface TradeMoney {
 	buyerOrgId: string;
 	supplierId: string;
 	memo?: string;
+	/** The transaction's reference on statements: `INV<n>` for credit terms, the bank reference
+	 * of a repayment. */
+	refId?: string;
 	/** Balanced: Σ amountFen = 0. Escrow entries name their item (trade order line id). */
 	postings: TradePosting[];
 }

@@ -58,3 +58,21 @@ export function ownParty(a: Principal, kind: 'host_team' | 'supplier'): string {
 	if (!a.orgId || a.orgKind !== kind) throw forbidden('ledger.err.forbidden');
 	return a.orgId;
 }
+
+/**
+ * A buyer organisation whose statement the actor may read (issue 21): the buyer's own people
+ * and tokens theirs, the operator any buyer's; another organisation, an unknown one or one that
+ * is no buyer → 404 (a buyer does not learn which ids exist). Kept apart from `partyOrg`, which
+ * payouts use: a buyer holds no payable and never reaches payouts.
+ */
+export async function buyerOrg(a: Principal, orgId: string): Promise<{ id: string; name: string }> {
+	const own = a.orgKind === 'buyer' && a.orgId === orgId;
+	if (!isOperator(a) && !own) throw notFound('Organisation', 'orgId');
+	if (!isUuid(orgId)) throw notFound('Organisation', 'orgId');
+	const [o] = await db()
+		.select({ id: orgs.id, name: orgs.name, kind: orgs.kind })
+		.from(orgs)
+		.where(eq(orgs.id, orgId));
+	if (!o || o.kind !== 'buyer') throw notFound('Organisation', 'orgId');
+	return { id: o.id, name: o.name };
+}

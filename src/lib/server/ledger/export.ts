@@ -3,6 +3,7 @@ import { fenToYuanString } from '$lib/domain/money';
 import { chinaDay, CHINA_OFFSET_MS } from '$lib/domain/ledger';
 import { translate, type Locale, type MessageKey } from '$lib/i18n';
 import type { Statement } from './statements';
+import type { BuyerStatement } from './buyer-statement';
 
 /** Date and time in China, `YYYY-MM-DD HH:mm`. */
 const chinaTime = (iso: string) =>
@@ -82,4 +83,39 @@ export async function statementXlsx(s: Statement, locale: Locale): Promise<Buffe
 	});
 	ws.views = [{ state: 'frozen', ySplit: 2 }];
 	return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/**
+ * A buyer's statement as CSV (same conventions as `statementCsv`): date, kind, order memo,
+ * reference, amount, movement of what is owed on terms, balance owed; opening and closing rows.
+ */
+export function buyerStatementCsv(s: BuyerStatement, locale: Locale): string {
+	const t = (k: MessageKey) => translate(locale, k);
+	const head = [
+		t('ledger.col.date'),
+		t('ledger.col.kind'),
+		t('ledger.col.order'),
+		t('ledger.col.ref'),
+		t('ledger.col.amount'),
+		t('ledger.col.owed_change'),
+		t('ledger.col.owed_balance')
+	];
+	const firstDay = chinaDay(new Date(s.period.from));
+	const lastDay = chinaDay(new Date(Date.parse(s.period.to) - 1));
+	const body: (string | number)[][] = [
+		[firstDay, t('ledger.opening'), '', '', '', '', fenToYuanString(s.openingFen)],
+		...s.lines.map((l) => [
+			chinaTime(l.at),
+			t(`ledger.kind.${l.kind}`),
+			l.memo,
+			l.refId ?? '',
+			fenToYuanString(l.amountFen),
+			fenToYuanString(l.owedFen),
+			fenToYuanString(l.balanceFen)
+		]),
+		[lastDay, t('ledger.closing'), '', '', '', '', fenToYuanString(s.closingFen)]
+	];
+	const lines = [head.map((h) => cell(h, false)).join(',')];
+	for (const r of body) lines.push(r.map((v, i) => cell(v, i >= 4)).join(','));
+	return '\ufeff' + lines.join('\r\n') + '\r\n';
 }

@@ -7,7 +7,14 @@ export {
 	type Statement,
 	type StatementLine
 } from './statements';
-export { statementCsv, statementXlsx } from './export';
+export {
+	buyerStatement,
+	BUYER_STATEMENT_KINDS,
+	type BuyerStatement,
+	type BuyerStatementKind,
+	type BuyerStatementLine
+} from './buyer-statement';
+export { statementCsv, statementXlsx, buyerStatementCsv } from './export';
 export {
 	createPayout,
 	markPayoutPaid,

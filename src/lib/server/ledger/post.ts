@@ -25,6 +25,8 @@ export interface NewTransaction {
 	showId?: string | null;
 	lotId?: string | null;
 	orgId?: string | null;
+	/** The buyer organisation of a trade transaction (its statement reads by it). */
+	buyerOrgId?: string | null;
 	refId?: string | null;
 	memo?: string;
 	postings: LedgerPosting[];
@@ -86,6 +88,7 @@ export function postStatement(txns: NewTransaction[]): SQL | null {
 			show_id: t.showId ?? null,
 			lot_id: t.lotId ?? null,
 			org_id: t.orgId ?? null,
+			buyer_org_id: t.buyerOrgId ?? null,
 			ref_id: t.refId ?? null,
 			memo: t.memo ?? ''
 		});
@@ -118,11 +121,13 @@ export function postStatement(txns: NewTransaction[]): SQL | null {
 		), t as (
 			select * from jsonb_to_recordset(${JSON.stringify(heads)}::jsonb) as x(
 				k text, kind ledger_txn_kind, at timestamptz, sale_line_id uuid, order_id uuid,
-				show_id uuid, lot_id uuid, org_id uuid, ref_id text, memo text)
+				show_id uuid, lot_id uuid, org_id uuid, buyer_org_id uuid, ref_id text, memo text)
 		), ins as (
 			insert into ledger_transactions
-				(kind, idempotency_key, at, sale_line_id, order_id, show_id, lot_id, org_id, ref_id, memo)
-			select kind, k, at, sale_line_id, order_id, show_id, lot_id, org_id, ref_id, memo from t
+				(kind, idempotency_key, at, sale_line_id, order_id, show_id, lot_id, org_id, buyer_org_id,
+					ref_id, memo)
+			select kind, k, at, sale_line_id, order_id, show_id, lot_id, org_id, buyer_org_id, ref_id,
+				memo from t
 			on conflict (idempotency_key) do nothing
 			returning id, idempotency_key, at, sale_line_id, order_id, show_id, lot_id
 		), e as (

@@ -36,7 +36,8 @@ const PARTY_OF: Partial<Record<string, 'supplier' | 'buyer'>> = {
  * escrow rules leave without a line (`<orderId>:freight` has no lot and is no uuid), is written
  * with the order id itself as `sale_line_id`, so every escrow entry of a trade order names an
  * item and per-item sums are plain GROUP BYs. The transaction carries the order id and, as its
- * party (`org_id`), the supplier: the supplier's receivables find its orders' escrow by it.
+ * party (`org_id`), the supplier: the supplier's receivables find its orders' escrow by it; and
+ * the buyer organisation (`buyer_org_id`), by which the buyer's statement finds its money.
  * A posting naming another party than the event's supplier or buyer is a programming error.
  */
 export function tradeTransactionOf(e: TradeMoneyInput): NewTransaction {
@@ -67,6 +68,8 @@ export function tradeTransactionOf(e: TradeMoneyInput): NewTransaction {
 		at: e.at,
 		orderId: e.orderId,
 		orgId: e.supplierId,
+		buyerOrgId: e.buyerOrgId,
+		refId: e.refId ?? null,
 		memo: e.memo ?? '',
 		postings
 	};

@@ -25,6 +25,11 @@ const base = {
 	'403': errorResponse('Buyers only / operators only')
 };
 const obj = (description: string) => jsonResponse(description, { type: 'object' });
+const period = [
+	queryParam('month', { type: 'string', pattern: '^\\d{4}-\\d{2}$' }),
+	queryParam('from', { type: 'string', format: 'date' }),
+	queryParam('to', { type: 'string', format: 'date' })
+];
 
 export function creditOpenApi(): OpenApiPart {
 	const schemas: Json = {
@@ -95,6 +100,41 @@ export function creditOpenApi(): OpenApiPart {
 					'409': errorResponse('repayment_duplicate: the bank reference was recorded before'),
 					'422': errorResponse('overpayment: more than owed (details.owedFen)')
 				}
+			}
+		},
+		'/api/v1/trade/credit/accounts/{buyerOrgId}/statement': {
+			parameters: [uuidParam('buyerOrgId')],
+			get: {
+				summary:
+					'The buyer organisation’s statement from the ledger (its own people and tokens, or operators): escrow payments, refunds, invoices on terms, repayments (bank reference), write-offs, opening and closing balance owed on terms',
+				parameters: period,
+				responses: {
+					'200': obj('{org, period, openingFen, closingFen, totals, lines}'),
+					...base,
+					'404': errorResponse('Not a buyer organisation, or another one’s')
+				}
+			}
+		},
+		'/api/v1/trade/credit/accounts/{buyerOrgId}/statement/export.csv': {
+			parameters: [uuidParam('buyerOrgId')],
+			get: {
+				summary: 'The buyer organisation’s statement as CSV (UTF-8 with BOM)',
+				parameters: period,
+				responses: {
+					'200': {
+						description: 'The statement',
+						content: { 'text/csv': { schema: { type: 'string' } } }
+					},
+					...base,
+					'404': errorResponse('Not a buyer organisation, or another one’s')
+				}
+			}
+		},
+		'/api/v1/trade/credit/reminders': {
+			get: {
+				summary:
+					'Buyers: the reminders sent for the organisation’s open invoices (before, overdue), as the job recorded them',
+				responses: { '200': obj('{reminders}'), ...base }
 			}
 		},
 		'/api/v1/trade/credit/invoices/{id}/write-off': {

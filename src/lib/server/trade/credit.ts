@@ -415,6 +415,7 @@ export async function termsMoney(
 		buyerOrgId: order.buyerOrgId,
 		supplierId: order.supplierId,
 		memo: `#${order.number} INV${invoice!.number}`,
+		refId: `INV${invoice!.number}`,
 		postings: terms.postings
 	});
 }
@@ -519,6 +520,7 @@ export async function recordRepayment(
 				buyerOrgId: id,
 				supplierId: o.supplier_id,
 				memo: `INV${inv.number} ${input.reference}`,
+				refId: input.reference,
 				postings: repaymentPostings(id, a.amountFen)
 			});
 		}
@@ -567,6 +569,7 @@ export async function writeOffInvoice(
 			buyerOrgId: head.buyerOrgId,
 			supplierId: o.supplier_id,
 			memo: `INV${inv!.number}`,
+			refId: `INV${inv!.number}`,
 			postings: writeOffPostings(head.buyerOrgId, left)
 		});
 		return row;

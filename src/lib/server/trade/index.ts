@@ -83,4 +83,5 @@ export {
 	type CreditAccountView
 } from './credit';
 export { runCreditTimers } from './credit-timers';
+export { creditReminders, type CreditReminderView } from './credit-reminders';
 export { actOnDispute, disputeView, fileDispute, runDisputeTimers } from './disputes';

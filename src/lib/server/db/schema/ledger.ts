@@ -81,6 +81,12 @@ export const ledgerTransactions = pgTable(
 		lotId: uuid('lot_id'),
 		/** The party of a payout or supplier charge. */
 		orgId: uuid('org_id'),
+		/**
+		 * The buyer organisation of a trade transaction (issues 18–21): a buyer's statement
+		 * (payments, refunds, invoices, repayments, write-offs) reads its transactions by it.
+		 * Checked once per inserting statement like the other org references (custom migration).
+		 */
+		buyerOrgId: uuid('buyer_org_id'),
 		/** The caller's reference: refund id, payout reference, charge id. */
 		refId: text('ref_id'),
 		/** Refund reason, charge reason, payout note. */
@@ -88,13 +94,17 @@ export const ledgerTransactions = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	// Lookups go by idempotency key (unique) or through the entries, and a settlement batch writes
-	// thousands of rows here at a time: the one secondary index is partial, over the trade
-	// transactions alone (the only ones with both an order and a party, the supplier; see
-	// ledger/trade-money.ts), for the trade escrow per supplier on the receivables pages.
+	// thousands of rows here at a time: the secondary indexes are partial, over trade transactions
+	// alone. One by supplier (the only ones with both an order and a party; see
+	// ledger/trade-money.ts), for the trade escrow per supplier on the receivables pages; one by
+	// buyer organisation, for the buyer's statement (ledger/buyer-statement.ts).
 	(t) => [
 		index('ledger_transactions_trade_idx')
 			.on(t.orgId, t.at)
-			.where(sql`${t.orderId} is not null and ${t.orgId} is not null`)
+			.where(sql`${t.orderId} is not null and ${t.orgId} is not null`),
+		index('ledger_transactions_buyer_idx')
+			.on(t.buyerOrgId, t.at)
+			.where(sql`${t.buyerOrgId} is not null`)
 	]
 );
 

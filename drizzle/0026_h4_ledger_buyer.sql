@@ -1,0 +1,2 @@
+ALTER TABLE "ledger_transactions" ADD COLUMN "buyer_org_id" uuid;--> statement-breakpoint
+CREATE INDEX "ledger_transactions_buyer_idx" ON "ledger_transactions" USING btree ("buyer_org_id","at") WHERE "ledger_transactions"."buyer_org_id" is not null;
