@@ -12,10 +12,13 @@ import {
 	lots,
 	orgs,
 	suppliers,
+	tradeDisputes,
 	tradeLotTerms,
 	tradeOrders,
 	users
 } from '../../src/lib/server/db/schema';
+import { disputeQueue } from '../../src/lib/server/trade/dispute-admin';
+import { demoActor } from '../helpers/demo';
 import { DEMO_ACCOUNTS } from '../../src/lib/server/seed/accounts';
 import { DEMO_TRADE_STATES } from '../../src/lib/server/seed/trade';
 import { checkBand } from '../../src/lib/domain/pricing';
@@ -65,7 +68,7 @@ describe('demo data', () => {
 		}
 	});
 
-	it('both demo buyers have a trade order in every state, and the escrow of each nets out', async () => {
+	it('both demo buyers have a trade order in every state (buyer1 one disputed too), and the escrow of each nets out', async () => {
 		for (const email of [DEMO_ACCOUNTS.buyer1, DEMO_ACCOUNTS.buyer2]) {
 			const [u] = await db()
 				.select({ orgId: users.orgId })
@@ -75,7 +78,18 @@ describe('demo data', () => {
 				.select({ id: tradeOrders.id, state: tradeOrders.state, totalFen: tradeOrders.totalFen })
 				.from(tradeOrders)
 				.where(eq(tradeOrders.buyerOrgId, u!.orgId!));
-			expect(new Set(rows.map((r) => r.state)), email).toEqual(new Set(DEMO_TRADE_STATES));
+			// buyer1 has the demo dispute's order on top (disputed, see seedDemoDispute)
+			const expected: string[] = [...DEMO_TRADE_STATES];
+			if (email === DEMO_ACCOUNTS.buyer1) expected.push('disputed');
+			expect(new Set(rows.map((r) => r.state)), email).toEqual(new Set(expected));
+			expect(rows.length, email).toBe(expected.length);
+			const frozen = new Map(
+				(
+					await db()
+						.select({ orderId: tradeDisputes.orderId, frozenFen: tradeDisputes.frozenFen })
+						.from(tradeDisputes)
+				).map((d) => [d.orderId, d.frozenFen])
+			);
 			// Escrow per order, from the ledger: paid orders hold their total until released or
 			// refunded; nothing is held for unpaid or finished ones.
 			const held = new Map(
@@ -97,7 +111,10 @@ describe('demo data', () => {
 					'cancelled_sla',
 					'released'
 				].includes(r.state);
-				expect(held.get(r.id) ?? 0, `${email} ${r.state}`).toBe(holds ? r.totalFen : 0);
+				// a disputed order holds the disputed lines' escrow only (the rest released at filing)
+				expect(held.get(r.id) ?? 0, `${email} ${r.state}`).toBe(
+					r.state === 'disputed' ? frozen.get(r.id)! : holds ? r.totalFen : 0
+				);
 			}
 			// The inspecting order has part of its checklist done, the released one all of it.
 			for (const state of ['inspecting', 'released'] as const) {
@@ -108,6 +125,19 @@ describe('demo data', () => {
 				expect(c!.n, `${email} ${state}`).toBeGreaterThan(0);
 			}
 		}
+	});
+
+	it('the operators’ dispute queue is not empty: one escalated dispute, ruling due ahead', async () => {
+		const ops = await demoActor(DEMO_ACCOUNTS.operator);
+		const q = await disputeQueue(ops.actor);
+		expect(q.items.map((d) => d.state)).toEqual(['escalated']);
+		const d = q.items[0]!;
+		expect(d.escalatedBy).toBe('buyer');
+		expect(d.counterFen).toBeGreaterThan(0);
+		expect(d.late).toBe(false);
+		expect(new Date(d.dueAt!).getTime()).toBeGreaterThan(Date.now() + 30 * 3_600_000);
+		const [row] = await db().select().from(tradeDisputes).where(eq(tradeDisputes.id, d.id));
+		expect(row!.counterFen).toBeLessThan(row!.askedRefundFen);
 	});
 
 	it('demo lots with trade terms have price breaks inside their grade band', async () => {

@@ -36,7 +36,9 @@ const PAGE_TABLES: Record<string, string> = {
 	// arrive, inspect, accept; accept, pack, ship) meet real orders, not only the 404 path.
 	'/buyer/orders/[id]': 'trade_orders',
 	'/buyer/orders/[id]/inspection': 'trade_orders',
-	'/supplier/trade/[id]': 'trade_orders'
+	'/supplier/trade/[id]': 'trade_orders',
+	// The demo's escalated dispute: the ruling form meets a dispute that can be ruled on.
+	'/admin/disputes/[id]': 'trade_disputes'
 };
 
 /** Field names the shared components post (lot form, ship-to fields, …). */

@@ -24,6 +24,7 @@ import zhTradeBuyer from './zh-CN/trade-buyer';
 import zhTradeSamples from './zh-CN/trade-samples';
 import zhTradeMessages from './zh-CN/trade-messages';
 import zhTradeCredit from './zh-CN/trade-credit';
+import zhTradeAdminDisputes from './zh-CN/trade-admin-disputes';
 import enCommon from './en/common';
 import enAuth from './en/auth';
 import enAreas from './en/areas';
@@ -48,6 +49,7 @@ import enTradeBuyer from './en/trade-buyer';
 import enTradeSamples from './en/trade-samples';
 import enTradeMessages from './en/trade-messages';
 import enTradeCredit from './en/trade-credit';
+import enTradeAdminDisputes from './en/trade-admin-disputes';
 
 export const zhCN = {
 	...zhCommon,
@@ -73,7 +75,8 @@ export const zhCN = {
 	...zhTradeBuyer,
 	...zhTradeSamples,
 	...zhTradeMessages,
-	...zhTradeCredit
+	...zhTradeCredit,
+	...zhTradeAdminDisputes
 } as const;
 export const en: Record<MessageKey, string> = {
 	...enCommon,
@@ -99,7 +102,8 @@ export const en: Record<MessageKey, string> = {
 	...enTradeBuyer,
 	...enTradeSamples,
 	...enTradeMessages,
-	...enTradeCredit
+	...enTradeCredit,
+	...enTradeAdminDisputes
 };
 
 export type MessageKey = keyof typeof zhCN;

@@ -102,7 +102,10 @@ export interface TradeSampleChangedV1 {
 	at: string;
 }
 
-/** A dispute on a trade order changed (issue 20): its state and the running deadline, live. */
+/**
+ * A dispute on a trade order changed (issue 20): its state and the running deadline, live. Sent
+ * to the buyer's and the supplier's org rooms and to the operators' room (the arbitration queue).
+ */
 export interface TradeDisputeChangedV1 {
 	id: string;
 	orderId: string;
@@ -229,5 +232,7 @@ export const rooms = {
 	user: (id: string) => `user:${id}`,
 	lot: (id: string) => `lot:${id}`,
 	show: (id: string) => `show:${id}`,
-	conv: (id: string) => `conv:${id}`
+	conv: (id: string) => `conv:${id}`,
+	/** Every signed-in operator's sockets (the arbitration queue, /admin/disputes). */
+	operators: () => 'operators'
 };

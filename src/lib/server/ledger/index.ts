@@ -24,3 +24,9 @@ export {
 } from './payouts';
 export { hostEarnings, supplierReceivables, platformRevenue } from './reports';
 export { recordTradeMoney, tradeKey, TRADE_TXN_KINDS, type TradeTxnKind } from './trade-money';
+export {
+	tradeOrderMoney,
+	type TradeOrderMoney,
+	type TradeOrderTransaction,
+	type TradeOrderEntry
+} from './trade-order';

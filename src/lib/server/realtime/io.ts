@@ -7,7 +7,7 @@ import pg from 'pg';
 import { LOCALE_COOKIE, negotiate, translate, type Locale } from '$lib/i18n';
 import { rooms, type ClientToServerEvents, type ServerToClientEvents } from '$lib/realtime/events';
 import { authenticateHeaders } from '../auth/request';
-import { withLocale, type Principal } from '../auth/principal';
+import { isOperator, withLocale, type Principal } from '../auth/principal';
 import { env } from '../env';
 import { logger } from '../log';
 import { notifyBatching } from './notify-batch';
@@ -136,6 +136,8 @@ export function createRealtime(opts: {
 		const orgId = actor.orgId;
 		if (orgId) void socket.join(rooms.org(orgId));
 		if (actor.userId) void socket.join(rooms.user(actor.userId));
+		// Operators (people, never a token) hear what the platform arbitrates: the dispute queue.
+		if (isOperator(actor)) void socket.join(rooms.operators());
 		socket.emit('HelloV1', {
 			userId: actor.userId,
 			orgId: orgId ?? '',

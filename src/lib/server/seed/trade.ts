@@ -18,10 +18,13 @@ import { currentPolicy } from '../platform/policy';
 import {
 	acceptAndRelease,
 	acceptOrder,
+	actOnDispute,
 	checkout,
 	confirmArrival,
+	fileDispute,
 	packOrder,
 	payWithTestProvider,
+	postMessage,
 	recordInspection,
 	shipOrder,
 	setLotTerms,
@@ -382,6 +385,12 @@ export async function seedDemoTrade(now: Date = new Date()): Promise<void> {
 			for (let c = queue.shift(); c; c = queue.shift()) await c();
 		})
 	);
+	await seedDemoDispute(
+		buyers.buyer1,
+		suppliers.get(supplierOrg.get('supplier1')!)!,
+		terms.get(supplierOrg.get('supplier1')!) ?? [],
+		now
+	);
 	// Shipped orders took their pieces off the shelf: the lots' size breakdowns (pieces) follow
 	// what is on hand now, in the proportions they had (as the demo's consumer orders do).
 	const picked = [...terms.values()].flat().map((l) => l.id);
@@ -408,4 +417,84 @@ export async function seedDemoTrade(now: Date = new Date()): Promise<void> {
 		{ ms: Math.round(performance.now() - started), steps: n },
 		'demo trade orders seeded'
 	);
+}
+
+/**
+ * One escalated dispute (issue 20) so the operators' queue (/admin/disputes) is not empty for a
+ * newcomer: buyer1 bought a lot of supplier1, found severe defects in the sampling inspection,
+ * disputed part of the line asking a partial refund, supplier1 counter-offered less, and the buyer
+ * escalated 10 hours ago (the 48-hour ruling timer has 38 hours left at seeding). Its order is
+ * `disputed` on top of the buyer's one order per state; the conversation carries both sides'
+ * messages beside the steps the service records.
+ */
+async function seedDemoDispute(
+	buyer: Principal,
+	supplier: Principal,
+	pool: TermsLot[],
+	now: Date
+): Promise<void> {
+	const lot = pool.at(-1);
+	if (!lot) throw new Error('demo dispute: no lot with terms for supplier1');
+	const ago = (hours: number) => new Date(now.getTime() - hours * HOUR);
+	const r = await checkout(
+		buyer,
+		{
+			lines: [{ lotId: lot.id, quantity: lot.quantity }],
+			shipTo: SHIP_TO.buyer1,
+			provider: 'test'
+		},
+		'demo-trade-buyer1-dispute',
+		ago(100)
+	);
+	const orderId = r.orders[0]!.id;
+	await payWithTestProvider(buyer, orderId, ago(99.9));
+	await acceptOrder(supplier, orderId, ago(95));
+	await packOrder(supplier, orderId, ago(80));
+	await shipOrder(
+		supplier,
+		orderId,
+		{ parcels: [{ carrier: 'SF', trackingNo: 'SF1400200300', cartons: 2 }] },
+		ago(76)
+	);
+	await confirmArrival(buyer, orderId, ago(30));
+	const view = await startInspection(buyer, orderId, ago(29));
+	const line = view.lines[0]!;
+	// Four severely stained pieces among the drawn ones, the rest passing.
+	await recordInspection(
+		buyer,
+		orderId,
+		{
+			items: line.pieces.map((x, i) =>
+				i < 4
+					? { lineId: x.lineId, piece: x.piece, result: 'severe', note: '前襟大片污渍，无法销售' }
+					: { lineId: x.lineId, piece: x.piece, result: 'pass' }
+			)
+		},
+		ago(28.5)
+	);
+	const affected = Math.max(1, Math.ceil(line.quantity / 5));
+	const dispute = await fileDispute(
+		buyer,
+		orderId,
+		{
+			lines: [{ lineId: line.lineId, quantity: affected, problem: 'damaged', lossBp: 6000 }],
+			remedy: 'partial_refund'
+		},
+		ago(28)
+	);
+	const subject = { kind: 'dispute', id: dispute.id } as const;
+	await postMessage(
+		buyer,
+		subject,
+		{ body: '抽检 4 件严重污渍，按比例约两成货无法上架，要求按清单部分退款。' },
+		ago(27.9)
+	);
+	await postMessage(supplier, subject, { body: '污渍可以清洗，我们只能退一半的金额。' }, ago(20));
+	await actOnDispute(
+		supplier,
+		dispute.id,
+		{ action: { type: 'counter', refundFen: Math.max(1, Math.floor(dispute.askedRefundFen / 2)) } },
+		ago(19.9)
+	);
+	await actOnDispute(buyer, dispute.id, { action: { type: 'escalate' } }, ago(10));
 }

@@ -129,17 +129,23 @@ export function disputesOpenApi(): OpenApiPart {
 			'/api/v1/trade/disputes/{id}': {
 				parameters: [uuidParam('id')],
 				get: {
-					summary: 'One dispute with its manifest and evidence (the parties and operators)',
+					summary:
+						'One dispute with its manifest, evidence and ledger effect (money: the order’s escrow postings; the parties and operators)',
 					responses: {
 						'200': jsonResponse('The dispute', {
 							type: 'object',
-							required: ['dispute', 'lines', 'evidence', 'side', 'orderNumber'],
+							required: ['dispute', 'lines', 'evidence', 'side', 'orderNumber', 'money'],
 							properties: {
 								dispute: schemaRef('TradeDispute'),
 								lines: { type: 'array', items: { type: 'object' } },
 								evidence: { type: 'array', items: schemaRef('TradeDisputeEvidence') },
 								side: { enum: ['buyer', 'supplier', 'operator'] },
-								orderNumber: { type: 'integer' }
+								orderNumber: { type: 'integer' },
+								money: {
+									type: 'object',
+									description:
+										'The order’s escrow in the ledger: paidInFen, heldFen, releasedFen, supplierFen, feeFen, refundedFen and every transaction with its entries'
+								}
 							}
 						}),
 						'401': errorResponse('Not signed in'),

@@ -142,7 +142,7 @@ export function pushInvoiceReminder(e: TradeInvoiceReminder): void {
 	io.to(rooms.org(e.buyerOrgId)).emit('TradeInvoiceReminderV1', msg);
 }
 
-/** After commit: both sides see the dispute's state and deadline live. */
+/** After commit: both sides and the operators' queue see the dispute's state and deadline live. */
 export function pushDisputeChanged(e: TradeDisputeChanged): void {
 	const io = currentIo();
 	if (!io) return;
@@ -154,5 +154,8 @@ export function pushDisputeChanged(e: TradeDisputeChanged): void {
 		dueAt: e.dueAt ? e.dueAt.toISOString() : null,
 		at: e.at.toISOString()
 	};
-	io.to([rooms.org(e.buyerOrgId), rooms.org(e.supplierId)]).emit('TradeDisputeChangedV1', msg);
+	io.to([rooms.org(e.buyerOrgId), rooms.org(e.supplierId), rooms.operators()]).emit(
+		'TradeDisputeChangedV1',
+		msg
+	);
 }
