@@ -29,17 +29,9 @@ import { refundItem, releaseAmounts, type TradePosting } from '$lib/domain/trade
 import type { TradePolicy } from '$lib/domain/trade/policy';
 import type { DisputeError } from '$lib/domain/trade/dispute';
 import type { MessageKey } from '$lib/i18n';
-import { CASH } from '$lib/domain/ledger';
 import type { Principal } from '../auth/principal';
 import type { Tx } from '../db';
-import {
-	tradeDisputeLines,
-	tradeDisputes,
-	tradeOrderLines,
-	tradeOrders,
-	tradePaymentIntents,
-	tradeRefunds
-} from '../db/schema';
+import { tradeDisputeLines, tradeDisputes, tradeOrderLines, tradeOrders } from '../db/schema';
 import { AppError } from '../errors';
 import { publishCommitted, publishInTx, transaction } from '../events/bus';
 import { isUuid } from '../ids';
@@ -55,6 +47,7 @@ import {
 	escrowBook,
 	moveOrder,
 	publishMoved,
+	queueCashRefund,
 	type MoveResult,
 	type TradeOrderRow
 } from './transition';
@@ -490,35 +483,14 @@ async function settleFrozen(
 			postings.push(...r.postings);
 		}
 		await postMoney(tx, order, 'trade_refund', `dispute-refund`, postings, now);
-		const cashBack = -postings
-			.filter((p) => p.account.kind === CASH.kind && p.account.orgId === null)
-			.reduce((s, p) => s + p.amountFen, 0);
-		if (cashBack > 0) {
-			const [intent] = await tx
-				.select({ id: tradePaymentIntents.id })
-				.from(tradePaymentIntents)
-				.where(
-					and(
-						eq(tradePaymentIntents.kind, 'order'),
-						eq(tradePaymentIntents.refId, order.id),
-						eq(tradePaymentIntents.status, 'confirmed')
-					)
-				)
-				.limit(1);
-			if (intent) {
-				await tx
-					.insert(tradeRefunds)
-					.values({
-						intentId: intent.id,
-						amountFen: cashBack,
-						reason: 'dispute',
-						status: 'pending',
-						idempotencyKey: `trade:${order.id}:dispute-refund`,
-						createdAt: now
-					})
-					.onConflictDoNothing();
-			}
-		}
+		await queueCashRefund(
+			tx,
+			order.id,
+			postings,
+			'dispute',
+			`trade:${order.id}:dispute-refund`,
+			now
+		);
 	}
 	if (outcome.releaseFen > 0) {
 		const refunded = new Map<string, number>();

@@ -15,7 +15,6 @@
 // Lock order: the replacement row, then the order row, then the lots (id order).
 import { and, asc, eq, inArray, lte, notInArray, or, sql } from 'drizzle-orm';
 import { TRACKING_NO, TRADE_CARRIERS, carrierOf, normaliseTrackingNo } from '$lib/trade/carriers';
-import { CASH } from '$lib/domain/ledger';
 import { refundItem, releaseAmounts, type TradePosting } from '$lib/domain/trade/escrow';
 import {
 	nextReplacement,
@@ -33,8 +32,6 @@ import {
 	tradeOrderLines,
 	tradeOrders,
 	tradeParcels,
-	tradePaymentIntents,
-	tradeRefunds,
 	tradeReplacementLines,
 	tradeReplacements
 } from '../db/schema';
@@ -50,6 +47,7 @@ import {
 	escrowBook,
 	orderNotFound,
 	publishMoved,
+	queueCashRefund,
 	type MoveResult,
 	type TradeOrderRow
 } from './transition';
@@ -420,35 +418,7 @@ async function miss(
 		const key = `trade:${order.id}:replacement-refund:${r.source}`;
 		await postMoney(tx, order, 'trade_refund', key, postings, now);
 		refunded = r.heldFen;
-		const cashBack = -postings
-			.filter((x) => x.account.kind === CASH.kind && x.account.orgId === null)
-			.reduce((s, x) => s + x.amountFen, 0);
-		if (cashBack > 0) {
-			const [intent] = await tx
-				.select({ id: tradePaymentIntents.id })
-				.from(tradePaymentIntents)
-				.where(
-					and(
-						eq(tradePaymentIntents.kind, 'order'),
-						eq(tradePaymentIntents.refId, order.id),
-						eq(tradePaymentIntents.status, 'confirmed')
-					)
-				)
-				.limit(1);
-			if (intent) {
-				await tx
-					.insert(tradeRefunds)
-					.values({
-						intentId: intent.id,
-						amountFen: cashBack,
-						reason: 'replacement_missed',
-						status: 'pending',
-						idempotencyKey: key,
-						createdAt: now
-					})
-					.onConflictDoNothing();
-			}
-		}
+		await queueCashRefund(tx, order.id, postings, 'replacement_missed', key, now);
 	}
 	const [after] = await tx
 		.update(tradeReplacements)

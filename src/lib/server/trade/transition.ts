@@ -329,35 +329,51 @@ async function moveMoney(
 		key: `trade:${order.id}:refund`,
 		postings: r.postings
 	});
-	// The cash part goes back through the provider the buyer paid with: a pending refund row
-	// against the confirmed intent; the provider (payments, h1) pays it out and completes it.
-	const cashBack = -r.postings
+	await queueCashRefund(tx, order.id, r.postings, action, `trade:${order.id}:refund`, now);
+}
+
+/**
+ * The cash part of refund postings (what leaves the platform's cash account) goes back through
+ * the provider the buyer paid with: a pending refund row against the order's confirmed intent,
+ * once per key; the provider (payments) pays it out and completes it. Returns the cash amount
+ * (0: nothing to pay back, or no confirmed intent, e.g. paid on terms).
+ */
+export async function queueCashRefund(
+	tx: Tx,
+	orderId: string,
+	postings: readonly TradePosting[],
+	reason: string,
+	idempotencyKey: string,
+	now: Date
+): Promise<number> {
+	const cashBack = -postings
 		.filter((p) => p.account.kind === CASH.kind && p.account.orgId === null)
 		.reduce((s, p) => s + p.amountFen, 0);
-	if (cashBack <= 0) return;
+	if (cashBack <= 0) return 0;
 	const [intent] = await tx
 		.select({ id: tradePaymentIntents.id })
 		.from(tradePaymentIntents)
 		.where(
 			and(
 				eq(tradePaymentIntents.kind, 'order'),
-				eq(tradePaymentIntents.refId, order.id),
+				eq(tradePaymentIntents.refId, orderId),
 				eq(tradePaymentIntents.status, 'confirmed')
 			)
 		)
 		.limit(1);
-	if (!intent) return;
+	if (!intent) return 0;
 	await tx
 		.insert(tradeRefunds)
 		.values({
 			intentId: intent.id,
 			amountFen: cashBack,
-			reason: action,
+			reason,
 			status: 'pending',
-			idempotencyKey: `trade:${order.id}:refund`,
+			idempotencyKey,
 			createdAt: now
 		})
 		.onConflictDoNothing();
+	return cashBack;
 }
 
 function refusal(
