@@ -104,6 +104,16 @@ describe('demo data', () => {
 					)
 				).map((r) => [r.order_id, Number(r.s)])
 			);
+			// A severe-defect replacement still due holds those pieces' value apart from any
+			// dispute (the demo dispute's inspection found four severely stained pieces).
+			const replacementHeld = new Map(
+				(
+					await execRows<{ order_id: string; s: string | number }>(
+						sql`select order_id, sum(held_fen) as s from trade_replacements
+							where state = 'due' and source = 'severe_defect' group by 1`
+					)
+				).map((r) => [r.order_id, Number(r.s)])
+			);
 			for (const r of rows) {
 				const holds = ![
 					'pending_payment',
@@ -112,8 +122,13 @@ describe('demo data', () => {
 					'released'
 				].includes(r.state);
 				// a disputed order holds the disputed lines' escrow only (the rest released at filing)
+				// and what a due severe-defect replacement holds
 				expect(held.get(r.id) ?? 0, `${email} ${r.state}`).toBe(
-					r.state === 'disputed' ? frozen.get(r.id)! : holds ? r.totalFen : 0
+					r.state === 'disputed'
+						? frozen.get(r.id)! + (replacementHeld.get(r.id) ?? 0)
+						: holds
+							? r.totalFen
+							: 0
 				);
 			}
 			// The inspecting order has part of its checklist done, the released one all of it.
