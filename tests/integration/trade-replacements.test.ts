@@ -163,8 +163,11 @@ describe('restock on return', () => {
 			runDisputeTimers(assumed, 1000, P),
 			runDisputeTimers(assumed, 1000, P)
 		]);
-		// The confirmation came at the deadline: the timer closes it, the confirmation is refused.
+		// The confirmation came at the deadline: it is refused, and a timer closes the dispute —
+		// in this race, or at the next tick when both runners passed over the row while the
+		// refused confirmation held its lock (SKIP LOCKED).
 		expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+		await runDisputeTimers(assumed, 1000, P);
 		const after = [await counters(o.lotIds[0]!), await counters(o.lotIds[1]!)];
 		// lineIds[i] is the line of lotIds[i]: 3 pieces of the first, 2 of the second.
 		expect(after[0]!.onHand - before[0]!.onHand).toBe(3);
