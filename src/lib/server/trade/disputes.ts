@@ -9,6 +9,8 @@
 // the filing transaction, while the disputed lines stay in escrow until the dispute closes:
 // refund part + release part = frozen, posted per line (largest-remainder spread).
 import { runDue } from './due-loop';
+import { formatFen } from '$lib/i18n';
+import zhDisputes from '$lib/i18n/zh-CN/trade-dispute-pages';
 import { and, asc, eq, isNotNull, isNull, lte, notInArray, sql } from 'drizzle-orm';
 import {
 	allocateRefund,
@@ -253,7 +255,7 @@ export async function fileDispute(
 		await systemMessage(
 			tx,
 			{ kind: 'dispute', id: row!.id },
-			`采购商发起纠纷：${claim.lines.length} 行，要求 ${d.remedy}，冻结 ${d.frozenFen} 分。`,
+			`采购商发起纠纷：${claim.lines.length} 行，要求${zhOf('remedy', d.remedy)}，冻结 ${yuan(d.frozenFen)}。`,
 			now
 		);
 		return { row: row!, moved };
@@ -391,6 +393,23 @@ const PARTY_ZH: Record<DisputeActor, string> = {
 };
 
 /** The dispute step as a line in the conversation record (zh-CN, the record's language). */
+/** The system lines of the dispute's record are Chinese, with labels and yuan, not codes. */
+const ACTION_ZH: Record<DisputeAction['type'], string> = {
+	accept: '接受采购商的处理要求',
+	counter: '还价',
+	reject: '拒绝',
+	accept_counter: '接受还价',
+	escalate: '申请平台仲裁',
+	withdraw: '撤回纠纷',
+	rule: '裁决',
+	ship_back: '退货已发出',
+	confirm_return: '确认收到退货',
+	timeout: '期限已到'
+};
+const yuan = (fen: number) => formatFen(fen, 'zh-CN');
+const zhOf = (group: 'state' | 'remedy' | 'outcome', code: string): string =>
+	(zhDisputes as Record<string, string>)[`disputes.${group}.${code}`] ?? code;
+
 function stepText(
 	actor: DisputeActor,
 	input: { action: DisputeAction; reason?: string; trackingNo?: string; carrier?: string },
@@ -399,16 +418,16 @@ function stepText(
 	const a = input.action;
 	const what =
 		a.type === 'counter'
-			? `还价部分退款 ${a.refundFen} 分`
+			? `还价部分退款 ${yuan(a.refundFen)}`
 			: a.type === 'rule'
-				? `裁决 ${a.ruling.kind}${'refundFen' in a.ruling ? ` 退款 ${a.ruling.refundFen} 分` : ''}；理由：${input.reason ?? ''}`
+				? `裁决${zhOf('outcome', a.ruling.kind)}${'refundFen' in a.ruling ? ` 退款 ${yuan(a.ruling.refundFen)}` : ''}；理由：${input.reason ?? ''}`
 				: a.type === 'ship_back'
 					? `退货已发出 ${input.carrier ?? ''} ${input.trackingNo ?? ''}`
-					: a.type;
+					: ACTION_ZH[a.type];
 	const closed = after.outcomeKind
-		? `；结案 ${after.outcomeKind}，退款 ${after.outcomeRefundFen} 分，放款 ${after.outcomeReleaseFen} 分`
+		? `；结案（${zhOf('outcome', after.outcomeKind)}），退款 ${yuan(after.outcomeRefundFen ?? 0)}，放款 ${yuan(after.outcomeReleaseFen ?? 0)}`
 		: '';
-	return `${PARTY_ZH[actor]}：${what} → ${after.state}${closed}`;
+	return `${PARTY_ZH[actor]}：${what} → ${zhOf('state', after.state)}${closed}`;
 }
 
 /**
